@@ -1,0 +1,152 @@
+// Routes and handlers of playground-backend (see api.h).
+#include "backend/api.h"
+
+#include <boost/json/array.hpp>
+#include <cctype>
+#include <cmath>
+
+#include "backend/eval_request.h"
+#include "backend/eval_result.h"
+#include "sandbox/launcher.h"
+
+namespace playground::backend {
+namespace {
+
+using http::Response;
+using http::Status;
+using http::Verb;
+
+Response busy(std::string_view message) {
+  Response r = http::json_error(Status::service_unavailable, message);
+  r.set(http::beast_http::field::retry_after, "1");
+  return r;
+}
+
+boost::asio::awaitable<Response> handle_eval(BackendApi& api,
+                                             http::Request& req,
+                                             http::RequestContext& ctx) {
+  auto parsed = parse_eval_request(req[http::beast_http::field::content_type],
+                                   req.body());
+  if (!parsed) {
+    co_return http::json_error(static_cast<Status>(parsed.error().code),
+                               parsed.error().message);
+  }
+  if (!api.probe.ready) {
+    co_return busy("The sandbox is not available on this server: " +
+                   api.probe.error);
+  }
+  auto result = co_await api.evaluator.evaluate(*parsed);
+  if (!result) {
+    if (result.error().code == 503) co_return busy(result.error().message);
+    co_return http::json_error(Status::internal_server_error,
+                               result.error().message);
+  }
+  ctx.log["eval_status"] = sandbox::to_string(result->status);
+  ctx.log["exit_code"] = result->exit_code;
+  ctx.log["time_ms"] = std::round(result->time_ms * 100) / 100;
+  ctx.log["code_bytes"] = parsed->code.size();
+  co_return http::json_response(Status::ok, result_to_json(*result));
+}
+
+}  // namespace
+
+bool bearer_token_matches(std::string_view authorization,
+                          std::string_view token) {
+  constexpr std::string_view kScheme = "Bearer ";
+  if (token.empty() || authorization.size() < kScheme.size()) return false;
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) !=
+        std::tolower(static_cast<unsigned char>(kScheme[i]))) {
+      return false;
+    }
+  }
+  std::string_view given = authorization.substr(kScheme.size());
+  // Compare every byte whatever the first difference, so timing says nothing.
+  unsigned char diff = given.size() == token.size() ? 0 : 1;
+  for (size_t i = 0; i < given.size(); ++i) {
+    diff |= static_cast<unsigned char>(given[i] ^ token[i % token.size()]);
+  }
+  return diff == 0;
+}
+
+std::vector<http::Route> make_routes(BackendApi& api) {
+  std::vector<http::Route> routes;
+
+  http::Route eval;
+  eval.path = "/py/eval";
+  eval.methods = {Verb::post};
+  eval.body_limit = static_cast<size_t>(api.config.body_bytes);
+  eval.precheck =
+      [&api](const http::RequestHeader& h) -> std::optional<Response> {
+    if (!api.config.token.empty() &&
+        !bearer_token_matches(h[http::beast_http::field::authorization],
+                              api.config.token)) {
+      Response r =
+          http::json_error(Status::unauthorized,
+                           "A valid Authorization: Bearer token is required.");
+      r.set(http::beast_http::field::www_authenticate, "Bearer");
+      return r;
+    }
+    if (!is_supported_media_type(h[http::beast_http::field::content_type])) {
+      return http::json_error(
+          Status::unsupported_media_type,
+          "Content-Type must be application/json, "
+          "application/x-www-form-urlencoded or multipart/form-data.");
+    }
+    return std::nullopt;
+  };
+  eval.handler = [&api](http::Request& req, http::RequestContext& ctx) {
+    return handle_eval(api, req, ctx);
+  };
+  routes.push_back(std::move(eval));
+
+  http::Route healthz;
+  healthz.path = "/healthz";
+  healthz.methods = {Verb::get};
+  healthz.handler =
+      [](http::Request&,
+         http::RequestContext&) -> boost::asio::awaitable<Response> {
+    co_return http::json_response(Status::ok, {{"status", "ok"}});
+  };
+  routes.push_back(std::move(healthz));
+
+  http::Route readyz;
+  readyz.path = "/readyz";
+  readyz.methods = {Verb::get};
+  readyz.handler =
+      [&api](http::Request&,
+             http::RequestContext&) -> boost::asio::awaitable<Response> {
+    const bool capacity = !api.admission.queue_full();
+    const bool ready = api.probe.ready && capacity;
+    boost::json::array warnings;
+    for (auto& w : api.probe.warnings) warnings.emplace_back(w);
+    boost::json::object body{
+        {"ready", ready},
+        {"sandbox_self_test", api.probe.ready ? "passed" : "failed"},
+        {"isolation", api.probe.isolation.to_json()},
+        {"warnings", std::move(warnings)},
+        {"running", api.admission.running()},
+        {"queued", api.admission.queued()},
+        {"concurrency", api.admission.concurrency()},
+        {"queue_limit", api.admission.queue_limit()},
+    };
+    if (!api.probe.ready) body["error"] = api.probe.error;
+    co_return http::json_response(
+        ready ? Status::ok : Status::service_unavailable, body);
+  };
+  routes.push_back(std::move(readyz));
+
+  http::Route metrics;
+  metrics.path = "/metrics";
+  metrics.methods = {Verb::get};
+  metrics.handler =
+      [&api](http::Request&,
+             http::RequestContext&) -> boost::asio::awaitable<Response> {
+    co_return http::text_response(Status::ok, api.registry.render(),
+                                  "text/plain; version=0.0.4; charset=utf-8");
+  };
+  routes.push_back(std::move(metrics));
+  return routes;
+}
+
+}  // namespace playground::backend

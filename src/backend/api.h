@@ -1,0 +1,36 @@
+// The backend's HTTP API: POST /py/eval, GET /healthz, /readyz, /metrics.
+//
+//   BackendApi api{cfg, evaluator, admission, registry, probe};
+//   http::Server server(io, options, make_routes(api), registry);
+//
+// The contract is ../shared/design.md ("Backend POST /py/eval"): 200 with the
+// result whenever the program ran; JSON errors 400, 401, 404, 405, 413, 415,
+// 503 (with Retry-After) otherwise.
+#pragma once
+
+#include <vector>
+
+#include "backend/admission.h"
+#include "backend/config.h"
+#include "backend/evaluator.h"
+#include "common/metrics.h"
+#include "http/server.h"
+#include "sandbox/probe.h"
+
+namespace playground::backend {
+
+struct BackendApi {
+  const BackendConfig& config;
+  Evaluator& evaluator;
+  Admission& admission;
+  metrics::Registry& registry;
+  sandbox::ProbeResult probe;
+};
+
+std::vector<http::Route> make_routes(BackendApi& api);
+
+// Constant-time check of an Authorization header against the shared token.
+bool bearer_token_matches(std::string_view authorization,
+                          std::string_view token);
+
+}  // namespace playground::backend

@@ -1,0 +1,140 @@
+// Flags and environment of playground-backend (see config.h).
+#include "backend/config.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "common/log.h"
+
+namespace playground::backend {
+
+Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
+                                          BackendConfig& cfg,
+                                          std::string& help) {
+  cfg.concurrency = std::max(1u, std::thread::hardware_concurrency());
+  sandbox::Limits& l = cfg.limits;
+  Options o(
+      "playground-backend",
+      "Runs Python snippets, each in a fresh sandboxed interpreter, behind\n"
+      "POST /py/eval. Also serves GET /healthz, /readyz and /metrics.\n"
+      "Every flag has an environment variable; a flag wins over its variable.");
+  o.add_string("bind", "PLAYGROUND_BIND", &cfg.bind,
+               "Address to listen on (0.0.0.0 for all interfaces).");
+  o.add_int("port", "PLAYGROUND_PORT", &cfg.port, 0, 65535,
+            "TCP port to listen on.");
+  o.add_millis("wall", "PLAYGROUND_WALL", &l.wall_ms, 1, 3'600'000,
+               "Default wall-clock limit of a run.");
+  o.add_millis("max-wall", "PLAYGROUND_MAX_WALL", &l.max_wall_ms, 1, 3'600'000,
+               "Largest wall-clock limit a request may ask for (timeout_ms).");
+  o.add_millis("cpu", "PLAYGROUND_CPU", &l.cpu_ms, 1000, 3'600'000,
+               "CPU time limit per process (whole seconds).");
+  o.add_bytes("memory", "PLAYGROUND_MEMORY", &l.memory_bytes, 16LL << 20,
+              64LL << 30, "Memory limit of a run, swap not allowed.");
+  o.add_int("processes", "PLAYGROUND_PROCESSES", &l.max_processes, 4, 4096,
+            "Processes and threads a run may have at once.");
+  o.add_bytes("output", "PLAYGROUND_OUTPUT", &l.output_bytes, 1024, 256LL << 20,
+              "Output cap, stdout and stderr together.");
+  o.add_bytes("tmp", "PLAYGROUND_TMP", &l.tmp_bytes, 64 << 10, 4LL << 30,
+              "Size of the run's private /tmp (also the largest file).");
+  o.add_int("tmp-inodes", "PLAYGROUND_TMP_INODES", &l.tmp_inodes, 16, 1'000'000,
+            "Number of files and directories the run's /tmp may hold.");
+  o.add_int("open-files", "PLAYGROUND_OPEN_FILES", &l.open_files, 16, 65536,
+            "Open file descriptors per process.");
+  o.add_int("concurrency", "PLAYGROUND_CONCURRENCY", &cfg.concurrency, 1, 1024,
+            "Sandboxes running at once (default: number of cores).");
+  o.add_int(
+      "queue", "PLAYGROUND_QUEUE", &cfg.queue, 0, 100'000,
+      "Requests that may wait for a sandbox; beyond it the answer is 503.");
+  o.add_bytes("max-body", "PLAYGROUND_MAX_BODY", &cfg.body_bytes, 1024,
+              256LL << 20,
+              "Largest request body; larger ones get 413 before being read.");
+  o.add_string(
+      "token-file", "PLAYGROUND_TOKEN_FILE", &cfg.token_file,
+      "File holding the shared token; when set (or PLAYGROUND_TOKEN is),\n"
+      "                              POST /py/eval requires Authorization: "
+      "Bearer.");
+  o.add_checked(
+      "log-level", "PLAYGROUND_LOG_LEVEL", &cfg.log_level,
+      [](std::string_view v) {
+        log::Level level;
+        return log::parse_level(v, level)
+                   ? ""
+                   : "must be debug, info, warn or error";
+      },
+      "Least severe log level written: debug, info, warn or error.");
+  o.add_checked(
+      "python", "PLAYGROUND_PYTHON", &cfg.python,
+      [](std::string_view v) {
+        return v.rfind("/usr/", 0) == 0
+                   ? ""
+                   : "must be an absolute path under /usr (the sandbox "
+                     "mounts only /usr)";
+      },
+      "Python interpreter the sandbox runs (never the python3 on PATH).");
+  o.add_string(
+      "init", "PLAYGROUND_INIT", &cfg.init_path,
+      "Path of playground-sandbox-init (default: next to this program).");
+  o.add_checked(
+      "isolation", "PLAYGROUND_ISOLATION", &cfg.isolation,
+      [](std::string_view v) {
+        return v == "strict" || v == "best-effort"
+                   ? ""
+                   : "must be strict or best-effort";
+      },
+      "strict: refuse to start unless every sandbox layer works;\n"
+      "                              best-effort: run with what works and say "
+      "what is missing.");
+  o.add_millis("header-timeout", "PLAYGROUND_HEADER_TIMEOUT",
+               &cfg.header_timeout_ms, 100, 600'000,
+               "Time allowed to send a request's headers.");
+  o.add_millis("body-timeout", "PLAYGROUND_BODY_TIMEOUT", &cfg.body_timeout_ms,
+               100, 600'000, "Time allowed to send a request's body.");
+  o.add_millis("idle-timeout", "PLAYGROUND_IDLE_TIMEOUT", &cfg.idle_timeout_ms,
+               100, 3'600'000,
+               "Idle keep-alive connections are closed after this.");
+  o.add_millis("shutdown-grace", "PLAYGROUND_SHUTDOWN_GRACE",
+               &cfg.shutdown_grace_ms, 0, 3'600'000,
+               "On SIGTERM, how long running evaluations may take to finish.");
+  o.add_int("max-connections", "PLAYGROUND_MAX_CONNECTIONS",
+            &cfg.max_connections, 1, 1'000'000,
+            "Open connections at most; more are closed at once.");
+
+  auto outcome = o.parse(argc, argv);
+  if (!outcome) return outcome;
+  if (*outcome == ParseOutcome::help) {
+    help = o.help();
+    return outcome;
+  }
+  if (l.wall_ms > l.max_wall_ms) {
+    return Error{"--wall (" + std::to_string(l.wall_ms) +
+                 "ms) exceeds --max-wall (" + std::to_string(l.max_wall_ms) +
+                 "ms)"};
+  }
+  if (l.tmp_bytes > l.memory_bytes) {
+    return Error{
+        "--tmp must not exceed --memory: /tmp lives in the run's memory"};
+  }
+  if (const char* token = std::getenv("PLAYGROUND_TOKEN"); token && *token) {
+    cfg.token = token;
+  }
+  if (!cfg.token_file.empty()) {
+    std::ifstream in(cfg.token_file);
+    if (!in) return Error{"cannot read the token file " + cfg.token_file};
+    std::stringstream text;
+    text << in.rdbuf();
+    cfg.token = text.str();
+    while (!cfg.token.empty() &&
+           (cfg.token.back() == '\n' || cfg.token.back() == '\r' ||
+            cfg.token.back() == ' ')) {
+      cfg.token.pop_back();
+    }
+    if (cfg.token.empty())
+      return Error{"the token file " + cfg.token_file + " is empty"};
+  }
+  return outcome;
+}
+
+}  // namespace playground::backend

@@ -1,0 +1,45 @@
+// BackendConfig: every setting of playground-backend, from flags and
+// environment.
+//
+//   BackendConfig cfg;
+//   auto outcome = parse_backend_config(argc, argv, cfg, help_text);
+//
+// Defaults serve a single user with no setting at all (../design.md,
+// "Configuration"); every setting has a flag and a PLAYGROUND_* variable.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/options.h"
+#include "common/result.h"
+#include "sandbox/policy.h"
+
+namespace playground::backend {
+
+struct BackendConfig {
+  std::string bind = "127.0.0.1";
+  int64_t port = 6000;
+  sandbox::Limits limits;
+  int64_t concurrency = 0;  // 0: the number of cores
+  int64_t queue = 64;
+  int64_t body_bytes = 2LL << 20;
+  std::string token;  // PLAYGROUND_TOKEN or the file --token-file names
+  std::string token_file;
+  std::string log_level = "info";
+  std::string python = "/usr/bin/python3";
+  std::string init_path;  // "": playground-sandbox-init next to this program
+  std::string isolation = "best-effort";  // or "strict"
+  int64_t header_timeout_ms = 10'000;
+  int64_t body_timeout_ms = 30'000;
+  int64_t idle_timeout_ms = 60'000;
+  int64_t shutdown_grace_ms = 30'000;
+  int64_t max_connections = 10'000;
+};
+
+// Fills `cfg`; on --help puts the help text in `help`.
+Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
+                                          BackendConfig& cfg,
+                                          std::string& help);
+
+}  // namespace playground::backend

@@ -1,0 +1,73 @@
+// Admission, sandbox start and run for one request (see evaluator.h).
+#include "backend/evaluator.h"
+
+#include <algorithm>
+#include <boost/asio/this_coro.hpp>
+
+#include "common/log.h"
+
+namespace playground::backend {
+
+Evaluator::Evaluator(sandbox::LaunchConfig config,
+                     sandbox::CgroupSlots* cgroups, Admission& admission,
+                     metrics::Registry& registry)
+    : config_(std::move(config)),
+      cgroups_(cgroups),
+      admission_(admission),
+      duration_(registry.histogram(
+          "playground_eval_duration_seconds",
+          "Wall time of evaluations, from start of the sandbox to the result.",
+          {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10})),
+      outcomes_(registry.counter_family(
+          "playground_evals_total", "Finished evaluations by result status.",
+          {"status"})) {
+  registry.gauge_callback("playground_eval_queue_depth",
+                          "Evaluations waiting for a free sandbox slot.",
+                          [this] { return admission_.queued(); });
+  registry.gauge_callback("playground_sandboxes_running",
+                          "Sandboxes running now.",
+                          [this] { return running_; });
+}
+
+std::chrono::milliseconds Evaluator::deadline_for(
+    const EvalRequest& request) const {
+  const int64_t asked = request.timeout_ms.value_or(config_.limits.wall_ms);
+  return std::chrono::milliseconds(
+      std::clamp<int64_t>(asked, 1, config_.limits.max_wall_ms));
+}
+
+boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
+    const EvalRequest& request) {
+  std::optional<int> slot = co_await admission_.acquire();
+  if (!slot) {
+    outcomes_.with({"rejected_busy"}).inc();
+    co_return Error{"The service is at capacity; retry shortly.", 503};
+  }
+  const auto started = std::chrono::steady_clock::now();
+  ++running_;
+  Result<sandbox::RunResult> result = Error{"not run"};
+  {
+    auto box = sandbox::SandboxProcess::start(
+        co_await boost::asio::this_coro::executor, config_, cgroups_, *slot);
+    if (!box) {
+      result = box.error();
+    } else {
+      result = co_await (*box)->run(request.code, request.stdin_data,
+                                    deadline_for(request));
+    }
+  }  // the sandbox is gone (killed and reaped) before its slot is reused
+  --running_;
+  admission_.release(*slot);
+  duration_.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count());
+  if (!result) {
+    outcomes_.with({"sandbox_failure"}).inc();
+    log::error("sandbox failure", {{"error", result.error().message}});
+    co_return Error{"The sandbox failed: " + result.error().message, 500};
+  }
+  outcomes_.with({std::string(sandbox::to_string(result->status))}).inc();
+  co_return result;
+}
+
+}  // namespace playground::backend

@@ -1,0 +1,189 @@
+// playground-backend: wiring of configuration, sandbox, HTTP API and signals.
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/array.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "backend/admission.h"
+#include "backend/api.h"
+#include "backend/config.h"
+#include "backend/evaluator.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "http/server.h"
+#include "sandbox/cgroup.h"
+#include "sandbox/launcher.h"
+#include "sandbox/probe.h"
+
+namespace pg = playground;
+namespace asio = boost::asio;
+
+namespace {
+
+std::string default_init_path() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "playground-sandbox-init";
+  return (self.parent_path() / "playground-sandbox-init").string();
+}
+
+int fail(const std::string& message) {
+  std::cerr << "playground-backend: " << message << "\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  pg::backend::BackendConfig cfg;
+  std::string help;
+  auto parsed = pg::backend::parse_backend_config(argc, argv, cfg, help);
+  if (!parsed) return fail(parsed.error().message);
+  if (*parsed == pg::ParseOutcome::help) {
+    std::cout << help;
+    return 0;
+  }
+  pg::log::Level level = pg::log::Level::info;
+  pg::log::parse_level(cfg.log_level, level);
+  pg::log::set_level(level);
+  // Writing to a pipe whose reader is gone (a snippet that exits without
+  // reading stdin) must be an error code, not the end of the service.
+  ::signal(SIGPIPE, SIG_IGN);
+
+  if (cfg.init_path.empty()) cfg.init_path = default_init_path();
+  if (::access(cfg.init_path.c_str(), X_OK) != 0) {
+    return fail("cannot execute the sandbox init " + cfg.init_path +
+                " (see --init)");
+  }
+  if (::access(cfg.python.c_str(), X_OK) != 0) {
+    return fail("cannot execute " + cfg.python + " (see --python)");
+  }
+
+  pg::sandbox::LaunchConfig launch;
+  launch.init_path = cfg.init_path;
+  launch.python_path = cfg.python;
+  launch.limits = cfg.limits;
+
+  std::unique_ptr<pg::sandbox::CgroupSlots> cgroups;
+  if (auto layout = pg::sandbox::discover_cgroups(); !layout) {
+    pg::log::warn("cgroups unavailable", {{"reason", layout.error().message}});
+  } else if (auto slots = pg::sandbox::CgroupSlots::create(
+                 *layout, cfg.limits, static_cast<int>(cfg.concurrency),
+                 ::getpid());
+             !slots) {
+    pg::log::warn("cgroups unavailable", {{"reason", slots.error().message}});
+  } else {
+    cgroups = std::move(*slots);
+  }
+
+  asio::io_context io(1);
+  pg::sandbox::ProbeResult probe;
+  asio::co_spawn(io, pg::sandbox::probe_isolation(launch, cgroups.get()),
+                 [&](std::exception_ptr e, pg::sandbox::ProbeResult r) {
+                   if (e) {
+                     r.error = "the self-test failed with an exception";
+                   }
+                   probe = std::move(r);
+                 });
+  io.run();
+  io.restart();
+
+  for (const auto& w : probe.warnings)
+    pg::log::warn("sandbox layer refused", {{"detail", w}});
+  if (!probe.ready) {
+    pg::log::error("the sandbox self-test failed; evaluations will be refused",
+                   {{"error", probe.error}});
+  } else {
+    boost::json::array missing;
+    for (auto& m : probe.isolation.missing()) missing.emplace_back(m);
+    pg::log::info("sandbox self-test passed",
+                  {{"isolation", probe.isolation.to_json()}});
+    if (!missing.empty()) {
+      pg::log::warn("running with reduced isolation", {{"missing", missing}});
+    }
+  }
+  if (cfg.isolation == "strict" &&
+      (!probe.ready || !probe.isolation.missing().empty())) {
+    pg::log::error(
+        "--isolation=strict and not every sandbox layer works; exiting");
+    return 1;
+  }
+  if (probe.isolation.cgroups.empty()) cgroups.reset();
+  launch.isolation = probe.isolation;
+
+  pg::metrics::Registry registry;
+  pg::backend::Admission admission(static_cast<int>(cfg.concurrency),
+                                   static_cast<int>(cfg.queue));
+  pg::backend::Evaluator evaluator(launch, cgroups.get(), admission, registry);
+  pg::backend::BackendApi api{cfg, evaluator, admission, registry, probe};
+
+  pg::http::ServerOptions options;
+  options.bind = cfg.bind;
+  options.port = static_cast<uint16_t>(cfg.port);
+  options.header_timeout = std::chrono::milliseconds(cfg.header_timeout_ms);
+  options.body_timeout = std::chrono::milliseconds(cfg.body_timeout_ms);
+  options.idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
+  options.max_connections = static_cast<size_t>(cfg.max_connections);
+  options.server_name = "playground-backend";
+  pg::http::Server server(io, options, pg::backend::make_routes(api), registry);
+  if (auto listening = server.listen(); !listening) {
+    pg::log::error("cannot start", {{"error", listening.error().message}});
+    return 1;
+  }
+  server.start();
+  pg::log::info("listening", {{"bind", cfg.bind},
+                              {"port", server.port()},
+                              {"concurrency", cfg.concurrency},
+                              {"queue", cfg.queue},
+                              {"token_required", !cfg.token.empty()}});
+
+  // SIGTERM (rolling update) or Ctrl+C: stop accepting, let running
+  // evaluations finish, exit 0. run() returns once no work is left.
+  asio::signal_set signals(io, SIGTERM, SIGINT);
+  asio::steady_timer grace(io);
+  bool grace_expired = false;
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    // Later signals while draining are noted and otherwise ignored.
+    signals.async_wait([&](const boost::system::error_code& again, int) {
+      if (!again) pg::log::info("already shutting down");
+    });
+    pg::log::info(
+        "shutting down: no new connections, finishing running evaluations",
+        {{"signal", sig}, {"running", admission.running()}});
+    grace.expires_after(std::chrono::milliseconds(cfg.shutdown_grace_ms));
+    grace.async_wait([&](const boost::system::error_code& gec) {
+      if (gec) return;
+      pg::log::warn(
+          "shutdown grace period over; stopping with evaluations still running",
+          {{"running", admission.running()}});
+      grace_expired = true;
+      io.stop();
+    });
+    server.shutdown([&] {
+      grace.cancel();
+      signals.cancel();
+    });
+  });
+  io.run();
+  // Shutdown has begun; a second signal must not cut the cleanup short.
+  // (Clear the set first: asio resets the signals to SIG_DFL when it goes.)
+  signals.clear();
+  ::signal(SIGTERM, SIG_IGN);
+  ::signal(SIGINT, SIG_IGN);
+  if (grace_expired) {
+    // Suspended requests still reference the objects above; end the
+    // sandboxes and their cgroups, then leave without unwinding them.
+    cgroups.reset();
+    pg::log::info("stopped");
+    std::_Exit(0);
+  }
+  pg::log::info("stopped");
+  return 0;
+}

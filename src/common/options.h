@@ -1,0 +1,72 @@
+// Options: command-line flags and environment variables for one program.
+//
+//   Options opts("playground-backend", "Runs Python snippets in a sandbox.");
+//   opts.add_int("port", "PLAYGROUND_PORT", &cfg.port, 1, 65535, "TCP port");
+//   auto parsed = opts.parse(argc, argv);   // env first, then flags win
+//   if (!parsed) { die(parsed.error().message); }
+//   if (*parsed == ParseOutcome::help) { std::cout << opts.help(); }
+//
+// Every setting has a flag and an environment variable, so the same binary is
+// configured by hand, by compose files and by Kubernetes ConfigMaps alike.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace playground {
+
+enum class ParseOutcome { run, help };
+
+class Options {
+ public:
+  Options(std::string program, std::string summary);
+
+  // Integer in [min, max].
+  void add_int(std::string flag, std::string env, int64_t* target, int64_t min,
+               int64_t max, std::string help);
+  // Byte count: "1048576", "512K", "16M", "2MiB", "1G".
+  void add_bytes(std::string flag, std::string env, int64_t* target,
+                 int64_t min, int64_t max, std::string help);
+  // Duration in milliseconds: "250", "250ms", "5s".
+  void add_millis(std::string flag, std::string env, int64_t* target,
+                  int64_t min, int64_t max, std::string help);
+  void add_string(std::string flag, std::string env, std::string* target,
+                  std::string help);
+  // A string checked by `validate`, which returns an error sentence or "".
+  void add_checked(std::string flag, std::string env, std::string* target,
+                   std::function<std::string(std::string_view)> validate,
+                   std::string help);
+
+  // Reads the environment, then argv (flags win). Fails on unknown flags,
+  // missing values and values out of range, naming the offending setting.
+  Result<ParseOutcome> parse(int argc, const char* const* argv);
+  std::string help() const;
+
+ private:
+  struct Option {
+    std::string flag;
+    std::string env;
+    std::string value_name;
+    std::string help;
+    std::string default_text;
+    std::function<std::string(std::string_view)> set;  // "" on success
+  };
+  void add(Option option);
+  Option* find(std::string_view flag);
+
+  std::string program_;
+  std::string summary_;
+  std::vector<Option> options_;
+};
+
+// Parsers shared with other modules (and unit-tested directly).
+bool parse_int(std::string_view text, int64_t& out);
+bool parse_bytes(std::string_view text, int64_t& out);
+bool parse_millis(std::string_view text, int64_t& out);
+
+}  // namespace playground

@@ -1,0 +1,42 @@
+// JSON and text response builders (see message.h).
+#include "http/message.h"
+
+#include <cctype>
+
+#include "common/json.h"
+
+namespace playground::http {
+
+Response json_response(Status status, const boost::json::value& body) {
+  Response res{status, 11};
+  res.set(beast_http::field::content_type, "application/json");
+  res.body() = json::to_text(body);
+  res.prepare_payload();
+  return res;
+}
+
+Response json_error(Status status, std::string_view message) {
+  return json_response(status, boost::json::object{{"error", message}});
+}
+
+Response text_response(Status status, std::string body,
+                       std::string_view content_type) {
+  Response res{status, 11};
+  res.set(beast_http::field::content_type, content_type);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+std::string media_type(std::string_view content_type) {
+  std::string out;
+  for (char c : content_type) {
+    if (c == ';') break;
+    if (c == ' ' || c == '\t') continue;
+    out.push_back(
+        static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
+}
+
+}  // namespace playground::http

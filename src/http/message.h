@@ -1,0 +1,35 @@
+// HTTP message types shared by the server, its routes and the JSON helpers.
+//
+//   http::Response r = http::json_error(req, status::not_found, "no such
+//   page");
+//
+// Every response of the services is JSON (errors included) except static UI
+// files and /metrics, so the helpers here are the only way bodies are built.
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <boost/json/value.hpp>
+#include <string>
+
+namespace playground::http {
+
+namespace beast_http = boost::beast::http;
+using Request = beast_http::request<beast_http::string_body>;
+using RequestHeader = beast_http::request_header<>;
+using Response = beast_http::response<beast_http::string_body>;
+using Status = beast_http::status;
+using Verb = beast_http::verb;
+
+// A response with `body` serialised as JSON and Content-Type application/json.
+Response json_response(Status status, const boost::json::value& body);
+// {"error": "<message>"} with the given status.
+Response json_error(Status status, std::string_view message);
+// A plain-text response (for /metrics).
+Response text_response(Status status, std::string body,
+                       std::string_view content_type);
+
+// The media type of a Content-Type value, lower-cased, without parameters:
+// "Application/JSON; charset=utf-8" -> "application/json".
+std::string media_type(std::string_view content_type);
+
+}  // namespace playground::http

@@ -1,0 +1,87 @@
+// Server: an HTTP/1.1 keep-alive server on Boost.Beast with C++20 coroutines.
+//
+//   std::vector<http::Route> routes = {
+//       {.path = "/healthz", .methods = {Verb::get}, .handler = healthz}};
+//   http::Server server(io, options, std::move(routes), registry);
+//   if (auto r = server.listen(); !r) die(r.error().message);
+//   server.start();
+//   ...
+//   server.shutdown([&] { io.stop(); });   // on SIGTERM
+//
+// What every route gets for free: 404/405 (with Allow) before the body is
+// read, a per-route body limit checked against Content-Length before the body
+// is read (413), 100-continue, header/body/idle/write timeouts, a bounded
+// number of connections, one structured log line and one metric per request,
+// and graceful shutdown (stop accepting, finish in-flight requests, close
+// idle connections).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/metrics.h"
+#include "common/result.h"
+#include "http/message.h"
+
+namespace playground::http {
+
+// Per-request information a handler may read and annotate.
+struct RequestContext {
+  std::string remote;       // peer address
+  boost::json::object log;  // extra fields for this request's log line
+};
+
+struct Route {
+  std::string path;
+  std::vector<Verb> methods;
+  // Largest body accepted; checked before the body is read.
+  size_t body_limit = 16 * 1024;
+  // Runs on the header before the body is read (authentication, media type).
+  // Returning a response answers the request with it.
+  std::function<std::optional<Response>(const RequestHeader&)> precheck;
+  std::function<boost::asio::awaitable<Response>(Request&, RequestContext&)>
+      handler;
+};
+
+struct ServerOptions {
+  std::string bind = "127.0.0.1";
+  uint16_t port = 0;  // 0 picks a free port (tests)
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds body_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds write_timeout{30'000};
+  size_t header_limit = 16 * 1024;
+  size_t max_connections = 10'000;
+  std::string server_name = "playground";
+};
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, ServerOptions options,
+         std::vector<Route> routes, metrics::Registry& registry);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens; the error names the address on failure.
+  Result<void> listen();
+  uint16_t port() const;
+  void start();
+  // Stops accepting, lets in-flight requests finish, closes idle connections,
+  // then calls `on_drained` once no connection is left.
+  void shutdown(std::function<void()> on_drained);
+  size_t open_connections() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace playground::http

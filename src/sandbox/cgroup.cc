@@ -1,0 +1,377 @@
+// Per-slot cgroups for sandboxes, v1 and v2 (see cgroup.h).
+#include "sandbox/cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "common/log.h"
+
+namespace playground::sandbox {
+namespace {
+
+std::string errno_text(int e) { return std::strerror(e); }
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    return Error{"cannot read " + path + ": " + errno_text(errno), errno};
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Control files take one value per write(2); O_CREAT lets the unit tests use a
+// plain directory laid out like cgroupfs (on cgroupfs the files always exist).
+Result<void> write_file(const std::string& path, const std::string& value) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Error{"cannot open " + path + ": " + errno_text(errno), errno};
+  }
+  ssize_t n = ::write(fd, value.data(), value.size());
+  int saved = errno;
+  ::close(fd);
+  if (n != static_cast<ssize_t>(value.size())) {
+    return Error{
+        "cannot write \"" + value + "\" to " + path + ": " + errno_text(saved),
+        saved};
+  }
+  return Ok();
+}
+
+std::vector<pid_t> read_pids(const std::string& procs_file) {
+  std::vector<pid_t> pids;
+  std::ifstream in(procs_file);
+  pid_t pid;
+  while (in >> pid) pids.push_back(pid);
+  return pids;
+}
+
+Result<void> make_dir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) return Ok();
+  return Error{"cannot create " + path + ": " + errno_text(errno), errno};
+}
+
+std::vector<std::string> split_words(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> out;
+  std::string w;
+  while (in >> w) out.push_back(w);
+  return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  for (auto& s : v) {
+    if (s == x) return true;
+  }
+  return false;
+}
+
+uint64_t read_counter(const std::string& file, const std::string& key) {
+  auto text = read_file(file);
+  if (!text) return 0;
+  std::istringstream in(*text);
+  std::string k;
+  uint64_t v;
+  while (in >> k >> v) {
+    if (k == key) return v;
+  }
+  return 0;
+}
+
+// Removes playground-<pid> groups whose service is gone (a crash or kill -9).
+void remove_stale_groups(const std::string& parent) {
+  DIR* d = ::opendir(parent.c_str());
+  if (d == nullptr) return;
+  std::vector<std::string> stale;
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.rfind("playground-", 0) != 0) continue;
+    pid_t pid = std::atoi(name.c_str() + 11);
+    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) stale.push_back(name);
+  }
+  ::closedir(d);
+  for (auto& name : stale) {
+    std::string group = parent + "/" + name;
+    if (DIR* g = ::opendir(group.c_str())) {
+      while (dirent* e = ::readdir(g)) {
+        std::string slot = e->d_name;
+        if (slot.rfind("slot-", 0) != 0) continue;
+        for (pid_t p : read_pids(group + "/" + slot + "/cgroup.procs"))
+          ::kill(p, SIGKILL);
+        ::rmdir((group + "/" + slot).c_str());
+      }
+      ::closedir(g);
+    }
+    if (::rmdir(group.c_str()) == 0) {
+      log::info("removed a stale cgroup of a service that is gone",
+                {{"path", group}});
+    }
+  }
+}
+
+// Under v2 a cgroup that delegates controllers to children may hold no
+// processes itself, so whatever runs in our own cgroup moves to a leaf first.
+Result<void> enable_v2_controllers(const std::string& dir,
+                                   const std::vector<std::string>& wanted) {
+  // A cgroup the kernel just made has the file; a plain directory in the
+  // unit tests does not, which reads as "nothing enabled".
+  auto enabled = read_file(dir + "/cgroup.subtree_control");
+  if (!enabled && enabled.error().code != ENOENT) return enabled.error();
+  auto have = enabled ? split_words(*enabled) : std::vector<std::string>{};
+  std::string request;
+  for (auto& c : wanted) {
+    if (!contains(have, c)) request += (request.empty() ? "+" : " +") + c;
+  }
+  if (request.empty()) return Ok();
+  auto procs = read_pids(dir + "/cgroup.procs");
+  if (!procs.empty()) {
+    const std::string leaf = dir + "/playground-service";
+    if (auto r = make_dir(leaf); !r) return r;
+    int fd = ::open((leaf + "/cgroup.procs").c_str(),
+                    O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return Error{"cannot open " + leaf + "/cgroup.procs", errno};
+    for (pid_t pid : procs) {
+      std::string line = std::to_string(pid) + "\n";
+      // A process may exit meanwhile; the write for it fails and that is fine.
+      [[maybe_unused]] ssize_t n = ::write(fd, line.data(), line.size());
+    }
+    ::close(fd);
+  }
+  return write_file(dir + "/cgroup.subtree_control", request);
+}
+
+}  // namespace
+
+Result<CgroupLayout> discover_cgroups(const std::string& proc_self) {
+  auto mountinfo = read_file(proc_self + "/mountinfo");
+  if (!mountinfo) return mountinfo.error();
+  auto membership = read_file(proc_self + "/cgroup");
+  if (!membership) return membership.error();
+
+  // Mount points: v2 "cgroup2" and, per v1 controller, "cgroup" with the
+  // controller among its super options.
+  std::string v2_mount, v2_root;
+  std::map<std::string, std::pair<std::string, std::string>>
+      v1_mounts;  // ctrl -> (mount, root)
+  std::istringstream lines(*mountinfo);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto dash = line.find(" - ");
+    if (dash == std::string::npos) continue;
+    auto pre = split_words(line.substr(0, dash));
+    auto post = split_words(line.substr(dash + 3));
+    if (pre.size() < 5 || post.size() < 3) continue;
+    const std::string& root = pre[3];
+    const std::string& mount_point = pre[4];
+    if (post[0] == "cgroup2") {
+      if (v2_mount.empty()) {
+        v2_mount = mount_point;
+        v2_root = root;
+      }
+    } else if (post[0] == "cgroup") {
+      std::istringstream opts(post[2]);
+      std::string opt;
+      while (std::getline(opts, opt, ',')) {
+        if (opt == "memory" || opt == "pids" || opt == "cpu") {
+          v1_mounts.emplace(opt, std::make_pair(mount_point, root));
+        }
+      }
+    }
+  }
+
+  // Our own path in each hierarchy, relative to the mount's root (inside a
+  // container the mount's root is already our cgroup).
+  auto own_dir = [](const std::string& mount, const std::string& mount_root,
+                    std::string path) {
+    if (mount_root != "/" && path.rfind(mount_root, 0) == 0) {
+      path = path.substr(mount_root.size());
+    }
+    std::string dir = mount + (path == "/" ? "" : path);
+    return exists(dir) ? dir : mount;
+  };
+  std::string v2_path;
+  std::map<std::string, std::string> v1_paths;
+  std::istringstream groups(*membership);
+  while (std::getline(groups, line)) {
+    auto first = line.find(':');
+    auto second = line.find(':', first + 1);
+    if (first == std::string::npos || second == std::string::npos) continue;
+    std::string controllers = line.substr(first + 1, second - first - 1);
+    std::string path = line.substr(second + 1);
+    if (controllers.empty()) {
+      v2_path = path;
+      continue;
+    }
+    std::istringstream cs(controllers);
+    std::string c;
+    while (std::getline(cs, c, ',')) v1_paths[c] = path;
+  }
+
+  if (!v2_mount.empty() && !v2_path.empty()) {
+    std::string dir = own_dir(v2_mount, v2_root, v2_path);
+    auto available = read_file(dir + "/cgroup.controllers");
+    if (available) {
+      auto ctrls = split_words(*available);
+      if (contains(ctrls, "memory") && contains(ctrls, "pids")) {
+        CgroupLayout layout;
+        layout.version = CgroupLayout::Version::v2;
+        layout.v2_dir = dir;
+        return layout;
+      }
+    }
+  }
+  if (v1_mounts.count("memory") && v1_mounts.count("pids")) {
+    CgroupLayout layout;
+    layout.version = CgroupLayout::Version::v1;
+    for (auto& [ctrl, mount] : v1_mounts) {
+      auto it = v1_paths.find(ctrl);
+      layout.v1_dirs[ctrl] = own_dir(mount.first, mount.second,
+                                     it == v1_paths.end() ? "/" : it->second);
+    }
+    return layout;
+  }
+  return Error{
+      "no cgroup hierarchy with the memory and pids controllers is mounted"};
+}
+
+CgroupSlots::CgroupSlots(CgroupLayout::Version version,
+                         std::vector<std::string> groups)
+    : version_(version), groups_(std::move(groups)) {}
+
+Result<std::unique_ptr<CgroupSlots>> CgroupSlots::create(
+    const CgroupLayout& layout, const Limits& limits, int count, pid_t owner) {
+  const std::string group_name = "playground-" + std::to_string(owner);
+  const std::string memory = std::to_string(limits.memory_bytes);
+  const std::string pids = std::to_string(limits.max_processes);
+  std::unique_ptr<CgroupSlots> slots;
+
+  if (layout.version == CgroupLayout::Version::v2) {
+    const std::string& base = layout.v2_dir;
+    auto available = read_file(base + "/cgroup.controllers");
+    if (!available) return available.error();
+    std::vector<std::string> wanted = {"memory", "pids"};
+    if (contains(split_words(*available), "cpu")) wanted.push_back("cpu");
+    remove_stale_groups(base);
+    if (auto r = enable_v2_controllers(base, wanted); !r) return r.error();
+    const std::string group = base + "/" + group_name;
+    if (auto r = make_dir(group); !r) return r.error();
+    slots.reset(new CgroupSlots(layout.version, {group}));
+    if (auto r = enable_v2_controllers(group, wanted); !r) return r.error();
+    for (int i = 0; i < count; ++i) {
+      const std::string dir = group + "/slot-" + std::to_string(i);
+      slots->slots_.push_back({dir});
+      if (auto r = make_dir(dir); !r) return r.error();
+      if (auto r = write_file(dir + "/memory.max", memory); !r)
+        return r.error();
+      // Without swap the memory limit is the whole limit. Kernels without
+      // swap accounting have no such file; nothing can swap there anyway.
+      if (auto r = write_file(dir + "/memory.swap.max", "0");
+          !r && r.error().code != ENOENT) {
+        return r.error();
+      }
+      if (auto r = write_file(dir + "/pids.max", pids); !r) return r.error();
+      if (contains(wanted, "cpu")) {
+        if (auto r = write_file(dir + "/cpu.weight", "100"); !r)
+          return r.error();
+      }
+    }
+    return slots;
+  }
+
+  std::vector<std::string> groups;
+  std::vector<std::string> controllers = {"memory", "pids"};
+  if (layout.v1_dirs.count("cpu")) controllers.push_back("cpu");
+  for (auto& c : controllers) {
+    const std::string& base = layout.v1_dirs.at(c);
+    remove_stale_groups(base);
+    groups.push_back(base + "/" + group_name);
+    if (auto r = make_dir(groups.back()); !r) return r.error();
+  }
+  slots.reset(new CgroupSlots(layout.version, groups));
+  for (int i = 0; i < count; ++i) {
+    std::vector<std::string> dirs;
+    for (auto& g : groups) dirs.push_back(g + "/slot-" + std::to_string(i));
+    slots->slots_.push_back(dirs);
+    for (auto& d : dirs) {
+      if (auto r = make_dir(d); !r) return r.error();
+    }
+    const std::string& mem = dirs[0];
+    if (auto r = write_file(mem + "/memory.limit_in_bytes", memory); !r)
+      return r.error();
+    if (exists(mem + "/memory.memsw.limit_in_bytes")) {
+      if (auto r = write_file(mem + "/memory.memsw.limit_in_bytes", memory);
+          !r) {
+        return r.error();
+      }
+    }
+    if (auto r = write_file(dirs[1] + "/pids.max", pids); !r) return r.error();
+    if (dirs.size() > 2) {
+      if (auto r = write_file(dirs[2] + "/cpu.shares", "1024"); !r)
+        return r.error();
+    }
+  }
+  return slots;
+}
+
+CgroupSlots::~CgroupSlots() {
+  for (int i = 0; i < count(); ++i) {
+    kill_all(i);
+    for (auto& d : slots_[i]) ::rmdir(d.c_str());
+  }
+  for (auto& g : groups_) ::rmdir(g.c_str());
+}
+
+std::string CgroupSlots::version() const {
+  return version_ == CgroupLayout::Version::v2 ? "v2" : "v1";
+}
+
+Result<void> CgroupSlots::place(int slot, pid_t pid) {
+  const std::string value = std::to_string(pid);
+  for (auto& d : slots_[slot]) {
+    if (auto r = write_file(d + "/cgroup.procs", value); !r) return r;
+  }
+  return Ok();
+}
+
+uint64_t CgroupSlots::oom_kills(int slot) const {
+  const std::string& d = slots_[slot].front();
+  return version_ == CgroupLayout::Version::v2
+             ? read_counter(d + "/memory.events", "oom_kill")
+             : read_counter(d + "/memory.oom_control", "oom_kill");
+}
+
+bool CgroupSlots::empty(int slot) const {
+  return read_pids(slots_[slot].front() + "/cgroup.procs").empty();
+}
+
+void CgroupSlots::kill_all(int slot) {
+  const std::string& d = slots_[slot].front();
+  if (version_ == CgroupLayout::Version::v2 && exists(d + "/cgroup.kill")) {
+    (void)write_file(d + "/cgroup.kill", "1");
+  }
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    auto pids = read_pids(d + "/cgroup.procs");
+    if (pids.empty()) return;
+    for (pid_t p : pids) ::kill(p, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  log::warn("processes remain in a sandbox cgroup after SIGKILL",
+            {{"cgroup", d}});
+}
+
+}  // namespace playground::sandbox

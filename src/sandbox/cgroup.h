@@ -1,0 +1,79 @@
+// CgroupSlots: one cgroup per concurrently running sandbox, made once, reused.
+//
+//   auto layout = discover_cgroups();                 // from /proc/self
+//   auto slots = CgroupSlots::create(*layout, limits, /*count=*/4, getpid());
+//   slots->place(2, init_pid);                        // before the init
+//   proceeds
+//   ... run ...
+//   bool oom = slots->oom_kills(2) > before;          // memory limit hit?
+//   slots->kill_all(2);                               // nothing may outlive a
+//   run
+//
+// Creating and removing a cgroup costs far more than writing one pid, so each
+// slot's cgroup lives as long as the service. Slots sit under
+// <own cgroup>/playground-<pid>/slot-<n>, so several services on one machine
+// never share or remove each other's. cgroup v2 (one unified hierarchy) and
+// v1 (a hierarchy per controller) are both supported: memory (swap
+// forbidden), pids, and cpu with equal weights, so concurrent sandboxes share
+// the CPU fairly. There is deliberately no hard CPU quota: a throttled group
+// also throttles its own teardown, which made ending a fork bomb take
+// 150-700 ms longer (measured); RLIMIT_CPU and the wall deadline bound the
+// CPU a run can use.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "sandbox/policy.h"
+
+namespace playground::sandbox {
+
+struct CgroupLayout {
+  enum class Version { v1, v2 };
+  Version version = Version::v2;
+  // v2: the directory of this process's own cgroup, e.g.
+  // /sys/fs/cgroup/kubepods/pod.../container.
+  std::string v2_dir;
+  // v1: this process's own cgroup directory in each controller's hierarchy.
+  std::map<std::string, std::string>
+      v1_dirs;  // "memory" -> /sys/fs/cgroup/memory/...
+};
+
+// Reads /proc/self/mountinfo and /proc/self/cgroup. Prefers v2 when its
+// memory and pids controllers are available, else v1 memory, pids and cpu.
+Result<CgroupLayout> discover_cgroups(
+    const std::string& proc_self = "/proc/self");
+
+class CgroupSlots {
+ public:
+  static Result<std::unique_ptr<CgroupSlots>> create(const CgroupLayout& layout,
+                                                     const Limits& limits,
+                                                     int count, pid_t owner);
+  ~CgroupSlots();  // kills what is left and removes the slots
+
+  std::string version() const;  // "v1" or "v2"
+  int count() const { return static_cast<int>(slots_.size()); }
+  // The directory of slot `i` (the memory hierarchy's under v1).
+  const std::string& dir(int i) const { return slots_[i].front(); }
+
+  Result<void> place(int slot, pid_t pid);
+  // Number of OOM kills in the slot since it was created.
+  uint64_t oom_kills(int slot) const;
+  // SIGKILLs every process in the slot and waits (briefly) until it is empty.
+  void kill_all(int slot);
+  bool empty(int slot) const;
+
+ private:
+  CgroupSlots(CgroupLayout::Version version, std::vector<std::string> groups);
+  CgroupLayout::Version version_;
+  std::vector<std::string> groups_;              // playground-<pid> dirs
+  std::vector<std::vector<std::string>> slots_;  // per slot, per hierarchy
+};
+
+}  // namespace playground::sandbox

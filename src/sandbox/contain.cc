@@ -1,0 +1,494 @@
+// Containment steps run inside the sandbox by its init (see contain.h).
+//
+// This runs in its own small, single-threaded process, so it may allocate and
+// call ordinary library functions between fork and exec.
+#include "sandbox/contain.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "sandbox/python_bootstrap.h"
+#include "sandbox/seccomp_policy.h"
+
+namespace playground::sandbox::contain {
+namespace {
+
+#define RETURN_ON_FAILURE(expr) \
+  do {                          \
+    if (!(expr)) return false;  \
+  } while (0)
+
+// Where the new root is assembled. In our private mount namespace a tmpfs is
+// mounted over it, so nothing is written to the host's directory.
+constexpr const char* kNewRoot = "/tmp";
+
+void report(const char* format, ...) {
+  char line[256];
+  va_list args;
+  va_start(args, format);
+  int n = std::vsnprintf(line, sizeof line, format, args);
+  va_end(args);
+  if (n <= 0) return;
+  size_t len = std::min(static_cast<size_t>(n), sizeof line - 1);
+  [[maybe_unused]] ssize_t w = ::write(kStatusFd, line, len);
+}
+
+// Reports the failed step with errno and returns false, for RETURN_ON_FAILURE.
+bool fail(const char* step) {
+  int saved = errno;
+  report("fail %s %d\n", step, saved);
+  errno = saved;
+  return false;
+}
+
+bool write_file(const char* path, const std::string& content, int mode = 0644) {
+  int fd = ::open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return false;
+  bool ok = ::write(fd, content.data(), content.size()) ==
+            static_cast<ssize_t>(content.size());
+  int saved = errno;
+  ::close(fd);
+  errno = saved;
+  return ok;
+}
+
+std::string in_root(const char* path) { return std::string(kNewRoot) + path; }
+
+// ---- init-level steps ------------------------------------------------------
+
+bool reset_signals() {
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    ::signal(sig, SIG_DFL);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  return sigprocmask(SIG_SETMASK, &none, nullptr) == 0 || fail("signals");
+}
+
+// If the service dies, its sandboxes die with it.
+bool die_with_service() {
+  return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 || fail("pdeathsig");
+}
+
+// The service writes the go byte once this process is in its cgroups.
+bool wait_for_go() {
+  char go = 0;
+  ssize_t n;
+  do {
+    n = ::read(kControlFd, &go, 1);
+  } while (n < 0 && errno == EINTR);
+  ::close(kControlFd);
+  if (n != 1 || go != kGoByte) {
+    errno = ECANCELED;
+    return fail("go");
+  }
+  return true;
+}
+
+bool make_mounts_private() {
+  return mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 ||
+         fail("mount-private");
+}
+
+bool mount_tmpfs(const std::string& target, const std::string& options,
+                 unsigned long flags) {
+  return mount("tmpfs", target.c_str(), "tmpfs", flags, options.c_str()) == 0;
+}
+
+// Bind `source` at `target` with `flags` (MS_RDONLY, MS_NOSUID, ...) applied.
+bool bind(const char* source, const std::string& target, unsigned long flags) {
+  if (mount(source, target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+    return false;
+  }
+  return mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | flags,
+               nullptr) == 0;
+}
+
+// Recreates the top-level entries Python's dynamic loader may look under:
+// merged-/usr symlinks are copied, real directories bound read-only.
+bool mirror_top_level(const char* name) {
+  std::string host = std::string("/") + name;
+  struct stat st;
+  if (lstat(host.c_str(), &st) != 0) return errno == ENOENT;
+  std::string target = in_root(host.c_str());
+  if (S_ISLNK(st.st_mode)) {
+    char link[PATH_MAX];
+    ssize_t n = readlink(host.c_str(), link, sizeof link - 1);
+    if (n < 0) return false;
+    link[n] = '\0';
+    return symlink(link, target.c_str()) == 0;
+  }
+  if (!S_ISDIR(st.st_mode)) return true;
+  return mkdir(target.c_str(), 0755) == 0 &&
+         bind(host.c_str(), target, MS_RDONLY | MS_NOSUID | MS_NODEV);
+}
+
+bool make_etc() {
+  std::string etc = in_root("/etc");
+  if (mkdir(etc.c_str(), 0755) != 0) return false;
+  // Only the accounts a snippet can see itself run as.
+  if (!write_file((etc + "/passwd").c_str(),
+                  "root:x:0:0:root:/:/usr/sbin/nologin\n"
+                  "nobody:x:65534:65534:nobody:/tmp:/usr/sbin/nologin\n")) {
+    return false;
+  }
+  if (!write_file((etc + "/group").c_str(), "root:x:0:\nnogroup:x:65534:\n")) {
+    return false;
+  }
+  // The loader's cache of library paths; harmless and speeds up start-up.
+  if (access("/etc/ld.so.cache", R_OK) == 0) {
+    std::string cache = etc + "/ld.so.cache";
+    if (!write_file(cache.c_str(), "")) return false;
+    if (!bind("/etc/ld.so.cache", cache, MS_RDONLY | MS_NOSUID | MS_NODEV)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool make_dev() {
+  std::string dev = in_root("/dev");
+  if (mkdir(dev.c_str(), 0755) != 0) return false;
+  // Device nodes are bound from the host (mknod is refused in a user
+  // namespace). These mounts stay writable: writing /dev/null must work.
+  for (const char* node : {"null", "zero", "full", "random", "urandom"}) {
+    std::string host = std::string("/dev/") + node;
+    std::string target = dev + "/" + node;
+    if (!write_file(target.c_str(), "", 0666)) return false;
+    if (!bind(host.c_str(), target, MS_NOSUID | MS_NOEXEC)) return false;
+  }
+  const std::pair<const char*, const char*> links[] = {
+      {"/proc/self/fd", "fd"},
+      {"/proc/self/fd/0", "stdin"},
+      {"/proc/self/fd/1", "stdout"},
+      {"/proc/self/fd/2", "stderr"}};
+  for (auto [to, name] : links) {
+    if (symlink(to, (dev + "/" + name).c_str()) != 0) return false;
+  }
+  return true;
+}
+
+// A proc of the sandbox's own pid namespace; processes of other users (the
+// init) are invisible to the snippet.
+bool make_proc() {
+  std::string proc = in_root("/proc");
+  if (mkdir(proc.c_str(), 0555) != 0) return false;
+  const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  if (mount("proc", proc.c_str(), "proc", flags, "hidepid=invisible") == 0) {
+    return true;
+  }
+  return mount("proc", proc.c_str(), "proc", flags, nullptr) == 0;
+}
+
+bool make_tmp(const InitSpec& spec) {
+  std::string tmp = in_root("/tmp");
+  if (mkdir(tmp.c_str(), 01777) != 0) return false;
+  std::string options = "size=" + std::to_string(spec.tmp_bytes) +
+                        ",nr_inodes=" + std::to_string(spec.tmp_inodes) +
+                        ",mode=1777";
+  return mount_tmpfs(tmp, options, MS_NOSUID | MS_NODEV | MS_NOEXEC);
+}
+
+// Layer 2: a read-only root holding /usr, a minimal /etc and /dev, the
+// sandbox's own /proc and a fresh, limited /tmp.
+bool build_root(const InitSpec& spec) {
+  if (!mount_tmpfs(kNewRoot, "size=1m,nr_inodes=256,mode=0755",
+                   MS_NOSUID | MS_NODEV)) {
+    return fail("mount-root");
+  }
+  if (mkdir(in_root("/usr").c_str(), 0755) != 0 ||
+      !bind("/usr", in_root("/usr"), MS_RDONLY | MS_NOSUID | MS_NODEV)) {
+    return fail("mount-usr");
+  }
+  for (const char* name : {"bin", "sbin", "lib", "lib32", "lib64", "libx32"}) {
+    if (!mirror_top_level(name)) return fail("mount-lib");
+  }
+  RETURN_ON_FAILURE(make_etc() || fail("mount-etc"));
+  RETURN_ON_FAILURE(make_dev() || fail("mount-dev"));
+  RETURN_ON_FAILURE(make_proc() || fail("mount-proc"));
+  RETURN_ON_FAILURE(make_tmp(spec) || fail("mount-tmp"));
+  return true;
+}
+
+// Swaps the assembled tree in as "/", drops the host's root from this mount
+// namespace, and makes the new root read-only.
+bool pivot_into_root() {
+  if (chdir(kNewRoot) != 0) return fail("pivot-chdir");
+  if (syscall(SYS_pivot_root, ".", ".") != 0) return fail("pivot");
+  if (umount2(".", MNT_DETACH) != 0) return fail("pivot-umount");
+  if (chdir("/") != 0) return fail("pivot-chdir");
+  if (mount(nullptr, "/", nullptr,
+            MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0) {
+    return fail("root-readonly");
+  }
+  return true;
+}
+
+// Python and everything it starts share one CPU's worth of time; a fork bomb
+// must not starve the init that has to end them. Best effort: a user
+// namespace has no right to raise priority on the host.
+void prefer_init_on_cpu() { setpriority(PRIO_PROCESS, 0, -20); }
+
+bool set_hostname() {
+  static const char kName[] = "playground";
+  return sethostname(kName, sizeof kName - 1) == 0 || fail("hostname");
+}
+
+// ---- steps for the Python process, after fork ------------------------------
+
+bool start_session() { return setsid() >= 0 || fail("setsid"); }
+
+bool reset_priority() {
+  return setpriority(PRIO_PROCESS, 0, 0) == 0 || fail("priority");
+}
+
+// Under memory pressure the kernel should pick the snippet, never the init.
+bool prefer_oom_kill() {
+  if (write_file("/proc/self/oom_score_adj", "1000")) return true;
+  return errno == ENOENT || fail("oom-score");
+}
+
+bool set_limit(int resource, rlim_t soft, rlim_t hard) {
+  struct rlimit r {
+    soft, hard
+  };
+  return setrlimit(resource, &r) == 0;
+}
+
+// Layer 4: every limit explicitly, none left to inheritance.
+bool set_rlimits(const InitSpec& spec) {
+  const rlim_t cpu = static_cast<rlim_t>(spec.cpu_seconds);
+  bool ok =
+      set_limit(RLIMIT_CPU, cpu, cpu + 1) &&
+      set_limit(RLIMIT_AS, spec.address_space_bytes,
+                spec.address_space_bytes) &&
+      set_limit(RLIMIT_FSIZE, spec.file_size_bytes, spec.file_size_bytes) &&
+      set_limit(RLIMIT_NOFILE, spec.open_files, spec.open_files) &&
+      set_limit(RLIMIT_CORE, 0, 0) && set_limit(RLIMIT_MEMLOCK, 0, 0) &&
+      set_limit(RLIMIT_MSGQUEUE, 0, 0) && set_limit(RLIMIT_LOCKS, 64, 64) &&
+      set_limit(RLIMIT_STACK, 8 << 20, 8 << 20) &&
+      set_limit(RLIMIT_SIGPENDING, 256, 256) &&
+      set_limit(RLIMIT_RTPRIO, 0, 0) && set_limit(RLIMIT_NICE, 0, 0);
+  if (ok && spec.max_processes > 0) {
+    ok = set_limit(RLIMIT_NPROC, spec.max_processes, spec.max_processes);
+  }
+  return ok || fail("rlimits");
+}
+
+bool enter_workdir(const InitSpec& spec) {
+  return chdir(spec.filesystem ? "/tmp" : "/") == 0 || fail("chdir");
+}
+
+bool drop_bounding_set() {
+  for (int cap = 0; cap <= CAP_LAST_CAP; ++cap) {
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
+      return false;
+  }
+  return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == 0 ||
+         errno == EINVAL;
+}
+
+bool clear_capabilities() {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  return syscall(SYS_capset, &header, data) == 0;
+}
+
+// Layer 5: nobody, with no groups and no capabilities. In a user namespace
+// (service not root) only uid 0 is mapped, so the process keeps that uid but
+// loses every capability, and the securebits stop exec from granting any.
+bool drop_privileges(const InitSpec& spec) {
+  if (!spec.drop_privileges) return true;
+  if (!drop_bounding_set()) return fail("capbset");
+  if (spec.user_namespace) {
+    constexpr int kNoRoot = (1 << 0) | (1 << 1);  // NOROOT, locked
+    constexpr int kNoSetuidFixup =
+        (1 << 2) | (1 << 3);  // NO_SETUID_FIXUP, locked
+    constexpr int kKeepCapsLocked = 1 << 5;
+    if (prctl(PR_SET_SECUREBITS, kNoRoot | kNoSetuidFixup | kKeepCapsLocked) !=
+        0) {
+      return fail("securebits");
+    }
+  } else {
+    const gid_t gid = kSandboxGid;
+    if (setgroups(0, nullptr) != 0) return fail("setgroups");
+    if (setresgid(gid, gid, gid) != 0) return fail("setgid");
+    if (setresuid(kSandboxUid, kSandboxUid, kSandboxUid) != 0)
+      return fail("setuid");
+  }
+  return clear_capabilities() || fail("capset");
+}
+
+bool set_no_new_privs() {
+  return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 || fail("no-new-privs");
+}
+
+// Credential changes clear the parent-death signal; set it again as nobody.
+bool die_with_init() {
+  return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 || fail("pdeathsig");
+}
+
+// Python keeps 0-3; the status descriptor stays only to report a failed exec.
+bool close_other_fds() {
+  if (syscall(SYS_close_range, kStatusFd + 1, ~0U, 0) != 0)
+    return fail("close-fds");
+  return fcntl(kStatusFd, F_SETFD, FD_CLOEXEC) == 0 || fail("close-fds");
+}
+
+bool apply_seccomp(const InitSpec& spec) {
+  if (!spec.seccomp) return true;
+  return seccomp_policy::install() || fail("seccomp");
+}
+
+void exec_python(const InitSpec& spec) {
+  const char* argv[] = {"python3", "-I", "-S", "-c", kPythonBootstrap, nullptr};
+  const char* envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "HOME=/tmp",
+                        nullptr};
+  execve(spec.python.c_str(), const_cast<char* const*>(argv),
+         const_cast<char* const*>(envp));
+  fail("exec");
+}
+
+// Layers 4-6 for the Python process, in order. Returns only on failure.
+bool contain_python(const InitSpec& spec) {
+  RETURN_ON_FAILURE(reset_signals());
+  RETURN_ON_FAILURE(start_session());
+  RETURN_ON_FAILURE(reset_priority());
+  RETURN_ON_FAILURE(prefer_oom_kill());
+  RETURN_ON_FAILURE(set_rlimits(spec));
+  RETURN_ON_FAILURE(enter_workdir(spec));
+  RETURN_ON_FAILURE(drop_privileges(spec));
+  RETURN_ON_FAILURE(die_with_init());
+  RETURN_ON_FAILURE(set_no_new_privs());
+  RETURN_ON_FAILURE(close_other_fds());
+  RETURN_ON_FAILURE(apply_seccomp(spec));
+  exec_python(spec);
+  return false;
+}
+
+// ---- supervision
+// -------------------------------------------------------------
+
+// Kills every process left under this init. As pid 1 of a pid namespace one
+// kill(-1) reaches them all. Without a pid namespace, orphans were reparented
+// here (subreaper), so killing children until none is left reaches every
+// descendant; /proc is then the host's, where our pid is our own.
+void kill_descendants() {
+  if (getpid() == 1) {
+    kill(-1, SIGKILL);
+    while (waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
+    }
+    return;
+  }
+  for (;;) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", getpid(),
+                  getpid());
+    if (FILE* f = std::fopen(path, "re")) {
+      int pid;
+      while (std::fscanf(f, "%d", &pid) == 1) kill(pid, SIGKILL);
+      std::fclose(f);
+    }
+    if (waitpid(-1, nullptr, 0) < 0 && errno == ECHILD) return;
+  }
+}
+
+[[noreturn]] void supervise(pid_t python) {
+  sigset_t watched;
+  sigemptyset(&watched);
+  for (int sig :
+       {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) {
+    sigaddset(&watched, sig);
+  }
+  for (;;) {
+    siginfo_t info;
+    int sig = sigwaitinfo(&watched, &info);
+    if (sig < 0) continue;
+    if (sig == SIGTERM) {
+      // The service ends the run (deadline, output cap): end Python now and
+      // report its usage below, as for any other exit.
+      kill(python, SIGKILL);
+      continue;
+    }
+    if (sig != SIGCHLD) {
+      kill(python, sig);  // forward to the snippet
+      continue;
+    }
+    int status = 0;
+    struct rusage usage {};
+    pid_t pid;
+    while ((pid = wait4(-1, &status, WNOHANG, &usage)) > 0) {
+      if (pid != python) continue;  // an orphan, reaped
+      const int64_t cpu_us =
+          (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1'000'000LL +
+          usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+      report("exit %d %d %lld %ld\n",
+             WIFEXITED(status) ? WEXITSTATUS(status) : 0,
+             WIFSIGNALED(status) ? WTERMSIG(status) : 0,
+             static_cast<long long>(cpu_us), usage.ru_maxrss);
+      kill_descendants();
+      _exit(0);
+    }
+  }
+}
+
+}  // namespace
+
+void run_init(const InitSpec& spec) {
+  // Layer 1 is already in place: the service cloned us into new namespaces.
+  if (!reset_signals() || !die_with_service() || !wait_for_go()) _exit(1);
+  if (spec.filesystem) {
+    if (!make_mounts_private() || !build_root(spec) || !pivot_into_root())
+      _exit(1);
+  }
+  if (spec.hostname && !set_hostname()) _exit(1);
+  prefer_init_on_cpu();
+  if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+    fail("subreaper");
+    _exit(1);
+  }
+
+  // Block what supervise() waits for before Python can exist to send it.
+  sigset_t watched;
+  sigemptyset(&watched);
+  for (int sig :
+       {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) {
+    sigaddset(&watched, sig);
+  }
+  sigprocmask(SIG_BLOCK, &watched, nullptr);
+
+  pid_t python = fork();
+  if (python < 0) {
+    fail("fork");
+    _exit(1);
+  }
+  if (python == 0) {
+    contain_python(spec);
+    _exit(127);
+  }
+  // The init keeps none of Python's pipes, so their ends close with Python.
+  for (int fd : {0, 1, 2, kCodeFd}) ::close(fd);
+  supervise(python);
+}
+
+}  // namespace playground::sandbox::contain

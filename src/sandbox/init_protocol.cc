@@ -1,0 +1,111 @@
+// Encoding of the init's settings and decoding of its report (see
+// init_protocol.h).
+#include "sandbox/init_protocol.h"
+
+#include <charconv>
+#include <sstream>
+
+namespace playground::sandbox {
+namespace {
+
+bool to_int(std::string_view s, int64_t& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+std::vector<std::string> to_args(const InitSpec& s) {
+  auto flag = [](bool b) { return b ? "1" : "0"; };
+  return {
+      "playground-sandbox-init",
+      "python=" + s.python,
+      std::string("filesystem=") + flag(s.filesystem),
+      std::string("hostname=") + flag(s.hostname),
+      std::string("drop_privileges=") + flag(s.drop_privileges),
+      std::string("user_namespace=") + flag(s.user_namespace),
+      std::string("seccomp=") + flag(s.seccomp),
+      "cpu_seconds=" + std::to_string(s.cpu_seconds),
+      "address_space_bytes=" + std::to_string(s.address_space_bytes),
+      "file_size_bytes=" + std::to_string(s.file_size_bytes),
+      "open_files=" + std::to_string(s.open_files),
+      "max_processes=" + std::to_string(s.max_processes),
+      "tmp_bytes=" + std::to_string(s.tmp_bytes),
+      "tmp_inodes=" + std::to_string(s.tmp_inodes),
+  };
+}
+
+Result<InitSpec> from_args(int argc, const char* const* argv) {
+  InitSpec s;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    auto eq = arg.find('=');
+    if (eq == std::string_view::npos) return Error{"malformed argument"};
+    std::string_view key = arg.substr(0, eq), value = arg.substr(eq + 1);
+    int64_t n = 0;
+    if (key == "python") {
+      s.python = std::string(value);
+      continue;
+    }
+    if (!to_int(value, n) || n < 0) {
+      return Error{"bad value for " + std::string(key)};
+    }
+    if (key == "filesystem")
+      s.filesystem = n != 0;
+    else if (key == "hostname")
+      s.hostname = n != 0;
+    else if (key == "drop_privileges")
+      s.drop_privileges = n != 0;
+    else if (key == "user_namespace")
+      s.user_namespace = n != 0;
+    else if (key == "seccomp")
+      s.seccomp = n != 0;
+    else if (key == "cpu_seconds")
+      s.cpu_seconds = n;
+    else if (key == "address_space_bytes")
+      s.address_space_bytes = n;
+    else if (key == "file_size_bytes")
+      s.file_size_bytes = n;
+    else if (key == "open_files")
+      s.open_files = n;
+    else if (key == "max_processes")
+      s.max_processes = n;
+    else if (key == "tmp_bytes")
+      s.tmp_bytes = n;
+    else if (key == "tmp_inodes")
+      s.tmp_inodes = n;
+    else
+      return Error{"unknown setting " + std::string(key)};
+  }
+  if (s.python.empty() || s.python[0] != '/') {
+    return Error{"python must be an absolute path"};
+  }
+  return s;
+}
+
+InitReport parse_report(std::string_view lines) {
+  InitReport r;
+  std::istringstream in{std::string(lines)};
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string kind;
+    words >> kind;
+    if (kind == "exit" && !r.exited) {
+      InitReport e;
+      if (words >> e.exit_code >> e.signal >> e.cpu_us >> e.maxrss_kb) {
+        r.exited = true;
+        r.exit_code = e.exit_code;
+        r.signal = e.signal;
+        r.cpu_us = e.cpu_us;
+        r.maxrss_kb = e.maxrss_kb;
+      }
+    } else if (kind == "fail" && r.failed_step.empty()) {
+      words >> r.failed_step >> r.failed_errno;
+      if (r.failed_step.empty()) r.failed_step = "unknown";
+    }
+  }
+  return r;
+}
+
+}  // namespace playground::sandbox

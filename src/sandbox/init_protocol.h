@@ -1,0 +1,66 @@
+// The contract between the service and playground-sandbox-init.
+//
+// The service starts the init in fresh namespaces with these descriptors:
+//   0 stdin of Python      1 stdout of Python     2 stderr of Python
+//   3 code (Python reads the snippet here until EOF)
+//   4 status (init writes report lines here)
+//   5 control (the service writes 'g' once the init may proceed)
+// and an argv made by to_args(InitSpec). argv carries only settings chosen by
+// the operator, never anything from a request.
+//
+// Report lines on fd 4, one per event:
+//   "fail <step> <errno>\n"                              a containment step
+//   failed "exit <exit_code> <signal> <cpu_us> <maxrss_kb>\n"   Python ended
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace playground::sandbox {
+
+constexpr int kCodeFd = 3;
+constexpr int kStatusFd = 4;
+constexpr int kControlFd = 5;
+constexpr char kGoByte = 'g';
+constexpr int kSandboxUid = 65534;
+constexpr int kSandboxGid = 65534;
+
+// What the init applies, decided by the service from its configuration and
+// the start-up self-test.
+struct InitSpec {
+  std::string python = "/usr/bin/python3";
+  bool filesystem = true;       // private read-only root (needs a mount ns)
+  bool hostname = true;         // set the uts namespace's hostname
+  bool drop_privileges = true;  // uid/gid 65534, or no caps in a user ns
+  bool user_namespace = false;  // the init runs as root of a user namespace
+  bool seccomp = true;
+  int64_t cpu_seconds = 5;
+  int64_t address_space_bytes = 1LL << 30;
+  int64_t file_size_bytes = 16LL << 20;
+  int64_t open_files = 256;
+  int64_t max_processes = 0;  // RLIMIT_NPROC; 0 leaves it to the pids cgroup
+  int64_t tmp_bytes = 16LL << 20;
+  int64_t tmp_inodes = 4096;
+};
+
+std::vector<std::string> to_args(const InitSpec& spec);
+Result<InitSpec> from_args(int argc, const char* const* argv);
+
+// What the init reported for one run.
+struct InitReport {
+  bool exited = false;  // an "exit" line arrived
+  int exit_code = 0;    // when Python exited normally
+  int signal = 0;       // when a signal ended Python
+  int64_t cpu_us = 0;
+  int64_t maxrss_kb = 0;
+  std::string failed_step;  // from a "fail" line; empty when none
+  int failed_errno = 0;
+};
+
+InitReport parse_report(std::string_view lines);
+
+}  // namespace playground::sandbox

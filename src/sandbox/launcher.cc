@@ -1,0 +1,457 @@
+// Starting, supervising and ending one sandbox (see launcher.h).
+#include "sandbox/launcher.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <cstring>
+#include <utility>
+
+#include "common/log.h"
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+namespace playground::sandbox {
+namespace {
+
+namespace asio = boost::asio;
+using asio::posix::stream_descriptor;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+// After the init is gone, output still in flight gets this long to arrive.
+constexpr std::chrono::milliseconds kDrainGrace{200};
+// Asked to end a run, the init gets this long to report before SIGKILL.
+constexpr std::chrono::milliseconds kEndGrace{500};
+
+void close_fd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+// Everything the clone child needs, prepared before clone: between clone and
+// execve the child shares our memory and may only make async-signal-safe calls.
+struct CloneRequest {
+  int fds[6];  // become the child's 0..5 (see init_protocol.h)
+  const char* path;
+  char* const* argv;
+  char* const* envp;
+  bool user_namespace;
+  const char* uid_map;
+  const char* gid_map;
+  int failed_errno = 0;  // written by the child when it cannot exec
+  const char* failed_step = nullptr;
+};
+
+bool write_proc_file(const char* path, const char* text) {
+  int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  size_t len = std::strlen(text);
+  bool ok = ::write(fd, text, len) == static_cast<ssize_t>(len);
+  ::close(fd);
+  return ok;
+}
+
+int clone_child(void* arg) {
+  auto* req = static_cast<CloneRequest*>(arg);
+  sigset_t none;
+  sigemptyset(&none);
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, nullptr);
+  }
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (req->user_namespace) {
+    // Map the service's own uid and gid to root of the new user namespace.
+    if (!write_proc_file("/proc/self/setgroups", "deny") ||
+        !write_proc_file("/proc/self/uid_map", req->uid_map) ||
+        !write_proc_file("/proc/self/gid_map", req->gid_map)) {
+      req->failed_errno = errno;
+      req->failed_step = "userns-map";
+      _exit(127);
+    }
+  }
+  // Move the descriptors out of the way first, then into place.
+  int moved[6];
+  for (int i = 0; i < 6; ++i)
+    moved[i] = fcntl(req->fds[i], F_DUPFD_CLOEXEC, 16);
+  for (int i = 0; i < 6; ++i) {
+    if (moved[i] < 0 || dup2(moved[i], i) < 0) {
+      req->failed_errno = errno;
+      req->failed_step = "descriptors";
+      _exit(127);
+    }
+  }
+  syscall(SYS_close_range, 6, ~0U, 0);
+  execve(req->path, req->argv, req->envp);
+  req->failed_errno = errno;
+  req->failed_step = "exec-init";
+  _exit(127);
+}
+
+struct Pipe {
+  int read = -1, write = -1;
+  bool open() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return false;
+    read = fds[0];
+    write = fds[1];
+    return true;
+  }
+  void close() {
+    close_fd(read);
+    close_fd(write);
+  }
+};
+
+bool stderr_ends_with_memory_error(const std::string& err) {
+  size_t end = err.find_last_not_of("\r\n");
+  if (end == std::string::npos) return false;
+  size_t start = err.rfind('\n', end);
+  start = start == std::string::npos ? 0 : start + 1;
+  return err.compare(start, 11, "MemoryError") == 0;
+}
+
+// stdout and stderr share one cap.
+struct OutputBudget {
+  int64_t remaining;
+  bool exceeded = false;
+};
+
+}  // namespace
+
+std::string_view to_string(RunStatus s) {
+  switch (s) {
+    case RunStatus::ok:
+      return "ok";
+    case RunStatus::error:
+      return "error";
+    case RunStatus::timeout:
+      return "timeout";
+    case RunStatus::memory_limit:
+      return "memory_limit";
+    case RunStatus::output_limit:
+      return "output_limit";
+    case RunStatus::killed:
+      return "killed";
+  }
+  return "error";
+}
+
+InitSpec make_init_spec(const LaunchConfig& c) {
+  InitSpec s;
+  const Limits& l = c.limits;
+  const Isolation& iso = c.isolation;
+  s.python = c.python_path;
+  s.filesystem = iso.filesystem;
+  s.hostname = iso.namespaces;
+  s.drop_privileges = iso.drop_privileges;
+  s.user_namespace = iso.user_namespace;
+  s.seccomp = iso.seccomp;
+  s.cpu_seconds = std::max<int64_t>(1, (l.cpu_ms + 999) / 1000);
+  // With a memory cgroup the cgroup is the real limit; the address-space
+  // limit only stops absurd reservations. Without one it is the limit.
+  s.address_space_bytes =
+      iso.cgroups.empty() ? l.memory_bytes : 4 * l.memory_bytes;
+  s.file_size_bytes = l.tmp_bytes;
+  s.open_files = l.open_files;
+  s.max_processes = iso.cgroups.empty() ? l.max_processes : 0;
+  s.tmp_bytes = l.tmp_bytes;
+  s.tmp_inodes = l.tmp_inodes;
+  return s;
+}
+
+Result<std::unique_ptr<SandboxProcess>> SandboxProcess::start(
+    asio::any_io_executor executor, const LaunchConfig& config,
+    CgroupSlots* cgroups, int slot) {
+  std::unique_ptr<SandboxProcess> box(new SandboxProcess());
+  box->executor_ = std::move(executor);
+  box->config_ = &config;
+  box->cgroups_ = config.isolation.cgroups.empty() ? nullptr : cgroups;
+  box->slot_ = slot;
+
+  Pipe in, out, err, code, status, control;
+  for (Pipe* p : {&in, &out, &err, &code, &status, &control}) {
+    if (!p->open()) {
+      int e = errno;
+      for (Pipe* q : {&in, &out, &err, &code, &status, &control}) q->close();
+      return Error{std::string("cannot create pipes: ") + std::strerror(e), e};
+    }
+  }
+
+  const std::vector<std::string> args = to_args(make_init_spec(config));
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  char* envp[] = {nullptr};
+  const std::string uid_map = "0 " + std::to_string(geteuid()) + " 1";
+  const std::string gid_map = "0 " + std::to_string(getegid()) + " 1";
+
+  CloneRequest req{
+      {in.read, out.write, err.write, code.read, status.write, control.read},
+      config.init_path.c_str(),
+      argv.data(),
+      envp,
+      config.isolation.user_namespace,
+      uid_map.c_str(),
+      gid_map.c_str()};
+
+  int flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD;
+  if (config.isolation.namespaces) {
+    flags |= CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
+             CLONE_NEWUTS | CLONE_NEWCGROUP;
+  }
+  if (config.isolation.user_namespace) flags |= CLONE_NEWUSER;
+
+  // The child runs on this stack while we wait (CLONE_VFORK), so one per
+  // thread is enough. Signals stay blocked until it has reset its handlers.
+  alignas(64) static thread_local std::array<char, 64 * 1024> stack;
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  int pidfd = -1;
+  pid_t pid =
+      clone(clone_child, stack.data() + stack.size(), flags, &req, &pidfd);
+  int clone_errno = errno;
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+
+  close_fd(in.read);
+  close_fd(out.write);
+  close_fd(err.write);
+  close_fd(code.read);
+  close_fd(status.write);
+  close_fd(control.read);
+  box->stdin_fd_ = in.write;
+  box->stdout_fd_ = out.read;
+  box->stderr_fd_ = err.read;
+  box->code_fd_ = code.write;
+  box->status_fd_ = status.read;
+
+  if (pid < 0) {
+    close_fd(control.write);
+    return Error{std::string("clone: ") + std::strerror(clone_errno),
+                 clone_errno, "clone"};
+  }
+  box->pid_ = pid;
+  box->pidfd_ = pidfd;
+  if (req.failed_errno != 0) {
+    close_fd(control.write);
+    box->reap(true);
+    return Error{std::string(req.failed_step) + " " + config.init_path + ": " +
+                     std::strerror(req.failed_errno),
+                 req.failed_errno, req.failed_step};
+  }
+  if (box->cgroups_ != nullptr) {
+    box->oom_kills_before_ = box->cgroups_->oom_kills(slot);
+    if (auto placed = box->cgroups_->place(slot, pid); !placed) {
+      close_fd(control.write);
+      box->kill();
+      box->reap(true);
+      return Error{"cgroup: " + placed.error().message, placed.error().code,
+                   "cgroup"};
+    }
+  }
+  const char go = kGoByte;
+  bool sent = ::write(control.write, &go, 1) == 1;
+  close_fd(control.write);
+  if (!sent) {
+    box->kill();
+    box->reap(true);
+    return Error{"the sandbox init exited before it could start"};
+  }
+  return box;
+}
+
+SandboxProcess::~SandboxProcess() {
+  if (pid_ > 0 && !reaped_) {
+    kill();
+    reap(true);
+  }
+  for (int* fd : {&stdin_fd_, &stdout_fd_, &stderr_fd_, &code_fd_, &status_fd_,
+                  &pidfd_}) {
+    close_fd(*fd);
+  }
+  if (cgroups_ != nullptr && !cgroups_->empty(slot_)) cgroups_->kill_all(slot_);
+}
+
+void SandboxProcess::kill() {
+  if (pidfd_ >= 0 && !reaped_)
+    syscall(SYS_pidfd_send_signal, pidfd_, SIGKILL, nullptr, 0);
+  // Without a pid namespace, killing the init does not end its descendants.
+  if (!config_->isolation.namespaces && cgroups_ != nullptr)
+    cgroups_->kill_all(slot_);
+}
+
+void SandboxProcess::end_run() {
+  if (pidfd_ >= 0 && !reaped_)
+    syscall(SYS_pidfd_send_signal, pidfd_, SIGTERM, nullptr, 0);
+}
+
+void SandboxProcess::reap(bool block) {
+  if (reaped_ || pidfd_ < 0) return;
+  siginfo_t info{};
+  int rc;
+  do {
+    rc = waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_),
+                &info, WEXITED | (block ? 0 : WNOHANG));
+  } while (rc < 0 && errno == EINTR);
+  if (rc == 0 && (block || info.si_pid != 0)) reaped_ = true;
+}
+
+asio::awaitable<Result<RunResult>> SandboxProcess::run(
+    std::string code, std::string stdin_data, std::chrono::milliseconds wall) {
+  auto ex = co_await asio::this_coro::executor;
+  stream_descriptor code_w(ex, std::exchange(code_fd_, -1));
+  stream_descriptor stdin_w(ex, std::exchange(stdin_fd_, -1));
+  stream_descriptor out_r(ex, std::exchange(stdout_fd_, -1));
+  stream_descriptor err_r(ex, std::exchange(stderr_fd_, -1));
+  stream_descriptor status_r(ex, std::exchange(status_fd_, -1));
+  stream_descriptor exit_watch(ex, fcntl(pidfd_, F_DUPFD_CLOEXEC, 0));
+
+  RunResult result;
+  std::string status_text;
+  OutputBudget budget{config_->limits.output_bytes};
+  bool timed_out = false;
+  bool io_done = false;
+  asio::steady_timer deadline(ex, wall);
+  asio::steady_timer drain(ex);
+  const auto started = std::chrono::steady_clock::now();
+  auto ended = started;
+
+  auto feed = [](stream_descriptor& d,
+                 std::string_view data) -> asio::awaitable<void> {
+    if (!data.empty())
+      co_await asio::async_write(d, asio::buffer(data), nothrow);
+    boost::system::error_code ignored;
+    d.close(ignored);  // EOF tells Python the code (or stdin) is complete
+  };
+  auto collect = [&](stream_descriptor& d,
+                     std::string& sink) -> asio::awaitable<void> {
+    std::array<char, 16 * 1024> buf;
+    for (;;) {
+      auto [ec, n] = co_await d.async_read_some(asio::buffer(buf), nothrow);
+      if (ec) break;
+      const size_t take =
+          std::min<size_t>(n, static_cast<size_t>(budget.remaining));
+      sink.append(buf.data(), take);
+      budget.remaining -= static_cast<int64_t>(take);
+      if (take < n) {
+        budget.exceeded = true;
+        end_run();
+        break;
+      }
+    }
+  };
+  auto read_status = [&]() -> asio::awaitable<void> {
+    std::array<char, 512> buf;
+    for (;;) {
+      auto [ec, n] =
+          co_await status_r.async_read_some(asio::buffer(buf), nothrow);
+      if (ec) break;
+      status_text.append(buf.data(), n);
+      if (status_text.find("exit ") != std::string::npos && ended == started) {
+        ended = std::chrono::steady_clock::now();
+      }
+    }
+  };
+  auto all_io = [&]() -> asio::awaitable<void> {
+    co_await (feed(code_w, code) && feed(stdin_w, stdin_data) &&
+              collect(out_r, result.stdout_bytes) &&
+              collect(err_r, result.stderr_bytes) && read_status());
+    io_done = true;
+    drain.cancel();
+  };
+  auto supervise = [&]() -> asio::awaitable<void> {
+    auto first = co_await (
+        exit_watch.async_wait(stream_descriptor::wait_read, nothrow) ||
+        deadline.async_wait(nothrow));
+    if (first.index() == 1) {
+      timed_out = true;
+      if (ended == started) ended = std::chrono::steady_clock::now();
+      end_run();
+      asio::steady_timer grace(ex, kEndGrace);
+      auto second = co_await (
+          exit_watch.async_wait(stream_descriptor::wait_read, nothrow) ||
+          grace.async_wait(nothrow));
+      if (second.index() == 1) {
+        kill();  // the init did not comply in time
+        co_await exit_watch.async_wait(stream_descriptor::wait_read, nothrow);
+      }
+    }
+    reap(false);
+    if (!io_done) {
+      // Only a process that escaped the init's end (no pid namespace) could
+      // still hold a pipe; do not wait for it.
+      drain.expires_after(kDrainGrace);
+      co_await drain.async_wait(nothrow);
+      if (!io_done) {
+        boost::system::error_code ignored;
+        for (auto* d : {&code_w, &stdin_w, &out_r, &err_r, &status_r})
+          d->cancel(ignored);
+      }
+    }
+  };
+  co_await (all_io() && supervise());
+  reap(true);
+  if (ended == started) ended = std::chrono::steady_clock::now();
+
+  const bool oom =
+      cgroups_ != nullptr && cgroups_->oom_kills(slot_) > oom_kills_before_;
+  if (cgroups_ != nullptr && !cgroups_->empty(slot_)) cgroups_->kill_all(slot_);
+
+  const InitReport report = parse_report(status_text);
+  if (!report.failed_step.empty()) {
+    co_return Error{"sandbox step \"" + report.failed_step +
+                        "\" failed: " + std::strerror(report.failed_errno),
+                    report.failed_errno, report.failed_step};
+  }
+  if (!report.exited && !timed_out && !budget.exceeded) {
+    co_return Error{"the sandbox ended without reporting how Python exited"};
+  }
+
+  result.time_ms =
+      std::chrono::duration<double, std::milli>(ended - started).count();
+  result.cpu_ms = static_cast<double>(report.cpu_us) / 1000.0;
+  result.memory_kb = report.maxrss_kb;
+  const int code_or_signal =
+      !report.exited ? -SIGKILL
+                     : (report.signal ? -report.signal : report.exit_code);
+  result.exit_code = code_or_signal;
+  if (budget.exceeded) {
+    result.status = RunStatus::output_limit;
+    result.truncated = true;
+  } else if (timed_out) {
+    result.status = RunStatus::timeout;
+  } else if (report.signal != 0) {
+    const bool cpu_exhausted =
+        report.signal == SIGXCPU ||
+        (report.signal == SIGKILL && result.cpu_ms >= config_->limits.cpu_ms);
+    result.status = cpu_exhausted ? RunStatus::timeout
+                    : oom         ? RunStatus::memory_limit
+                                  : RunStatus::killed;
+  } else if (report.exit_code != 0) {
+    result.status = oom || stderr_ends_with_memory_error(result.stderr_bytes)
+                        ? RunStatus::memory_limit
+                        : RunStatus::error;
+  } else {
+    result.status = RunStatus::ok;
+  }
+  co_return result;
+}
+
+}  // namespace playground::sandbox

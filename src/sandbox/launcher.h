@@ -1,0 +1,90 @@
+// SandboxProcess: one sandbox, from clone to the end of its single run.
+//
+//   auto box = SandboxProcess::start(executor, config, cgroups, slot);
+//   if (!box) return box.error();            // the machine refused a layer
+//   Result<RunResult> r = co_await (*box)->run(code, stdin, 5000ms);
+//
+// start() clones playground-sandbox-init into new namespaces, puts it in the
+// slot's cgroup and lets it build the sandbox and start Python, which then
+// waits for its code. run() hands over code and stdin through pipes, collects
+// stdout and stderr up to the output cap, enforces the deadline and kills the
+// whole sandbox at the end. A sandbox is never reused.
+#pragma once
+
+#include <sys/types.h>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "sandbox/cgroup.h"
+#include "sandbox/init_protocol.h"
+#include "sandbox/policy.h"
+
+namespace playground::sandbox {
+
+struct LaunchConfig {
+  std::string init_path;  // playground-sandbox-init
+  std::string python_path = "/usr/bin/python3";
+  Limits limits;
+  Isolation isolation;  // the layers to apply
+};
+
+// The InitSpec a configuration asks the init to apply.
+InitSpec make_init_spec(const LaunchConfig& config);
+
+enum class RunStatus { ok, error, timeout, memory_limit, output_limit, killed };
+std::string_view to_string(RunStatus status);
+
+struct RunResult {
+  std::string stdout_bytes;  // raw; may be invalid UTF-8
+  std::string stderr_bytes;
+  int exit_code = 0;  // -signal when a signal ended Python
+  RunStatus status = RunStatus::ok;
+  double time_ms = 0;  // from handing over the code to Python's end
+  double cpu_ms = 0;   // user+system of Python and the children it waited for
+  int64_t memory_kb = 0;  // peak resident set size
+  bool truncated = false;
+};
+
+class SandboxProcess {
+ public:
+  static Result<std::unique_ptr<SandboxProcess>> start(
+      boost::asio::any_io_executor executor, const LaunchConfig& config,
+      CgroupSlots* cgroups, int slot);
+  ~SandboxProcess();
+  SandboxProcess(const SandboxProcess&) = delete;
+  SandboxProcess& operator=(const SandboxProcess&) = delete;
+
+  // Runs `code` with `stdin_data`; ends it after `wall`. Call at most once.
+  boost::asio::awaitable<Result<RunResult>> run(std::string code,
+                                                std::string stdin_data,
+                                                std::chrono::milliseconds wall);
+
+  pid_t pid() const { return pid_; }
+
+ private:
+  SandboxProcess() = default;
+  // Asks the init to end Python and report how it ended (SIGTERM).
+  void end_run();
+  // Ends the whole sandbox at once (SIGKILL to its pid 1).
+  void kill();
+  void reap(bool block);
+
+  boost::asio::any_io_executor executor_;
+  const LaunchConfig* config_ = nullptr;
+  CgroupSlots* cgroups_ = nullptr;
+  int slot_ = -1;
+  uint64_t oom_kills_before_ = 0;
+  pid_t pid_ = -1;
+  int pidfd_ = -1;
+  bool reaped_ = false;
+  int stdin_fd_ = -1, stdout_fd_ = -1, stderr_fd_ = -1, code_fd_ = -1,
+      status_fd_ = -1;
+};
+
+}  // namespace playground::sandbox

@@ -1,0 +1,35 @@
+// The start-up self-test: which isolation layers does this machine allow?
+//
+//   ProbeResult p = co_await probe_isolation(config, cgroups);
+//   if (!p.ready) log::error("sandbox unavailable", {{"error", p.error}});
+//   config.isolation = p.isolation;
+//
+// Starts with every layer and runs a real snippet through a real sandbox.
+// When the machine refuses a layer (no root, no user namespaces, a container
+// without the needed privileges) it drops that layer, notes why, and tries
+// again, so the service still runs with the strongest isolation available
+// and says exactly what is missing.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <string>
+#include <vector>
+
+#include "sandbox/cgroup.h"
+#include "sandbox/launcher.h"
+#include "sandbox/policy.h"
+
+namespace playground::sandbox {
+
+struct ProbeResult {
+  bool ready = false;
+  Isolation isolation;
+  std::vector<std::string> warnings;  // one sentence per refused layer
+  std::string error;                  // why not ready
+};
+
+// `config.isolation` is ignored; cgroups may be null (then none are used).
+boost::asio::awaitable<ProbeResult> probe_isolation(LaunchConfig config,
+                                                    CgroupSlots* cgroups);
+
+}  // namespace playground::sandbox

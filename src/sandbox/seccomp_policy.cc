@@ -1,0 +1,287 @@
+// The sandbox's syscall allowlist (see seccomp_policy.h).
+#include "sandbox/seccomp_policy.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <seccomp.h>
+
+#include <string>
+
+namespace playground::sandbox::seccomp_policy {
+
+const std::vector<std::string_view>& allowed_syscalls() {
+  // Grouped by purpose. Deliberately absent: socket/socketpair/connect and the
+  // rest of networking, ptrace, process_vm_*, kcmp, pidfd_getfd, unshare,
+  // setns, mount and the new mount API, pivot_root, chroot, keyctl, add_key,
+  // request_key, io_uring_*, bpf, perf_event_open, userfaultfd, module and
+  // kexec calls, name_to_handle_at/open_by_handle_at, mknod, SysV IPC and
+  // POSIX message queues, clock and host settings, swap, quota, reboot.
+  static const std::vector<std::string_view> names = {
+      // files and descriptors
+      "read",
+      "write",
+      "readv",
+      "writev",
+      "pread64",
+      "pwrite64",
+      "preadv",
+      "pwritev",
+      "preadv2",
+      "pwritev2",
+      "open",
+      "openat",
+      "openat2",
+      "creat",
+      "close",
+      "close_range",
+      "lseek",
+      "stat",
+      "fstat",
+      "lstat",
+      "newfstatat",
+      "statx",
+      "access",
+      "faccessat",
+      "faccessat2",
+      "readlink",
+      "readlinkat",
+      "getdents",
+      "getdents64",
+      "getcwd",
+      "chdir",
+      "fchdir",
+      "rename",
+      "renameat",
+      "renameat2",
+      "mkdir",
+      "mkdirat",
+      "rmdir",
+      "unlink",
+      "unlinkat",
+      "link",
+      "linkat",
+      "symlink",
+      "symlinkat",
+      "chmod",
+      "fchmod",
+      "fchmodat",
+      "chown",
+      "fchown",
+      "lchown",
+      "fchownat",
+      "truncate",
+      "ftruncate",
+      "fallocate",
+      "fsync",
+      "fdatasync",
+      "umask",
+      "utime",
+      "utimes",
+      "utimensat",
+      "futimesat",
+      "statfs",
+      "fstatfs",
+      "flock",
+      "fcntl",
+      "ioctl",
+      "dup",
+      "dup2",
+      "dup3",
+      "pipe",
+      "pipe2",
+      "sendfile",
+      "splice",
+      "tee",
+      "copy_file_range",
+      "readahead",
+      "fadvise64",
+      "getxattr",
+      "lgetxattr",
+      "fgetxattr",
+      "listxattr",
+      "llistxattr",
+      "flistxattr",
+      "inotify_init",
+      "inotify_init1",
+      "inotify_add_watch",
+      "inotify_rm_watch",
+      "memfd_create",
+      // memory
+      "brk",
+      "mmap",
+      "munmap",
+      "mprotect",
+      "mremap",
+      "madvise",
+      "msync",
+      "mincore",
+      "membarrier",
+      // waiting and events
+      "poll",
+      "ppoll",
+      "select",
+      "pselect6",
+      "epoll_create",
+      "epoll_create1",
+      "epoll_ctl",
+      "epoll_wait",
+      "epoll_pwait",
+      "epoll_pwait2",
+      "eventfd",
+      "eventfd2",
+      "timerfd_create",
+      "timerfd_settime",
+      "timerfd_gettime",
+      "signalfd",
+      "signalfd4",
+      "futex",
+      "futex_waitv",
+      "set_robust_list",
+      "get_robust_list",
+      "nanosleep",
+      "clock_nanosleep",
+      "pause",
+      "sched_yield",
+      // signals
+      "rt_sigaction",
+      "rt_sigprocmask",
+      "rt_sigreturn",
+      "rt_sigpending",
+      "rt_sigtimedwait",
+      "rt_sigsuspend",
+      "rt_sigqueueinfo",
+      "rt_tgsigqueueinfo",
+      "sigaltstack",
+      "tkill",
+      "tgkill",
+      "alarm",
+      "getitimer",
+      "setitimer",
+      "timer_create",
+      "timer_settime",
+      "timer_gettime",
+      "timer_getoverrun",
+      "timer_delete",
+      // processes and threads (clone and kill are filtered below)
+      "fork",
+      "vfork",
+      "execve",
+      "execveat",
+      "exit",
+      "exit_group",
+      "wait4",
+      "waitid",
+      "set_tid_address",
+      "rseq",
+      "arch_prctl",
+      "prctl",
+      "pidfd_open",
+      "pidfd_send_signal",
+      "restart_syscall",
+      // identity (the kernel refuses any change a sandboxed user may not make)
+      "getpid",
+      "getppid",
+      "gettid",
+      "getuid",
+      "geteuid",
+      "getgid",
+      "getegid",
+      "getgroups",
+      "getresuid",
+      "getresgid",
+      "getpgid",
+      "getpgrp",
+      "getsid",
+      "setsid",
+      "setpgid",
+      "setuid",
+      "setgid",
+      "setreuid",
+      "setregid",
+      "setresuid",
+      "setresgid",
+      "setgroups",
+      "setfsuid",
+      "setfsgid",
+      "capget",
+      "capset",
+      // time, limits and system information
+      "clock_gettime",
+      "clock_getres",
+      "gettimeofday",
+      "time",
+      "times",
+      "getrusage",
+      "getrlimit",
+      "setrlimit",
+      "prlimit64",
+      "sysinfo",
+      "uname",
+      "getrandom",
+      "getcpu",
+      "sched_getaffinity",
+      "sched_setaffinity",
+      "sched_getparam",
+      "sched_getscheduler",
+      "sched_get_priority_max",
+      "sched_get_priority_min",
+      "sched_getattr",
+      "getpriority",
+      "setpriority",
+  };
+  return names;
+}
+
+bool install() {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+  if (ctx == nullptr) {
+    errno = ENOMEM;
+    return false;
+  }
+  auto fail = [&](int rc) {
+    seccomp_release(ctx);
+    errno = rc < 0 ? -rc : EINVAL;
+    return false;
+  };
+  for (std::string_view name : allowed_syscalls()) {
+    int nr = seccomp_syscall_resolve_name(std::string(name).c_str());
+    if (nr == __NR_SCMP_ERROR) continue;  // not a syscall on this architecture
+    if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0); rc < 0) {
+      return fail(rc);
+    }
+  }
+  // clone only without namespace flags: threads and plain fork.
+  constexpr scmp_datum_t kNamespaceFlags =
+      CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
+      CLONE_NEWNET | CLONE_NEWCGROUP;
+  if (int rc =
+          seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+                           SCMP_A0(SCMP_CMP_MASKED_EQ, kNamespaceFlags, 0));
+      rc < 0) {
+    return fail(rc);
+  }
+  // clone3 passes its flags in memory a filter cannot read; ENOSYS makes the
+  // C library fall back to clone.
+  if (int rc =
+          seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+      rc < 0) {
+    return fail(rc);
+  }
+  // kill only for pid >= 0 (one process, or the caller's own group): never
+  // kill(-1), which would reach every process of the same user were the pid
+  // namespace unavailable. The kernel reads pid as 32 bits, so test bit 31.
+  if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
+                                SCMP_A0(SCMP_CMP_MASKED_EQ, 0x80000000u, 0));
+      rc < 0) {
+    return fail(rc);
+  }
+  int rc = seccomp_load(ctx);
+  seccomp_release(ctx);
+  if (rc < 0) {
+    errno = -rc;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace playground::sandbox::seccomp_policy

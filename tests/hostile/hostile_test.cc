@@ -1,0 +1,341 @@
+// Hostile snippets through the real API: each must end with the right
+// status, leave the service healthy, and leave no process, mount or cgroup.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include "support/backend_process.h"
+#include "support/http_client.h"
+#include "support/leftovers.h"
+
+namespace playground::testing {
+namespace {
+
+constexpr const char* kSecret = "s3cret-value-the-sandbox-must-never-see";
+
+class Hostile : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    secret_file_ = ::testing::TempDir() + "playground-service-secret.txt";
+    std::ofstream(secret_file_) << kSecret;
+    backend_ = new BackendProcess({"--wall", "2s"},
+                                  {{"PLAYGROUND_TEST_SECRET", kSecret}});
+  }
+  static void TearDownTestSuite() {
+    delete backend_;
+    backend_ = nullptr;
+  }
+  void SetUp() override {
+    // Asserted per test: a failure in SetUpTestSuite would only skip them.
+    ASSERT_TRUE(backend_->started()) << backend_->log();
+    before_ = HostState::capture(backend_->pid());
+  }
+
+  // Runs `code` and checks the service afterwards.
+  boost::json::object attack(const std::string& code, int timeout_ms = 0) {
+    HttpReply r = eval(backend_->port(), code, "", timeout_ms);
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto j = r.json();
+    EXPECT_EQ(leftovers(backend_->pid(), before_), "");
+    auto healthy = eval_json(backend_->port(), "print('still here')");
+    EXPECT_EQ(healthy["stdout"], "still here\n")
+        << "service unhealthy after the attack";
+    return j;
+  }
+  static std::string out(const boost::json::object& j) {
+    return std::string(j.at("stdout").as_string()) +
+           std::string(j.at("stderr").as_string());
+  }
+
+  static BackendProcess* backend_;
+  static std::string secret_file_;
+  HostState before_;
+};
+BackendProcess* Hostile::backend_ = nullptr;
+std::string Hostile::secret_file_;
+
+TEST_F(Hostile, InfiniteLoopTimesOut) {
+  auto j = attack("while True:\n    pass\n", 1000);
+  EXPECT_EQ(j.at("status"), "timeout");
+  EXPECT_EQ(j.at("exit_code"), -9);
+  EXPECT_GT(j.at("cpu_ms").to_number<double>(), 500);  // it really ran
+}
+
+TEST_F(Hostile, SleepForeverTimesOut) {
+  auto j = attack("import time\ntime.sleep(1e9)\n", 500);
+  EXPECT_EQ(j.at("status"), "timeout");
+  EXPECT_LT(j.at("time_ms").to_number<double>(), 1500);
+}
+
+TEST_F(Hostile, CpuLimitEndsBusyThreadsEvenWithinTheWallTime) {
+  // Two busy threads burn CPU twice as fast as wall time: the CPU rlimit
+  // (1 s here via --cpu below the 2 s wall) or the deadline ends it.
+  auto j = attack(
+      "import threading\n"
+      "def spin():\n    while True: pass\n"
+      "for _ in range(2): threading.Thread(target=spin).start()\n",
+      2000);
+  EXPECT_EQ(j.at("status"), "timeout");
+}
+
+TEST_F(Hostile, ForkBombIsContained) {
+  auto j = attack(
+      "import os\n"
+      "while True:\n"
+      "    try:\n        os.fork()\n"
+      "    except OSError:\n        pass\n",
+      1000);
+  EXPECT_EQ(j.at("status"), "timeout");
+}
+
+TEST_F(Hostile, ThreadBombIsContained) {
+  auto j = attack(
+      "import threading, time\n"
+      "n = 0\n"
+      "try:\n"
+      "    while True:\n"
+      "        threading.Thread(target=time.sleep, args=(60,), "
+      "daemon=True).start()\n"
+      "        n += 1\n"
+      "except RuntimeError as e:\n"
+      "    print('stopped after', n, 'threads:', e)\n",
+      2000);
+  EXPECT_EQ(j.at("status"), "ok");
+  // The pids cgroup (64 tasks) stops it well before any host limit.
+  EXPECT_NE(out(j).find("can't start new thread"), std::string::npos) << out(j);
+}
+
+TEST_F(Hostile, MemoryBombHitsTheMemoryLimit) {
+  auto j = attack("x = []\nwhile True:\n    x.append(' ' * 10**6)\n");
+  EXPECT_EQ(j.at("status"), "memory_limit");
+  EXPECT_LT(j.at("memory_kb").to_number<int64_t>(), 300 * 1024);
+}
+
+TEST_F(Hostile, HugeAllocationAtOnceIsRefused) {
+  auto j = attack("b = bytearray(8 * 1024**3)\n");
+  EXPECT_EQ(j.at("status"), "memory_limit");
+  EXPECT_NE(out(j).find("MemoryError"), std::string::npos);
+}
+
+TEST_F(Hostile, StdoutFloodIsCapped) {
+  auto j = attack("while True:\n    print('x' * 1000)\n");
+  EXPECT_EQ(j.at("status"), "output_limit");
+  EXPECT_EQ(j.at("truncated"), true);
+  EXPECT_EQ(j.at("stdout").as_string().size(), 1u << 20);
+}
+
+TEST_F(Hostile, StderrFloodIsCapped) {
+  auto j =
+      attack("import sys\nwhile True:\n    sys.stderr.write('e' * 4096)\n");
+  EXPECT_EQ(j.at("status"), "output_limit");
+  EXPECT_EQ(j.at("truncated"), true);
+  EXPECT_LE(
+      j.at("stderr").as_string().size() + j.at("stdout").as_string().size(),
+      1u << 20);
+}
+
+TEST_F(Hostile, FillingTmpStopsAtItsLimit) {
+  auto j = attack(
+      "import os\n"
+      "n = 0\n"
+      "try:\n"
+      "    with open('/tmp/fill', 'wb') as f:\n"
+      "        while True:\n"
+      "            f.write(b'x' * 65536)\n"
+      "            n += 65536\n"
+      "except OSError as e:\n"
+      "    print('stopped at', n // 2**20, 'MiB:', e.strerror)\n"
+      "try:\n"
+      "    for i in range(100000):\n"
+      "        open('/tmp/f%d' % i, 'w').close()\n"
+      "except OSError as e:\n"
+      "    print('files stopped at', i, e.strerror)\n");
+  EXPECT_EQ(j.at("status"), "ok") << out(j);
+  const std::string o = out(j);
+  EXPECT_NE(o.find("stopped at 1"), std::string::npos) << o;  // ~16 MiB
+  EXPECT_TRUE(o.find("File too large") != std::string::npos ||
+              o.find("No space left") != std::string::npos)
+      << o;
+  EXPECT_NE(o.find("files stopped at"), std::string::npos) << o;
+}
+
+TEST_F(Hostile, WritingOutsideTmpFails) {
+  auto j = attack(
+      "for path in ['/etc/evil', '/usr/evil', '/evil', "
+      "'/proc/sys/kernel/hostname', '/dev/evil']:\n"
+      "    try:\n"
+      "        open(path, 'w').write('x')\n"
+      "        print('WROTE', path)\n"
+      "    except OSError as e:\n"
+      "        print('refused', path)\n");
+  const std::string o = out(j);
+  EXPECT_EQ(o.find("WROTE"), std::string::npos) << o;
+  EXPECT_EQ(std::count(o.begin(), o.end(), '\n'), 5) << o;
+}
+
+TEST_F(Hostile, HostSecretsAreNotVisible) {
+  auto j = attack(
+      "import os, glob\n"
+      "print(os.path.exists('/etc/shadow'))\n"
+      "print(open('/etc/passwd').read())\n"
+      "for p in glob.glob('/proc/*/environ'):\n"
+      "    try: print(p, open(p, 'rb').read())\n"
+      "    except OSError as e: print(p, e.strerror)\n"
+      "print(dict(os.environ))\n"
+      "print(os.listdir('/proc'))\n");
+  const std::string o = out(j);
+  EXPECT_NE(o.find("False\n"), std::string::npos) << o;  // no /etc/shadow
+  EXPECT_EQ(o.find("/root:/bin/bash"), std::string::npos)
+      << o;                                            // not the host's passwd
+  EXPECT_EQ(o.find(kSecret), std::string::npos) << o;  // service env invisible
+  EXPECT_EQ(o.find("PLAYGROUND"), std::string::npos) << o;
+  EXPECT_NE(o.find("'PATH': '/usr/bin:/bin'"), std::string::npos) << o;
+}
+
+TEST_F(Hostile, HostProcAndServiceFilesAreNotReachable) {
+  auto j = attack(
+      "import os\n"
+      "for p in ['/proc/1/environ', '/proc/1/cmdline', '" +
+      secret_file_ + "', '" + bin_dir() +
+      "/playground-backend', '/proc/1/root/etc/hostname']:\n"
+      "    try:\n"
+      "        data = open(p, 'rb').read()\n"
+      "        print('READ', p, data[:200])\n"
+      "    except OSError as e:\n"
+      "        print('refused', p, e.strerror)\n");
+  const std::string o = out(j);
+  EXPECT_EQ(o.find("READ"), std::string::npos) << o;
+  EXPECT_EQ(o.find(kSecret), std::string::npos) << o;
+}
+
+TEST_F(Hostile, NoNetworkEvenToLoopback) {
+  // A listener the test owns: the sandbox must not reach it.
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr),
+            0);
+  ASSERT_EQ(::listen(listener, 8), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int port = ntohs(addr.sin_port);
+
+  auto j = attack(
+      "import socket\n"
+      "try:\n"
+      "    socket.create_connection(('127.0.0.1', " +
+      std::to_string(port) +
+      "), timeout=1)\n"
+      "    print('CONNECTED')\n"
+      "except OSError as e:\n"
+      "    print('connect refused:', e)\n"
+      "try:\n"
+      "    print('RESOLVED', socket.getaddrinfo('example.com', 80))\n"
+      "except OSError as e:\n"
+      "    print('dns refused:', e)\n");
+  const std::string o = out(j);
+  EXPECT_NE(o.find("connect refused"), std::string::npos) << o;
+  EXPECT_NE(o.find("dns refused"), std::string::npos) << o;
+  EXPECT_EQ(o.find("CONNECTED"), std::string::npos) << o;
+  EXPECT_EQ(o.find("RESOLVED"), std::string::npos) << o;
+  pollfd p{listener, POLLIN, 0};
+  EXPECT_EQ(::poll(&p, 1, 0), 0) << "the sandbox reached the test's listener";
+  ::close(listener);
+}
+
+TEST_F(Hostile, DoubleForkedDaemonDoesNotOutliveItsRequest) {
+  const std::string marker = ::testing::TempDir() + "daemon-alive";
+  auto j = attack(
+      "import os, time\n"
+      "if os.fork() == 0:\n"
+      "    os.setsid()\n"
+      "    if os.fork() == 0:\n"
+      "        time.sleep(3)\n"
+      "        os._exit(0)\n"
+      "    os._exit(0)\n"
+      "os.wait()\n"
+      "print('parent leaves')\n");
+  EXPECT_EQ(j.at("status"), "ok");
+  EXPECT_EQ(j.at("stdout"), "parent leaves\n");
+  // attack() already found no process left; make sure none reappears.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(leftovers(backend_->pid(), before_), "");
+}
+
+TEST_F(Hostile, KillEverythingIsRefused) {
+  auto j = attack("import os\nos.kill(-1, 9)\n");
+  EXPECT_EQ(j.at("status"), "error");
+  EXPECT_NE(out(j).find("PermissionError"), std::string::npos) << out(j);
+}
+
+TEST_F(Hostile, PtraceIsRefused) {
+  auto j = attack(
+      "import ctypes, os\n"
+      "libc = ctypes.CDLL(None, use_errno=True)\n"
+      "print(libc.ptrace(0, 0, None, None), os.strerror(ctypes.get_errno()))\n"
+      "print(libc.ptrace(16, 1, None, None), "
+      "os.strerror(ctypes.get_errno()))\n");
+  EXPECT_EQ(j.at("stdout"),
+            "-1 Operation not permitted\n-1 Operation not permitted\n");
+}
+
+TEST_F(Hostile, BecomingRootIsRefused) {
+  auto j = attack("import os\nprint(os.getuid(), os.getgid())\nos.setuid(0)\n");
+  EXPECT_EQ(j.at("status"), "error");
+  EXPECT_EQ(j.at("stdout"), "65534 65534\n");
+  EXPECT_NE(out(j).find("PermissionError"), std::string::npos) << out(j);
+}
+
+TEST_F(Hostile, UnshareAndMountAreRefused) {
+  auto j = attack(
+      "import ctypes, os\n"
+      "libc = ctypes.CDLL(None, use_errno=True)\n"
+      "print('unshare', libc.unshare(0x10000000), "
+      "os.strerror(ctypes.get_errno()))\n"
+      "print('mount', libc.mount(b'none', b'/tmp', b'tmpfs', 0, None), "
+      "os.strerror(ctypes.get_errno()))\n"
+      "print('chroot', libc.chroot(b'/tmp'), "
+      "os.strerror(ctypes.get_errno()))\n");
+  EXPECT_EQ(j.at("stdout"),
+            "unshare -1 Operation not permitted\n"
+            "mount -1 Operation not permitted\n"
+            "chroot -1 Operation not permitted\n");
+}
+
+TEST_F(Hostile, DeepRecursionIsAnOrdinaryError) {
+  auto j = attack("def f(n):\n    return f(n + 1)\nf(0)\n");
+  EXPECT_EQ(j.at("status"), "error");
+  EXPECT_NE(out(j).find("RecursionError"), std::string::npos);
+}
+
+TEST_F(Hostile, RecursionPastTheLimitEndsCleanly) {
+  // Python 3.11 keeps Python frames on the heap, so this ends at the memory
+  // limit; a C-level stack overflow would end in SIGSEGV. Either is clean.
+  auto j = attack(
+      "import sys\nsys.setrecursionlimit(10**8)\ndef f(n):\n    return f(n + "
+      "1)\nf(0)\n");
+  const std::string status(j.at("status").as_string());
+  EXPECT_TRUE(status == "memory_limit" || status == "killed") << status;
+  EXPECT_LT(j.at("exit_code").to_number<int>(), 0);
+}
+
+TEST_F(Hostile, TenMegabyteCodeIsRejectedUnread) {
+  HttpClient c(backend_->port());
+  HttpReply r =
+      c.post("/py/eval", "{\"code\": \"" + std::string(10 << 20, '#') + "\"}");
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  EXPECT_EQ(leftovers(backend_->pid(), before_), "");
+  EXPECT_EQ(eval_json(backend_->port(), "print(1)")["stdout"], "1\n");
+}
+
+}  // namespace
+}  // namespace playground::testing

@@ -1,0 +1,399 @@
+// The HTTP contract of POST /py/eval and the service endpoints, against the
+// real playground-backend on a loopback port.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <future>
+#include <thread>
+
+#include "support/backend_process.h"
+#include "support/http_client.h"
+#include "support/leftovers.h"
+
+namespace playground::testing {
+namespace {
+
+class BackendApi : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    backend_ = new BackendProcess({"--wall", "2s", "--max-wall", "3s"});
+  }
+  // Asserted per test: a failure in SetUpTestSuite would only skip them.
+  void SetUp() override { ASSERT_TRUE(backend_->started()) << backend_->log(); }
+  static void TearDownTestSuite() {
+    delete backend_;
+    backend_ = nullptr;
+  }
+  static uint16_t port() { return backend_->port(); }
+  static BackendProcess* backend_;
+};
+BackendProcess* BackendApi::backend_ = nullptr;
+
+TEST_F(BackendApi, PrintGoesToStdout) {
+  auto r = eval(port(), "print('hello')");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  auto j = r.json();
+  EXPECT_EQ(j.at("stdout"), "hello\n");
+  EXPECT_EQ(j.at("stderr"), "");
+  EXPECT_EQ(j.at("exit_code"), 0);
+  EXPECT_EQ(j.at("status"), "ok");
+  EXPECT_EQ(j.at("truncated"), false);
+  EXPECT_GT(j.at("time_ms").to_number<double>(), 0);
+  EXPECT_GT(j.at("cpu_ms").to_number<double>(), 0);
+  EXPECT_GT(j.at("memory_kb").to_number<int64_t>(), 1000);
+}
+
+TEST_F(BackendApi, StderrIsSeparate) {
+  auto j = eval_json(port(),
+                     "import sys\nprint('out')\nprint('err', file=sys.stderr)");
+  EXPECT_EQ(j.at("stdout"), "out\n");
+  EXPECT_EQ(j.at("stderr"), "err\n");
+  EXPECT_EQ(j.at("status"), "ok");
+}
+
+TEST_F(BackendApi, UncaughtExceptionGivesTracebackWithLineNumbers) {
+  auto j = eval_json(
+      port(), "x = 1\n\ndef f():\n    raise ValueError('boom')\n\nf()\n");
+  EXPECT_EQ(j.at("status"), "error");
+  EXPECT_EQ(j.at("exit_code"), 1);
+  const std::string err(j.at("stderr").as_string());
+  EXPECT_EQ(err,
+            "Traceback (most recent call last):\n"
+            "  File \"main.py\", line 6, in <module>\n"
+            "    f()\n"
+            "  File \"main.py\", line 4, in f\n"
+            "    raise ValueError('boom')\n"
+            "ValueError: boom\n");
+}
+
+TEST_F(BackendApi, SyntaxErrorIsReportedLikePython) {
+  auto j = eval_json(port(), "print('ok')\nprint(\n");
+  EXPECT_EQ(j.at("status"), "error");
+  EXPECT_EQ(j.at("exit_code"), 1);
+  const std::string err(j.at("stderr").as_string());
+  EXPECT_NE(err.find("File \"main.py\", line 2"), std::string::npos) << err;
+  EXPECT_NE(err.find("SyntaxError"), std::string::npos) << err;
+  EXPECT_EQ(j.at("stdout"), "");  // nothing ran
+}
+
+TEST_F(BackendApi, SysExitCodeIsKept) {
+  auto j = eval_json(port(), "import sys\nprint('bye')\nsys.exit(3)");
+  EXPECT_EQ(j.at("exit_code"), 3);
+  EXPECT_EQ(j.at("status"), "error");
+  EXPECT_EQ(j.at("stdout"), "bye\n");
+}
+
+TEST_F(BackendApi, StdinReachesTheProgram) {
+  auto j = eval_json(port(), "a = input()\nb = input()\nprint(int(a) + int(b))",
+                     "2\n40\n");
+  EXPECT_EQ(j.at("stdout"), "42\n");
+}
+
+TEST_F(BackendApi, LargeStdinThatIsNeverReadDoesNotHang) {
+  auto j =
+      eval_json(port(), "print('ignored stdin')", std::string(1 << 20, 'x'));
+  EXPECT_EQ(j.at("status"), "ok");
+  EXPECT_EQ(j.at("stdout"), "ignored stdin\n");
+}
+
+TEST_F(BackendApi, SnippetsRunAsMainWithoutBootstrapLeftovers) {
+  auto j = eval_json(
+      port(),
+      "print(sorted(k for k in globals() if not k.startswith('__')))\n"
+      "import sys\nprint(__name__, __file__, sys.argv)\n");
+  EXPECT_EQ(j.at("stdout"), "[]\n__main__ main.py ['main.py']\n");
+}
+
+TEST_F(BackendApi, UrlencodedFormBody) {
+  HttpClient c(port());
+  auto r = c.post("/py/eval", "code=print(input()%2B'!')&stdin=form",
+                  "application/x-www-form-urlencoded");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("stdout"), "form!\n");
+}
+
+TEST_F(BackendApi, MultipartFormBody) {
+  const std::string body =
+      "--BOUNDARY\r\nContent-Disposition: form-data; name=\"code\"; "
+      "filename=\"main.py\"\r\n"
+      "Content-Type: text/x-python\r\n\r\nprint(input() * 2)\r\n"
+      "--BOUNDARY\r\nContent-Disposition: form-data; "
+      "name=\"stdin\"\r\n\r\nab\r\n--BOUNDARY--\r\n";
+  HttpClient c(port());
+  auto r = c.post("/py/eval", body, "multipart/form-data; boundary=BOUNDARY");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("stdout"), "abab\n");
+}
+
+TEST_F(BackendApi, UnicodeOutputSurvives) {
+  auto j =
+      eval_json(port(), "print('h\u00e9llo \u2713 \U0001F600 \u4e2d\u6587')");
+  EXPECT_EQ(j.at("stdout"), "h\u00e9llo \u2713 \U0001F600 \u4e2d\u6587\n");
+}
+
+TEST_F(BackendApi, InvalidUtf8OutputStillGivesValidJson) {
+  auto r =
+      eval(port(),
+           "import sys\nsys.stdout.buffer.write(b'ok \\xff\\xfe \\xe2\\x82')\n"
+           "sys.stderr.buffer.write(b'\\xc0\\xaf')");
+  ASSERT_EQ(r.status, 200);
+  boost::system::error_code ec;
+  auto v =
+      boost::json::parse(r.body, ec);  // strict parser: rejects invalid UTF-8
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(v.at("stdout"), "ok \xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD");
+  EXPECT_EQ(v.at("stderr"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+void expect_json_error(const HttpReply& r, int status,
+                       const std::string& says) {
+  EXPECT_EQ(r.status, status) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/json") << r.body;
+  auto j = r.json();
+  ASSERT_TRUE(j.contains("error")) << r.body;
+  EXPECT_NE(std::string(j.at("error").as_string()).find(says),
+            std::string::npos)
+      << r.body;
+}
+
+TEST_F(BackendApi, BadRequestsGet400) {
+  HttpClient c(port());
+  expect_json_error(c.post("/py/eval", "{not json"), 400, "not valid JSON");
+  expect_json_error(c.post("/py/eval", "{}"), 400,
+                    "\"code\" field is required");
+  expect_json_error(c.post("/py/eval", R"({"code": 42})"), 400,
+                    "must be a string");
+  expect_json_error(c.post("/py/eval", R"({"code": "x", "timeout_ms": -1})"),
+                    400, "timeout_ms");
+  expect_json_error(c.post("/py/eval", R"({"code": "x", "stdin": []})"), 400,
+                    "stdin");
+  // The connection is still usable after each 400.
+  EXPECT_EQ(c.post("/py/eval", R"J({"code": "print(1)"})J").status, 200);
+}
+
+TEST_F(BackendApi, OversizedBodyGets413BeforeItIsSent) {
+  // Content-Length alone decides: the server answers without reading 3 MB.
+  std::string head =
+      "POST /py/eval HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 3000000\r\n\r\n";
+  std::string reply = raw_exchange(port(), head, 3000);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply;
+  EXPECT_NE(reply.find("application/json"), std::string::npos);
+  // And a real oversized body sent in full also gets 413.
+  HttpClient c(port());
+  expect_json_error(c.post("/py/eval", std::string(3 << 20, ' ')), 413,
+                    "larger than the limit");
+}
+
+TEST_F(BackendApi, ChunkedBodyOverTheLimitGets413) {
+  std::string req =
+      "POST /py/eval HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n";
+  const std::string chunk(1 << 20, 'a');
+  char size[32];
+  std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+  for (int i = 0; i < 3; ++i) req += size + chunk + "\r\n";
+  req += "0\r\n\r\n";
+  std::string reply = raw_exchange(port(), req, 5000);
+  EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply.substr(0, 200);
+}
+
+TEST_F(BackendApi, UnknownPathIs404AndWrongMethodIs405WithAllow) {
+  HttpClient c(port());
+  expect_json_error(c.get("/nope"), 404, "/nope");
+  auto r = c.get("/py/eval");
+  expect_json_error(r, 405, "not allowed");
+  EXPECT_EQ(r.header("allow"), "POST");
+  r = c.request("DELETE", "/healthz");
+  expect_json_error(r, 405, "not allowed");
+  EXPECT_EQ(r.header("allow"), "GET");
+}
+
+TEST_F(BackendApi, UnsupportedContentTypeIs415) {
+  HttpClient c(port());
+  expect_json_error(c.post("/py/eval", "print(1)", "text/plain"), 415,
+                    "Content-Type");
+  expect_json_error(c.post("/py/eval", "print(1)", ""), 415, "Content-Type");
+}
+
+TEST_F(BackendApi, ExpectContinueIsHonoured) {
+  std::string req =
+      "POST /py/eval HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Expect: 100-continue\r\nContent-Length: 17\r\n\r\n";
+  std::string first = raw_exchange(port(), req, 500);
+  EXPECT_EQ(first.rfind("HTTP/1.1 100 Continue", 0), 0u) << first;
+}
+
+TEST_F(BackendApi, KeepAliveReusesOneConnection) {
+  HttpClient c(port());
+  auto a = c.post("/py/eval", R"J({"code":"print(1)"})J");
+  const uint16_t first = c.local_port();
+  auto b = c.post("/py/eval", R"J({"code":"print(2)"})J");
+  auto h = c.get("/healthz");
+  EXPECT_EQ(a.json().at("stdout"), "1\n");
+  EXPECT_EQ(b.json().at("stdout"), "2\n");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_TRUE(a.keep_alive && b.keep_alive);
+  EXPECT_EQ(c.local_port(), first);  // no reconnect happened
+}
+
+TEST_F(BackendApi, TimeoutIsClampedToTheConfiguredMaximum) {
+  // --max-wall is 3 s; asking for 60 s still ends at about 3 s.
+  const auto start = std::chrono::steady_clock::now();
+  auto j = eval_json(port(), "import time\ntime.sleep(30)", "", 60000);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  EXPECT_EQ(j.at("status"), "timeout");
+  EXPECT_EQ(j.at("exit_code"), -9);
+  EXPECT_GE(j.at("time_ms").to_number<double>(), 2900);
+  EXPECT_LT(seconds, 10);
+}
+
+TEST_F(BackendApi, ShortTimeoutIsHonoured) {
+  auto j = eval_json(port(),
+                     "import time\nprint('before', flush=True)\ntime.sleep(10)",
+                     "", 300);
+  EXPECT_EQ(j.at("status"), "timeout");
+  EXPECT_EQ(j.at("stdout"), "before\n");  // output before the deadline is kept
+  EXPECT_LT(j.at("time_ms").to_number<double>(), 1000);
+}
+
+TEST_F(BackendApi, HealthReadinessAndMetrics) {
+  HttpClient c(port());
+  auto h = c.get("/healthz");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_EQ(h.json().at("status"), "ok");
+  auto r = c.get("/readyz");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = r.json();
+  EXPECT_EQ(j.at("ready"), true);
+  EXPECT_EQ(j.at("sandbox_self_test"), "passed");
+  auto iso = j.at("isolation").as_object();
+  // Running as root on Linux every layer must be active; say which is not.
+  EXPECT_EQ(iso.at("missing").as_array().size(), 0u) << r.body;
+  EXPECT_EQ(iso.at("namespaces"), true);
+  EXPECT_EQ(iso.at("seccomp"), true);
+  c.post("/py/eval", R"J({"code":"print(1)"})J");
+  auto m = c.get("/metrics");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_EQ(m.header("content-type").rfind("text/plain", 0), 0u);
+  EXPECT_NE(
+      m.body.find(
+          "playground_http_requests_total{route=\"/py/eval\",code=\"200\"}"),
+      std::string::npos);
+  EXPECT_NE(m.body.find("playground_eval_duration_seconds_bucket"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("playground_eval_queue_depth 0"), std::string::npos);
+  EXPECT_NE(m.body.find("playground_sandboxes_running 0"), std::string::npos);
+  EXPECT_NE(m.body.find("playground_evals_total{status=\"ok\"}"),
+            std::string::npos);
+}
+
+TEST_F(BackendApi, EachRequestLogsOneStructuredLine) {
+  eval(port(), "print('log me')");
+  ASSERT_TRUE(backend_->wait_for_log("\"eval_status\":\"ok\"",
+                                     std::chrono::seconds(5)));
+  const std::string log = backend_->log();
+  EXPECT_NE(log.find("\"msg\":\"request\",\"method\":\"POST\",\"path\":\"/py/"
+                     "eval\",\"status\":200"),
+            std::string::npos)
+      << log;
+}
+
+TEST(BackendOverload, FullQueueGets503WithRetryAfter) {
+  BackendProcess backend({"--concurrency", "1", "--queue", "1"});
+  ASSERT_TRUE(backend.started()) << backend.log();
+  std::vector<std::future<HttpReply>> replies;
+  for (int i = 0; i < 4; ++i) {
+    replies.push_back(std::async(std::launch::async, [&] {
+      return eval(backend.port(), "import time\ntime.sleep(1)\nprint('done')");
+    }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  int ok = 0, busy = 0;
+  for (auto& f : replies) {
+    HttpReply r = f.get();
+    if (r.status == 200) {
+      ++ok;
+      EXPECT_EQ(r.json().at("stdout"), "done\n");
+    } else {
+      EXPECT_EQ(r.status, 503) << r.body;
+      EXPECT_EQ(r.header("retry-after"), "1");
+      EXPECT_EQ(r.header("content-type"), "application/json");
+      ++busy;
+    }
+  }
+  EXPECT_EQ(ok, 2);  // one running, one queued
+  EXPECT_EQ(busy, 2);
+}
+
+TEST(BackendToken, RequiredWhenConfigured) {
+  BackendProcess backend({}, {{"PLAYGROUND_TOKEN", "t0ken"}});
+  ASSERT_TRUE(backend.started()) << backend.log();
+  HttpClient c(backend.port());
+  auto r = c.post("/py/eval", R"J({"code":"print(1)"})J");
+  expect_json_error(r, 401, "Bearer");
+  EXPECT_EQ(r.header("www-authenticate"), "Bearer");
+  r = c.request("POST", "/py/eval", R"J({"code":"print(1)"})J",
+                "application/json", {{"Authorization", "Bearer wrong"}});
+  EXPECT_EQ(r.status, 401);
+  r = c.request("POST", "/py/eval", R"J({"code":"print(1)"})J",
+                "application/json", {{"Authorization", "Bearer t0ken"}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(c.get("/healthz").status, 200);  // probes need no token
+}
+
+TEST(BackendShutdown, SigtermFinishesRunningEvaluationsAndExitsZero) {
+  auto backend = std::make_unique<BackendProcess>();
+  ASSERT_TRUE(backend->started()) << backend->log();
+  const pid_t pid = backend->pid();
+  const uint16_t port = backend->port();
+  auto running = std::async(std::launch::async, [&] {
+    return eval(port, "import time\ntime.sleep(1)\nprint('finished')");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::kill(pid, SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // No new connections once shutting down.
+  HttpReply refused = HttpClient(port).get("/healthz");
+  EXPECT_EQ(refused.status, 0);
+  HttpReply r = running.get();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.json().at("stdout"), "finished\n");
+  EXPECT_EQ(backend->stop(SIGTERM), 0) << backend->log();
+  EXPECT_TRUE(cgroup_groups_of(pid).empty());  // its cgroups are removed
+  EXPECT_NE(backend->log().find("\"msg\":\"stopped\""), std::string::npos);
+}
+
+TEST(BackendCli, HelpAndBadFlags) {
+  auto run = [](const std::string& args) {
+    std::string cmd = bin_dir() + "/playground-backend " + args + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    int status = pclose(p);
+    return std::make_pair(WEXITSTATUS(status), out);
+  };
+  auto [help_code, help] = run("--help");
+  EXPECT_EQ(help_code, 0);
+  for (const char* flag : {"--port", "--bind", "--memory", "--concurrency",
+                           "--queue", "PLAYGROUND_TOKEN_FILE", "--isolation"}) {
+    EXPECT_NE(help.find(flag), std::string::npos) << flag;
+  }
+  auto [bad_code, bad] = run("--memory 12X");
+  EXPECT_EQ(bad_code, 2);
+  EXPECT_NE(bad.find("--memory"), std::string::npos) << bad;
+  auto [unknown_code, unknown] = run("--colour");
+  EXPECT_EQ(unknown_code, 2);
+  EXPECT_NE(unknown.find("unknown flag --colour"), std::string::npos)
+      << unknown;
+}
+
+}  // namespace
+}  // namespace playground::testing

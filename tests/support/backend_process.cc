@@ -1,0 +1,128 @@
+// Starting and stopping the real backend for tests (see backend_process.h).
+#include "support/backend_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+namespace playground::testing {
+
+std::string bin_dir() { return PLAYGROUND_BIN_DIR; }
+
+struct BackendProcess::Output {
+  mutable std::mutex mu;
+  mutable std::condition_variable changed;
+  std::string text;
+  bool closed = false;
+  std::thread reader;
+};
+
+BackendProcess::BackendProcess(std::vector<std::string> args,
+                               std::map<std::string, std::string> env)
+    : output_(std::make_shared<Output>()) {
+  std::vector<std::string> argv_s = {bin_dir() + "/playground-backend",
+                                     "--port", "0", "--bind", "127.0.0.1"};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_s;
+  for (auto& [k, v] : env) env_s.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
+                                   O_RDONLY, 0);
+  int rc =
+      posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(pipe_fds[1]);
+  if (rc != 0) {
+    ::close(pipe_fds[0]);
+    pid_ = -1;
+    return;
+  }
+  auto out = output_;
+  int fd = pipe_fds[0];
+  out->reader = std::thread([out, fd] {
+    char buf[4096];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      std::lock_guard lock(out->mu);
+      out->text.append(buf, static_cast<size_t>(n));
+      out->changed.notify_all();
+    }
+    ::close(fd);
+    std::lock_guard lock(out->mu);
+    out->closed = true;
+    out->changed.notify_all();
+  });
+
+  // The "listening" log line carries the port the kernel picked.
+  std::unique_lock lock(output_->mu);
+  static const std::regex kListening(R"re("msg":"listening".*"port":(\d+))re");
+  output_->changed.wait_for(lock, std::chrono::seconds(20), [&] {
+    std::smatch m;
+    if (std::regex_search(output_->text, m, kListening)) {
+      port_ = static_cast<uint16_t>(std::stoi(m[1]));
+      return true;
+    }
+    return output_->closed;
+  });
+}
+
+BackendProcess::~BackendProcess() {
+  if (pid_ > 0 && exit_status_ < 0) stop(SIGTERM);
+  if (output_->reader.joinable()) output_->reader.join();
+}
+
+int BackendProcess::stop(int sig, std::chrono::milliseconds wait) {
+  if (pid_ <= 0) return -1;
+  if (exit_status_ >= 0) return exit_status_;
+  ::kill(pid_, sig);
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  int status = 0;
+  for (;;) {
+    pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  exit_status_ =
+      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (output_->reader.joinable()) output_->reader.join();
+  return exit_status_;
+}
+
+std::string BackendProcess::log() const {
+  std::lock_guard lock(output_->mu);
+  return output_->text;
+}
+
+bool BackendProcess::wait_for_log(const std::string& needle,
+                                  std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(output_->mu);
+  return output_->changed.wait_for(lock, timeout, [&] {
+    return output_->text.find(needle) != std::string::npos || output_->closed;
+  }) && output_->text.find(needle) != std::string::npos;
+}
+
+}  // namespace playground::testing

@@ -1,0 +1,52 @@
+// BackendProcess: the real playground-backend, started on a free loopback port.
+//
+//   BackendProcess backend({"--concurrency", "1"});
+//   auto r = eval(backend.port(), "print(1)");
+//   EXPECT_EQ(backend.stop(), 0);      // SIGTERM, then its exit status
+//
+// It runs with an environment of only what the test passes, its stderr (the
+// JSON log) is collected, and the destructor stops it whatever happened.
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace playground::testing {
+
+// Directory of the built programs (build/<preset>/bin).
+std::string bin_dir();
+
+class BackendProcess {
+ public:
+  explicit BackendProcess(std::vector<std::string> args = {},
+                          std::map<std::string, std::string> env = {});
+  ~BackendProcess();
+  BackendProcess(const BackendProcess&) = delete;
+  BackendProcess& operator=(const BackendProcess&) = delete;
+
+  bool started() const { return port_ != 0; }
+  uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
+
+  // Sends `sig` and waits for the exit; returns the exit code, or 128+signal.
+  int stop(int sig = SIGTERM,
+           std::chrono::milliseconds wait = std::chrono::seconds(15));
+  std::string log() const;
+  bool wait_for_log(const std::string& needle,
+                    std::chrono::milliseconds timeout) const;
+
+ private:
+  struct Output;
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+  int exit_status_ = -1;
+  std::shared_ptr<Output> output_;
+};
+
+}  // namespace playground::testing

@@ -1,0 +1,61 @@
+// HttpClient: a small blocking HTTP/1.1 client for tests, over a real socket.
+//
+//   HttpClient client(port);                       // one keep-alive connection
+//   HttpReply r = client.post("/py/eval", R"({"code":"print(1)"})");
+//   EXPECT_EQ(r.status, 200);
+//   EXPECT_EQ(r.json().at("stdout"), "1\n");
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace playground::testing {
+
+struct HttpReply {
+  int status = 0;  // 0: no response (connection failed)
+  std::string body;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  bool keep_alive = false;
+
+  boost::json::object json() const;  // the body as a JSON object (or {})
+  std::string header(const std::string& name) const;
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(uint16_t port);
+  ~HttpClient();
+
+  HttpReply request(const std::string& method, const std::string& target,
+                    const std::string& body = "",
+                    const std::string& content_type = "",
+                    const std::map<std::string, std::string>& headers = {});
+  HttpReply get(const std::string& target) { return request("GET", target); }
+  HttpReply post(const std::string& target, const std::string& body,
+                 const std::string& content_type = "application/json") {
+    return request("POST", target, body, content_type);
+  }
+  // The local port of the current connection (changes when it reconnects).
+  uint16_t local_port() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One-shot helpers on a fresh connection.
+HttpReply eval(uint16_t port, const std::string& code,
+               const std::string& stdin_data = "", int timeout_ms = 0);
+boost::json::object eval_json(uint16_t port, const std::string& code,
+                              const std::string& stdin_data = "",
+                              int timeout_ms = 0);
+
+// Sends raw bytes on a new connection and returns everything read until the
+// server closes it or `wait_ms` passes.
+std::string raw_exchange(uint16_t port, const std::string& bytes,
+                         int wait_ms = 3000);
+
+}  // namespace playground::testing

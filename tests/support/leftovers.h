@@ -1,0 +1,30 @@
+// What a sandbox might leave on the host: processes, mounts, cgroups.
+//
+//   HostState before = HostState::capture(backend.pid());
+//   ... attack ...
+//   EXPECT_EQ(leftovers(backend.pid(), before), "");   // "" when clean
+#pragma once
+
+#include <sys/types.h>
+
+#include <set>
+#include <string>
+
+namespace playground::testing {
+
+struct HostState {
+  size_t mounts = 0;              // lines of the host's /proc/self/mountinfo
+  std::set<std::string> cgroups;  // every playground-* directory and below
+
+  static HostState capture(pid_t backend);
+};
+
+// Describes anything left behind compared with `before`: children of the
+// backend, processes running as the sandbox user, new mounts, new cgroups,
+// processes in the backend's slot cgroups. Waits up to 2 s for stragglers.
+std::string leftovers(pid_t backend, const HostState& before);
+
+// The playground-<pid> cgroup directories of one backend, in any hierarchy.
+std::set<std::string> cgroup_groups_of(pid_t backend);
+
+}  // namespace playground::testing

@@ -1,0 +1,97 @@
+// Validation of POST /py/eval bodies.
+#include "backend/eval_request.h"
+
+#include <gtest/gtest.h>
+
+namespace playground::backend {
+namespace {
+
+TEST(EvalRequest, JsonWithAllFields) {
+  auto r = parse_eval_request(
+      "application/json; charset=utf-8",
+      R"J({"code":"print(1)","stdin":"x","timeout_ms":2000,"extra":1})J");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->code, "print(1)");
+  EXPECT_EQ(r->stdin_data, "x");
+  EXPECT_EQ(r->timeout_ms, 2000);
+}
+
+TEST(EvalRequest, JsonOnlyCodeIsRequired) {
+  auto r =
+      parse_eval_request("application/json", R"({"code":"","stdin":null})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->code, "");
+  EXPECT_FALSE(r->timeout_ms.has_value());
+}
+
+TEST(EvalRequest, JsonErrorsAre400WithAReason) {
+  struct Case {
+    const char* body;
+    const char* says;
+  } cases[] = {
+      {"{not json", "not valid JSON"},
+      {"[1,2]", "JSON object"},
+      {"{}", "\"code\" field is required"},
+      {R"({"code":null})", "\"code\" field is required"},
+      {R"({"code":5})", "must be a string"},
+      {R"({"code":"x","stdin":5})", "\"stdin\" field must be a string"},
+      {R"({"code":"x","timeout_ms":0})", "timeout_ms"},
+      {R"({"code":"x","timeout_ms":-5})", "timeout_ms"},
+      {R"({"code":"x","timeout_ms":1.5})", "timeout_ms"},
+      {R"({"code":"x","timeout_ms":"100"})", "timeout_ms"},
+  };
+  for (const auto& c : cases) {
+    auto r = parse_eval_request("application/json", c.body);
+    ASSERT_FALSE(r) << c.body;
+    EXPECT_EQ(r.error().code, 400) << c.body;
+    EXPECT_NE(r.error().message.find(c.says), std::string::npos)
+        << c.body << " -> " << r.error().message;
+  }
+}
+
+TEST(EvalRequest, HugeTimeoutsAreAcceptedForClamping) {
+  auto r = parse_eval_request("application/json",
+                              R"({"code":"x","timeout_ms":1e30})");
+  ASSERT_TRUE(r);
+  EXPECT_GT(*r->timeout_ms, 1'000'000'000);
+  r = parse_eval_request("application/json",
+                         R"({"code":"x","timeout_ms":18446744073709551615})");
+  ASSERT_TRUE(r);
+  EXPECT_GT(*r->timeout_ms, 1'000'000'000);
+}
+
+TEST(EvalRequest, DeeplyNestedJsonIsRejectedNotOverflowed) {
+  std::string deep = R"({"code":"x","a":)" + std::string(10000, '[') +
+                     std::string(10000, ']') + "}";
+  auto r = parse_eval_request("application/json", deep);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, 400);
+}
+
+TEST(EvalRequest, FormBodies) {
+  auto r = parse_eval_request("application/x-www-form-urlencoded",
+                              "code=print(input())&stdin=hi&timeout_ms=300");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->code, "print(input())");
+  EXPECT_EQ(r->stdin_data, "hi");
+  EXPECT_EQ(r->timeout_ms, 300);
+  r = parse_eval_request("application/x-www-form-urlencoded", "stdin=hi");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, 400);
+  r = parse_eval_request("application/x-www-form-urlencoded",
+                         "code=x&timeout_ms=abc");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, 400);
+}
+
+TEST(EvalRequest, OtherMediaTypesAre415) {
+  EXPECT_FALSE(is_supported_media_type("text/plain"));
+  EXPECT_FALSE(is_supported_media_type(""));
+  EXPECT_TRUE(is_supported_media_type("Application/JSON ; charset=utf-8"));
+  auto r = parse_eval_request("text/plain", "print(1)");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, 415);
+}
+
+}  // namespace
+}  // namespace playground::backend

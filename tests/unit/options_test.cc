@@ -1,0 +1,102 @@
+// Flags, environment variables and value parsers.
+#include "common/options.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+namespace playground {
+namespace {
+
+TEST(ParseBytes, AcceptsPlainNumbersAndBinaryUnits) {
+  int64_t n = 0;
+  ASSERT_TRUE(parse_bytes("1048576", n));
+  EXPECT_EQ(n, 1048576);
+  ASSERT_TRUE(parse_bytes("512K", n));
+  EXPECT_EQ(n, 512 * 1024);
+  ASSERT_TRUE(parse_bytes("16M", n));
+  EXPECT_EQ(n, 16 << 20);
+  ASSERT_TRUE(parse_bytes("2MiB", n));
+  EXPECT_EQ(n, 2 << 20);
+  ASSERT_TRUE(parse_bytes("1G", n));
+  EXPECT_EQ(n, 1LL << 30);
+}
+
+TEST(ParseBytes, RejectsGarbageAndOverflow) {
+  int64_t n = 0;
+  EXPECT_FALSE(parse_bytes("", n));
+  EXPECT_FALSE(parse_bytes("M", n));
+  EXPECT_FALSE(parse_bytes("12X", n));
+  EXPECT_FALSE(parse_bytes("-5", n));
+  EXPECT_FALSE(parse_bytes("99999999999999999G", n));
+}
+
+TEST(ParseMillis, AcceptsMillisecondsAndSeconds) {
+  int64_t n = 0;
+  ASSERT_TRUE(parse_millis("250", n));
+  EXPECT_EQ(n, 250);
+  ASSERT_TRUE(parse_millis("250ms", n));
+  EXPECT_EQ(n, 250);
+  ASSERT_TRUE(parse_millis("5s", n));
+  EXPECT_EQ(n, 5000);
+  EXPECT_FALSE(parse_millis("5m", n));
+  EXPECT_FALSE(parse_millis("s", n));
+}
+
+TEST(Options, FlagWinsOverEnvironmentAndBothForms) {
+  int64_t port = 6000;
+  std::string bind = "127.0.0.1";
+  Options o("prog", "test");
+  o.add_int("port", "PG_TEST_PORT", &port, 1, 65535, "port");
+  o.add_string("bind", "PG_TEST_BIND", &bind, "bind");
+  setenv("PG_TEST_PORT", "7000", 1);
+  setenv("PG_TEST_BIND", "0.0.0.0", 1);
+  const char* argv[] = {"prog", "--port=7100"};
+  auto r = o.parse(2, argv);
+  unsetenv("PG_TEST_PORT");
+  unsetenv("PG_TEST_BIND");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r, ParseOutcome::run);
+  EXPECT_EQ(port, 7100);
+  EXPECT_EQ(bind, "0.0.0.0");
+}
+
+TEST(Options, ErrorsNameTheSetting) {
+  int64_t port = 6000;
+  Options o("prog", "test");
+  o.add_int("port", "PG_TEST_PORT", &port, 1, 65535, "port");
+  const char* out_of_range[] = {"prog", "--port", "70000"};
+  auto r = o.parse(3, out_of_range);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("--port"), std::string::npos);
+  const char* unknown[] = {"prog", "--prot", "1"};
+  r = o.parse(3, unknown);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("unknown flag --prot"), std::string::npos);
+  const char* missing[] = {"prog", "--port"};
+  r = o.parse(2, missing);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("needs a value"), std::string::npos);
+  setenv("PG_TEST_PORT", "abc", 1);
+  const char* none[] = {"prog"};
+  r = o.parse(1, none);
+  unsetenv("PG_TEST_PORT");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("PG_TEST_PORT"), std::string::npos);
+}
+
+TEST(Options, HelpListsFlagsVariablesAndDefaults) {
+  int64_t port = 6000;
+  Options o("prog", "Does things.");
+  o.add_int("port", "PG_TEST_PORT", &port, 1, 65535, "TCP port.");
+  const char* argv[] = {"prog", "--help"};
+  auto r = o.parse(2, argv);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r, ParseOutcome::help);
+  const std::string help = o.help();
+  EXPECT_NE(help.find("--port"), std::string::npos);
+  EXPECT_NE(help.find("PG_TEST_PORT"), std::string::npos);
+  EXPECT_NE(help.find("default 6000"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace playground

@@ -1,0 +1,100 @@
+// Metrics exposition, admission control and the token check.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "backend/admission.h"
+#include "backend/api.h"
+#include "common/metrics.h"
+#include "sandbox/policy.h"
+
+namespace playground {
+namespace {
+
+TEST(Metrics, RendersPrometheusText) {
+  metrics::Registry r;
+  auto& requests =
+      r.counter_family("req_total", "Requests.", {"route", "code"});
+  requests.with({"/py/eval", "200"}).inc();
+  requests.with({"/py/eval", "200"}).inc();
+  requests.with({"/x\"y", "404"}).inc();
+  auto& h = r.histogram("dur_seconds", "Durations.", {0.1, 1});
+  h.observe(0.05);
+  h.observe(0.5);
+  h.observe(5);
+  r.gauge_callback("depth", "Depth.", [] { return 3.0; });
+  const std::string text = r.render();
+  EXPECT_NE(text.find("# TYPE req_total counter"), std::string::npos);
+  EXPECT_NE(text.find("req_total{route=\"/py/eval\",code=\"200\"} 2"),
+            std::string::npos);
+  EXPECT_NE(text.find("req_total{route=\"/x\\\"y\",code=\"404\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("dur_seconds_bucket{le=\"0.10000000000000001\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("dur_seconds_bucket{le=\"1\"} 2"), std::string::npos);
+  EXPECT_NE(text.find("dur_seconds_bucket{le=\"+Inf\"} 3"), std::string::npos);
+  EXPECT_NE(text.find("dur_seconds_count 3"), std::string::npos);
+  EXPECT_NE(text.find("depth 3"), std::string::npos);
+}
+
+TEST(Admission, BoundsRunningAndQueuedAndServesInOrder) {
+  boost::asio::io_context io;
+  backend::Admission gate(2, 1);
+  std::vector<std::optional<int>> got(4);
+  std::vector<int> order;
+  for (int i = 0; i < 4; ++i) {
+    boost::asio::co_spawn(
+        io,
+        [&, i]() -> boost::asio::awaitable<void> {
+          got[i] = co_await gate.acquire();
+          order.push_back(i);
+        },
+        boost::asio::detached);
+  }
+  io.run_for(std::chrono::milliseconds(50));
+  io.restart();
+  EXPECT_EQ(gate.running(), 2);
+  EXPECT_EQ(gate.queued(), 1);
+  EXPECT_TRUE(gate.queue_full());
+  ASSERT_TRUE(got[0] && got[1]);
+  EXPECT_NE(*got[0], *got[1]);
+  EXPECT_FALSE(got[2]);  // still waiting
+  EXPECT_FALSE(got[3]);  // rejected: the queue was full
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 3}));
+  gate.release(*got[0]);
+  io.run_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(got[2]);
+  EXPECT_EQ(*got[2], *got[0]);  // the freed slot went to the waiter
+  EXPECT_EQ(gate.queued(), 0);
+  EXPECT_FALSE(gate.queue_full());
+}
+
+TEST(BearerToken, MatchesOnlyTheExactToken) {
+  EXPECT_TRUE(backend::bearer_token_matches("Bearer s3cret", "s3cret"));
+  EXPECT_TRUE(backend::bearer_token_matches("bearer s3cret", "s3cret"));
+  EXPECT_FALSE(backend::bearer_token_matches("Bearer s3cre", "s3cret"));
+  EXPECT_FALSE(backend::bearer_token_matches("Bearer s3cretX", "s3cret"));
+  EXPECT_FALSE(backend::bearer_token_matches("Basic s3cret", "s3cret"));
+  EXPECT_FALSE(backend::bearer_token_matches("", "s3cret"));
+  EXPECT_FALSE(backend::bearer_token_matches("Bearer ", ""));
+}
+
+TEST(Isolation, ReportsMissingLayers) {
+  sandbox::Isolation iso;
+  iso.namespaces = true;
+  iso.filesystem = true;
+  iso.cgroups = "v1";
+  iso.drop_privileges = true;
+  iso.seccomp = false;
+  auto missing = iso.missing();
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_NE(missing[0].find("seccomp"), std::string::npos);
+  auto json = iso.to_json();
+  EXPECT_EQ(json.at("cgroups").as_string(), "v1");
+  EXPECT_FALSE(json.at("seccomp").as_bool());
+}
+
+}  // namespace
+}  // namespace playground

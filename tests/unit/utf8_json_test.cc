@@ -1,0 +1,54 @@
+// Arbitrary program output to valid UTF-8, and JSON text with plain numbers.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "common/json.h"
+#include "common/utf8.h"
+
+namespace playground {
+namespace {
+
+TEST(Utf8, KeepsValidTextUnchanged) {
+  const std::string text =
+      "plain ascii, h\xC3\xA9llo, \xE2\x9C\x93, \xF0\x9F\x98\x80";
+  EXPECT_TRUE(utf8::is_valid(text));
+  EXPECT_EQ(utf8::make_valid(text), text);
+}
+
+TEST(Utf8, ReplacesEachInvalidSequenceWithOneReplacementCharacter) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(utf8::make_valid("a\xFF"
+                             "b"),
+            "a" + fffd + "b");
+  EXPECT_EQ(utf8::make_valid("\xC0\xAF"), fffd + fffd);             // overlong
+  EXPECT_EQ(utf8::make_valid("\xED\xA0\x80"), fffd + fffd + fffd);  // surrogate
+  EXPECT_EQ(utf8::make_valid("\xE2\x82"), fffd);  // cut by the output cap
+  EXPECT_EQ(utf8::make_valid("\xF4\x90\x80\x80"),
+            fffd + fffd + fffd + fffd);  // > U+10FFFF
+  EXPECT_EQ(utf8::make_valid("\xF8\x88\x80\x80\x80"),
+            fffd + fffd + fffd + fffd + fffd);
+}
+
+TEST(Utf8, OutputIsAlwaysValidForEveryByte) {
+  std::string all;
+  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+  EXPECT_TRUE(utf8::is_valid(utf8::make_valid(all)));
+}
+
+TEST(JsonText, WritesDoublesInShortestDecimalForm) {
+  boost::json::object o{
+      {"a", 12.46}, {"b", 0.5}, {"c", 1000.0}, {"s", "x\"y"}, {"n", 3}};
+  const std::string text = json::to_text(o);
+  EXPECT_EQ(text, R"({"a":12.46,"b":0.5,"c":1000,"s":"x\"y","n":3})");
+  EXPECT_EQ(boost::json::parse(text).at("a").as_double(), 12.46);
+}
+
+TEST(JsonText, NonFiniteNumbersBecomeNull) {
+  EXPECT_EQ(json::to_text(
+                boost::json::array{std::numeric_limits<double>::infinity()}),
+            "[null]");
+}
+
+}  // namespace
+}  // namespace playground
