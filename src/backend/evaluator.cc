@@ -2,17 +2,18 @@
 #include "backend/evaluator.h"
 
 #include <algorithm>
-#include <boost/asio/this_coro.hpp>
 
 #include "common/log.h"
 
 namespace playground::backend {
 
 Evaluator::Evaluator(sandbox::LaunchConfig config,
-                     sandbox::CgroupSlots* cgroups, Admission& admission,
+                     sandbox::CgroupSlots* cgroups,
+                     sandbox::SlotKeepers& keepers, Admission& admission,
                      metrics::Registry& registry)
     : config_(std::move(config)),
       cgroups_(cgroups),
+      keepers_(keepers),
       admission_(admission),
       duration_(registry.histogram(
           "playground_eval_duration_seconds",
@@ -47,8 +48,8 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
   ++running_;
   Result<sandbox::RunResult> result = Error{"not run"};
   {
-    auto box = sandbox::SandboxProcess::start(
-        co_await boost::asio::this_coro::executor, config_, cgroups_, *slot);
+    auto box = co_await sandbox::SandboxProcess::start(config_, keepers_,
+                                                       cgroups_, *slot);
     if (!box) {
       result = box.error();
     } else {

@@ -15,13 +15,15 @@
 #include "common/result.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/launcher.h"
+#include "sandbox/slot_keepers.h"
 
 namespace playground::backend {
 
 class Evaluator {
  public:
   Evaluator(sandbox::LaunchConfig config, sandbox::CgroupSlots* cgroups,
-            Admission& admission, metrics::Registry& registry);
+            sandbox::SlotKeepers& keepers, Admission& admission,
+            metrics::Registry& registry);
 
   boost::asio::awaitable<Result<sandbox::RunResult>> evaluate(
       const EvalRequest& request);
@@ -36,6 +38,7 @@ class Evaluator {
  private:
   sandbox::LaunchConfig config_;
   sandbox::CgroupSlots* cgroups_;
+  sandbox::SlotKeepers& keepers_;
   Admission& admission_;
   int running_ = 0;
   metrics::Histogram& duration_;

@@ -20,6 +20,7 @@
 #include "sandbox/cgroup.h"
 #include "sandbox/launcher.h"
 #include "sandbox/probe.h"
+#include "sandbox/slot_keepers.h"
 
 namespace pg = playground;
 namespace asio = boost::asio;
@@ -120,7 +121,19 @@ int main(int argc, char** argv) {
   pg::metrics::Registry registry;
   pg::backend::Admission admission(static_cast<int>(cfg.concurrency),
                                    static_cast<int>(cfg.queue));
-  pg::backend::Evaluator evaluator(launch, cgroups.get(), admission, registry);
+  pg::sandbox::SlotKeepers keepers(
+      launch.init_path, cgroups.get(), static_cast<int>(cfg.concurrency),
+      {.user_namespace = launch.isolation.user_namespace,
+       .filesystem = launch.isolation.filesystem});
+  if (probe.ready) {
+    if (auto started = keepers.start_all(); !started) {
+      pg::log::error("cannot start the sandbox keepers",
+                     {{"error", started.error().message}});
+      return 1;
+    }
+  }
+  pg::backend::Evaluator evaluator(launch, cgroups.get(), keepers, admission,
+                                   registry);
   pg::backend::BackendApi api{cfg, evaluator, admission, registry, probe};
 
   pg::http::ServerOptions options;

@@ -1,23 +1,24 @@
-// playground-sandbox-init: pid 1 of every sandbox (see sandbox/contain.h).
+// playground-sandbox-init: the per-slot keeper and pid 1 of every sandbox.
 //
-// Started only by playground-backend, with the descriptors and arguments of
-// sandbox/init_protocol.h; not meant to be run by hand.
-#include <unistd.h>
-
+// Started only by playground-backend as `playground-sandbox-init keeper`
+// with its socket at fd 3 (see sandbox/init_protocol.h and sandbox/keeper.h);
+// each sandbox init is a clone of the keeper. Not meant to be run by hand.
 #include <cstdio>
+#include <cstring>
 
-#include "sandbox/contain.h"
 #include "sandbox/init_protocol.h"
+#include "sandbox/keeper.h"
 
 int main(int argc, char** argv) {
-  auto spec = playground::sandbox::from_args(argc, argv);
-  if (!spec) {
-    std::fprintf(
-        stderr,
-        "playground-sandbox-init: %s\n"
-        "This program is started by playground-backend for each sandbox.\n",
-        spec.error().message.c_str());
-    return 2;
+  playground::sandbox::keeper::Options options;
+  if (playground::sandbox::keeper::parse_options(argc, argv, options)) {
+    playground::sandbox::keeper::serve(playground::sandbox::kKeeperSocketFd,
+                                       options);
   }
-  playground::sandbox::contain::run_init(*spec);
+  std::fprintf(stderr,
+               "playground-sandbox-init: this program is started by "
+               "playground-backend,\n"
+               "which runs it as `playground-sandbox-init keeper` with a "
+               "socket on fd 3.\n");
+  return 2;
 }

@@ -355,19 +355,29 @@ uint64_t CgroupSlots::oom_kills(int slot) const {
              : read_counter(d + "/memory.oom_control", "oom_kill");
 }
 
-bool CgroupSlots::empty(int slot) const {
-  return read_pids(slots_[slot].front() + "/cgroup.procs").empty();
+bool CgroupSlots::empty(int slot, pid_t spare) const {
+  for (pid_t p : read_pids(slots_[slot].front() + "/cgroup.procs")) {
+    if (p != spare) return false;
+  }
+  return true;
 }
 
-void CgroupSlots::kill_all(int slot) {
+void CgroupSlots::kill_all(int slot, pid_t spare) {
   const std::string& d = slots_[slot].front();
-  if (version_ == CgroupLayout::Version::v2 && exists(d + "/cgroup.kill")) {
+  // cgroup.kill (v2) would take the keeper too; it is only for a slot
+  // without one.
+  if (spare <= 0 && version_ == CgroupLayout::Version::v2 &&
+      exists(d + "/cgroup.kill")) {
     (void)write_file(d + "/cgroup.kill", "1");
   }
   for (int attempt = 0; attempt < 200; ++attempt) {
-    auto pids = read_pids(d + "/cgroup.procs");
-    if (pids.empty()) return;
-    for (pid_t p : pids) ::kill(p, SIGKILL);
+    bool any = false;
+    for (pid_t p : read_pids(d + "/cgroup.procs")) {
+      if (p == spare) continue;
+      any = true;
+      ::kill(p, SIGKILL);
+    }
+    if (!any) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   log::warn("processes remain in a sandbox cgroup after SIGKILL",

@@ -65,9 +65,11 @@ class CgroupSlots {
   Result<void> place(int slot, pid_t pid);
   // Number of OOM kills in the slot since it was created.
   uint64_t oom_kills(int slot) const;
-  // SIGKILLs every process in the slot and waits (briefly) until it is empty.
-  void kill_all(int slot);
-  bool empty(int slot) const;
+  // SIGKILLs every process in the slot but `spare` (its keeper) and waits
+  // (briefly) until no other is left.
+  void kill_all(int slot, pid_t spare = 0);
+  // True when no process but `spare` is in the slot.
+  bool empty(int slot, pid_t spare = 0) const;
 
  private:
   CgroupSlots(CgroupLayout::Version version, std::vector<std::string> groups);

@@ -41,6 +41,10 @@ namespace {
 // mounted over it, so nothing is written to the host's directory.
 constexpr const char* kNewRoot = "/tmp";
 
+// Where failures are reported: the status pipe of a run, or the keeper's
+// socket while it prepares its root.
+int g_report_fd = kStatusFd;
+
 void report(const char* format, ...) {
   char line[256];
   va_list args;
@@ -49,7 +53,7 @@ void report(const char* format, ...) {
   va_end(args);
   if (n <= 0) return;
   size_t len = std::min(static_cast<size_t>(n), sizeof line - 1);
-  [[maybe_unused]] ssize_t w = ::write(kStatusFd, line, len);
+  [[maybe_unused]] ssize_t w = ::write(g_report_fd, line, len);
 }
 
 // Reports the failed step with errno and returns false, for RETURN_ON_FAILURE.
@@ -85,24 +89,9 @@ bool reset_signals() {
   return sigprocmask(SIG_SETMASK, &none, nullptr) == 0 || fail("signals");
 }
 
-// If the service dies, its sandboxes die with it.
-bool die_with_service() {
+// If the keeper (and so the service) dies, its sandboxes die with it.
+bool die_with_keeper() {
   return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 || fail("pdeathsig");
-}
-
-// The service writes the go byte once this process is in its cgroups.
-bool wait_for_go() {
-  char go = 0;
-  ssize_t n;
-  do {
-    n = ::read(kControlFd, &go, 1);
-  } while (n < 0 && errno == EINTR);
-  ::close(kControlFd);
-  if (n != 1 || go != kGoByte) {
-    errno = ECANCELED;
-    return fail("go");
-  }
-  return true;
 }
 
 bool make_mounts_private() {
@@ -189,29 +178,27 @@ bool make_dev() {
 }
 
 // A proc of the sandbox's own pid namespace; processes of other users (the
-// init) are invisible to the snippet.
-bool make_proc() {
-  std::string proc = in_root("/proc");
-  if (mkdir(proc.c_str(), 0555) != 0) return false;
+// init) are invisible to the snippet. Mounted per run: it shows one pid ns.
+bool mount_proc(const std::string& target) {
   const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-  if (mount("proc", proc.c_str(), "proc", flags, "hidepid=invisible") == 0) {
+  if (mount("proc", target.c_str(), "proc", flags, "hidepid=invisible") == 0)
     return true;
-  }
-  return mount("proc", proc.c_str(), "proc", flags, nullptr) == 0;
+  return mount("proc", target.c_str(), "proc", flags, nullptr) == 0 ||
+         fail("mount-proc");
 }
 
-bool make_tmp(const InitSpec& spec) {
-  std::string tmp = in_root("/tmp");
-  if (mkdir(tmp.c_str(), 01777) != 0) return false;
+// A fresh, limited /tmp per run; it is also the working directory.
+bool mount_tmp(const std::string& target, const InitSpec& spec) {
   std::string options = "size=" + std::to_string(spec.tmp_bytes) +
                         ",nr_inodes=" + std::to_string(spec.tmp_inodes) +
                         ",mode=1777";
-  return mount_tmpfs(tmp, options, MS_NOSUID | MS_NODEV | MS_NOEXEC);
+  return mount_tmpfs(target, options, MS_NOSUID | MS_NODEV | MS_NOEXEC) ||
+         fail("mount-tmp");
 }
 
-// Layer 2: a read-only root holding /usr, a minimal /etc and /dev, the
-// sandbox's own /proc and a fresh, limited /tmp.
-bool build_root(const InitSpec& spec) {
+// Layer 2: a read-only root holding /usr, a minimal /etc and /dev, and
+// empty /proc and /tmp where each run mounts its own.
+bool build_root() {
   if (!mount_tmpfs(kNewRoot, "size=1m,nr_inodes=256,mode=0755",
                    MS_NOSUID | MS_NODEV)) {
     return fail("mount-root");
@@ -225,8 +212,13 @@ bool build_root(const InitSpec& spec) {
   }
   RETURN_ON_FAILURE(make_etc() || fail("mount-etc"));
   RETURN_ON_FAILURE(make_dev() || fail("mount-dev"));
-  RETURN_ON_FAILURE(make_proc() || fail("mount-proc"));
-  RETURN_ON_FAILURE(make_tmp(spec) || fail("mount-tmp"));
+  if (mkdir(in_root("/proc").c_str(), 0555) != 0) return fail("mount-proc");
+  if (mkdir(in_root("/tmp").c_str(), 01777) != 0) return fail("mount-tmp");
+  // Shared by every sandbox of the keeper: nobody may write it, ever.
+  if (mount(nullptr, kNewRoot, nullptr,
+            MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0) {
+    return fail("root-readonly");
+  }
   return true;
 }
 
@@ -355,9 +347,14 @@ bool close_other_fds() {
   return fcntl(kStatusFd, F_SETFD, FD_CLOEXEC) == 0 || fail("close-fds");
 }
 
-bool apply_seccomp(const InitSpec& spec) {
+bool apply_seccomp(const InitSpec& spec,
+                   const seccomp_policy::Program& filter) {
   if (!spec.seccomp) return true;
-  return seccomp_policy::install() || fail("seccomp");
+  if (filter.instructions.empty()) {
+    errno = ENOENT;
+    return fail("seccomp");
+  }
+  return seccomp_policy::load(filter) || fail("seccomp");
 }
 
 void exec_python(const InitSpec& spec) {
@@ -370,8 +367,15 @@ void exec_python(const InitSpec& spec) {
 }
 
 // Layers 4-6 for the Python process, in order. Returns only on failure.
-bool contain_python(const InitSpec& spec) {
-  RETURN_ON_FAILURE(reset_signals());
+bool unblock_signals() {
+  sigset_t none;
+  sigemptyset(&none);
+  return sigprocmask(SIG_SETMASK, &none, nullptr) == 0 || fail("signals");
+}
+
+bool contain_python(const InitSpec& spec,
+                    const seccomp_policy::Program& filter) {
+  RETURN_ON_FAILURE(unblock_signals());  // the init reset dispositions
   RETURN_ON_FAILURE(start_session());
   RETURN_ON_FAILURE(reset_priority());
   RETURN_ON_FAILURE(prefer_oom_kill());
@@ -381,7 +385,7 @@ bool contain_python(const InitSpec& spec) {
   RETURN_ON_FAILURE(die_with_init());
   RETURN_ON_FAILURE(set_no_new_privs());
   RETURN_ON_FAILURE(close_other_fds());
-  RETURN_ON_FAILURE(apply_seccomp(spec));
+  RETURN_ON_FAILURE(apply_seccomp(spec, filter));
   exec_python(spec);
   return false;
 }
@@ -454,12 +458,29 @@ void kill_descendants() {
 
 }  // namespace
 
-void run_init(const InitSpec& spec) {
-  // Layer 1 is already in place: the service cloned us into new namespaces.
-  if (!reset_signals() || !die_with_service() || !wait_for_go()) _exit(1);
+bool prepare_root(int report_fd, bool pivot) {
+  g_report_fd = report_fd;
+  const bool ok =
+      make_mounts_private() && build_root() && (!pivot || pivot_into_root());
+  g_report_fd = kStatusFd;
+  return ok;
+}
+
+void run_init(const InitSpec& spec, const seccomp_policy::Program& filter) {
+  // Layer 1 is already in place: the keeper cloned us into new namespaces,
+  // and into the slot's cgroups (layer 3), where the keeper lives.
+  prctl(PR_SET_NAME, "pg-init");
+  if (!reset_signals() || !die_with_keeper()) _exit(1);
+  // The root itself was built once by the keeper (prepare_root); each run
+  // adds the mounts that must be its own. In a user namespace the kernel
+  // mounts a new proc only while a full one is visible, so there the keeper
+  // leaves the host's root in place and each init pivots after mounting.
   if (spec.filesystem) {
-    if (!make_mounts_private() || !build_root(spec) || !pivot_into_root())
+    const bool pivoted = !spec.user_namespace;
+    const std::string root = pivoted ? "" : kNewRoot;
+    if (!mount_proc(root + "/proc") || !mount_tmp(root + "/tmp", spec))
       _exit(1);
+    if (!pivoted && !pivot_into_root()) _exit(1);
   }
   if (spec.hostname && !set_hostname()) _exit(1);
   prefer_init_on_cpu();
@@ -483,7 +504,7 @@ void run_init(const InitSpec& spec) {
     _exit(1);
   }
   if (python == 0) {
-    contain_python(spec);
+    contain_python(spec, filter);
     _exit(127);
   }
   // The init keeps none of Python's pipes, so their ends close with Python.

@@ -1,9 +1,7 @@
 // The inside of a sandbox: what playground-sandbox-init does as pid 1.
 //
-//   int main(int argc, char** argv) {
-//     auto spec = from_args(argc, argv);
-//     contain::run_init(*spec);   // never returns
-//   }
+//   // in the child the keeper cloned (keeper.h):
+//   contain::run_init(spec, filter);   // never returns
 //
 // run_init() and contain_python() each list their containment steps in order
 // on one screen; policy.h says which layer each step belongs to. A step that
@@ -12,9 +10,19 @@
 #pragma once
 
 #include "sandbox/init_protocol.h"
+#include "sandbox/seccomp_policy.h"
 
 namespace playground::sandbox::contain {
 
-[[noreturn]] void run_init(const InitSpec& spec);
+// Builds the sandbox's read-only root in the calling process's (new) mount
+// namespace and, when `pivot`, makes it the root; done once by each keeper,
+// whose clones then start from a copy of this small tree. Failures are
+// reported as "fail <step> <errno>" on `report_fd`.
+bool prepare_root(int report_fd, bool pivot);
+
+// `filter` is the compiled seccomp program, applied to Python when
+// spec.seccomp is set.
+[[noreturn]] void run_init(const InitSpec& spec,
+                           const seccomp_policy::Program& filter);
 
 }  // namespace playground::sandbox::contain

@@ -83,6 +83,37 @@ Result<InitSpec> from_args(int argc, const char* const* argv) {
   return s;
 }
 
+std::string encode_spawn_request(int clone_flags, const InitSpec& spec) {
+  std::string out = "spawn " + std::to_string(clone_flags);
+  auto args = to_args(spec);
+  for (size_t i = 1; i < args.size(); ++i) {  // args[0] is the program name
+    out.push_back('\0');
+    out += args[i];
+  }
+  return out;
+}
+
+Result<SpawnRequest> decode_spawn_request(std::string_view message) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start <= message.size()) {
+    size_t nul = message.find('\0', start);
+    if (nul == std::string_view::npos) nul = message.size();
+    parts.emplace_back(message.substr(start, nul - start));
+    start = nul + 1;
+  }
+  int64_t flags = 0;
+  if (parts.empty() || parts[0].rfind("spawn ", 0) != 0 ||
+      !to_int(std::string_view(parts[0]).substr(6), flags)) {
+    return Error{"malformed spawn request"};
+  }
+  std::vector<const char*> argv = {"playground-sandbox-init"};
+  for (size_t i = 1; i < parts.size(); ++i) argv.push_back(parts[i].c_str());
+  auto spec = from_args(static_cast<int>(argv.size()), argv.data());
+  if (!spec) return spec.error();
+  return SpawnRequest{static_cast<int>(flags), std::move(*spec)};
+}
+
 InitReport parse_report(std::string_view lines) {
   InitReport r;
   std::istringstream in{std::string(lines)};

@@ -1,16 +1,22 @@
 // The contract between the service and playground-sandbox-init.
 //
-// The service starts the init in fresh namespaces with these descriptors:
+// One keeper per cgroup slot: the service starts
+// `playground-sandbox-init keeper` once, with a SOCK_SEQPACKET socket at
+// fd 3, and places it in the slot's cgroup. For each run the service sends
+// the keeper a spawn request (encode_spawn_request) with five descriptors
+// attached; the keeper clones a sandbox init into new namespaces (born in the
+// slot's cgroup, so no per-run cgroup migration) and answers with its pidfd.
+// The init then sees these descriptors:
 //   0 stdin of Python      1 stdout of Python     2 stderr of Python
 //   3 code (Python reads the snippet here until EOF)
-//   4 status (init writes report lines here)
-//   5 control (the service writes 'g' once the init may proceed)
-// and an argv made by to_args(InitSpec). argv carries only settings chosen by
-// the operator, never anything from a request.
+//   4 status (the init writes report lines here)
+// Requests carry only settings chosen by the operator, never anything from
+// an HTTP request.
 //
+// Keeper replies: "ok <pid>" with the pidfd attached, or "fail <step> <errno>".
 // Report lines on fd 4, one per event:
-//   "fail <step> <errno>\n"                              a containment step
-//   failed "exit <exit_code> <signal> <cpu_us> <maxrss_kb>\n"   Python ended
+//   "fail <step> <errno>\n"                              a step failed
+//   "exit <exit_code> <signal> <cpu_us> <maxrss_kb>\n"   Python ended
 #pragma once
 
 #include <cstdint>
@@ -24,8 +30,8 @@ namespace playground::sandbox {
 
 constexpr int kCodeFd = 3;
 constexpr int kStatusFd = 4;
-constexpr int kControlFd = 5;
-constexpr char kGoByte = 'g';
+constexpr int kSpawnFdCount = 5;    // descriptors 0..4 above
+constexpr int kKeeperSocketFd = 3;  // the keeper's end of its socket
 constexpr int kSandboxUid = 65534;
 constexpr int kSandboxGid = 65534;
 
@@ -62,5 +68,13 @@ struct InitReport {
 };
 
 InitReport parse_report(std::string_view lines);
+
+// A keeper request: the clone flags and the spec, as NUL-separated text.
+std::string encode_spawn_request(int clone_flags, const InitSpec& spec);
+struct SpawnRequest {
+  int clone_flags = 0;
+  InitSpec spec;
+};
+Result<SpawnRequest> decode_spawn_request(std::string_view message);
 
 }  // namespace playground::sandbox

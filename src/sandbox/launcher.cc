@@ -2,10 +2,10 @@
 #include "sandbox/launcher.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -20,10 +20,6 @@
 #include <utility>
 
 #include "common/log.h"
-
-#ifndef P_PIDFD
-#define P_PIDFD 3
-#endif
 
 namespace playground::sandbox {
 namespace {
@@ -41,67 +37,6 @@ constexpr std::chrono::milliseconds kEndGrace{500};
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);
   fd = -1;
-}
-
-// Everything the clone child needs, prepared before clone: between clone and
-// execve the child shares our memory and may only make async-signal-safe calls.
-struct CloneRequest {
-  int fds[6];  // become the child's 0..5 (see init_protocol.h)
-  const char* path;
-  char* const* argv;
-  char* const* envp;
-  bool user_namespace;
-  const char* uid_map;
-  const char* gid_map;
-  int failed_errno = 0;  // written by the child when it cannot exec
-  const char* failed_step = nullptr;
-};
-
-bool write_proc_file(const char* path, const char* text) {
-  int fd = ::open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  size_t len = std::strlen(text);
-  bool ok = ::write(fd, text, len) == static_cast<ssize_t>(len);
-  ::close(fd);
-  return ok;
-}
-
-int clone_child(void* arg) {
-  auto* req = static_cast<CloneRequest*>(arg);
-  sigset_t none;
-  sigemptyset(&none);
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, nullptr);
-  }
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  if (req->user_namespace) {
-    // Map the service's own uid and gid to root of the new user namespace.
-    if (!write_proc_file("/proc/self/setgroups", "deny") ||
-        !write_proc_file("/proc/self/uid_map", req->uid_map) ||
-        !write_proc_file("/proc/self/gid_map", req->gid_map)) {
-      req->failed_errno = errno;
-      req->failed_step = "userns-map";
-      _exit(127);
-    }
-  }
-  // Move the descriptors out of the way first, then into place.
-  int moved[6];
-  for (int i = 0; i < 6; ++i)
-    moved[i] = fcntl(req->fds[i], F_DUPFD_CLOEXEC, 16);
-  for (int i = 0; i < 6; ++i) {
-    if (moved[i] < 0 || dup2(moved[i], i) < 0) {
-      req->failed_errno = errno;
-      req->failed_step = "descriptors";
-      _exit(127);
-    }
-  }
-  syscall(SYS_close_range, 6, ~0U, 0);
-  execve(req->path, req->argv, req->envp);
-  req->failed_errno = errno;
-  req->failed_step = "exec-init";
-  _exit(127);
 }
 
 struct Pipe {
@@ -176,141 +111,96 @@ InitSpec make_init_spec(const LaunchConfig& c) {
   return s;
 }
 
-Result<std::unique_ptr<SandboxProcess>> SandboxProcess::start(
-    asio::any_io_executor executor, const LaunchConfig& config,
-    CgroupSlots* cgroups, int slot) {
+asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
+    const LaunchConfig& config, SlotKeepers& keepers, CgroupSlots* cgroups,
+    int slot) {
   std::unique_ptr<SandboxProcess> box(new SandboxProcess());
-  box->executor_ = std::move(executor);
   box->config_ = &config;
   box->cgroups_ = config.isolation.cgroups.empty() ? nullptr : cgroups;
   box->slot_ = slot;
 
-  Pipe in, out, err, code, status, control;
-  for (Pipe* p : {&in, &out, &err, &code, &status, &control}) {
+  Pipe in, out, err, code, status;
+  for (Pipe* p : {&in, &out, &err, &code, &status}) {
     if (!p->open()) {
       int e = errno;
-      for (Pipe* q : {&in, &out, &err, &code, &status, &control}) q->close();
-      return Error{std::string("cannot create pipes: ") + std::strerror(e), e};
+      for (Pipe* q : {&in, &out, &err, &code, &status}) q->close();
+      co_return Error{std::string("cannot create pipes: ") + std::strerror(e),
+                      e, "pipes"};
     }
   }
-
-  const std::vector<std::string> args = to_args(make_init_spec(config));
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  char* envp[] = {nullptr};
-  const std::string uid_map = "0 " + std::to_string(geteuid()) + " 1";
-  const std::string gid_map = "0 " + std::to_string(getegid()) + " 1";
-
-  CloneRequest req{
-      {in.read, out.write, err.write, code.read, status.write, control.read},
-      config.init_path.c_str(),
-      argv.data(),
-      envp,
-      config.isolation.user_namespace,
-      uid_map.c_str(),
-      gid_map.c_str()};
-
-  int flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD;
-  if (config.isolation.namespaces) {
-    flags |= CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
-             CLONE_NEWUTS | CLONE_NEWCGROUP;
-  }
-  if (config.isolation.user_namespace) flags |= CLONE_NEWUSER;
-
-  // The child runs on this stack while we wait (CLONE_VFORK), so one per
-  // thread is enough. Signals stay blocked until it has reset its handlers.
-  alignas(64) static thread_local std::array<char, 64 * 1024> stack;
-  sigset_t all, previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
-  int pidfd = -1;
-  pid_t pid =
-      clone(clone_child, stack.data() + stack.size(), flags, &req, &pidfd);
-  int clone_errno = errno;
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-
-  close_fd(in.read);
-  close_fd(out.write);
-  close_fd(err.write);
-  close_fd(code.read);
-  close_fd(status.write);
-  close_fd(control.read);
   box->stdin_fd_ = in.write;
   box->stdout_fd_ = out.read;
   box->stderr_fd_ = err.read;
   box->code_fd_ = code.write;
   box->status_fd_ = status.read;
 
-  if (pid < 0) {
-    close_fd(control.write);
-    return Error{std::string("clone: ") + std::strerror(clone_errno),
-                 clone_errno, "clone"};
+  int flags = 0;
+  if (config.isolation.namespaces) {
+    flags |= CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
+             CLONE_NEWUTS | CLONE_NEWCGROUP;
   }
-  box->pid_ = pid;
-  box->pidfd_ = pidfd;
-  if (req.failed_errno != 0) {
-    close_fd(control.write);
-    box->reap(true);
-    return Error{std::string(req.failed_step) + " " + config.init_path + ": " +
-                     std::strerror(req.failed_errno),
-                 req.failed_errno, req.failed_step};
-  }
-  if (box->cgroups_ != nullptr) {
+  if (box->cgroups_ != nullptr)
     box->oom_kills_before_ = box->cgroups_->oom_kills(slot);
-    if (auto placed = box->cgroups_->place(slot, pid); !placed) {
-      close_fd(control.write);
-      box->kill();
-      box->reap(true);
-      return Error{"cgroup: " + placed.error().message, placed.error().code,
-                   "cgroup"};
-    }
+
+  const int child_ends[kSpawnFdCount] = {in.read, out.write, err.write,
+                                         code.read, status.write};
+  const auto t_begin = std::chrono::steady_clock::now();
+  auto spawned =
+      co_await keepers.spawn(slot, flags, make_init_spec(config), child_ends);
+  // The init holds its own copies now; ours would hide EOF on the pipes.
+  for (int* fd : {&in.read, &out.write, &err.write, &code.read, &status.write})
+    close_fd(*fd);
+  if (!spawned) co_return spawned.error();
+  box->pid_ = spawned->pid;
+  box->pidfd_ = spawned->pidfd;
+  box->keeper_ = keepers.keeper_pid(slot);
+  if (log::enabled(log::Level::debug)) {
+    log::debug(
+        "sandbox started",
+        {{"pid", box->pid_},
+         {"slot", slot},
+         {"spawn_us", std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - t_begin)
+                          .count()}});
   }
-  const char go = kGoByte;
-  bool sent = ::write(control.write, &go, 1) == 1;
-  close_fd(control.write);
-  if (!sent) {
-    box->kill();
-    box->reap(true);
-    return Error{"the sandbox init exited before it could start"};
-  }
-  return box;
+  co_return box;
 }
 
 SandboxProcess::~SandboxProcess() {
-  if (pid_ > 0 && !reaped_) {
+  if (pidfd_ >= 0 && !exited_) {
     kill();
-    reap(true);
+    wait_exit(std::chrono::seconds(5));
   }
   for (int* fd : {&stdin_fd_, &stdout_fd_, &stderr_fd_, &code_fd_, &status_fd_,
                   &pidfd_}) {
     close_fd(*fd);
   }
-  if (cgroups_ != nullptr && !cgroups_->empty(slot_)) cgroups_->kill_all(slot_);
+  if (cgroups_ != nullptr) cgroups_->kill_all(slot_, keeper_);
 }
 
 void SandboxProcess::kill() {
-  if (pidfd_ >= 0 && !reaped_)
+  if (pidfd_ >= 0 && !exited_)
     syscall(SYS_pidfd_send_signal, pidfd_, SIGKILL, nullptr, 0);
   // Without a pid namespace, killing the init does not end its descendants.
-  if (!config_->isolation.namespaces && cgroups_ != nullptr)
-    cgroups_->kill_all(slot_);
+  if (!config_->isolation.namespaces && cgroups_ != nullptr) {
+    cgroups_->kill_all(slot_, keeper_);
+  }
 }
 
 void SandboxProcess::end_run() {
-  if (pidfd_ >= 0 && !reaped_)
+  if (pidfd_ >= 0 && !exited_)
     syscall(SYS_pidfd_send_signal, pidfd_, SIGTERM, nullptr, 0);
 }
 
-void SandboxProcess::reap(bool block) {
-  if (reaped_ || pidfd_ < 0) return;
-  siginfo_t info{};
+// The keeper reaps its children; the pidfd says when the init is gone.
+void SandboxProcess::wait_exit(std::chrono::milliseconds timeout) {
+  if (exited_ || pidfd_ < 0) return;
+  pollfd p{pidfd_, POLLIN, 0};
   int rc;
   do {
-    rc = waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd_),
-                &info, WEXITED | (block ? 0 : WNOHANG));
+    rc = ::poll(&p, 1, static_cast<int>(timeout.count()));
   } while (rc < 0 && errno == EINTR);
-  if (rc == 0 && (block || info.si_pid != 0)) reaped_ = true;
+  if (rc > 0) exited_ = true;
 }
 
 asio::awaitable<Result<RunResult>> SandboxProcess::run(
@@ -393,7 +283,7 @@ asio::awaitable<Result<RunResult>> SandboxProcess::run(
         co_await exit_watch.async_wait(stream_descriptor::wait_read, nothrow);
       }
     }
-    reap(false);
+    exited_ = true;  // the pidfd became readable: the init is gone
     if (!io_done) {
       // Only a process that escaped the init's end (no pid namespace) could
       // still hold a pipe; do not wait for it.
@@ -407,12 +297,11 @@ asio::awaitable<Result<RunResult>> SandboxProcess::run(
     }
   };
   co_await (all_io() && supervise());
-  reap(true);
   if (ended == started) ended = std::chrono::steady_clock::now();
 
   const bool oom =
       cgroups_ != nullptr && cgroups_->oom_kills(slot_) > oom_kills_before_;
-  if (cgroups_ != nullptr && !cgroups_->empty(slot_)) cgroups_->kill_all(slot_);
+  if (cgroups_ != nullptr) cgroups_->kill_all(slot_, keeper_);
 
   const InitReport report = parse_report(status_text);
   if (!report.failed_step.empty()) {

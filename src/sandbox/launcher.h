@@ -1,19 +1,18 @@
 // SandboxProcess: one sandbox, from clone to the end of its single run.
 //
-//   auto box = SandboxProcess::start(executor, config, cgroups, slot);
+//   auto box = co_await SandboxProcess::start(config, keepers, cgroups, slot);
 //   if (!box) return box.error();            // the machine refused a layer
 //   Result<RunResult> r = co_await (*box)->run(code, stdin, 5000ms);
 //
-// start() clones playground-sandbox-init into new namespaces, puts it in the
-// slot's cgroup and lets it build the sandbox and start Python, which then
-// waits for its code. run() hands over code and stdin through pipes, collects
-// stdout and stderr up to the output cap, enforces the deadline and kills the
-// whole sandbox at the end. A sandbox is never reused.
+// start() has the slot's keeper clone a sandbox init into new namespaces,
+// born in the slot's cgroups; the init builds the sandbox and starts Python,
+// which then waits for its code. run() hands over code and stdin through pipes,
+// collects stdout and stderr up to the output cap, enforces the deadline and
+// kills the whole sandbox at the end. A sandbox is never reused.
 #pragma once
 
 #include <sys/types.h>
 
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
@@ -24,6 +23,7 @@
 #include "sandbox/cgroup.h"
 #include "sandbox/init_protocol.h"
 #include "sandbox/policy.h"
+#include "sandbox/slot_keepers.h"
 
 namespace playground::sandbox {
 
@@ -53,9 +53,9 @@ struct RunResult {
 
 class SandboxProcess {
  public:
-  static Result<std::unique_ptr<SandboxProcess>> start(
-      boost::asio::any_io_executor executor, const LaunchConfig& config,
-      CgroupSlots* cgroups, int slot);
+  static boost::asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> start(
+      const LaunchConfig& config, SlotKeepers& keepers, CgroupSlots* cgroups,
+      int slot);
   ~SandboxProcess();
   SandboxProcess(const SandboxProcess&) = delete;
   SandboxProcess& operator=(const SandboxProcess&) = delete;
@@ -73,16 +73,16 @@ class SandboxProcess {
   void end_run();
   // Ends the whole sandbox at once (SIGKILL to its pid 1).
   void kill();
-  void reap(bool block);
+  void wait_exit(std::chrono::milliseconds timeout);
 
-  boost::asio::any_io_executor executor_;
   const LaunchConfig* config_ = nullptr;
   CgroupSlots* cgroups_ = nullptr;
   int slot_ = -1;
   uint64_t oom_kills_before_ = 0;
+  pid_t keeper_ = -1;  // spared when the slot's cgroup is emptied
   pid_t pid_ = -1;
   int pidfd_ = -1;
-  bool reaped_ = false;
+  bool exited_ = false;
   int stdin_fd_ = -1, stdout_fd_ = -1, stderr_fd_ = -1, code_fd_ = -1,
       status_fd_ = -1;
 };

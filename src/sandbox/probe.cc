@@ -3,8 +3,9 @@
 
 #include <unistd.h>
 
-#include <boost/asio/this_coro.hpp>
 #include <cstring>
+
+#include "sandbox/slot_keepers.h"
 
 namespace playground::sandbox {
 namespace {
@@ -21,7 +22,8 @@ bool drop_layer_for(const Error& e, Isolation& iso,
     warnings.push_back(layer + " unavailable (" + e.message + ")");
   };
   const std::string& step = e.step;
-  if (step == "clone" || step == "userns-map" || step == "hostname") {
+  if (step == "clone" || step == "userns" || step == "userns-map" ||
+      step == "hostname") {
     if (iso.namespaces && !iso.user_namespace && geteuid() != 0) {
       iso.user_namespace = true;  // unprivileged: try with a user namespace
       return true;
@@ -74,9 +76,12 @@ boost::asio::awaitable<ProbeResult> probe_isolation(LaunchConfig config,
   iso.drop_privileges = true;
   iso.seccomp = true;
 
-  auto executor = co_await boost::asio::this_coro::executor;
   for (int attempt = 0; attempt < 10; ++attempt) {
-    auto box = SandboxProcess::start(executor, config, cgroups, 0);
+    CgroupSlots* slots = iso.cgroups.empty() ? nullptr : cgroups;
+    SlotKeepers keepers(
+        config.init_path, slots, 1,
+        {.user_namespace = iso.user_namespace, .filesystem = iso.filesystem});
+    auto box = co_await SandboxProcess::start(config, keepers, slots, 0);
     if (!box) {
       if (drop_layer_for(box.error(), iso, probe.warnings)) continue;
       probe.error = box.error().message;

@@ -29,6 +29,7 @@ struct ProbeResult {
 };
 
 // `config.isolation` is ignored; cgroups may be null (then none are used).
+// Uses slot 0 with keepers of its own, which it stops before returning.
 boost::asio::awaitable<ProbeResult> probe_isolation(LaunchConfig config,
                                                     CgroupSlots* cgroups);
 

@@ -2,8 +2,12 @@
 #include "sandbox/seccomp_policy.h"
 
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -232,12 +236,14 @@ const std::vector<std::string_view>& allowed_syscalls() {
   return names;
 }
 
-bool install() {
+bool compile(Program& out) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
   if (ctx == nullptr) {
     errno = ENOMEM;
     return false;
   }
+  // A binary tree instead of a linear list of comparisons.
+  seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
   auto fail = [&](int rc) {
     seccomp_release(ctx);
     errno = rc < 0 ? -rc : EINVAL;
@@ -275,13 +281,41 @@ bool install() {
       rc < 0) {
     return fail(rc);
   }
-  int rc = seccomp_load(ctx);
+  // libseccomp 2.5 exports only to a descriptor; a memfd keeps it in memory.
+  int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+  if (fd < 0) return fail(-errno);
+  int rc = seccomp_export_bpf(ctx, fd);
   seccomp_release(ctx);
   if (rc < 0) {
+    ::close(fd);
     errno = -rc;
     return false;
   }
+  off_t size = lseek(fd, 0, SEEK_END);
+  if (size <= 0 || size % static_cast<off_t>(sizeof(sock_filter)) != 0) {
+    ::close(fd);
+    errno = EINVAL;
+    return false;
+  }
+  out.instructions.resize(static_cast<size_t>(size) / sizeof(sock_filter));
+  ssize_t n = pread(fd, out.instructions.data(), static_cast<size_t>(size), 0);
+  ::close(fd);
+  if (n != size) {
+    errno = EIO;
+    return false;
+  }
   return true;
+}
+
+bool load(const Program& program) {
+  sock_fprog prog{static_cast<unsigned short>(program.instructions.size()),
+                  const_cast<sock_filter*>(program.instructions.data())};
+  return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0;
+}
+
+bool install() {
+  Program program;
+  return compile(program) && load(program);
 }
 
 }  // namespace playground::sandbox::seccomp_policy

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "support/backend_process.h"
@@ -60,6 +61,21 @@ class Hostile : public ::testing::Test {
 };
 BackendProcess* Hostile::backend_ = nullptr;
 std::string Hostile::secret_file_;
+
+// The leftover check must be able to fail: while a sandbox runs it sees it.
+TEST_F(Hostile, LeftoverCheckSeesARunningSandbox) {
+  auto running = std::async(std::launch::async, [&] {
+    return eval_json(backend_->port(),
+                     "import time\ntime.sleep(1.5)\nprint('done')");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const std::string during = describe_leftovers_now(backend_->pid(), before_);
+  EXPECT_NE(during.find("pg-init"), std::string::npos) << during;
+  EXPECT_NE(during.find("python3"), std::string::npos) << during;
+  EXPECT_NE(during.find("uid 65534"), std::string::npos) << during;
+  EXPECT_EQ(running.get()["stdout"], "done\n");
+  EXPECT_EQ(leftovers(backend_->pid(), before_), "");
+}
 
 TEST_F(Hostile, InfiniteLoopTimesOut) {
   auto j = attack("while True:\n    pass\n", 1000);

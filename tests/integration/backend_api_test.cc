@@ -5,7 +5,9 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <filesystem>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "support/backend_process.h"
@@ -367,6 +369,46 @@ TEST(BackendShutdown, SigtermFinishesRunningEvaluationsAndExitsZero) {
   EXPECT_EQ(backend->stop(SIGTERM), 0) << backend->log();
   EXPECT_TRUE(cgroup_groups_of(pid).empty());  // its cgroups are removed
   EXPECT_NE(backend->log().find("\"msg\":\"stopped\""), std::string::npos);
+}
+
+// Not root: no cgroups to write to, so the service must say so and run with
+// every other layer, through a user namespace.
+TEST(BackendUnprivileged, RunsWithReducedIsolationAndSaysSo) {
+  BackendProcess backend(
+      {}, {},
+      {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+  ASSERT_TRUE(backend.started()) << backend.log();
+  HttpClient c(backend.port());
+  auto ready = c.get("/readyz");
+  ASSERT_EQ(ready.status, 200) << ready.body;
+  auto iso = ready.json().at("isolation").as_object();
+  EXPECT_EQ(iso.at("user_namespace"), true) << ready.body;
+  EXPECT_EQ(iso.at("namespaces"), true) << ready.body;
+  EXPECT_EQ(iso.at("filesystem"), true) << ready.body;
+  EXPECT_EQ(iso.at("seccomp"), true) << ready.body;
+  EXPECT_TRUE(iso.at("cgroups").is_null()) << ready.body;
+  ASSERT_EQ(iso.at("missing").as_array().size(), 1u) << ready.body;
+  EXPECT_NE(
+      std::string(iso.at("missing").as_array()[0].as_string()).find("cgroups"),
+      std::string::npos);
+  EXPECT_NE(backend.log().find("\"msg\":\"running with reduced isolation\""),
+            std::string::npos)
+      << backend.log();
+  auto j = eval_json(backend.port(),
+                     "import os, socket\nprint(sorted(os.listdir('/')))\n"
+                     "try:\n    socket.socket()\nexcept OSError as e:\n    "
+                     "print('no socket')\n");
+  // The sandbox root mirrors whichever of these the host has.
+  std::set<std::string> names = {"dev", "etc", "proc", "tmp", "usr"};
+  for (const char* top : {"bin", "sbin", "lib", "lib32", "lib64", "libx32"}) {
+    if (std::filesystem::exists(std::string("/") + top)) names.insert(top);
+  }
+  std::string expected = "[";
+  for (auto& n : names)
+    expected += (expected.size() > 1 ? ", '" : "'") + n + "'";
+  EXPECT_EQ(std::string(j["stdout"].as_string()), expected + "]\nno socket\n");
+  auto timeout = eval_json(backend.port(), "while True: pass", "", 500);
+  EXPECT_EQ(timeout["status"], "timeout");
 }
 
 TEST(BackendCli, HelpAndBadFlags) {

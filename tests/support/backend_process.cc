@@ -25,10 +25,15 @@ struct BackendProcess::Output {
 };
 
 BackendProcess::BackendProcess(std::vector<std::string> args,
-                               std::map<std::string, std::string> env)
+                               std::map<std::string, std::string> env,
+                               std::vector<std::string> wrapper)
     : output_(std::make_shared<Output>()) {
-  std::vector<std::string> argv_s = {bin_dir() + "/playground-backend",
-                                     "--port", "0", "--bind", "127.0.0.1"};
+  std::vector<std::string> argv_s = std::move(wrapper);
+  for (std::string a :
+       {bin_dir() + "/playground-backend", std::string("--port"),
+        std::string("0"), std::string("--bind"), std::string("127.0.0.1")}) {
+    argv_s.push_back(a);
+  }
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());

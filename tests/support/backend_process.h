@@ -24,8 +24,11 @@ std::string bin_dir();
 
 class BackendProcess {
  public:
+  // `wrapper` runs before the program, e.g. {"/usr/bin/setpriv",
+  // "--reuid=65534", ...}.
   explicit BackendProcess(std::vector<std::string> args = {},
-                          std::map<std::string, std::string> env = {});
+                          std::map<std::string, std::string> env = {},
+                          std::vector<std::string> wrapper = {});
   ~BackendProcess();
   BackendProcess(const BackendProcess&) = delete;
   BackendProcess& operator=(const BackendProcess&) = delete;

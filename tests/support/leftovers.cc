@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 namespace playground::testing {
 namespace fs = std::filesystem;
@@ -46,15 +47,39 @@ std::set<std::string> playground_cgroups() {
   return out;
 }
 
-std::string children_of(pid_t pid) {
-  std::string all;
-  std::error_code ec;
-  for (auto& task :
-       fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
-    all += read_all(task.path().string() + "/children");
-  }
-  return all;
+std::string comm_of(const std::string& pid) {
+  std::string comm = read_all("/proc/" + pid + "/comm");
+  while (!comm.empty() && comm.back() == '\n') comm.pop_back();
+  return comm;
 }
+
+std::vector<std::string> children_of(const std::string& pid) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (auto& task : fs::directory_iterator("/proc/" + pid + "/task", ec)) {
+    std::istringstream ids(read_all(task.path().string() + "/children"));
+    std::string child;
+    while (ids >> child) out.push_back(child);
+  }
+  return out;
+}
+
+// Every descendant of the backend except its resident keepers, which are
+// expected (one per slot) and must themselves have no children left.
+std::string sandbox_descendants(pid_t backend) {
+  std::string found;
+  std::vector<std::string> todo = children_of(std::to_string(backend));
+  while (!todo.empty()) {
+    std::string pid = todo.back();
+    todo.pop_back();
+    const std::string comm = comm_of(pid);
+    if (comm != "pg-keeper") found += pid + " (" + comm + ") ";
+    for (auto& c : children_of(pid)) todo.push_back(c);
+  }
+  return found;
+}
+
+bool is_keeper(const std::string& pid) { return comm_of(pid) == "pg-keeper"; }
 
 // Processes whose real uid is the sandbox user's (65534).
 std::string sandbox_user_processes() {
@@ -83,9 +108,9 @@ std::string sandbox_user_processes() {
 
 std::string describe(pid_t backend, const HostState& before) {
   std::string problems;
-  std::string children = children_of(backend);
-  if (children.find_first_not_of(" \n") != std::string::npos) {
-    problems += "backend still has child processes: " + children + "; ";
+  std::string descendants = sandbox_descendants(backend);
+  if (!descendants.empty()) {
+    problems += "processes left under the backend: " + descendants + "; ";
   }
   std::string nobody = sandbox_user_processes();
   if (!nobody.empty())
@@ -97,10 +122,12 @@ std::string describe(pid_t backend, const HostState& before) {
   }
   for (auto& dir : playground_cgroups()) {
     if (!before.cgroups.count(dir)) problems += "new cgroup " + dir + "; ";
-    std::string procs = read_all(dir + "/cgroup.procs");
-    if (dir.find("/slot-") != std::string::npos &&
-        procs.find_first_not_of(" \n") != std::string::npos) {
-      problems += "processes left in " + dir + ": " + procs + "; ";
+    if (dir.find("/slot-") == std::string::npos) continue;
+    std::istringstream procs(read_all(dir + "/cgroup.procs"));
+    std::string pid;
+    while (procs >> pid) {
+      if (!is_keeper(pid))
+        problems += "process " + pid + " left in " + dir + "; ";
     }
   }
   return problems;
@@ -123,6 +150,10 @@ std::string leftovers(pid_t backend, const HostState& before) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return problems;
+}
+
+std::string describe_leftovers_now(pid_t backend, const HostState& before) {
+  return describe(backend, before);
 }
 
 std::set<std::string> cgroup_groups_of(pid_t backend) {

@@ -19,10 +19,13 @@ struct HostState {
   static HostState capture(pid_t backend);
 };
 
-// Describes anything left behind compared with `before`: children of the
-// backend, processes running as the sandbox user, new mounts, new cgroups,
-// processes in the backend's slot cgroups. Waits up to 2 s for stragglers.
+// Describes anything left behind compared with `before`: descendants of the
+// backend other than its per-slot keepers, processes running as the sandbox
+// user, new mounts, new cgroups, processes other than keepers in slot
+// cgroups. Waits up to 2 s for stragglers.
 std::string leftovers(pid_t backend, const HostState& before);
+// The same check once, without waiting for stragglers.
+std::string describe_leftovers_now(pid_t backend, const HostState& before);
 
 // The playground-<pid> cgroup directories of one backend, in any hierarchy.
 std::set<std::string> cgroup_groups_of(pid_t backend);

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Playground needs to build, test and run.
+# Installs only what is missing; needs root (or sudo) when something is.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ make          # build
+  libboost1.81-dev libboost-json1.81-dev libseccomp-dev
+  libgtest-dev                        # tests
+  python3                             # /usr/bin/python3, what the sandbox runs
+  util-linux curl ca-certificates     # setpriv (tests), curl (examples, bench)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1; }
+  sudo=sudo
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,197 @@
+// Starting keepers and talking to them over SOCK_SEQPACKET (see
+// slot_keepers.h).
+#include "sandbox/slot_keepers.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cstring>
+#include <sstream>
+
+#include "common/log.h"
+
+namespace playground::sandbox {
+
+namespace asio = boost::asio;
+
+struct SlotKeepers::Keeper {
+  pid_t pid = -1;
+  int socket = -1;
+  ~Keeper() {
+    if (socket >= 0) ::close(socket);  // EOF: the keeper exits
+    if (pid > 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+};
+
+SlotKeepers::SlotKeepers(std::string init_path, CgroupSlots* cgroups, int count,
+                         keeper::Options options)
+    : init_path_(std::move(init_path)), cgroups_(cgroups), options_(options) {
+  keepers_.resize(static_cast<size_t>(count));
+}
+
+SlotKeepers::~SlotKeepers() = default;
+
+pid_t SlotKeepers::keeper_pid(int slot) const {
+  const auto& k = keepers_[static_cast<size_t>(slot)];
+  return k ? k->pid : -1;
+}
+
+Result<void> SlotKeepers::start_all() {
+  for (int i = 0; i < count(); ++i) {
+    if (!keepers_[static_cast<size_t>(i)]) {
+      if (auto r = start(i); !r) return r;
+    }
+  }
+  return Ok();
+}
+
+Result<void> SlotKeepers::start(int slot) {
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+    return Error{std::string("socketpair: ") + std::strerror(errno), errno,
+                 "keeper"};
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pair[1], kKeeperSocketFd);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setsigdefault(&attr, &all);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  const std::string userns =
+      options_.user_namespace ? "user_namespace=1" : "user_namespace=0";
+  const std::string filesystem =
+      options_.filesystem ? "filesystem=1" : "filesystem=0";
+  const char* argv[] = {"playground-sandbox-init", "keeper", userns.c_str(),
+                        filesystem.c_str(), nullptr};
+  char* envp[] = {nullptr};
+  auto keeper = std::make_unique<Keeper>();
+  int rc = posix_spawn(&keeper->pid, init_path_.c_str(), &actions, &attr,
+                       const_cast<char**>(argv), envp);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  ::close(pair[1]);
+  keeper->socket = pair[0];
+  if (rc != 0) {
+    keeper->pid = -1;
+    return Error{"cannot start " + init_path_ + ": " + std::strerror(rc), rc,
+                 "keeper"};
+  }
+  if (cgroups_ != nullptr) {
+    // The one cgroup migration per slot; every sandbox is then born inside.
+    if (auto placed = cgroups_->place(slot, keeper->pid); !placed) {
+      return Error{"cgroup: " + placed.error().message, placed.error().code,
+                   "cgroup"};
+    }
+  }
+  // The keeper answers "ready" once its namespaces and root are in place.
+  pollfd p{keeper->socket, POLLIN, 0};
+  char answer[128] = {};
+  ssize_t n = ::poll(&p, 1, 10'000) == 1
+                  ? recv(keeper->socket, answer, sizeof answer - 1, 0)
+                  : -1;
+  if (n <= 0 || std::strncmp(answer, "ready", 5) != 0) {
+    std::istringstream words(n > 0 ? std::string(answer, static_cast<size_t>(n))
+                                   : "");
+    std::string kind, step = "keeper";
+    int err = n == 0 ? EPIPE : ETIMEDOUT;
+    words >> kind >> step >> err;
+    return Error{
+        "the sandbox keeper failed at " + step + ": " + std::strerror(err), err,
+        step};
+  }
+  keepers_[static_cast<size_t>(slot)] = std::move(keeper);
+  return Ok();
+}
+
+asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::spawn(
+    int slot, int clone_flags, const InitSpec& spec,
+    const int (&fds)[kSpawnFdCount]) {
+  auto& keeper = keepers_[static_cast<size_t>(slot)];
+  const std::string message = encode_spawn_request(clone_flags, spec);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!keeper) {
+      if (attempt > 0)
+        log::warn("restarting a sandbox keeper", {{"slot", slot}});
+      if (auto started = start(slot); !started) co_return started.error();
+    }
+    // Send the request with the descriptors attached.
+    iovec iov{const_cast<char*>(message.data()), message.size()};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kSpawnFdCount)];
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * kSpawnFdCount);
+    std::memcpy(CMSG_DATA(c), fds, sizeof(int) * kSpawnFdCount);
+    if (sendmsg(keeper->socket, &msg, MSG_NOSIGNAL) < 0) {
+      keeper.reset();  // dead keeper: start a new one and retry
+      continue;
+    }
+    // Wait for the answer without blocking other requests.
+    asio::posix::stream_descriptor wait(co_await asio::this_coro::executor,
+                                        ::dup(keeper->socket));
+    co_await wait.async_wait(asio::posix::stream_descriptor::wait_read,
+                             asio::as_tuple(asio::use_awaitable));
+    std::array<char, 256> buf;
+    alignas(cmsghdr) char reply_control[CMSG_SPACE(sizeof(int))];
+    iovec reply_iov{buf.data(), buf.size() - 1};
+    msghdr reply{};
+    reply.msg_iov = &reply_iov;
+    reply.msg_iovlen = 1;
+    reply.msg_control = reply_control;
+    reply.msg_controllen = sizeof reply_control;
+    ssize_t n =
+        recvmsg(keeper->socket, &reply, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+    if (n <= 0) {
+      keeper.reset();
+      continue;
+    }
+    int pidfd = -1;
+    for (cmsghdr* rc = CMSG_FIRSTHDR(&reply); rc != nullptr;
+         rc = CMSG_NXTHDR(&reply, rc)) {
+      if (rc->cmsg_level == SOL_SOCKET && rc->cmsg_type == SCM_RIGHTS) {
+        std::memcpy(&pidfd, CMSG_DATA(rc), sizeof pidfd);
+      }
+    }
+    std::istringstream words(std::string(buf.data(), static_cast<size_t>(n)));
+    std::string kind, step;
+    words >> kind;
+    if (kind == "ok" && pidfd >= 0) {
+      pid_t pid = -1;
+      words >> pid;
+      co_return Spawned{pid, pidfd};
+    }
+    if (pidfd >= 0) ::close(pidfd);
+    int err = 0;
+    words >> step >> err;
+    co_return Error{step + ": " + std::strerror(err), err, step};
+  }
+  co_return Error{
+      "the sandbox keeper of slot " + std::to_string(slot) + " keeps failing",
+      EIO, "keeper"};
+}
+
+}  // namespace playground::sandbox

@@ -1,0 +1,61 @@
+// SlotKeepers: the service's side of the per-slot keeper processes.
+//
+//   SlotKeepers keepers(init_path, cgroups, /*count=*/4, {.filesystem = true});
+//   auto spawned = co_await keepers.spawn(slot, clone_flags, spec, fds);
+//   // spawned->pidfd: the new sandbox init, born in the slot's cgroups
+//
+// A keeper is started on first use (or by start_all) and placed in its
+// slot's cgroups once; if it dies it is started again on the next spawn.
+// See keeper.h for why keepers exist.
+#pragma once
+
+#include <sys/types.h>
+
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "sandbox/cgroup.h"
+#include "sandbox/init_protocol.h"
+#include "sandbox/keeper.h"
+
+namespace playground::sandbox {
+
+class SlotKeepers {
+ public:
+  // `cgroups` may be null: keepers then stay in the service's cgroup.
+  SlotKeepers(std::string init_path, CgroupSlots* cgroups, int count,
+              keeper::Options options);
+  ~SlotKeepers();
+  SlotKeepers(const SlotKeepers&) = delete;
+  SlotKeepers& operator=(const SlotKeepers&) = delete;
+
+  // Starts every keeper now, so the first requests pay nothing.
+  Result<void> start_all();
+
+  struct Spawned {
+    pid_t pid;
+    int pidfd;  // owned by the caller
+  };
+  // Asks slot's keeper to clone an init with `fds` as its 0..4. The fds stay
+  // owned by the caller (the keeper gets copies).
+  boost::asio::awaitable<Result<Spawned>> spawn(
+      int slot, int clone_flags, const InitSpec& spec,
+      const int (&fds)[kSpawnFdCount]);
+
+  pid_t keeper_pid(int slot) const;
+  int count() const { return static_cast<int>(keepers_.size()); }
+
+ private:
+  struct Keeper;
+  Result<void> start(int slot);
+
+  std::string init_path_;
+  CgroupSlots* cgroups_;
+  keeper::Options options_;
+  std::vector<std::unique_ptr<Keeper>> keepers_;
+};
+
+}  // namespace playground::sandbox
