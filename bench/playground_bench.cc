@@ -2,12 +2,18 @@
 //
 //   playground-bench spawn --concurrency 4 --seconds 5
 //       the physical reference: start and finish bare
-//       /usr/bin/python3 -I -S -c 'print("hello")' as fast as possible
-//   playground-bench http --port 6000 --concurrency 4 --seconds 5 [--code CODE]
-//       POST /py/eval over keep-alive connections, checking every answer
+//       /usr/bin/python3 -I -S -c CODE as fast as possible, stdout via a pipe
+//   playground-bench http --port 6000 --concurrency 4 --seconds 5
+//       closed loop: N keep-alive connections, each sends when answered
+//   playground-bench http --port 6000 --rate 50 --seconds 5
+//       open loop: requests scheduled at a fixed rate whatever the answers
+//       (up to 64 in flight); latency counts from the scheduled time, so a
+//       server that falls behind is not flattered (no coordinated omission)
 //
-// Prints one JSON object: {"rate_per_s", "p50_ms", "p90_ms", "p99_ms",
-// "requests", "errors"}, so bench/run.sh can put runs side by side.
+// Other flags: --path (default /py/eval), --code, --expect (stdout every
+// answer must have) or --expect-size (its length), --warmup. Every answer is
+// checked. Prints one JSON object: mode, concurrency, offered_per_s, requests,
+// errors, rate_per_s, p50_ms, p90_ms, p99_ms.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -22,9 +28,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <chrono>
-#include <cstdio>
 #include <iostream>
-#include <mutex>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,11 +43,15 @@ namespace bhttp = boost::beast::http;
 struct Settings {
   std::string mode;
   int concurrency = 1;
+  double rate = 0;  // open loop when > 0
   double seconds = 5;
   double warmup = 1;
   int port = 6000;
+  std::string path = "/py/eval";
   std::string code = "print(\"hello\")";
   std::string expect = "hello\n";
+  long expect_size =
+      -1;  // when >= 0: check stdout's length instead of its text
   std::string python = "/usr/bin/python3";
 };
 
@@ -53,7 +62,7 @@ struct Sample {
 };
 
 // One bare interpreter run, its stdout read through a pipe like the sandbox's.
-bool spawn_once(const Settings& s) {
+bool spawn_once(const Settings& s, std::string& error) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return false;
   posix_spawn_file_actions_t actions;
@@ -68,17 +77,26 @@ bool spawn_once(const Settings& s) {
   close(fds[1]);
   if (rc != 0) {
     close(fds[0]);
+    error = "posix_spawn failed";
     return false;
   }
   std::string out;
-  char buf[4096];
+  char buf[65536];
   ssize_t n;
   while ((n = read(fds[0], buf, sizeof buf)) > 0)
     out.append(buf, static_cast<size_t>(n));
   close(fds[0]);
   int status = 0;
   waitpid(pid, &status, 0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0 && out == s.expect;
+  const bool as_expected = s.expect_size >= 0
+                               ? static_cast<long>(out.size()) == s.expect_size
+                               : out == s.expect;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !as_expected) {
+    error = "unexpected output from bare python (" +
+            std::to_string(out.size()) + " bytes)";
+    return false;
+  }
+  return true;
 }
 
 class HttpEval {
@@ -99,27 +117,36 @@ class HttpEval {
         }
         socket_.set_option(asio::ip::tcp::no_delay(true));
       }
-      bhttp::request<bhttp::string_body> req{bhttp::verb::post, "/py/eval", 11};
+      bhttp::request<bhttp::string_body> req{bhttp::verb::post, s_.path, 11};
       req.set(bhttp::field::host, "127.0.0.1");
       req.set(bhttp::field::content_type, "application/json");
       req.body() = body_;
       req.prepare_payload();
       bhttp::write(socket_, req, ec);
-      bhttp::response<bhttp::string_body> res;
-      if (!ec) bhttp::read(socket_, buffer_, res, ec);
+      bhttp::response_parser<bhttp::string_body> parser;
+      parser.body_limit(64 << 20);
+      if (!ec) bhttp::read(socket_, buffer_, parser, ec);
       if (ec) {
         socket_.close(ec);
         error = "io: " + ec.message();
         continue;
       }
+      auto& res = parser.get();
+      if (!res.keep_alive()) socket_.close(ec);
       if (res.result_int() != 200) {
         error = "status " + std::to_string(res.result_int()) + ": " +
                 res.body().substr(0, 200);
         return false;
       }
       auto v = boost::json::parse(res.body(), ec);
-      if (ec || !v.is_object() ||
-          v.as_object()["stdout"] != s_.expect.c_str()) {
+      const boost::json::value* out =
+          ec || !v.is_object() ? nullptr : v.as_object().if_contains("stdout");
+      const bool as_expected =
+          out != nullptr && out->is_string() &&
+          (s_.expect_size >= 0
+               ? static_cast<long>(out->as_string().size()) == s_.expect_size
+               : out->as_string() == s_.expect);
+      if (!as_expected) {
         error = "unexpected answer: " + res.body().substr(0, 200);
         return false;
       }
@@ -144,27 +171,38 @@ double percentile(std::vector<double>& v, double p) {
 }
 
 int run(const Settings& s) {
-  std::vector<Sample> samples(static_cast<size_t>(s.concurrency));
+  const bool open_loop = s.rate > 0;
+  const int workers_count = open_loop ? 64 : s.concurrency;
+  std::vector<Sample> samples(static_cast<size_t>(workers_count));
   std::atomic<bool> measuring{false}, stop{false};
+  std::atomic<long> next_slot{0};
+  const auto schedule_start = Clock::now();
   std::vector<std::thread> workers;
-  for (int i = 0; i < s.concurrency; ++i) {
+  for (int i = 0; i < workers_count; ++i) {
     workers.emplace_back([&, i] {
       Sample& mine = samples[static_cast<size_t>(i)];
       std::unique_ptr<HttpEval> http;
       if (s.mode == "http") http = std::make_unique<HttpEval>(s);
       while (!stop.load()) {
-        const auto t0 = Clock::now();
+        auto t0 = Clock::now();
+        if (open_loop) {
+          // Take the next slot of the schedule and wait for its time.
+          const long k = next_slot.fetch_add(1);
+          t0 = schedule_start + std::chrono::duration_cast<Clock::duration>(
+                                    std::chrono::duration<double>(k / s.rate));
+          std::this_thread::sleep_until(t0);
+          if (stop.load()) break;
+        }
         std::string error;
-        bool ok = http ? http->once(error) : spawn_once(s);
+        bool ok = http ? http->once(error) : spawn_once(s, error);
         const double ms =
             std::chrono::duration<double, std::milli>(Clock::now() - t0)
                 .count();
         if (!measuring.load() || stop.load()) continue;
         if (ok) {
           mine.latencies_ms.push_back(ms);
-        } else {
-          if (mine.errors++ == 0)
-            mine.first_error = error.empty() ? "spawn failed" : error;
+        } else if (mine.errors++ == 0) {
+          mine.first_error = error;
         }
       }
     });
@@ -188,7 +226,8 @@ int run(const Settings& s) {
   }
   boost::json::object out{
       {"mode", s.mode},
-      {"concurrency", s.concurrency},
+      {"concurrency", open_loop ? 0 : s.concurrency},
+      {"offered_per_s", s.rate},
       {"requests", all.size()},
       {"errors", errors},
       {"rate_per_s", static_cast<double>(all.size()) / elapsed},
@@ -202,9 +241,10 @@ int run(const Settings& s) {
 }
 
 void usage() {
-  std::cerr
-      << "usage: playground-bench spawn|http [--concurrency N] [--seconds S]\n"
-         "       [--warmup S] [--port P] [--code CODE] [--expect STDOUT]\n";
+  std::cerr << "usage: playground-bench spawn|http [--concurrency N | --rate "
+               "R] [--seconds S]\n"
+               "       [--warmup S] [--port P] [--path P] [--code CODE]\n"
+               "       [--expect STDOUT | --expect-size BYTES]\n";
 }
 
 }  // namespace
@@ -222,19 +262,25 @@ int main(int argc, char** argv) {
   }
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--concurrency")
+    if (flag == "--concurrency") {
       s.concurrency = std::max(1, std::stoi(value));
-    else if (flag == "--seconds")
+    } else if (flag == "--rate") {
+      s.rate = std::stod(value);
+    } else if (flag == "--seconds") {
       s.seconds = std::stod(value);
-    else if (flag == "--warmup")
+    } else if (flag == "--warmup") {
       s.warmup = std::stod(value);
-    else if (flag == "--port")
+    } else if (flag == "--port") {
       s.port = std::stoi(value);
-    else if (flag == "--code")
+    } else if (flag == "--path") {
+      s.path = value;
+    } else if (flag == "--code") {
       s.code = value;
-    else if (flag == "--expect")
+    } else if (flag == "--expect") {
       s.expect = value;
-    else {
+    } else if (flag == "--expect-size") {
+      s.expect_size = std::stol(value);
+    } else {
       usage();
       return 2;
     }

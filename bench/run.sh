@@ -1,61 +1,173 @@
 #!/usr/bin/env bash
-# make bench: the backend against the machine's bare Python spawn, side by side.
+# make bench: Playground against its references, side by side in one run.
 #
-# Measures print("hello") at concurrency 1 and at 2x cores, for
 #   - the physical reference: bare /usr/bin/python3 -I -S -c 'print("hello")'
-#     started and finished as fast as possible (stdout through a pipe), and
-#   - playground-backend over HTTP keep-alive, fully sandboxed,
-# and prints a Markdown table with the ratios. Root gives the full sandbox.
+#     started and finished as fast as possible (stdout through a pipe);
+#   - playground-backend over HTTP keep-alive, every sandbox layer, with its
+#     pool of pre-started sandboxes;
+#   - the original design (bench/baselines/flask_eval.py: Flask +
+#     subprocess.run, no sandbox);
+#   - a container per run (docker run --rm --network none), when a Docker
+#     engine answers;
+# plus a sweep of latency against offered load (plotted with gnuplot), a
+# CPU-heavy and a 1 MB-output snippet, and the backend's memory.
+#
+# Writes build/bench/report.md and build/bench/latency.png.
+# SECONDS_PER_RUN (default 5) and SWEEP_SECONDS (default 3) set the length.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/release/bin}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
+SWEEP_SECONDS=${SWEEP_SECONDS:-3}
+OUT=${OUT:-build/bench}
 CORES=$(nproc)
 HIGH=$((2 * CORES))
-OUT=${OUT:-build/bench}
 mkdir -p "$OUT"
+scripts/install-deps.sh --bench
 
-log="$OUT/backend.log"
-"$BIN/playground-backend" --port 0 --bind 127.0.0.1 --queue 1000 2>"$log" &
-backend=$!
-trap 'kill -TERM $backend 2>/dev/null; wait $backend 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$log" | grep -o '[0-9]*$' || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "backend did not start:"; cat "$log"; exit 1; }
-
-field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
-run() { "$BIN/playground-bench" "$@" --seconds "$SECONDS_PER_RUN"; }
-
-echo "Benchmarking on $(nproc) cores, ${SECONDS_PER_RUN}s per run ..." >&2
-bare1=$(run spawn --concurrency 1)
-bareN=$(run spawn --concurrency "$HIGH")
-http1=$(run http --port "$port" --concurrency 1)
-httpN=$(run http --port "$port" --concurrency "$HIGH")
-
-isolation=$(curl -s "http://127.0.0.1:$port/readyz" | python3 -c \
-  'import json,sys; i=json.load(sys.stdin)["isolation"]; print("all layers" if not i["missing"] else "missing: " + ", ".join(i["missing"]))')
-
-row() {
-  printf '| %s | %s | %.0f | %.2f | %.2f | %s |\n' "$1" "$(field "$2" concurrency)" \
-    "$(field "$2" rate_per_s)" "$(field "$2" p50_ms)" "$(field "$2" p99_ms)" "$(field "$2" errors)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
+field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
+num() { printf '%.*f' "$2" "$(field "$1" "$3")"; }
 ratio() { python3 -c "print(f'{$1:.2f}')"; }
+
+backend_port=$(free_port)
+"$BIN/playground-backend" --port "$backend_port" --bind 127.0.0.1 --queue 1000 2>"$OUT/backend.log" &
+backend=$!
+pids+=("$backend")
+flask_port=$(free_port)
+/usr/bin/python3 bench/baselines/flask_eval.py --port "$flask_port" 2>"$OUT/flask.log" &
+pids+=($!)
+wait_http "http://127.0.0.1:$backend_port/readyz" || { cat "$OUT/backend.log"; exit 1; }
+wait_http "http://127.0.0.1:$flask_port/" 2>/dev/null || true
+sleep 1
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+rss_idle=$(rss_kb "$backend")
+
+bench() { "$BIN/playground-bench" "$@"; }
+http() { bench http --port "$1" "${@:2}"; }
+echo "Measuring on $CORES cores (${SECONDS_PER_RUN}s per row) ..." >&2
+
+# Physical reference and the three services, print("hello").
+bare1=$(bench spawn --concurrency 1 --seconds "$SECONDS_PER_RUN")
+bareN=$(bench spawn --concurrency "$HIGH" --seconds "$SECONDS_PER_RUN")
+pg_paced=$(http "$backend_port" --rate 10 --seconds "$SECONDS_PER_RUN")
+pg1=$(http "$backend_port" --concurrency 1 --seconds "$SECONDS_PER_RUN")
+pgN=$(http "$backend_port" --concurrency "$HIGH" --seconds "$SECONDS_PER_RUN")
+flask1=$(http "$flask_port" --concurrency 1 --seconds "$SECONDS_PER_RUN")
+flaskN=$(http "$flask_port" --concurrency "$HIGH" --seconds "$SECONDS_PER_RUN")
+
+# A container per run, the Codapi/glot model, when Docker is here.
+docker_row="| container per run (docker run --rm --network none) | 1 | not measured: no Docker engine answers on this machine | | | |"
+if command -v docker >/dev/null && docker info >/dev/null 2>&1; then
+  image=${DOCKER_IMAGE:-debian:bookworm-slim}
+  if docker image inspect "$image" >/dev/null 2>&1; then
+    times=()
+    for _ in $(seq 20); do
+      t0=$(date +%s%N)
+      docker run --rm --network none "$image" /usr/bin/python3 -I -S -c 'print("hello")' >/dev/null
+      times+=($(( ($(date +%s%N) - t0) / 1000 )))
+    done
+    read -r p50 p99 < <(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int(NR*0.5)+1]/1000, a[NR]/1000}')
+    docker_row="| container per run (docker run --rm --network none) | 1 | $(python3 -c "print(round(1000/$p50))") | $p50 | $p99 (max of 20) | 0 |"
+  else
+    docker_row="| container per run | 1 | not measured: image $image is absent | | | |"
+  fi
+fi
+
+# Off the happy path: CPU-heavy and 1 MB of output, backend against bare.
+cpu_code='print(sum(i * i for i in range(3000000)))'
+cpu_expect=$'8999995500000500000\n'
+cpu_bare=$(bench spawn --concurrency 1 --seconds "$SECONDS_PER_RUN" --code "$cpu_code" --expect "$cpu_expect")
+cpu_pg=$(http "$backend_port" --concurrency 1 --seconds "$SECONDS_PER_RUN" --code "$cpu_code" --expect "$cpu_expect")
+big_code='import sys; sys.stdout.write("x" * 1000000)'
+big_bare=$(bench spawn --concurrency 1 --seconds "$SECONDS_PER_RUN" --code "$big_code" --expect-size 1000000)
+big_pg=$(http "$backend_port" --concurrency 1 --seconds "$SECONDS_PER_RUN" --code "$big_code" --expect-size 1000000)
+
+# Latency against offered load (open loop).
+: > "$OUT/sweep-backend.dat"
+: > "$OUT/sweep-flask.dat"
+for rate in 10 25 50 100 150 200 250 300; do
+  r=$(http "$backend_port" --rate "$rate" --seconds "$SWEEP_SECONDS")
+  echo "$rate $(field "$r" rate_per_s) $(field "$r" p50_ms) $(field "$r" p99_ms)" >> "$OUT/sweep-backend.dat"
+done
+for rate in 10 25 50 100 150 175 200; do
+  r=$(http "$flask_port" --rate "$rate" --seconds "$SWEEP_SECONDS")
+  echo "$rate $(field "$r" rate_per_s) $(field "$r" p50_ms) $(field "$r" p99_ms)" >> "$OUT/sweep-flask.dat"
+done
+rss_after=$(rss_kb "$backend")
+keeper_rss=$(for k in $(pgrep -P "$backend"); do rss_kb "$k"; done | sort -n | tail -1)
+
+gnuplot <<GNUPLOT
+set terminal pngcairo size 900,560 font "sans,11"
+set output "$OUT/latency.png"
+set title "print(\"hello\") latency against offered load ($CORES cores, open loop)"
+set xlabel "offered load (requests per second)"
+set ylabel "latency (ms)"
+set logscale y
+set key top left
+set grid
+plot "$OUT/sweep-backend.dat" using 1:3 with linespoints lw 2 title "playground-backend p50", \
+     "$OUT/sweep-backend.dat" using 1:4 with linespoints dt 2 title "playground-backend p99", \
+     "$OUT/sweep-flask.dat" using 1:3 with linespoints lw 2 title "Flask + subprocess p50", \
+     "$OUT/sweep-flask.dat" using 1:4 with linespoints dt 2 title "Flask + subprocess p99"
+GNUPLOT
+
+isolation=$(curl -s "http://127.0.0.1:$backend_port/readyz" | python3 -c \
+  'import json,sys; i=json.load(sys.stdin)["isolation"]; print("every layer" if not i["missing"] else "missing: " + ", ".join(i["missing"]))')
+row() {
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(num "$3" 0 rate_per_s)" \
+    "$(num "$3" 2 p50_ms)" "$(num "$3" 2 p99_ms)" "$(field "$3" errors)"
+}
+sweep_rows() {
+  while read -r offered achieved p50 p99; do
+    printf '| %s | %.0f | %.2f | %.2f |\n' "$offered" "$achieved" "$p50" "$p99"
+  done < "$1"
+}
 
 report="$OUT/report.md"
 {
-  echo "Machine: $(nproc) cores, $(uname -r); $(date -u +%Y-%m-%d); sandbox: $isolation"
+  echo "Machine: $CORES cores, Linux $(uname -r), $(date -u +%Y-%m-%d). Sandbox: $isolation."
+  echo "Command: \`make bench\` (SECONDS_PER_RUN=$SECONDS_PER_RUN, SWEEP_SECONDS=$SWEEP_SECONDS)."
   echo
-  echo '| workload: print("hello") | concurrency | per second | p50 ms | p99 ms | errors |'
+  echo '| print("hello") | concurrency | per second | p50 ms | p99 ms | errors |'
   echo '|---|---|---|---|---|---|'
-  row "bare python3 -I -S spawn" "$bare1"
-  row "playground-backend, HTTP" "$http1"
-  row "bare python3 -I -S spawn" "$bareN"
-  row "playground-backend, HTTP" "$httpN"
+  row "physical reference: bare python3 -I -S spawn" 1 "$bare1"
+  row "physical reference: bare python3 -I -S spawn" "$HIGH" "$bareN"
+  row "playground-backend, paced 10/s (a person pressing Run)" "open loop" "$pg_paced"
+  row "playground-backend, back to back" 1 "$pg1"
+  row "playground-backend, saturation" "$HIGH" "$pgN"
+  row "original design: Flask + subprocess.run (no sandbox)" 1 "$flask1"
+  row "original design: Flask + subprocess.run (no sandbox)" "$HIGH" "$flaskN"
+  echo "$docker_row"
   echo
-  echo "- latency at concurrency 1, backend / bare: $(ratio "$(field "$http1" p50_ms)/$(field "$bare1" p50_ms)")x (p50)"
-  echo "- cost per run at concurrency $HIGH (bare rate / backend rate): $(ratio "$(field "$bareN" rate_per_s)/$(field "$httpN" rate_per_s)")x"
+  echo "- p50 at concurrency 1 through HTTP: $(num "$pg_paced" 2 p50_ms) ms paced, $(num "$pg1" 2 p50_ms) ms back to back (goal: 3 ms)"
+  echo "- throughput at saturation / physical reference: $(ratio "$(field "$pgN" rate_per_s)/$(field "$bareN" rate_per_s)") (goal: 0.8)"
+  echo "- playground-backend / Flask original at saturation: $(ratio "$(field "$pgN" rate_per_s)/$(field "$flaskN" rate_per_s)")x the throughput"
+  echo "- backend RSS: $rss_idle KB idle after start, $rss_after KB after the run (pooled interpreters and keepers are separate processes; a keeper is at most $keeper_rss KB) (goal: 50 MB idle)"
+  echo
+  echo '| off the happy path, concurrency 1 | per second | p50 ms | p99 ms | errors |'
+  echo '|---|---|---|---|---|'
+  printf '| CPU-heavy, bare spawn | %s | %s | %s | %s |\n' "$(num "$cpu_bare" 0 rate_per_s)" "$(num "$cpu_bare" 1 p50_ms)" "$(num "$cpu_bare" 1 p99_ms)" "$(field "$cpu_bare" errors)"
+  printf '| CPU-heavy, playground-backend | %s | %s | %s | %s |\n' "$(num "$cpu_pg" 0 rate_per_s)" "$(num "$cpu_pg" 1 p50_ms)" "$(num "$cpu_pg" 1 p99_ms)" "$(field "$cpu_pg" errors)"
+  printf '| 1 MB output, bare spawn | %s | %s | %s | %s |\n' "$(num "$big_bare" 0 rate_per_s)" "$(num "$big_bare" 1 p50_ms)" "$(num "$big_bare" 1 p99_ms)" "$(field "$big_bare" errors)"
+  printf '| 1 MB output, playground-backend | %s | %s | %s | %s |\n' "$(num "$big_pg" 0 rate_per_s)" "$(num "$big_pg" 1 p50_ms)" "$(num "$big_pg" 1 p99_ms)" "$(field "$big_pg" errors)"
+  echo
+  echo "CPU-heavy is \`$cpu_code\`; 1 MB output is \`$big_code\`."
+  echo
+  echo '| offered /s | playground-backend achieved /s | p50 ms | p99 ms |'
+  echo '|---|---|---|---|'
+  sweep_rows "$OUT/sweep-backend.dat"
+  echo
+  echo '| offered /s | Flask + subprocess achieved /s | p50 ms | p99 ms |'
+  echo '|---|---|---|---|'
+  sweep_rows "$OUT/sweep-flask.dat"
 } | tee "$report"
-echo "(written to $report)" >&2
+echo "(written to $report and $OUT/latency.png)" >&2

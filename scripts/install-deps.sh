@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Playground needs to build, test and run.
 # Installs only what is missing; needs root (or sudo) when something is.
+# Usage: install-deps.sh [--bench]
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,11 @@ packages=(
   python3                             # /usr/bin/python3, what the sandbox runs
   util-linux curl ca-certificates     # setpriv (tests), curl (examples, bench)
 )
+
+# make bench also needs the Flask baseline and gnuplot for its plot.
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(python3-flask gnuplot-nox)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

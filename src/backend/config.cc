@@ -45,6 +45,10 @@ Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
             "Open file descriptors per process.");
   o.add_int("concurrency", "PLAYGROUND_CONCURRENCY", &cfg.concurrency, 1, 1024,
             "Sandboxes running at once (default: number of cores).");
+  o.add_int("pool", "PLAYGROUND_POOL", &cfg.pool, -1, 1024,
+            "Pre-started sandboxes at most (-1: the concurrency; 0: none).\n"
+            "                              The pool follows the load between 1 "
+            "and this.");
   o.add_int(
       "queue", "PLAYGROUND_QUEUE", &cfg.queue, 0, 100'000,
       "Requests that may wait for a sandbox; beyond it the answer is 503.");
@@ -108,6 +112,7 @@ Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
     help = o.help();
     return outcome;
   }
+  if (cfg.pool < 0) cfg.pool = cfg.concurrency;
   if (l.wall_ms > l.max_wall_ms) {
     return Error{"--wall (" + std::to_string(l.wall_ms) +
                  "ms) exceeds --max-wall (" + std::to_string(l.max_wall_ms) +

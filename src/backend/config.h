@@ -23,6 +23,7 @@ struct BackendConfig {
   sandbox::Limits limits;
   int64_t concurrency = 0;  // 0: the number of cores
   int64_t queue = 64;
+  int64_t pool = -1;  // pre-started sandboxes at most; -1: concurrency
   int64_t body_bytes = 2LL << 20;
   std::string token;  // PLAYGROUND_TOKEN or the file --token-file names
   std::string token_file;

@@ -7,13 +7,10 @@
 
 namespace playground::backend {
 
-Evaluator::Evaluator(sandbox::LaunchConfig config,
-                     sandbox::CgroupSlots* cgroups,
-                     sandbox::SlotKeepers& keepers, Admission& admission,
-                     metrics::Registry& registry)
-    : config_(std::move(config)),
-      cgroups_(cgroups),
-      keepers_(keepers),
+Evaluator::Evaluator(const sandbox::LaunchConfig& config, SandboxPool& pool,
+                     Admission& admission, metrics::Registry& registry)
+    : config_(config),
+      pool_(pool),
       admission_(admission),
       duration_(registry.histogram(
           "playground_eval_duration_seconds",
@@ -39,8 +36,8 @@ std::chrono::milliseconds Evaluator::deadline_for(
 
 boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
     const EvalRequest& request) {
-  std::optional<int> slot = co_await admission_.acquire();
-  if (!slot) {
+  std::optional<int> permit = co_await admission_.acquire();
+  if (!permit) {
     outcomes_.with({"rejected_busy"}).inc();
     co_return Error{"The service is at capacity; retry shortly.", 503};
   }
@@ -48,17 +45,16 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
   ++running_;
   Result<sandbox::RunResult> result = Error{"not run"};
   {
-    auto box = co_await sandbox::SandboxProcess::start(config_, keepers_,
-                                                       cgroups_, *slot);
-    if (!box) {
-      result = box.error();
+    auto lease = co_await pool_.take(running_);
+    if (!lease) {
+      result = lease.error();
     } else {
-      result = co_await (*box)->run(request.code, request.stdin_data,
-                                    deadline_for(request));
+      result = co_await lease->box().run(request.code, request.stdin_data,
+                                         deadline_for(request));
     }
-  }  // the sandbox is gone (killed and reaped) before its slot is reused
+  }  // the sandbox is gone (killed, its slot emptied) before the permit is
   --running_;
-  admission_.release(*slot);
+  admission_.release(*permit);
   duration_.observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count());

@@ -3,7 +3,7 @@
 //   Result<RunResult> r = co_await evaluator.evaluate(request);
 //   // r.error().code: 503 when the queue is full, 500 when the sandbox failed
 //
-// Owns the sandbox configuration and the metrics of evaluations.
+// Admission bounds how many run at once; the pool supplies the sandboxes.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -11,19 +11,17 @@
 
 #include "backend/admission.h"
 #include "backend/eval_request.h"
+#include "backend/sandbox_pool.h"
 #include "common/metrics.h"
 #include "common/result.h"
-#include "sandbox/cgroup.h"
 #include "sandbox/launcher.h"
-#include "sandbox/slot_keepers.h"
 
 namespace playground::backend {
 
 class Evaluator {
  public:
-  Evaluator(sandbox::LaunchConfig config, sandbox::CgroupSlots* cgroups,
-            sandbox::SlotKeepers& keepers, Admission& admission,
-            metrics::Registry& registry);
+  Evaluator(const sandbox::LaunchConfig& config, SandboxPool& pool,
+            Admission& admission, metrics::Registry& registry);
 
   boost::asio::awaitable<Result<sandbox::RunResult>> evaluate(
       const EvalRequest& request);
@@ -36,9 +34,8 @@ class Evaluator {
   int running() const { return running_; }
 
  private:
-  sandbox::LaunchConfig config_;
-  sandbox::CgroupSlots* cgroups_;
-  sandbox::SlotKeepers& keepers_;
+  const sandbox::LaunchConfig& config_;
+  SandboxPool& pool_;
   Admission& admission_;
   int running_ = 0;
   metrics::Histogram& duration_;

@@ -14,6 +14,7 @@
 #include "backend/api.h"
 #include "backend/config.h"
 #include "backend/evaluator.h"
+#include "backend/sandbox_pool.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "http/server.h"
@@ -71,12 +72,13 @@ int main(int argc, char** argv) {
   launch.python_path = cfg.python;
   launch.limits = cfg.limits;
 
+  // Running sandboxes and pre-started ones each hold a slot (cgroup + keeper).
+  const int slot_count = static_cast<int>(cfg.concurrency + cfg.pool);
   std::unique_ptr<pg::sandbox::CgroupSlots> cgroups;
   if (auto layout = pg::sandbox::discover_cgroups(); !layout) {
     pg::log::warn("cgroups unavailable", {{"reason", layout.error().message}});
   } else if (auto slots = pg::sandbox::CgroupSlots::create(
-                 *layout, cfg.limits, static_cast<int>(cfg.concurrency),
-                 ::getpid());
+                 *layout, cfg.limits, slot_count, ::getpid());
              !slots) {
     pg::log::warn("cgroups unavailable", {{"reason", slots.error().message}});
   } else {
@@ -122,18 +124,20 @@ int main(int argc, char** argv) {
   pg::backend::Admission admission(static_cast<int>(cfg.concurrency),
                                    static_cast<int>(cfg.queue));
   pg::sandbox::SlotKeepers keepers(
-      launch.init_path, cgroups.get(), static_cast<int>(cfg.concurrency),
+      launch.init_path, cgroups.get(), slot_count,
       {.user_namespace = launch.isolation.user_namespace,
        .filesystem = launch.isolation.filesystem});
+  pg::backend::SandboxPool pool(launch, cgroups.get(), keepers, slot_count,
+                                static_cast<int>(cfg.pool), registry);
   if (probe.ready) {
     if (auto started = keepers.start_all(); !started) {
       pg::log::error("cannot start the sandbox keepers",
                      {{"error", started.error().message}});
       return 1;
     }
+    pool.start(io.get_executor());
   }
-  pg::backend::Evaluator evaluator(launch, cgroups.get(), keepers, admission,
-                                   registry);
+  pg::backend::Evaluator evaluator(launch, pool, admission, registry);
   pg::backend::BackendApi api{cfg, evaluator, admission, registry, probe};
 
   pg::http::ServerOptions options;
@@ -154,6 +158,7 @@ int main(int argc, char** argv) {
                               {"port", server.port()},
                               {"concurrency", cfg.concurrency},
                               {"queue", cfg.queue},
+                              {"pool", cfg.pool},
                               {"token_required", !cfg.token.empty()}});
 
   // SIGTERM (rolling update) or Ctrl+C: stop accepting, let running
@@ -170,6 +175,7 @@ int main(int argc, char** argv) {
     pg::log::info(
         "shutting down: no new connections, finishing running evaluations",
         {{"signal", sig}, {"running", admission.running()}});
+    pool.stop();  // no more pre-started sandboxes; running ones finish
     grace.expires_after(std::chrono::milliseconds(cfg.shutdown_grace_ms));
     grace.async_wait([&](const boost::system::error_code& gec) {
       if (gec) return;

@@ -340,9 +340,10 @@ bool die_with_init() {
   return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 || fail("pdeathsig");
 }
 
-// Python keeps 0-3; the status descriptor stays only to report a failed exec.
+// Python keeps 0-3 and the ready pipe; the status descriptor stays only to
+// report a failed exec, and closes with it.
 bool close_other_fds() {
-  if (syscall(SYS_close_range, kStatusFd + 1, ~0U, 0) != 0)
+  if (syscall(SYS_close_range, kReadyFd + 1, ~0U, 0) != 0)
     return fail("close-fds");
   return fcntl(kStatusFd, F_SETFD, FD_CLOEXEC) == 0 || fail("close-fds");
 }
@@ -508,7 +509,7 @@ void run_init(const InitSpec& spec, const seccomp_policy::Program& filter) {
     _exit(127);
   }
   // The init keeps none of Python's pipes, so their ends close with Python.
-  for (int fd : {0, 1, 2, kCodeFd}) ::close(fd);
+  for (int fd : {0, 1, 2, kCodeFd, kReadyFd}) ::close(fd);
   supervise(python);
 }
 

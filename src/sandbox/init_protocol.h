@@ -9,7 +9,8 @@
 // The init then sees these descriptors:
 //   0 stdin of Python      1 stdout of Python     2 stderr of Python
 //   3 code (Python reads the snippet here until EOF)
-//   4 status (the init writes report lines here)
+//   4 status (the init writes report lines here; Python never has it)
+//   5 ready (Python writes one byte once started, then closes it)
 // Requests carry only settings chosen by the operator, never anything from
 // an HTTP request.
 //
@@ -30,7 +31,8 @@ namespace playground::sandbox {
 
 constexpr int kCodeFd = 3;
 constexpr int kStatusFd = 4;
-constexpr int kSpawnFdCount = 5;    // descriptors 0..4 above
+constexpr int kReadyFd = 5;
+constexpr int kSpawnFdCount = 6;    // descriptors 0..5 above
 constexpr int kKeeperSocketFd = 3;  // the keeper's end of its socket
 constexpr int kSandboxUid = 65534;
 constexpr int kSandboxGid = 65534;

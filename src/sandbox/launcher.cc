@@ -119,11 +119,11 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
   box->cgroups_ = config.isolation.cgroups.empty() ? nullptr : cgroups;
   box->slot_ = slot;
 
-  Pipe in, out, err, code, status;
-  for (Pipe* p : {&in, &out, &err, &code, &status}) {
+  Pipe in, out, err, code, status, ready;
+  for (Pipe* p : {&in, &out, &err, &code, &status, &ready}) {
     if (!p->open()) {
       int e = errno;
-      for (Pipe* q : {&in, &out, &err, &code, &status}) q->close();
+      for (Pipe* q : {&in, &out, &err, &code, &status, &ready}) q->close();
       co_return Error{std::string("cannot create pipes: ") + std::strerror(e),
                       e, "pipes"};
     }
@@ -133,6 +133,8 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
   box->stderr_fd_ = err.read;
   box->code_fd_ = code.write;
   box->status_fd_ = status.read;
+  box->ready_fd_ = ready.read;
+  fcntl(ready.read, F_SETFL, O_NONBLOCK);
 
   int flags = 0;
   if (config.isolation.namespaces) {
@@ -142,14 +144,16 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
   if (box->cgroups_ != nullptr)
     box->oom_kills_before_ = box->cgroups_->oom_kills(slot);
 
-  const int child_ends[kSpawnFdCount] = {in.read, out.write, err.write,
-                                         code.read, status.write};
+  const int child_ends[kSpawnFdCount] = {in.read,   out.write,    err.write,
+                                         code.read, status.write, ready.write};
   const auto t_begin = std::chrono::steady_clock::now();
   auto spawned =
       co_await keepers.spawn(slot, flags, make_init_spec(config), child_ends);
   // The init holds its own copies now; ours would hide EOF on the pipes.
-  for (int* fd : {&in.read, &out.write, &err.write, &code.read, &status.write})
+  for (int* fd : {&in.read, &out.write, &err.write, &code.read, &status.write,
+                  &ready.write}) {
     close_fd(*fd);
+  }
   if (!spawned) co_return spawned.error();
   box->pid_ = spawned->pid;
   box->pidfd_ = spawned->pidfd;
@@ -172,7 +176,7 @@ SandboxProcess::~SandboxProcess() {
     wait_exit(std::chrono::seconds(5));
   }
   for (int* fd : {&stdin_fd_, &stdout_fd_, &stderr_fd_, &code_fd_, &status_fd_,
-                  &pidfd_}) {
+                  &ready_fd_, &pidfd_}) {
     close_fd(*fd);
   }
   if (cgroups_ != nullptr) cgroups_->kill_all(slot_, keeper_);
@@ -190,6 +194,24 @@ void SandboxProcess::kill() {
 void SandboxProcess::end_run() {
   if (pidfd_ >= 0 && !exited_)
     syscall(SYS_pidfd_send_signal, pidfd_, SIGTERM, nullptr, 0);
+}
+
+bool SandboxProcess::warm() {
+  if (warm_) return true;
+  char byte;
+  if (ready_fd_ >= 0 && ::read(ready_fd_, &byte, 1) == 1) {
+    warm_ = true;
+    close_fd(ready_fd_);
+  }
+  return warm_;
+}
+
+bool SandboxProcess::exited() {
+  if (!exited_ && pidfd_ >= 0) {
+    pollfd p{pidfd_, POLLIN, 0};
+    if (::poll(&p, 1, 0) == 1) exited_ = true;
+  }
+  return exited_;
 }
 
 // The keeper reaps its children; the pidfd says when the init is gone.

@@ -66,6 +66,11 @@ class SandboxProcess {
                                                 std::chrono::milliseconds wall);
 
   pid_t pid() const { return pid_; }
+  int slot() const { return slot_; }
+  // True once Python has started and waits for its code (never blocks).
+  bool warm();
+  // True once the sandbox has ended, e.g. killed while waiting in a pool.
+  bool exited();
 
  private:
   SandboxProcess() = default;
@@ -83,8 +88,9 @@ class SandboxProcess {
   pid_t pid_ = -1;
   int pidfd_ = -1;
   bool exited_ = false;
+  bool warm_ = false;
   int stdin_fd_ = -1, stdout_fd_ = -1, stderr_fd_ = -1, code_fd_ = -1,
-      status_fd_ = -1;
+      ready_fd_ = -1, status_fd_ = -1;
 };
 
 }  // namespace playground::sandbox

@@ -374,9 +374,8 @@ TEST(BackendShutdown, SigtermFinishesRunningEvaluationsAndExitsZero) {
 // Not root: no cgroups to write to, so the service must say so and run with
 // every other layer, through a user namespace.
 TEST(BackendUnprivileged, RunsWithReducedIsolationAndSaysSo) {
-  BackendProcess backend(
-      {}, {},
-      {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+  BackendProcess backend({}, {},
+                         {"--reuid=65534", "--regid=65534", "--clear-groups"});
   ASSERT_TRUE(backend.started()) << backend.log();
   HttpClient c(backend.port());
   auto ready = c.get("/readyz");

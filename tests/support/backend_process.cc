@@ -28,7 +28,9 @@ BackendProcess::BackendProcess(std::vector<std::string> args,
                                std::map<std::string, std::string> env,
                                std::vector<std::string> wrapper)
     : output_(std::make_shared<Output>()) {
-  std::vector<std::string> argv_s = std::move(wrapper);
+  // If the test process dies (a crash, SIGPIPE), its backend dies with it.
+  std::vector<std::string> argv_s = {"/usr/bin/setpriv", "--pdeathsig", "KILL"};
+  argv_s.insert(argv_s.end(), wrapper.begin(), wrapper.end());
   for (std::string a :
        {bin_dir() + "/playground-backend", std::string("--port"),
         std::string("0"), std::string("--bind"), std::string("127.0.0.1")}) {

@@ -1,9 +1,6 @@
 // Inspection of the host for anything a sandbox left behind (see leftovers.h).
 #include "support/leftovers.h"
 
-#include <dirent.h>
-#include <sys/stat.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -64,43 +61,60 @@ std::vector<std::string> children_of(const std::string& pid) {
   return out;
 }
 
-// Every descendant of the backend except its resident keepers, which are
-// expected (one per slot) and must themselves have no children left.
-std::string sandbox_descendants(pid_t backend) {
+// A pre-started sandbox that no request has used: a pg-init whose only
+// child is a python3 still holding its code pipe (fd 3). The bootstrap closes
+// fd 3 before any snippet code runs, so nothing a snippet started looks so.
+bool is_unused_pooled_sandbox(const std::string& init) {
+  if (comm_of(init) != "pg-init") return false;
+  auto children = children_of(init);
+  if (children.size() != 1 || comm_of(children[0]) != "python3") return false;
+  std::error_code ec;
+  return fs::is_symlink("/proc/" + children[0] + "/fd/3", ec) &&
+         children_of(children[0]).empty();
+}
+
+// Descendants of the backend other than its keepers and their unused
+// pre-started sandboxes, which are expected and collected in `expected`.
+std::string unexpected_descendants(pid_t backend,
+                                   std::set<std::string>& expected) {
   std::string found;
   std::vector<std::string> todo = children_of(std::to_string(backend));
   while (!todo.empty()) {
     std::string pid = todo.back();
     todo.pop_back();
-    const std::string comm = comm_of(pid);
-    if (comm != "pg-keeper") found += pid + " (" + comm + ") ";
+    if (comm_of(pid) == "pg-keeper") {
+      expected.insert(pid);
+    } else if (is_unused_pooled_sandbox(pid)) {
+      expected.insert(pid);
+      for (auto& c : children_of(pid)) expected.insert(c);
+      continue;
+    } else {
+      found += pid + " (" + comm_of(pid) + ") ";
+    }
     for (auto& c : children_of(pid)) todo.push_back(c);
   }
   return found;
 }
 
-bool is_keeper(const std::string& pid) { return comm_of(pid) == "pg-keeper"; }
-
-// Processes whose real uid is the sandbox user's (65534).
-std::string sandbox_user_processes() {
+// Processes whose real uid is the sandbox user's (65534), but `expected`.
+std::string sandbox_user_processes(const std::set<std::string>& expected) {
   std::string found;
   std::error_code ec;
   for (auto& entry : fs::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string pid = entry.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos ||
+        expected.count(pid)) {
+      continue;
+    }
     std::istringstream status(read_all(entry.path().string() + "/status"));
     std::string line;
     while (std::getline(status, line)) {
-      if (line.rfind("Uid:", 0) == 0) {
-        std::istringstream uids(line.substr(4));
-        int real = -1;
-        uids >> real;
-        if (real == 65534) {
-          found +=
-              name + " (" + read_all(entry.path().string() + "/comm") + ") ";
-        }
-        break;
-      }
+      if (line.rfind("Uid:", 0) != 0) continue;
+      std::istringstream uids(line.substr(4));
+      int real = -1;
+      uids >> real;
+      if (real == 65534) found += pid + " (" + comm_of(pid) + ") ";
+      break;
     }
   }
   return found;
@@ -108,25 +122,26 @@ std::string sandbox_user_processes() {
 
 std::string describe(pid_t backend, const HostState& before) {
   std::string problems;
-  std::string descendants = sandbox_descendants(backend);
-  if (!descendants.empty()) {
-    problems += "processes left under the backend: " + descendants + "; ";
+  std::set<std::string> expected;
+  if (auto extra = unexpected_descendants(backend, expected); !extra.empty()) {
+    problems += "processes left under the backend: " + extra + "; ";
   }
-  std::string nobody = sandbox_user_processes();
-  if (!nobody.empty())
+  if (auto nobody = sandbox_user_processes(expected); !nobody.empty()) {
     problems += "processes running as uid 65534: " + nobody + "; ";
-  size_t mounts = count_lines("/proc/self/mountinfo");
-  if (mounts != before.mounts) {
+  }
+  if (size_t mounts = count_lines("/proc/self/mountinfo");
+      mounts != before.mounts) {
     problems += "host mounts changed from " + std::to_string(before.mounts) +
                 " to " + std::to_string(mounts) + "; ";
   }
+  const std::string own = "/playground-" + std::to_string(backend) + "/slot-";
   for (auto& dir : playground_cgroups()) {
     if (!before.cgroups.count(dir)) problems += "new cgroup " + dir + "; ";
-    if (dir.find("/slot-") == std::string::npos) continue;
+    if (dir.find(own) == std::string::npos) continue;
     std::istringstream procs(read_all(dir + "/cgroup.procs"));
     std::string pid;
     while (procs >> pid) {
-      if (!is_keeper(pid))
+      if (!expected.count(pid))
         problems += "process " + pid + " left in " + dir + "; ";
     }
   }

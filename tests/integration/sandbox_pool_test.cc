@@ -1,0 +1,155 @@
+// Pre-started sandboxes: used once, nothing shared between runs, refilled,
+// robust to a pooled sandbox dying, cgroups made once.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/json/serialize.hpp>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "support/backend_process.h"
+#include "support/http_client.h"
+#include "support/leftovers.h"
+
+namespace playground::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+double metric(uint16_t port, const std::string& name) {
+  HttpReply m = HttpClient(port).get("/metrics");
+  std::smatch match;
+  std::regex line("\n" + name + " ([0-9.e+-]+)");
+  if (std::regex_search(m.body, match, line)) return std::stod(match[1]);
+  return -1;
+}
+
+// Waits until the pool holds `n` sandboxes whose Python waits for code.
+bool wait_for_pool(uint16_t port, int n) {
+  for (int i = 0; i < 300; ++i) {
+    if (metric(port, "playground_pool_warm") >= n) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+class SandboxPool : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(backend_.started()) << backend_.log(); }
+  BackendProcess backend_{{"--concurrency", "2", "--pool", "2"}};
+};
+
+TEST_F(SandboxPool, RunsArePooledAndShareNothing) {
+  const uint16_t port = backend_.port();
+  ASSERT_TRUE(wait_for_pool(port, 1));
+  const std::string probe =
+      "import os\n"
+      "print(hash('abc'), id(object()))\n"
+      "print(os.path.exists('/tmp/left-by-previous-run'))\n"
+      "print('marker' in globals())\n"
+      "open('/tmp/left-by-previous-run', 'w').write('x')\n"
+      "marker = 1\n";
+  std::vector<std::string> first_lines;
+  std::set<std::string> hashes, ids;
+  for (int run = 0; run < 4; ++run) {
+    ASSERT_TRUE(wait_for_pool(port, 1));
+    auto j = eval_json(port, probe);
+    ASSERT_EQ(j["status"], "ok") << boost::json::serialize(j);
+    std::istringstream out(std::string(j["stdout"].as_string()));
+    std::string hash, id, tmp_seen, global_seen;
+    out >> hash >> id >> tmp_seen >> global_seen;
+    hashes.insert(hash);
+    ids.insert(id);
+    EXPECT_EQ(tmp_seen, "False") << "a file from an earlier run is visible";
+    EXPECT_EQ(global_seen, "False")
+        << "a global from an earlier run is visible";
+  }
+  // A fresh interpreter each time: a new hash secret and a new address layout.
+  EXPECT_EQ(hashes.size(), 4u);
+  EXPECT_EQ(ids.size(), 4u);
+  EXPECT_EQ(metric(port, "playground_pool_taken_warm_total"), 4);
+}
+
+TEST_F(SandboxPool, PoolRefillsAndIsSizedToTheLoad) {
+  const uint16_t port = backend_.port();
+  ASSERT_TRUE(wait_for_pool(port, 1));
+  EXPECT_EQ(metric(port, "playground_pool_target"), 1);  // idle: one ready
+  // Two runs at once raise the target to the concurrency limit.
+  auto a = std::async(std::launch::async, [&] {
+    return eval_json(port, "import time; time.sleep(0.3)");
+  });
+  auto b = std::async(std::launch::async, [&] {
+    return eval_json(port, "import time; time.sleep(0.3)");
+  });
+  EXPECT_EQ(a.get()["status"], "ok");
+  EXPECT_EQ(b.get()["status"], "ok");
+  EXPECT_EQ(metric(port, "playground_pool_target"), 2);
+  EXPECT_TRUE(wait_for_pool(port, 2));
+}
+
+TEST_F(SandboxPool, APooledSandboxThatDiedIsReplaced) {
+  const uint16_t port = backend_.port();
+  ASSERT_TRUE(wait_for_pool(port, 1));
+  // Kill every waiting sandbox's init from outside, as an OOM killer might.
+  int killed = 0;
+  for (auto& entry : fs::directory_iterator("/proc")) {
+    std::ifstream comm(entry.path() / "comm");
+    std::string name;
+    if (!(comm >> name) || name != "pg-init") continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string pid, skip, state, ppid;
+    stat >> pid >> skip >> state >> ppid;
+    std::ifstream parent_cmd("/proc/" + ppid + "/status");
+    std::string text((std::istreambuf_iterator<char>(parent_cmd)), {});
+    if (text.find("PPid:\t" + std::to_string(backend_.pid()) + "\n") ==
+        std::string::npos)
+      continue;
+    ::kill(std::stoi(pid), SIGKILL);
+    ++killed;
+  }
+  ASSERT_GE(killed, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto j = eval_json(port, "print('still works')");
+  EXPECT_EQ(j["stdout"], "still works\n") << boost::json::serialize(j);
+  EXPECT_NE(backend_.log().find("a pooled sandbox ended while waiting"),
+            std::string::npos);
+}
+
+TEST_F(SandboxPool, CgroupsAreMadeOnceAndReused) {
+  const uint16_t port = backend_.port();
+  auto groups = cgroup_groups_of(backend_.pid());
+  ASSERT_FALSE(groups.empty());
+  auto count_slots = [&] {
+    size_t n = 0;
+    for (auto& g : cgroup_groups_of(backend_.pid())) {
+      for (auto& e : fs::directory_iterator(g)) n += e.is_directory();
+    }
+    return n;
+  };
+  const size_t slots_before = count_slots();
+  // concurrency + pool slots, in each hierarchy.
+  EXPECT_EQ(slots_before % 4, 0u);
+  EXPECT_EQ(slots_before / groups.size(), 4u);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(eval_json(port, "print(1)")["stdout"], "1\n");
+  EXPECT_EQ(count_slots(), slots_before);
+  EXPECT_EQ(cgroup_groups_of(backend_.pid()), groups);
+}
+
+TEST(SandboxPoolDisabled, PoolZeroStartsEachSandboxOnDemand) {
+  BackendProcess backend({"--pool", "0"});
+  ASSERT_TRUE(backend.started()) << backend.log();
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(eval_json(backend.port(), "print(2)")["stdout"], "2\n");
+  EXPECT_EQ(metric(backend.port(), "playground_pool_ready"), 0);
+  EXPECT_EQ(metric(backend.port(), "playground_pool_started_on_demand_total"),
+            3);
+}
+
+}  // namespace
+}  // namespace playground::testing
