@@ -56,7 +56,8 @@ inline constexpr const char* kPythonBootstrap = R"PY(def _playground_main():
     except BaseException as e:
         import linecache, traceback
         text = source.decode("utf-8", "replace")
-        linecache.cache["main.py"] = (len(text), None, text.splitlines(True), "main.py")
+        lines = [line + "\n" for line in text.splitlines()]
+        linecache.cache["main.py"] = (len(text), None, lines, "main.py")
         traceback.print_exception(type(e), e, e.__traceback__.tb_next)
         status = 1
     # What Python's own shutdown does that a program can observe, without

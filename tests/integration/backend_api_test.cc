@@ -71,6 +71,26 @@ TEST_F(BackendApi, UncaughtExceptionGivesTracebackWithLineNumbers) {
             "ValueError: boom\n");
 }
 
+TEST_F(BackendApi, TracebackCaretsAlignWithoutAFinalNewline) {
+  // Exactly what `python3 main.py` prints for a file holding "1/0".
+  auto j = eval_json(port(), "1/0");
+  EXPECT_EQ(j.at("stderr"),
+            "Traceback (most recent call last):\n"
+            "  File \"main.py\", line 1, in <module>\n"
+            "    1/0\n"
+            "    ~^~\n"
+            "ZeroDivisionError: division by zero\n");
+}
+
+TEST_F(BackendApi, TracebackIgnoresAFileNamedMainPyInTheWorkingDirectory) {
+  auto j = eval_json(port(),
+                     "open('main.py', 'w').write('something else\\n' * 5)\n"
+                     "raise KeyError('k')\n");
+  const std::string err(j.at("stderr").as_string());
+  EXPECT_NE(err.find("    raise KeyError('k')\n"), std::string::npos) << err;
+  EXPECT_EQ(err.find("something else"), std::string::npos) << err;
+}
+
 TEST_F(BackendApi, SyntaxErrorIsReportedLikePython) {
   auto j = eval_json(port(), "print('ok')\nprint(\n");
   EXPECT_EQ(j.at("status"), "error");
