@@ -44,15 +44,22 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
   const auto started = std::chrono::steady_clock::now();
   ++running_;
   Result<sandbox::RunResult> result = Error{"not run"};
-  {
+  // A pooled sandbox can die while it waits (its keeper killed, the OOM
+  // killer) and still look alive for a moment; if it fails before reporting,
+  // the run goes to a fresh sandbox. Evaluation has no side effects outside
+  // its sandbox, so this retry is safe.
+  for (int attempt = 0; attempt < 2; ++attempt) {
     auto lease = co_await pool_.take(running_);
     if (!lease) {
       result = lease.error();
-    } else {
-      result = co_await lease->box().run(request.code, request.stdin_data,
-                                         deadline_for(request));
+      break;
     }
-  }  // the sandbox is gone (killed, its slot emptied) before the permit is
+    result = co_await lease->box().run(request.code, request.stdin_data,
+                                       deadline_for(request));
+    if (result || !lease->pooled) break;
+    log::warn("a pooled sandbox failed before running; retrying on a fresh one",
+              {{"error", result.error().message}});
+  }  // each sandbox is gone (killed, its slot emptied) before the permit is
   --running_;
   admission_.release(*permit);
   duration_.observe(

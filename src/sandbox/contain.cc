@@ -322,11 +322,11 @@ bool drop_privileges(const InitSpec& spec) {
       return fail("securebits");
     }
   } else {
-    const gid_t gid = kSandboxGid;
+    const gid_t gid = static_cast<gid_t>(spec.uid);
+    const uid_t uid = static_cast<uid_t>(spec.uid);
     if (setgroups(0, nullptr) != 0) return fail("setgroups");
     if (setresgid(gid, gid, gid) != 0) return fail("setgid");
-    if (setresuid(kSandboxUid, kSandboxUid, kSandboxUid) != 0)
-      return fail("setuid");
+    if (setresuid(uid, uid, uid) != 0) return fail("setuid");
   }
   return clear_capabilities() || fail("capset");
 }

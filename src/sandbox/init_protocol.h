@@ -36,6 +36,9 @@ constexpr int kSpawnFdCount = 6;    // descriptors 0..5 above
 constexpr int kKeeperSocketFd = 3;  // the keeper's end of its socket
 constexpr int kSandboxUid = 65534;
 constexpr int kSandboxGid = 65534;
+// Without a pid namespace sandboxes could signal or ptrace-inspect each
+// other's processes were they one user; each slot then runs as its own uid.
+constexpr int kSlotUidBase = 200000;
 
 // What the init applies, decided by the service from its configuration and
 // the start-up self-test.
@@ -46,6 +49,7 @@ struct InitSpec {
   bool drop_privileges = true;  // uid/gid 65534, or no caps in a user ns
   bool user_namespace = false;  // the init runs as root of a user namespace
   bool seccomp = true;
+  int64_t uid = kSandboxUid;  // and gid
   int64_t cpu_seconds = 5;
   int64_t address_space_bytes = 1LL << 30;
   int64_t file_size_bytes = 16LL << 20;

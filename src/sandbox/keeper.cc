@@ -169,6 +169,13 @@ bool parse_options(int argc, const char* const* argv, Options& out) {
 }
 
 void serve(int sock, const Options& options) {
+  // Nothing of the service's (its listening socket, client connections)
+  // stays open here; 0-2 point at /dev/null.
+  syscall(SYS_close_range, sock + 1, ~0U, 0);
+  if (int null = ::open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
+    for (int fd = 0; fd <= 2; ++fd) dup2(null, fd);
+    if (null > 2) ::close(null);
+  }
   prctl(PR_SET_NAME, "pg-keeper");
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() == 1) _exit(0);  // the service died before we got here

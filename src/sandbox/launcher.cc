@@ -88,7 +88,7 @@ std::string_view to_string(RunStatus s) {
   return "error";
 }
 
-InitSpec make_init_spec(const LaunchConfig& c) {
+InitSpec make_init_spec(const LaunchConfig& c, int slot) {
   InitSpec s;
   const Limits& l = c.limits;
   const Isolation& iso = c.isolation;
@@ -98,6 +98,7 @@ InitSpec make_init_spec(const LaunchConfig& c) {
   s.drop_privileges = iso.drop_privileges;
   s.user_namespace = iso.user_namespace;
   s.seccomp = iso.seccomp;
+  s.uid = iso.namespaces ? kSandboxUid : kSlotUidBase + slot;
   s.cpu_seconds = std::max<int64_t>(1, (l.cpu_ms + 999) / 1000);
   // With a memory cgroup the cgroup is the real limit; the address-space
   // limit only stops absurd reservations. Without one it is the limit.
@@ -118,6 +119,8 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
   box->config_ = &config;
   box->cgroups_ = config.isolation.cgroups.empty() ? nullptr : cgroups;
   box->slot_ = slot;
+  box->keeper_ =
+      keepers.keeper_pid(slot);  // spared by kill_all, whatever happens
 
   Pipe in, out, err, code, status, ready;
   for (Pipe* p : {&in, &out, &err, &code, &status, &ready}) {
@@ -147,8 +150,8 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
   const int child_ends[kSpawnFdCount] = {in.read,   out.write,    err.write,
                                          code.read, status.write, ready.write};
   const auto t_begin = std::chrono::steady_clock::now();
-  auto spawned =
-      co_await keepers.spawn(slot, flags, make_init_spec(config), child_ends);
+  auto spawned = co_await keepers.spawn(
+      slot, flags, make_init_spec(config, slot), child_ends);
   // The init holds its own copies now; ours would hide EOF on the pipes.
   for (int* fd : {&in.read, &out.write, &err.write, &code.read, &status.write,
                   &ready.write}) {
@@ -179,7 +182,7 @@ SandboxProcess::~SandboxProcess() {
                   &ready_fd_, &pidfd_}) {
     close_fd(*fd);
   }
-  if (cgroups_ != nullptr) cgroups_->kill_all(slot_, keeper_);
+  if (cgroups_ != nullptr && pid_ > 0) cgroups_->kill_all(slot_, keeper_);
 }
 
 void SandboxProcess::kill() {

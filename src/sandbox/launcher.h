@@ -34,8 +34,8 @@ struct LaunchConfig {
   Isolation isolation;  // the layers to apply
 };
 
-// The InitSpec a configuration asks the init to apply.
-InitSpec make_init_spec(const LaunchConfig& config);
+// The InitSpec a configuration asks the init of `slot` to apply.
+InitSpec make_init_spec(const LaunchConfig& config, int slot);
 
 enum class RunStatus { ok, error, timeout, memory_limit, output_limit, killed };
 std::string_view to_string(RunStatus status);

@@ -10,24 +10,37 @@
 // It runs the snippet as `python3 main.py` would: as __main__, with __file__
 // "main.py", tracebacks naming main.py with the right line numbers and source
 // lines, exit code 1 on an uncaught exception, sys.exit() handled the same
-// way. It leaves nothing of its own in the snippet's globals. stdout is
+// way, exit(), quit() and help() present as `site` would add them. It leaves
+// nothing of its own in the snippet's globals, and what it uses after the
+// snippet ran is bound beforehand, so rebinding print or int cannot break
+// it. stdout is
 // line-buffered (as on a terminal) so what a program printed before a
 // timeout or a kill is not lost in a buffer.
 //
 // At the end it does what Python's shutdown does that a program can observe
 // (join non-daemon threads, atexit callbacks, clearing __main__'s globals in
-// CPython's order so __del__ runs, a final collection, flushing) and then
-// _exit()s, skipping the interpreter's teardown, which nobody can observe and
-// which cost 6 M instructions (~1.2 ms) of the ~1.3 ms left after the code
+// CPython's order so __del__ runs, collections before and after, flushing) and
+// then _exit()s, skipping the interpreter's teardown, which nobody can observe
+// and which cost 6 M instructions (~1.2 ms) of the ~1.3 ms left after the code
 // arrives in a pre-started sandbox.
 #pragma once
 
 namespace playground::sandbox {
 
-inline constexpr const char* kPythonBootstrap = R"PY(def _playground_main():
-    import posix, sys
+inline constexpr const char* kPythonBootstrap =
+    R"PY(def _playground_main(SystemExit=SystemExit, BaseException=BaseException,
+                     Exception=Exception, KeyboardInterrupt=KeyboardInterrupt,
+                     isinstance=isinstance, int=int, print=print, type=type,
+                     len=len, exec=exec, compile=compile):
+    # Every name used after the snippet runs is bound here, before it: the
+    # snippet shares these globals and may rebind print, int, SystemExit...
+    import posix, sys, atexit, gc, builtins, _sitebuiltins
+    _exit, modules, stdout, stderr = posix._exit, sys.modules, sys.stdout, sys.stderr
+    # What `site` adds and `-S` leaves out: exit(), quit(), help().
+    builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")
+    builtins.quit = _sitebuiltins.Quitter("quit", "Ctrl-D (i.e. EOF)")
+    builtins.help = _sitebuiltins._Helper()
     compile("", "main.py", "exec")
-    import atexit, gc
     gc.freeze()
     posix.write(5, b"r")
     posix.close(5)
@@ -39,7 +52,7 @@ inline constexpr const char* kPythonBootstrap = R"PY(def _playground_main():
         chunks.append(chunk)
     posix.close(3)
     source = b"".join(chunks)
-    g = sys.modules["__main__"].__dict__
+    g = modules["__main__"].__dict__
     del g["_playground_main"]
     class SourceLoader:
         def get_source(self, name):
@@ -47,7 +60,8 @@ inline constexpr const char* kPythonBootstrap = R"PY(def _playground_main():
     g["__loader__"] = SourceLoader()
     g["__file__"] = "main.py"
     sys.argv[:] = ["main.py"]
-    sys.stdout.reconfigure(line_buffering=True)
+    stdout.reconfigure(line_buffering=True)
+    interrupted = False
     try:
         exec(compile(source, "main.py", "exec", dont_inherit=True), g)
         status = 0
@@ -60,17 +74,25 @@ inline constexpr const char* kPythonBootstrap = R"PY(def _playground_main():
         linecache.cache["main.py"] = (len(text), None, lines, "main.py")
         traceback.print_exception(type(e), e, e.__traceback__.tb_next)
         status = 1
+        interrupted = isinstance(e, KeyboardInterrupt)
     # What Python's own shutdown does that a program can observe, without
     # tearing down the interpreter, which nobody can observe and costs ~1 ms.
+    # Exit codes as CPython derives them from SystemExit.
     if status is None:
         status = 0
-    elif not isinstance(status, int):
-        print(status, file=sys.stderr)
+    elif isinstance(status, int):
+        status = status & 0xFF if -2**63 <= status < 2**63 else 255
+    else:
+        try:
+            print(status, file=sys.stderr)
+        except Exception:
+            pass
         status = 1
-    threading = sys.modules.get("threading")
+    threading = modules.get("threading")
     if threading is not None:
         threading._shutdown()
     atexit._run_exitfuncs()
+    gc.collect()
     for name in [n for n in g if n[:1] == "_" and n != "__builtins__"]:
         g[name] = None
     for name in [n for n in g if n != "__builtins__"]:
@@ -81,7 +103,12 @@ inline constexpr const char* kPythonBootstrap = R"PY(def _playground_main():
             stream.flush()
         except Exception:
             pass
-    posix._exit(status & 0xFF)
+    if interrupted:
+        # CPython ends an uncaught KeyboardInterrupt by SIGINT, as shells expect.
+        import _signal
+        _signal.signal(2, _signal.SIG_DFL)
+        posix.kill(posix.getpid(), 2)
+    _exit(status)
 _playground_main()
 )PY";
 

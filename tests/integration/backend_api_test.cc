@@ -108,6 +108,76 @@ TEST_F(BackendApi, SysExitCodeIsKept) {
   EXPECT_EQ(j.at("stdout"), "bye\n");
 }
 
+// The bootstrap skips the interpreter's teardown; what a program can observe
+// of Python's shutdown must still happen, as with `python3 main.py`.
+TEST_F(BackendApi, ShutdownRunsThreadsAtexitAndFinalizers) {
+  auto j = eval_json(port(),
+                     "import atexit, threading, time\n"
+                     "class Noisy:\n"
+                     "    def __del__(self): print('del at exit')\n"
+                     "class Cycle:\n"
+                     "    def __init__(self): self.me = self\n"
+                     "    def __del__(self): print('cycle collected')\n"
+                     "keep = Noisy()\n"
+                     "Cycle()\n"
+                     "atexit.register(lambda: print('atexit ran'))\n"
+                     "def late():\n"
+                     "    time.sleep(0.2)\n"
+                     "    print('thread joined')\n"
+                     "threading.Thread(target=late).start()\n"
+                     "print('main done')\n");
+  EXPECT_EQ(j.at("status"), "ok");
+  // The order `python3 main.py` prints (CPython 3.11): collect, then clear
+  // modules.
+  EXPECT_EQ(
+      j.at("stdout"),
+      "main done\nthread joined\natexit ran\ncycle collected\ndel at exit\n");
+}
+
+// The snippet shares its globals with the bootstrap; rebinding builtins there
+// must not break how the run ends or is reported.
+TEST_F(BackendApi, RebindingBuiltinsDoesNotBreakTheRun) {
+  auto j = eval_json(port(),
+                     "int = 5; print = None; SystemExit = 3; isinstance = 0; "
+                     "type = 1; len = 2\n"
+                     "import sys\nsys.stdout.write('rebound\\n')\n");
+  EXPECT_EQ(j.at("status"), "ok") << j;
+  EXPECT_EQ(j.at("stdout"), "rebound\n");
+  j = eval_json(port(), "len = 3; type = 'x'\n1/0\n");
+  EXPECT_EQ(j.at("exit_code"), 1);
+  EXPECT_NE(std::string(j.at("stderr").as_string()).find("ZeroDivisionError"),
+            std::string::npos)
+      << j;
+}
+
+// What `site` adds (and -S would leave out) is there, as in `python3 main.py`.
+TEST_F(BackendApi, ExitQuitAndHelpExist) {
+  EXPECT_EQ(eval_json(port(), "exit(3)").at("exit_code"), 3);
+  EXPECT_EQ(eval_json(port(), "quit()").at("status"), "ok");
+  EXPECT_EQ(eval_json(port(), "print(callable(help), exit)").at("stdout"),
+            "True Use exit() or Ctrl-D (i.e. EOF) to exit\n");
+}
+
+TEST_F(BackendApi, ExitCodesFollowCPython) {
+  EXPECT_EQ(eval_json(port(), "import sys; sys.exit(2**70)").at("exit_code"),
+            255);
+  EXPECT_EQ(eval_json(port(), "import sys; sys.exit(256 + 7)").at("exit_code"),
+            7);
+  auto j = eval_json(port(), "raise KeyboardInterrupt");
+  EXPECT_EQ(j.at("exit_code"), -2);  // CPython ends by SIGINT
+  EXPECT_NE(std::string(j.at("stderr").as_string()).find("KeyboardInterrupt"),
+            std::string::npos);
+}
+
+TEST_F(BackendApi, SysExitWithAMessageGoesToStderrWithCodeOne) {
+  auto j = eval_json(port(), "import sys\nsys.exit('bad input')\n");
+  EXPECT_EQ(j.at("exit_code"), 1);
+  EXPECT_EQ(j.at("stderr"), "bad input\n");
+  j = eval_json(port(), "raise SystemExit\n");
+  EXPECT_EQ(j.at("exit_code"), 0);
+  EXPECT_EQ(j.at("status"), "ok");
+}
+
 TEST_F(BackendApi, StdinReachesTheProgram) {
   auto j = eval_json(port(), "a = input()\nb = input()\nprint(int(a) + int(b))",
                      "2\n40\n");

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "support/backend_process.h"
 #include "support/http_client.h"
@@ -139,6 +140,61 @@ TEST_F(SandboxPool, CgroupsAreMadeOnceAndReused) {
     EXPECT_EQ(eval_json(port, "print(1)")["stdout"], "1\n");
   EXPECT_EQ(count_slots(), slots_before);
   EXPECT_EQ(cgroup_groups_of(backend_.pid()), groups);
+}
+
+// Keepers hold their socket and /dev/null, nothing of the service's (not its
+// listening socket, not client connections; before the fix a restarted
+// keeper held both).
+TEST_F(SandboxPool, KeepersHoldNoDescriptorOfTheService) {
+  HttpClient held_open(backend_.port());  // a live client connection
+  ASSERT_EQ(held_open.get("/healthz").status, 200);
+  // Kill the keepers so they are started again now, while the service listens
+  // and a client is connected; runs then go through the new ones.
+  auto keeper_pids = [&] {
+    std::vector<pid_t> out;
+    for (auto& entry : fs::directory_iterator("/proc")) {
+      std::ifstream comm(entry.path() / "comm");
+      std::string name;
+      if (!(comm >> name) || name != "pg-keeper") continue;
+      std::ifstream stat(entry.path() / "stat");
+      std::string pid, skip, state, ppid;
+      stat >> pid >> skip >> state >> ppid;
+      if (ppid == std::to_string(backend_.pid())) out.push_back(std::stoi(pid));
+    }
+    return out;
+  };
+  for (pid_t k : keeper_pids()) ::kill(k, SIGKILL);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(eval_json(backend_.port(), "print(1)")["stdout"], "1\n");
+  ASSERT_TRUE(wait_for_pool(backend_.port(), 1));
+  int keepers = 0;
+  for (auto& entry : fs::directory_iterator("/proc")) {
+    std::ifstream comm(entry.path() / "comm");
+    std::string name;
+    if (!(comm >> name) || name != "pg-keeper") continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string pid, skip, state, ppid;
+    stat >> pid >> skip >> state >> ppid;
+    if (ppid != std::to_string(backend_.pid())) continue;
+    ++keepers;
+    for (auto& fd : fs::directory_iterator(entry.path() / "fd")) {
+      std::error_code gone;  // a spawn's pipe may close while we look
+      const std::string target = fs::read_symlink(fd.path(), gone).string();
+      if (gone) continue;
+      const int n = std::stoi(fd.path().filename().string());
+      // A spawn's pipes, pidfd or the seccomp memfd may pass through; no
+      // socket may, but the keeper's own at fd 3.
+      if (n <= 2) {
+        EXPECT_EQ(target, "/dev/null") << "keeper " << pid << " fd " << n;
+      } else if (n == 3) {
+        EXPECT_EQ(target.rfind("socket:", 0), 0u) << target;
+      } else {
+        EXPECT_NE(target.rfind("socket:", 0), 0u)
+            << "keeper " << pid << " holds fd " << n << " -> " << target;
+      }
+    }
+  }
+  EXPECT_GE(keepers, 2);  // restarted on use, up to concurrency 2 + pool 2
 }
 
 TEST(SandboxPoolDisabled, PoolZeroStartsEachSandboxOnDemand) {

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -71,43 +72,39 @@ TEST(InitSpecFromConfig, AddressSpaceIsTheLimitOnlyWithoutACgroup) {
   c.limits.memory_bytes = 100 << 20;
   c.limits.cpu_ms = 1500;
   c.isolation.cgroups = "v2";
-  InitSpec s = make_init_spec(c);
+  InitSpec s = make_init_spec(c, 0);
   EXPECT_EQ(s.address_space_bytes, 4LL * (100 << 20));
   EXPECT_EQ(s.max_processes, 0);  // the pids cgroup does it
   EXPECT_EQ(s.cpu_seconds, 2);    // rounded up
   c.isolation.cgroups = "";
-  s = make_init_spec(c);
+  s = make_init_spec(c, 0);
   EXPECT_EQ(s.address_space_bytes, 100 << 20);
   EXPECT_EQ(s.max_processes, 64);
 }
 
+TEST(InitSpecFromConfig, EachSlotHasItsOwnUidWithoutAPidNamespace) {
+  LaunchConfig c;
+  c.isolation.namespaces = true;
+  EXPECT_EQ(make_init_spec(c, 0).uid, 65534);
+  EXPECT_EQ(make_init_spec(c, 3).uid, 65534);
+  c.isolation.namespaces = false;
+  EXPECT_EQ(make_init_spec(c, 0).uid, kSlotUidBase);
+  EXPECT_EQ(make_init_spec(c, 3).uid, kSlotUidBase + 3);
+}
+
 TEST(SeccompPolicy, AllowlistLeavesOutDangerousCalls) {
   const auto& allowed = seccomp_policy::allowed_syscalls();
-  for (std::string_view forbidden : {"socket",
-                                     "socketpair",
-                                     "connect",
-                                     "bind",
-                                     "ptrace",
-                                     "process_vm_readv",
-                                     "unshare",
-                                     "setns",
-                                     "mount",
-                                     "umount2",
-                                     "pivot_root",
-                                     "chroot",
-                                     "keyctl",
-                                     "add_key",
-                                     "bpf",
-                                     "io_uring_setup",
-                                     "perf_event_open",
-                                     "userfaultfd",
-                                     "init_module",
-                                     "kexec_load",
-                                     "open_by_handle_at",
-                                     "mknod",
-                                     "clone3",
-                                     "clone",
-                                     "kill"}) {
+  for (std::string_view forbidden :
+       {"socket",         "socketpair",      "connect",
+        "bind",           "ptrace",          "process_vm_readv",
+        "unshare",        "setns",           "mount",
+        "umount2",        "pivot_root",      "chroot",
+        "keyctl",         "add_key",         "bpf",
+        "io_uring_setup", "perf_event_open", "userfaultfd",
+        "init_module",    "kexec_load",      "open_by_handle_at",
+        "mknod",          "clone3",          "clone",
+        "kill",           "inotify_init1",   "inotify_add_watch",
+        "memfd_create",   "prlimit64"}) {
     EXPECT_EQ(std::find(allowed.begin(), allowed.end(), forbidden),
               allowed.end())
         << forbidden << " must not be allowed unconditionally";
@@ -198,6 +195,37 @@ TEST(SeccompPolicy, RefusesWhatTheContractForbids) {
         return syscall(SYS_kill, 0xffffffffUL, 0) < 0 && errno == EPERM ? 0 : 1;
       }),
       0);
+}
+
+TEST(SeccompPolicy, RefusesInotifyMemfdAndOthersLimits) {
+  EXPECT_EQ(under_filter([] {
+              return syscall(SYS_inotify_init1, 0) < 0 && errno == EPERM ? 0
+                                                                         : 1;
+            }),
+            0);
+  EXPECT_EQ(
+      under_filter([] {
+        return syscall(SYS_memfd_create, "x", 0) < 0 && errno == EPERM ? 0 : 1;
+      }),
+      0);
+  EXPECT_EQ(under_filter([] {
+              rlimit r;
+              return syscall(SYS_prlimit64, getppid(), RLIMIT_NOFILE, nullptr,
+                             &r) < 0 &&
+                             errno == EPERM
+                         ? 0
+                         : 1;
+            }),
+            0);
+  // The C library's own calls (pid 0) still work.
+  EXPECT_EQ(under_filter([] {
+              rlimit r;
+              return getrlimit(RLIMIT_NOFILE, &r) == 0 &&
+                             setrlimit(RLIMIT_NOFILE, &r) == 0
+                         ? 0
+                         : 1;
+            }),
+            0);
 }
 
 TEST(SeccompPolicy, AllowsWhatPythonNeeds) {

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds a Debian bookworm image with no registry: debootstrap into a
+# directory, then `docker import`. Usage:
+#   build-base-image.sh TAG [PACKAGE,PACKAGE...]
+#   build-base-image.sh debian:bookworm-slim            # what a Dockerfile's FROM needs
+#   build-base-image.sh playground-bench/python:bookworm python3
+# Does nothing when TAG exists. Needs root, debootstrap and a Docker engine.
+set -euo pipefail
+tag=${1:?usage: build-base-image.sh TAG [PACKAGES]}
+include=${2:-}
+if docker image inspect "$tag" >/dev/null 2>&1; then exit 0; fi
+command -v debootstrap >/dev/null || {
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+}
+root=$(mktemp -d /var/tmp/playground-rootfs.XXXXXX)
+trap 'rm -rf "$root"' EXIT
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+echo "build-base-image: debootstrap bookworm${include:+ with $include} (about a minute)" >&2
+debootstrap --variant=minbase ${include:+--include="$include"} bookworm "$root" "$mirror" >/dev/null
+# Slim it the way the official -slim images are: no apt lists, docs or caches.
+rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/usr/share/doc/* \
+       "$root"/usr/share/man/* "$root"/usr/share/locale/*
+tar -C "$root" -c . | docker import - "$tag" >/dev/null
+echo "build-base-image: $tag ready" >&2
