@@ -123,6 +123,7 @@ std::vector<http::Route> make_routes(BackendApi& api) {
     boost::json::object body{
         {"ready", ready},
         {"sandbox_self_test", api.probe.ready ? "passed" : "failed"},
+        {"bootstrap", api.probe.bootstrap.empty() ? "source" : "compiled"},
         {"isolation", api.probe.isolation.to_json()},
         {"warnings", std::move(warnings)},
         {"running", api.admission.running()},

@@ -340,10 +340,11 @@ bool die_with_init() {
   return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 || fail("pdeathsig");
 }
 
-// Python keeps 0-3 and the ready pipe; the status descriptor stays only to
-// report a failed exec, and closes with it.
-bool close_other_fds() {
-  if (syscall(SYS_close_range, kReadyFd + 1, ~0U, 0) != 0)
+// Python keeps 0-3, the ready pipe and (when used) the bootstrap pipe; the
+// status descriptor stays only to report a failed exec, and closes with it.
+bool close_other_fds(const InitSpec& spec) {
+  if (!spec.precompiled) ::close(kBootstrapFd);
+  if (syscall(SYS_close_range, kBootstrapFd + 1, ~0U, 0) != 0)
     return fail("close-fds");
   return fcntl(kStatusFd, F_SETFD, FD_CLOEXEC) == 0 || fail("close-fds");
 }
@@ -359,7 +360,9 @@ bool apply_seccomp(const InitSpec& spec,
 }
 
 void exec_python(const InitSpec& spec) {
-  const char* argv[] = {"python3", "-I", "-S", "-c", kPythonBootstrap, nullptr};
+  const char* program =
+      spec.precompiled ? kPythonLoader : kPythonBootstrapSource;
+  const char* argv[] = {"python3", "-I", "-S", "-c", program, nullptr};
   const char* envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "HOME=/tmp",
                         nullptr};
   execve(spec.python.c_str(), const_cast<char* const*>(argv),
@@ -385,7 +388,7 @@ bool contain_python(const InitSpec& spec,
   RETURN_ON_FAILURE(drop_privileges(spec));
   RETURN_ON_FAILURE(die_with_init());
   RETURN_ON_FAILURE(set_no_new_privs());
-  RETURN_ON_FAILURE(close_other_fds());
+  RETURN_ON_FAILURE(close_other_fds(spec));
   RETURN_ON_FAILURE(apply_seccomp(spec, filter));
   exec_python(spec);
   return false;
@@ -509,7 +512,7 @@ void run_init(const InitSpec& spec, const seccomp_policy::Program& filter) {
     _exit(127);
   }
   // The init keeps none of Python's pipes, so their ends close with Python.
-  for (int fd : {0, 1, 2, kCodeFd, kReadyFd}) ::close(fd);
+  for (int fd : {0, 1, 2, kCodeFd, kReadyFd, kBootstrapFd}) ::close(fd);
   supervise(python);
 }
 

@@ -11,6 +11,7 @@
 //   3 code (Python reads the snippet here until EOF)
 //   4 status (the init writes report lines here; Python never has it)
 //   5 ready (Python writes one byte once started, then closes it)
+//   6 bootstrap (the compiled bootstrap; see python_bootstrap.h)
 // Requests carry only settings chosen by the operator, never anything from
 // an HTTP request.
 //
@@ -32,7 +33,8 @@ namespace playground::sandbox {
 constexpr int kCodeFd = 3;
 constexpr int kStatusFd = 4;
 constexpr int kReadyFd = 5;
-constexpr int kSpawnFdCount = 6;    // descriptors 0..5 above
+constexpr int kBootstrapFd = 6;
+constexpr int kSpawnFdCount = 7;    // descriptors 0..6 above
 constexpr int kKeeperSocketFd = 3;  // the keeper's end of its socket
 constexpr int kSandboxUid = 65534;
 constexpr int kSandboxGid = 65534;
@@ -49,6 +51,7 @@ struct InitSpec {
   bool drop_privileges = true;  // uid/gid 65534, or no caps in a user ns
   bool user_namespace = false;  // the init runs as root of a user namespace
   bool seccomp = true;
+  bool precompiled = false;   // run the compiled bootstrap from fd 6
   int64_t uid = kSandboxUid;  // and gid
   int64_t cpu_seconds = 5;
   int64_t address_space_bytes = 1LL << 30;

@@ -99,6 +99,7 @@ InitSpec make_init_spec(const LaunchConfig& c, int slot) {
   s.user_namespace = iso.user_namespace;
   s.seccomp = iso.seccomp;
   s.uid = iso.namespaces ? kSandboxUid : kSlotUidBase + slot;
+  s.precompiled = !c.bootstrap.empty();
   s.cpu_seconds = std::max<int64_t>(1, (l.cpu_ms + 999) / 1000);
   // With a memory cgroup the cgroup is the real limit; the address-space
   // limit only stops absurd reservations. Without one it is the limit.
@@ -122,11 +123,12 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
   box->keeper_ =
       keepers.keeper_pid(slot);  // spared by kill_all, whatever happens
 
-  Pipe in, out, err, code, status, ready;
-  for (Pipe* p : {&in, &out, &err, &code, &status, &ready}) {
+  Pipe in, out, err, code, status, ready, bootstrap;
+  for (Pipe* p : {&in, &out, &err, &code, &status, &ready, &bootstrap}) {
     if (!p->open()) {
       int e = errno;
-      for (Pipe* q : {&in, &out, &err, &code, &status, &ready}) q->close();
+      for (Pipe* q : {&in, &out, &err, &code, &status, &ready, &bootstrap})
+        q->close();
       co_return Error{std::string("cannot create pipes: ") + std::strerror(e),
                       e, "pipes"};
     }
@@ -137,6 +139,18 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
   box->code_fd_ = code.write;
   box->status_fd_ = status.read;
   box->ready_fd_ = ready.read;
+  // The compiled bootstrap (a few KB) fits in the pipe: written whole now.
+  if (!config.bootstrap.empty() &&
+      ::write(bootstrap.write, config.bootstrap.data(),
+              config.bootstrap.size()) !=
+          static_cast<ssize_t>(config.bootstrap.size())) {
+    int e = errno;
+    bootstrap.close();
+    co_return Error{
+        std::string("cannot hand over the bootstrap: ") + std::strerror(e), e,
+        "pipes"};
+  }
+  close_fd(bootstrap.write);
   fcntl(ready.read, F_SETFL, O_NONBLOCK);
 
   int flags = 0;
@@ -147,14 +161,15 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
   if (box->cgroups_ != nullptr)
     box->oom_kills_before_ = box->cgroups_->oom_kills(slot);
 
-  const int child_ends[kSpawnFdCount] = {in.read,   out.write,    err.write,
-                                         code.read, status.write, ready.write};
+  const int child_ends[kSpawnFdCount] = {
+      in.read,      out.write,   err.write,     code.read,
+      status.write, ready.write, bootstrap.read};
   const auto t_begin = std::chrono::steady_clock::now();
   auto spawned = co_await keepers.spawn(
       slot, flags, make_init_spec(config, slot), child_ends);
   // The init holds its own copies now; ours would hide EOF on the pipes.
   for (int* fd : {&in.read, &out.write, &err.write, &code.read, &status.write,
-                  &ready.write}) {
+                  &ready.write, &bootstrap.read}) {
     close_fd(*fd);
   }
   if (!spawned) co_return spawned.error();

@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "sandbox/python_bootstrap.h"
 #include "sandbox/slot_keepers.h"
 
 namespace playground::sandbox {
@@ -62,6 +63,57 @@ bool drop_layer_for(const Error& e, Isolation& iso,
   return false;
 }
 
+// Has Python, in a sandbox of the configuration just found to work, compile
+// and marshal the bootstrap, then checks a sandbox runs with the result.
+// Without it every start compiles the bootstrap from source (slower).
+boost::asio::awaitable<std::string> compile_bootstrap(
+    LaunchConfig config, CgroupSlots* cgroups,
+    std::vector<std::string>& warnings) {
+  CgroupSlots* slots = config.isolation.cgroups.empty() ? nullptr : cgroups;
+  SlotKeepers keepers(config.init_path, slots, 1,
+                      {.user_namespace = config.isolation.user_namespace,
+                       .filesystem = config.isolation.filesystem});
+  std::string problem;
+  {
+    auto box = co_await SandboxProcess::start(config, keepers, slots, 0);
+    if (!box) {
+      problem = box.error().message;
+    } else {
+      auto run =
+          co_await (*box)->run(kMarshalBootstrapSnippet, kPythonBootstrapSource,
+                               std::chrono::seconds(10));
+      if (!run) {
+        problem = run.error().message;
+      } else if (run->status != RunStatus::ok || run->stdout_bytes.empty()) {
+        problem = "status " + std::string(to_string(run->status)) + ": " +
+                  run->stderr_bytes.substr(0, 300);
+      } else {
+        config.bootstrap = run->stdout_bytes;
+      }
+    }
+  }
+  if (problem.empty()) {
+    auto box = co_await SandboxProcess::start(config, keepers, slots, 0);
+    if (!box) {
+      problem = box.error().message;
+    } else {
+      auto check =
+          co_await (*box)->run("print(6 * 7)", "", std::chrono::seconds(10));
+      if (check && check->status == RunStatus::ok &&
+          check->stdout_bytes == "42\n") {
+        co_return config.bootstrap;
+      }
+      problem = check ? "the compiled bootstrap did not run: " +
+                            check->stderr_bytes.substr(0, 300)
+                      : check.error().message;
+    }
+  }
+  warnings.push_back(
+      "compiled bootstrap unavailable, compiling it at each start (" + problem +
+      ")");
+  co_return std::string();
+}
+
 }  // namespace
 
 boost::asio::awaitable<ProbeResult> probe_isolation(LaunchConfig config,
@@ -104,6 +156,8 @@ boost::asio::awaitable<ProbeResult> probe_isolation(LaunchConfig config,
     }
     probe.ready = true;
     probe.isolation = iso;
+    probe.bootstrap =
+        co_await compile_bootstrap(config, cgroups, probe.warnings);
     co_return probe;
   }
   probe.error = "no working sandbox configuration was found";

@@ -26,6 +26,7 @@ struct ProbeResult {
   Isolation isolation;
   std::vector<std::string> warnings;  // one sentence per refused layer
   std::string error;                  // why not ready
+  std::string bootstrap;  // compiled bootstrap; empty if unavailable
 };
 
 // `config.isolation` is ignored; cgroups may be null (then none are used).

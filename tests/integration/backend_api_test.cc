@@ -364,6 +364,7 @@ TEST_F(BackendApi, HealthReadinessAndMetrics) {
   auto j = r.json();
   EXPECT_EQ(j.at("ready"), true);
   EXPECT_EQ(j.at("sandbox_self_test"), "passed");
+  EXPECT_EQ(j.at("bootstrap"), "compiled");  // compiled once, not at each start
   auto iso = j.at("isolation").as_object();
   // Running as root on Linux every layer must be active; say which is not.
   EXPECT_EQ(iso.at("missing").as_array().size(), 0u) << r.body;
