@@ -39,6 +39,21 @@ bool wait_for_pool(uint16_t port, int n) {
   return false;
 }
 
+// Processes named `comm` whose parent is `parent`.
+std::vector<pid_t> children_named(pid_t parent, const std::string& comm) {
+  std::vector<pid_t> out;
+  for (auto& entry : fs::directory_iterator("/proc")) {
+    std::ifstream comm_file(entry.path() / "comm");
+    std::string name;
+    if (!(comm_file >> name) || name != comm) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string pid, skip, state, ppid;
+    stat >> pid >> skip >> state >> ppid;
+    if (ppid == std::to_string(parent)) out.push_back(std::stoi(pid));
+  }
+  return out;
+}
+
 class SandboxPool : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(backend_.started()) << backend_.log(); }
@@ -98,20 +113,11 @@ TEST_F(SandboxPool, APooledSandboxThatDiedIsReplaced) {
   ASSERT_TRUE(wait_for_pool(port, 1));
   // Kill every waiting sandbox's init from outside, as an OOM killer might.
   int killed = 0;
-  for (auto& entry : fs::directory_iterator("/proc")) {
-    std::ifstream comm(entry.path() / "comm");
-    std::string name;
-    if (!(comm >> name) || name != "pg-init") continue;
-    std::ifstream stat(entry.path() / "stat");
-    std::string pid, skip, state, ppid;
-    stat >> pid >> skip >> state >> ppid;
-    std::ifstream parent_cmd("/proc/" + ppid + "/status");
-    std::string text((std::istreambuf_iterator<char>(parent_cmd)), {});
-    if (text.find("PPid:\t" + std::to_string(backend_.pid()) + "\n") ==
-        std::string::npos)
-      continue;
-    ::kill(std::stoi(pid), SIGKILL);
-    ++killed;
+  for (pid_t keeper : children_named(backend_.pid(), "pg-keeper")) {
+    for (pid_t init : children_named(keeper, "pg-init")) {
+      ::kill(init, SIGKILL);
+      ++killed;
+    }
   }
   ASSERT_GE(killed, 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -150,34 +156,17 @@ TEST_F(SandboxPool, KeepersHoldNoDescriptorOfTheService) {
   ASSERT_EQ(held_open.get("/healthz").status, 200);
   // Kill the keepers so they are started again now, while the service listens
   // and a client is connected; runs then go through the new ones.
-  auto keeper_pids = [&] {
-    std::vector<pid_t> out;
-    for (auto& entry : fs::directory_iterator("/proc")) {
-      std::ifstream comm(entry.path() / "comm");
-      std::string name;
-      if (!(comm >> name) || name != "pg-keeper") continue;
-      std::ifstream stat(entry.path() / "stat");
-      std::string pid, skip, state, ppid;
-      stat >> pid >> skip >> state >> ppid;
-      if (ppid == std::to_string(backend_.pid())) out.push_back(std::stoi(pid));
-    }
-    return out;
-  };
-  for (pid_t k : keeper_pids()) ::kill(k, SIGKILL);
+  for (pid_t k : children_named(backend_.pid(), "pg-keeper"))
+    ::kill(k, SIGKILL);
   for (int i = 0; i < 6; ++i)
     EXPECT_EQ(eval_json(backend_.port(), "print(1)")["stdout"], "1\n");
   ASSERT_TRUE(wait_for_pool(backend_.port(), 1));
   int keepers = 0;
-  for (auto& entry : fs::directory_iterator("/proc")) {
-    std::ifstream comm(entry.path() / "comm");
-    std::string name;
-    if (!(comm >> name) || name != "pg-keeper") continue;
-    std::ifstream stat(entry.path() / "stat");
-    std::string pid, skip, state, ppid;
-    stat >> pid >> skip >> state >> ppid;
-    if (ppid != std::to_string(backend_.pid())) continue;
+  for (pid_t keeper : children_named(backend_.pid(), "pg-keeper")) {
+    const fs::path proc = "/proc/" + std::to_string(keeper);
+    const std::string pid = std::to_string(keeper);
     ++keepers;
-    for (auto& fd : fs::directory_iterator(entry.path() / "fd")) {
+    for (auto& fd : fs::directory_iterator(proc / "fd")) {
       std::error_code gone;  // a spawn's pipe may close while we look
       const std::string target = fs::read_symlink(fd.path(), gone).string();
       if (gone) continue;
