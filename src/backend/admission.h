@@ -1,13 +1,14 @@
 // Admission: at most N sandboxes at once, a bounded queue behind them.
 //
-//   std::optional<int> slot = co_await admission.acquire();
-//   if (!slot) return busy_503();          // queue full: never wait unbounded
-//   ... run in cgroup slot *slot ...
-//   admission.release(*slot);
+//   std::optional<int> permit = co_await admission.acquire();
+//   if (!permit) return busy_503();        // queue full: never wait unbounded
+//   ... take a sandbox from the pool and run it ...
+//   admission.release(*permit);
 //
-// Each permit is a slot number in [0, N), which doubles as the index of the
-// sandbox's cgroup. Waiters are served first come, first served. Single
-// threaded: use from the io_context's thread only.
+// A permit is a number in [0, N) (low ones first, handy in logs); the
+// sandbox's cgroup slot comes from the pool, which has more slots than N.
+// Waiters are served first come, first served. Single threaded: use from the
+// io_context's thread only.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -57,9 +57,11 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
     result = co_await lease->box().run(request.code, request.stdin_data,
                                        deadline_for(request));
     if (result || !lease->pooled) break;
-    log::warn("a pooled sandbox failed before running; retrying on a fresh one",
-              {{"error", result.error().message}});
-  }  // each sandbox is gone (killed, its slot emptied) before the permit is
+    log::warn(
+        "a pooled sandbox failed without reporting; retrying on a fresh one",
+        {{"error", result.error().message}});
+  }  // each lease ended: its sandbox is killed and its slot empty again
+  // Only now may another request run.
   --running_;
   admission_.release(*permit);
   duration_.observe(

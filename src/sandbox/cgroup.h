@@ -1,13 +1,11 @@
 // CgroupSlots: one cgroup per concurrently running sandbox, made once, reused.
 //
-//   auto layout = discover_cgroups();                 // from /proc/self
+//   auto layout = discover_cgroups();              // from /proc/self
 //   auto slots = CgroupSlots::create(*layout, limits, /*count=*/4, getpid());
-//   slots->place(2, init_pid);                        // before the init
-//   proceeds
+//   slots->place(2, keeper_pid);   // once; the keeper's clones are born inside
 //   ... run ...
-//   bool oom = slots->oom_kills(2) > before;          // memory limit hit?
-//   slots->kill_all(2);                               // nothing may outlive a
-//   run
+//   bool oom = slots->oom_kills(2) > before;       // memory limit hit?
+//   slots->kill_all(2, keeper_pid);                // nothing may outlive a run
 //
 // Creating and removing a cgroup costs far more than writing one pid, so each
 // slot's cgroup lives as long as the service. Slots sit under
