@@ -10,6 +10,8 @@ packages=(
   libgtest-dev                        # tests
   python3                             # /usr/bin/python3, what the sandbox runs
   util-linux curl ca-certificates     # setpriv (tests), curl (examples, bench)
+  libssl-dev libboost-url1.81-dev     # https to backends, backend URLs
+  openssl socat                       # tests: a self-signed https backend
 )
 
 # make bench also needs the Flask baseline and gnuplot for its plot.

@@ -1,26 +1,66 @@
 #!/usr/bin/env bash
-# make run: the local stack on this machine, no cloud and no Docker.
-# Today that is one backend on 127.0.0.1:6000; Ctrl+C stops it cleanly.
+# make run: the local stack on this machine, no cloud and no Docker:
+#   playground-frontend on 127.0.0.1:5000 (the UI), forwarding round-robin to
+#   playground-backend "gke" on 127.0.0.1:6000 and "aks" on 127.0.0.1:6001,
+# named like the two clusters of a real deployment. Ctrl+C stops all three.
+# Ports: PLAYGROUND_FRONTEND_PORT, PLAYGROUND_GKE_PORT, PLAYGROUND_AKS_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${BIN:-build/release/bin}
-port=${PLAYGROUND_PORT:-6000}
+front_port=${PLAYGROUND_FRONTEND_PORT:-5000}
+gke_port=${PLAYGROUND_GKE_PORT:-6000}
+aks_port=${PLAYGROUND_AKS_PORT:-6001}
 if [ "$(id -u)" -ne 0 ]; then
-  echo "run-local: not root: the sandbox will run with reduced isolation (see /readyz)" >&2
+  echo "run-local: not root: the sandboxes run with reduced isolation (see /readyz)" >&2
 fi
-"$bin/playground-backend" --port "$port" --bind 127.0.0.1 &
-backend=$!
-trap 'kill -TERM $backend 2>/dev/null; wait $backend 2>/dev/null; exit 0' INT TERM
-for _ in $(seq 50); do
-  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
+
+pids=()
+stop() {
+  trap '' INT TERM
+  echo "run-local: stopping" >&2
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  exit "${1:-0}"
+}
+trap 'stop 0' INT TERM
+
+# The settings the programs read from the environment are passed as flags,
+# so a PLAYGROUND_PORT exported in this shell cannot put two on one port.
+"$bin/playground-backend" --bind 127.0.0.1 --port "$gke_port" &
+pids+=($!)
+"$bin/playground-backend" --bind 127.0.0.1 --port "$aks_port" &
+pids+=($!)
+"$bin/playground-frontend" --bind 127.0.0.1 --port "$front_port" \
+  --backends "gke=http://127.0.0.1:$gke_port,aks=http://127.0.0.1:$aks_port" &
+pids+=($!)
+
+ready=""
+for _ in $(seq 100); do
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "run-local: a program failed to start (see above)" >&2; stop 1; }
+  done
+  if curl -sf "http://127.0.0.1:$front_port/readyz" >/dev/null &&
+     curl -sf "http://127.0.0.1:$gke_port/readyz" >/dev/null &&
+     curl -sf "http://127.0.0.1:$aks_port/readyz" >/dev/null; then
+    ready=yes
+    break
+  fi
   sleep 0.1
 done
+[ -n "$ready" ] || { echo "run-local: the stack did not become ready in 10 s" >&2; stop 1; }
+
 cat >&2 <<MSG
 
-Playground backend on http://127.0.0.1:$port (Ctrl+C stops it). Try:
-  curl -s http://127.0.0.1:$port/py/eval -H 'Content-Type: application/json' \\
+Playground is running: open http://127.0.0.1:$front_port/   (Ctrl+C stops it)
+  frontend  http://127.0.0.1:$front_port   UI, POST /python, /api/backends
+  gke       http://127.0.0.1:$gke_port   backend
+  aks       http://127.0.0.1:$aks_port   backend
+Try:
+  curl -s http://127.0.0.1:$front_port/python -H 'Content-Type: application/json' \\
        -d '{"code": "print(\"hello\")"}'
-  curl -s http://127.0.0.1:$port/readyz
 
 MSG
-wait $backend
+# Any program exiting on its own stops the others.
+wait -n "${pids[@]}" || true
+echo "run-local: a program exited; stopping the others" >&2
+stop 1

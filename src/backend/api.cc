@@ -5,8 +5,8 @@
 #include <cctype>
 #include <cmath>
 
-#include "backend/eval_request.h"
 #include "backend/eval_result.h"
+#include "protocol/eval_request.h"
 #include "sandbox/launcher.h"
 
 namespace playground::backend {
@@ -15,6 +15,8 @@ namespace {
 using http::Response;
 using http::Status;
 using http::Verb;
+using protocol::is_supported_media_type;
+using protocol::parse_eval_request;
 
 Response busy(std::string_view message) {
   Response r = http::json_error(Status::service_unavailable, message);
@@ -76,8 +78,9 @@ std::vector<http::Route> make_routes(BackendApi& api) {
   eval.path = "/py/eval";
   eval.methods = {Verb::post};
   eval.body_limit = static_cast<size_t>(api.config.body_bytes);
-  eval.precheck =
-      [&api](const http::RequestHeader& h) -> std::optional<Response> {
+  eval.precheck = [&api](
+                      const http::RequestHeader& h,
+                      const http::RequestContext&) -> std::optional<Response> {
     if (!api.config.token.empty() &&
         !bearer_token_matches(h[http::beast_http::field::authorization],
                               api.config.token)) {
@@ -103,6 +106,7 @@ std::vector<http::Route> make_routes(BackendApi& api) {
   http::Route healthz;
   healthz.path = "/healthz";
   healthz.methods = {Verb::get};
+  healthz.quiet = true;
   healthz.handler =
       [](http::Request&,
          http::RequestContext&) -> boost::asio::awaitable<Response> {
@@ -113,6 +117,7 @@ std::vector<http::Route> make_routes(BackendApi& api) {
   http::Route readyz;
   readyz.path = "/readyz";
   readyz.methods = {Verb::get};
+  readyz.quiet = true;
   readyz.handler =
       [&api](http::Request&,
              http::RequestContext&) -> boost::asio::awaitable<Response> {
@@ -140,6 +145,7 @@ std::vector<http::Route> make_routes(BackendApi& api) {
   http::Route metrics;
   metrics.path = "/metrics";
   metrics.methods = {Verb::get};
+  metrics.quiet = true;
   metrics.handler =
       [&api](http::Request&,
              http::RequestContext&) -> boost::asio::awaitable<Response> {

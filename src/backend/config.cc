@@ -3,8 +3,6 @@
 
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "common/log.h"
@@ -122,23 +120,9 @@ Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
     return Error{
         "--tmp must not exceed --memory: /tmp lives in the run's memory"};
   }
-  if (const char* token = std::getenv("PLAYGROUND_TOKEN"); token && *token) {
-    cfg.token = token;
-  }
-  if (!cfg.token_file.empty()) {
-    std::ifstream in(cfg.token_file);
-    if (!in) return Error{"cannot read the token file " + cfg.token_file};
-    std::stringstream text;
-    text << in.rdbuf();
-    cfg.token = text.str();
-    while (!cfg.token.empty() &&
-           (cfg.token.back() == '\n' || cfg.token.back() == '\r' ||
-            cfg.token.back() == ' ')) {
-      cfg.token.pop_back();
-    }
-    if (cfg.token.empty())
-      return Error{"the token file " + cfg.token_file + " is empty"};
-  }
+  auto token = load_token(cfg.token_file);
+  if (!token) return token.error();
+  cfg.token = std::move(*token);
   return outcome;
 }
 

@@ -10,13 +10,15 @@
 #include <chrono>
 
 #include "backend/admission.h"
-#include "backend/eval_request.h"
 #include "backend/sandbox_pool.h"
 #include "common/metrics.h"
 #include "common/result.h"
+#include "protocol/eval_request.h"
 #include "sandbox/launcher.h"
 
 namespace playground::backend {
+
+using protocol::EvalRequest;
 
 class Evaluator {
  public:

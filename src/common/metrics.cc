@@ -129,6 +129,33 @@ Histogram& Registry::histogram(std::string name, std::string help,
   return *e.histogram;
 }
 
+namespace {
+
+void write_labelled(std::ostream& out, const std::string& name,
+                    const std::vector<std::string>& names,
+                    const std::vector<std::string>& values, double value) {
+  out << name << '{';
+  for (size_t i = 0; i < values.size() && i < names.size(); ++i) {
+    if (i) out << ',';
+    out << names[i] << "=\"" << escape_label(values[i]) << '"';
+  }
+  out << "} " << format_number(value) << '\n';
+}
+
+}  // namespace
+
+void Registry::gauge_family_callback(std::string name, std::string help,
+                                     std::vector<std::string> label_names,
+                                     std::function<LabelledValues()> read) {
+  std::lock_guard lock(mu_);
+  Entry& e = entries_.emplace_back();
+  e.name = std::move(name);
+  e.help = std::move(help);
+  e.type = "gauge";
+  e.callback_labels = std::move(label_names);
+  e.family_callback = std::move(read);
+}
+
 std::string Registry::render() const {
   std::lock_guard lock(mu_);
   std::ostringstream out;
@@ -144,13 +171,12 @@ std::string Registry::render() const {
     } else if (e.family) {
       std::lock_guard family_lock(e.family->mu_);
       for (const auto& [values, counter] : e.family->children_) {
-        out << e.name << '{';
-        for (size_t i = 0; i < values.size(); ++i) {
-          if (i) out << ',';
-          out << e.family->label_names_[i] << "=\"" << escape_label(values[i])
-              << '"';
-        }
-        out << "} " << format_number(counter->value()) << '\n';
+        write_labelled(out, e.name, e.family->label_names_, values,
+                       counter->value());
+      }
+    } else if (e.family_callback) {
+      for (const auto& [values, value] : e.family_callback()) {
+        write_labelled(out, e.name, e.callback_labels, values, value);
       }
     } else if (e.histogram) {
       Histogram::Snapshot s = e.histogram->snapshot();

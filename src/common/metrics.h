@@ -84,6 +84,13 @@ class Registry {
   // A gauge read when /metrics is scraped, for values owned elsewhere.
   void gauge_callback(std::string name, std::string help,
                       std::function<double()> read);
+  // Labelled gauges read when /metrics is scraped: `read` returns each
+  // child's label values (in `label_names` order) and value.
+  using LabelledValues =
+      std::vector<std::pair<std::vector<std::string>, double>>;
+  void gauge_family_callback(std::string name, std::string help,
+                             std::vector<std::string> label_names,
+                             std::function<LabelledValues()> read);
   Histogram& histogram(std::string name, std::string help,
                        std::vector<double> upper_bounds);
 
@@ -98,6 +105,8 @@ class Registry {
     std::unique_ptr<Counter> counter;
     std::unique_ptr<Gauge> gauge;
     std::function<double()> callback;
+    std::vector<std::string> callback_labels;
+    std::function<LabelledValues()> family_callback;
     std::unique_ptr<Histogram> histogram;
   };
   mutable std::mutex mu_;

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 #include <limits>
 #include <sstream>
 
@@ -197,6 +198,24 @@ std::string Options::help() const {
   }
   out << "  --help                      Show this help and exit.\n";
   return out.str();
+}
+
+Result<std::string> load_token(const std::string& token_file) {
+  if (token_file.empty()) {
+    const char* token = std::getenv("PLAYGROUND_TOKEN");
+    return std::string(token ? token : "");
+  }
+  std::ifstream in(token_file);
+  if (!in) return Error{"cannot read the token file " + token_file};
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string token = text.str();
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' ||
+                            token.back() == ' ')) {
+    token.pop_back();
+  }
+  if (token.empty()) return Error{"the token file " + token_file + " is empty"};
+  return token;
 }
 
 }  // namespace playground

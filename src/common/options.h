@@ -64,6 +64,11 @@ class Options {
   std::vector<Option> options_;
 };
 
+// The shared token both services use: the file `token_file` names when it is
+// not empty (trailing newlines dropped), else $PLAYGROUND_TOKEN, else "".
+// A file that cannot be read or is empty is an error, never "no token".
+Result<std::string> load_token(const std::string& token_file);
+
 // Parsers shared with other modules (and unit-tested directly).
 bool parse_int(std::string_view text, int64_t& out);
 bool parse_bytes(std::string_view text, int64_t& out);

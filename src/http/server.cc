@@ -188,7 +188,7 @@ asio::awaitable<std::optional<Response>> Server::State::read_and_handle(
     co_return reject(std::move(r));
   }
   if (route->precheck) {
-    if (auto early = route->precheck(header))
+    if (auto early = route->precheck(header, ctx))
       co_return reject(std::move(*early));
   }
   if (header_parser.content_length().value_or(0) > route->body_limit) {
@@ -311,7 +311,10 @@ asio::awaitable<void> Server::State::session(tcp::socket socket) {
         {"out", out_bytes}};
     if (wec) fields["write_error"] = wec.message();
     for (auto& f : ctx.log) fields[f.key()] = std::move(f.value());
-    log::info("request", std::move(fields));
+    const Route* route = find_route(route_name);
+    const bool routine = route && route->quiet && code < 400 && !wec;
+    log::write(routine ? log::Level::debug : log::Level::info, "request",
+               std::move(fields));
     if (wec || close_after) break;
   }
 

@@ -43,9 +43,14 @@ struct Route {
   std::vector<Verb> methods;
   // Largest body accepted; checked before the body is read.
   size_t body_limit = 16 * 1024;
-  // Runs on the header before the body is read (authentication, media type).
-  // Returning a response answers the request with it.
-  std::function<std::optional<Response>(const RequestHeader&)> precheck;
+  // Successful answers are logged at debug level: health probes and metric
+  // scrapes several times a second would otherwise bury the real requests.
+  bool quiet = false;
+  // Runs on the header before the body is read (authentication, media type,
+  // rate limits). Returning a response answers the request with it.
+  std::function<std::optional<Response>(const RequestHeader&,
+                                        const RequestContext&)>
+      precheck;
   std::function<boost::asio::awaitable<Response>(Request&, RequestContext&)>
       handler;
 };

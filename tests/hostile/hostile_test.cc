@@ -12,9 +12,9 @@
 #include <future>
 #include <thread>
 
-#include "support/backend_process.h"
 #include "support/http_client.h"
 #include "support/leftovers.h"
+#include "support/service_process.h"
 
 namespace playground::testing {
 namespace {

@@ -10,9 +10,9 @@
 #include <set>
 #include <thread>
 
-#include "support/backend_process.h"
 #include "support/http_client.h"
 #include "support/leftovers.h"
+#include "support/service_process.h"
 
 namespace playground::testing {
 namespace {

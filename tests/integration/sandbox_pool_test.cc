@@ -13,9 +13,9 @@
 #include <thread>
 #include <vector>
 
-#include "support/backend_process.h"
 #include "support/http_client.h"
 #include "support/leftovers.h"
+#include "support/service_process.h"
 
 namespace playground::testing {
 namespace {

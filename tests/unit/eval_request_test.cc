@@ -1,9 +1,9 @@
 // Validation of POST /py/eval bodies.
-#include "backend/eval_request.h"
+#include "protocol/eval_request.h"
 
 #include <gtest/gtest.h>
 
-namespace playground::backend {
+namespace playground::protocol {
 namespace {
 
 TEST(EvalRequest, JsonWithAllFields) {
@@ -94,4 +94,4 @@ TEST(EvalRequest, OtherMediaTypesAre415) {
 }
 
 }  // namespace
-}  // namespace playground::backend
+}  // namespace playground::protocol

@@ -1,5 +1,5 @@
-// Starting and stopping the real backend for tests (see backend_process.h).
-#include "support/backend_process.h"
+// Starting and stopping the real programs for tests (see backend_process.h).
+#include "support/service_process.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -16,7 +16,7 @@ namespace playground::testing {
 
 std::string bin_dir() { return PLAYGROUND_BIN_DIR; }
 
-struct BackendProcess::Output {
+struct ServiceProcess::Output {
   mutable std::mutex mu;
   mutable std::condition_variable changed;
   std::string text;
@@ -24,16 +24,17 @@ struct BackendProcess::Output {
   std::thread reader;
 };
 
-BackendProcess::BackendProcess(std::vector<std::string> args,
+ServiceProcess::ServiceProcess(const std::string& program,
+                               std::vector<std::string> args,
                                std::map<std::string, std::string> env,
                                std::vector<std::string> wrapper)
     : output_(std::make_shared<Output>()) {
-  // If the test process dies (a crash, SIGPIPE), its backend dies with it.
+  // If the test process dies (a crash, SIGPIPE), its program dies with it.
   std::vector<std::string> argv_s = {"/usr/bin/setpriv", "--pdeathsig", "KILL"};
   argv_s.insert(argv_s.end(), wrapper.begin(), wrapper.end());
   for (std::string a :
-       {bin_dir() + "/playground-backend", std::string("--port"),
-        std::string("0"), std::string("--bind"), std::string("127.0.0.1")}) {
+       {bin_dir() + "/" + program, std::string("--port"), std::string("0"),
+        std::string("--bind"), std::string("127.0.0.1")}) {
     argv_s.push_back(a);
   }
   argv_s.insert(argv_s.end(), args.begin(), args.end());
@@ -92,12 +93,12 @@ BackendProcess::BackendProcess(std::vector<std::string> args,
   });
 }
 
-BackendProcess::~BackendProcess() {
+ServiceProcess::~ServiceProcess() {
   if (pid_ > 0 && exit_status_ < 0) stop(SIGTERM);
   if (output_->reader.joinable()) output_->reader.join();
 }
 
-int BackendProcess::stop(int sig, std::chrono::milliseconds wait) {
+int ServiceProcess::stop(int sig, std::chrono::milliseconds wait) {
   if (pid_ <= 0) return -1;
   if (exit_status_ >= 0) return exit_status_;
   ::kill(pid_, sig);
@@ -119,12 +120,12 @@ int BackendProcess::stop(int sig, std::chrono::milliseconds wait) {
   return exit_status_;
 }
 
-std::string BackendProcess::log() const {
+std::string ServiceProcess::log() const {
   std::lock_guard lock(output_->mu);
   return output_->text;
 }
 
-bool BackendProcess::wait_for_log(const std::string& needle,
+bool ServiceProcess::wait_for_log(const std::string& needle,
                                   std::chrono::milliseconds timeout) const {
   std::unique_lock lock(output_->mu);
   return output_->changed.wait_for(lock, timeout, [&] {

@@ -1,5 +1,5 @@
 // Parsing and validation of evaluation requests (see eval_request.h).
-#include "backend/eval_request.h"
+#include "protocol/eval_request.h"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -10,7 +10,7 @@
 #include "http/form.h"
 #include "http/message.h"
 
-namespace playground::backend {
+namespace playground::protocol {
 namespace {
 
 constexpr int kBadRequest = 400;
@@ -117,4 +117,4 @@ Result<EvalRequest> parse_eval_request(std::string_view content_type,
       kUnsupportedMediaType};
 }
 
-}  // namespace playground::backend
+}  // namespace playground::protocol

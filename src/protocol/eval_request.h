@@ -1,8 +1,8 @@
-// EvalRequest: what POST /py/eval asks for, parsed and validated.
+// EvalRequest: what POST /py/eval (backend) and POST /python (frontend) ask
+// for, parsed and validated the same way by both services.
 //
 //   auto req = parse_eval_request(content_type, body);
-//   if (!req) return json_error(req.error().code, req.error().message);  //
-//   400/415
+//   if (!req) return json_error(req.error().code, req.error().message);
 //
 // Accepts JSON {"code": "...", "stdin": "...", "timeout_ms": 2000} (only code
 // required) and the same fields as a urlencoded or multipart form.
@@ -15,7 +15,7 @@
 
 #include "common/result.h"
 
-namespace playground::backend {
+namespace playground::protocol {
 
 struct EvalRequest {
   std::string code;
@@ -31,4 +31,4 @@ bool is_supported_media_type(std::string_view content_type);
 Result<EvalRequest> parse_eval_request(std::string_view content_type,
                                        std::string_view body);
 
-}  // namespace playground::backend
+}  // namespace playground::protocol

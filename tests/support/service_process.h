@@ -1,6 +1,9 @@
-// BackendProcess: the real playground-backend, started on a free loopback port.
+// ServiceProcess: a real program of ours (playground-backend or
+// playground-frontend), started on a loopback port (a free one unless the
+// arguments name one).
 //
 //   BackendProcess backend({"--concurrency", "1"});
+//   FrontendProcess frontend({"--backends", "a=http://127.0.0.1:" + port});
 //   auto r = eval(backend.port(), "print(1)");
 //   EXPECT_EQ(backend.stop(), 0);      // SIGTERM, then its exit status
 //
@@ -22,16 +25,16 @@ namespace playground::testing {
 // Directory of the built programs (build/<preset>/bin).
 std::string bin_dir();
 
-class BackendProcess {
+class ServiceProcess {
  public:
   // `wrapper` runs before the program, e.g. {"/usr/bin/setpriv",
   // "--reuid=65534", ...}.
-  explicit BackendProcess(std::vector<std::string> args = {},
-                          std::map<std::string, std::string> env = {},
-                          std::vector<std::string> wrapper = {});
-  ~BackendProcess();
-  BackendProcess(const BackendProcess&) = delete;
-  BackendProcess& operator=(const BackendProcess&) = delete;
+  ServiceProcess(const std::string& program, std::vector<std::string> args,
+                 std::map<std::string, std::string> env,
+                 std::vector<std::string> wrapper);
+  ~ServiceProcess();
+  ServiceProcess(const ServiceProcess&) = delete;
+  ServiceProcess& operator=(const ServiceProcess&) = delete;
 
   bool started() const { return port_ != 0; }
   uint16_t port() const { return port_; }
@@ -50,6 +53,23 @@ class BackendProcess {
   uint16_t port_ = 0;
   int exit_status_ = -1;
   std::shared_ptr<Output> output_;
+};
+
+class BackendProcess : public ServiceProcess {
+ public:
+  explicit BackendProcess(std::vector<std::string> args = {},
+                          std::map<std::string, std::string> env = {},
+                          std::vector<std::string> wrapper = {})
+      : ServiceProcess("playground-backend", std::move(args), std::move(env),
+                       std::move(wrapper)) {}
+};
+
+class FrontendProcess : public ServiceProcess {
+ public:
+  explicit FrontendProcess(std::vector<std::string> args = {},
+                           std::map<std::string, std::string> env = {})
+      : ServiceProcess("playground-frontend", std::move(args), std::move(env),
+                       {}) {}
 };
 
 }  // namespace playground::testing

@@ -1,0 +1,153 @@
+// Routes and handlers of playground-frontend (see api.h).
+#include "frontend/api.h"
+
+#include <cmath>
+
+#include "common/json.h"
+#include "frontend/ui_assets.h"
+#include "protocol/eval_request.h"
+
+namespace playground::frontend {
+namespace {
+
+using http::Response;
+using http::Status;
+using http::Verb;
+namespace field = boost::beast::http;
+using Handler = std::function<boost::asio::awaitable<Response>(
+    http::Request&, http::RequestContext&)>;
+
+// The UI loads nothing but its own files: no inline script, no third party.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
+Response static_file(const UiAsset& asset, std::string_view if_none_match) {
+  const bool fresh = !if_none_match.empty() && if_none_match == asset.etag;
+  Response r{fresh ? Status::not_modified : Status::ok, 11};
+  r.set(field::field::content_type, asset.content_type);
+  r.set(field::field::etag, asset.etag);
+  // Revalidate every time: the ETag makes that a 304 with no body.
+  r.set(field::field::cache_control, "no-cache");
+  r.set("X-Content-Type-Options", "nosniff");
+  r.set("Referrer-Policy", "no-referrer");
+  if (asset.content_type.starts_with("text/html")) {
+    r.set("Content-Security-Policy", kContentSecurityPolicy);
+    r.set("X-Frame-Options", "DENY");
+  }
+  if (!fresh) r.body() = std::string(asset.body);
+  r.prepare_payload();
+  return r;
+}
+
+Handler constant(std::function<Response()> make) {
+  return [make = std::move(make)](
+             http::Request&,
+             http::RequestContext&) -> boost::asio::awaitable<Response> {
+    co_return make();
+  };
+}
+
+boost::asio::awaitable<Response> handle_python(FrontendApi& api,
+                                               http::Request& req,
+                                               http::RequestContext& ctx) {
+  auto parsed = protocol::parse_eval_request(
+      req[field::field::content_type], req.body());
+  if (!parsed) {
+    co_return http::json_error(static_cast<Status>(parsed.error().code),
+                               parsed.error().message);
+  }
+  boost::json::object upstream{{"code", std::move(parsed->code)},
+                               {"stdin", std::move(parsed->stdin_data)}};
+  if (parsed->timeout_ms) upstream["timeout_ms"] = *parsed->timeout_ms;
+  Forwarded f = co_await api.gateway.forward(json::to_text(upstream));
+  ctx.log["backend"] = f.backend.empty() ? "none" : f.backend;
+  ctx.log["attempts"] = f.attempts;
+  co_return std::move(f.response);
+}
+
+}  // namespace
+
+std::vector<http::Route> make_routes(FrontendApi& api) {
+  std::vector<http::Route> routes;
+
+  for (const UiAsset& asset : ui_assets()) {
+    auto serve = [&asset](http::Request& req, http::RequestContext&)
+        -> boost::asio::awaitable<Response> {
+      co_return static_file(asset, req[field::field::if_none_match]);
+    };
+    routes.push_back({.path = std::string(asset.path),
+                      .methods = {Verb::get},
+                      .handler = serve});
+    if (asset.path == "/index.html") {
+      routes.push_back({.path = "/", .methods = {Verb::get}, .handler = serve});
+    }
+  }
+
+  http::Route python;
+  python.path = "/python";
+  python.methods = {Verb::post};
+  python.body_limit = static_cast<size_t>(api.config.body_bytes);
+  python.precheck =
+      [&api](const http::RequestHeader& h,
+             const http::RequestContext& ctx) -> std::optional<Response> {
+    if (auto wait = api.limiter.take(ctx.remote,
+                                     RateLimiter::Clock::now())) {
+      Response r = http::json_error(
+          Status::too_many_requests,
+          "Too many requests from this address; try again shortly.");
+      r.set(field::field::retry_after,
+            std::to_string(std::max(1, static_cast<int>(std::ceil(*wait)))));
+      return r;
+    }
+    if (!protocol::is_supported_media_type(h[field::field::content_type])) {
+      return http::json_error(
+          Status::unsupported_media_type,
+          "Content-Type must be application/json, "
+          "application/x-www-form-urlencoded or multipart/form-data.");
+    }
+    return std::nullopt;
+  };
+  python.handler = [&api](http::Request& req, http::RequestContext& ctx) {
+    return handle_python(api, req, ctx);
+  };
+  routes.push_back(std::move(python));
+
+  routes.push_back(
+      {.path = "/api/backends",
+       .methods = {Verb::get},
+       .quiet = true,
+       .handler = constant([&api] {
+         return http::json_response(Status::ok, api.gateway.describe());
+       })});
+  routes.push_back(
+      {.path = "/healthz",
+       .methods = {Verb::get},
+       .quiet = true,
+       .handler = constant([] {
+         return http::json_response(Status::ok, {{"status", "ok"}});
+       })});
+  routes.push_back(
+      {.path = "/readyz",
+       .methods = {Verb::get},
+       .quiet = true,
+       .handler = constant([&api] {
+         const size_t healthy = api.gateway.healthy_count();
+         return http::json_response(
+             healthy > 0 ? Status::ok : Status::service_unavailable,
+             {{"ready", healthy > 0}, {"healthy_backends", healthy}});
+       })});
+  routes.push_back(
+      {.path = "/metrics",
+       .methods = {Verb::get},
+       .quiet = true,
+       .handler = constant([&api] {
+         return http::text_response(
+             Status::ok, api.registry.render(),
+             "text/plain; version=0.0.4; charset=utf-8");
+       })});
+  return routes;
+}
+
+}  // namespace playground::frontend

@@ -1,0 +1,32 @@
+// The frontend's HTTP API: the UI at /, POST /python, GET /api/backends,
+// /healthz, /readyz and /metrics.
+//
+//   FrontendApi api{cfg, gateway, limiter, registry};
+//   http::Server server(io, options, make_routes(api), registry);
+//
+// The contract is ../shared/design.md ("Frontend"): POST /python takes code
+// (and stdin) as JSON or a form, and answers with the backend's status and
+// JSON body plus X-Playground-Backend. Its own errors are JSON too: 400,
+// 413, 415, 429 (with Retry-After), 502 and 503.
+#pragma once
+
+#include <vector>
+
+#include "common/metrics.h"
+#include "frontend/config.h"
+#include "frontend/gateway.h"
+#include "frontend/rate_limiter.h"
+#include "http/server.h"
+
+namespace playground::frontend {
+
+struct FrontendApi {
+  const FrontendConfig& config;
+  Gateway& gateway;
+  RateLimiter& limiter;
+  metrics::Registry& registry;
+};
+
+std::vector<http::Route> make_routes(FrontendApi& api);
+
+}  // namespace playground::frontend

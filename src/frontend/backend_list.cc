@@ -1,0 +1,110 @@
+// Parsing of PLAYGROUND_BACKENDS (see backend_list.h).
+#include "frontend/backend_list.h"
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+#include <set>
+
+#include "common/options.h"
+
+namespace playground::frontend {
+namespace {
+
+constexpr size_t kMaxNameLength = 32;
+constexpr size_t kMaxBackends = 64;
+
+bool valid_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameLength) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+Result<BackendSpec> parse_entry(std::string_view entry) {
+  const auto eq = entry.find('=');
+  if (eq == std::string_view::npos) {
+    return Error{"backend \"" + std::string(entry) +
+                 "\" must be name=url, e.g. gke=http://127.0.0.1:6000"};
+  }
+  BackendSpec spec;
+  spec.name = std::string(trim(entry.substr(0, eq)));
+  spec.url = std::string(trim(entry.substr(eq + 1)));
+  if (!valid_name(spec.name)) {
+    return Error{"backend name \"" + spec.name +
+                 "\" must be 1-32 characters of letters, digits, '.', '_' "
+                 "or '-'"};
+  }
+  const std::string where = "backend " + spec.name + ": ";
+  auto parsed = boost::urls::parse_absolute_uri(spec.url);
+  if (!parsed) {
+    return Error{where + "\"" + spec.url + "\" is not a URL"};
+  }
+  const boost::urls::url_view url = *parsed;
+  const std::string scheme(url.scheme());
+  if (scheme != "http" && scheme != "https") {
+    return Error{where + "the URL must start with http:// or https://"};
+  }
+  if (!url.has_authority() || url.encoded_host().empty()) {
+    return Error{where + "the URL has no host"};
+  }
+  if (url.has_userinfo() || url.has_query() || url.has_fragment()) {
+    return Error{where +
+                 "the URL must not have user information, a query or a "
+                 "fragment"};
+  }
+  http::Origin& o = spec.origin;
+  o.tls = scheme == "https";
+  // host_address() drops the brackets of an IPv6 literal.
+  o.host = url.host_address();
+  o.port = o.tls ? 443 : 80;
+  if (url.has_port()) {
+    int64_t port = 0;
+    if (!parse_int(url.port(), port) || port < 1 || port > 65535) {
+      return Error{where + "the port must be 1-65535"};
+    }
+    o.port = static_cast<uint16_t>(port);
+  }
+  o.base_path = std::string(url.encoded_path());
+  while (!o.base_path.empty() && o.base_path.back() == '/') {
+    o.base_path.pop_back();
+  }
+  return spec;
+}
+
+}  // namespace
+
+Result<std::vector<BackendSpec>> parse_backend_list(std::string_view text) {
+  std::vector<BackendSpec> backends;
+  std::set<std::string> names;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    std::string_view entry = trim(text.substr(0, comma));
+    text = comma == std::string_view::npos ? "" : text.substr(comma + 1);
+    if (entry.empty()) continue;
+    auto spec = parse_entry(entry);
+    if (!spec) return spec.error();
+    if (!names.insert(spec->name).second) {
+      return Error{"backend name \"" + spec->name + "\" appears twice"};
+    }
+    if (backends.size() == kMaxBackends) {
+      return Error{"more than " + std::to_string(kMaxBackends) + " backends"};
+    }
+    backends.push_back(std::move(*spec));
+  }
+  if (backends.empty()) {
+    return Error{"no backends: set PLAYGROUND_BACKENDS (or --backends) to "
+                 "name=url,... e.g. gke=http://127.0.0.1:6000"};
+  }
+  return backends;
+}
+
+}  // namespace playground::frontend

@@ -1,0 +1,116 @@
+// Flags and environment of playground-frontend (see config.h).
+#include "frontend/config.h"
+
+#include "common/log.h"
+
+namespace playground::frontend {
+namespace {
+
+// Continuation lines of --help align under the option descriptions.
+constexpr const char* kMore = "\n                              ";
+
+}  // namespace
+
+Result<ParseOutcome> parse_frontend_config(int argc, const char* const* argv,
+                                           FrontendConfig& cfg,
+                                           std::string& help) {
+  Options o(
+      "playground-frontend",
+      "Serves the Playground web UI at / and forwards POST /python to the\n"
+      "backends' /py/eval, round-robin over the healthy ones; a backend that\n"
+      "cannot answer is skipped, so losing one loses no request. Also serves\n"
+      "GET /api/backends, /healthz, /readyz and /metrics.\n"
+      "Every flag has an environment variable; a flag wins over its variable.");
+  o.add_string("bind", "PLAYGROUND_BIND", &cfg.bind,
+               "Address to listen on (0.0.0.0 for all interfaces).");
+  o.add_int("port", "PLAYGROUND_PORT", &cfg.port, 0, 65535,
+            "TCP port to listen on.");
+  o.add_checked(
+      "backends", "PLAYGROUND_BACKENDS", &cfg.backends_text,
+      [](std::string_view v) {
+        auto parsed = parse_backend_list(v);
+        return parsed ? std::string() : parsed.error().message;
+      },
+      std::string("Backends as name=url,... (http or https), e.g.") + kMore +
+          "gke=http://10.0.0.5:6000,aks=https://203.0.113.7");
+  o.add_string(
+      "token-file", "PLAYGROUND_TOKEN_FILE", &cfg.token_file,
+      std::string("File holding the shared token sent to backends as") +
+          kMore + "Authorization: Bearer (or set PLAYGROUND_TOKEN).");
+  o.add_string("ca-file", "PLAYGROUND_CA_FILE", &cfg.ca_file,
+               std::string("PEM file of the CAs trusted for https backends") +
+                   kMore + "(default: the system's trusted roots).");
+  o.add_int("attempts", "PLAYGROUND_ATTEMPTS", &cfg.attempts, 1, 64,
+            std::string("Backends one request may try before the client gets "
+                        "502/503.") +
+                kMore + "Failover needs at least 2.");
+  o.add_millis("connect-timeout", "PLAYGROUND_CONNECT_TIMEOUT",
+               &cfg.connect_timeout_ms, 10, 600'000,
+               "Time to connect to a backend (and finish TLS).");
+  o.add_millis(
+      "upstream-timeout", "PLAYGROUND_UPSTREAM_TIMEOUT",
+      &cfg.upstream_timeout_ms, 100, 3'600'000,
+      std::string("Time a backend has to answer one request; more than the") +
+          kMore + "backends' --max-wall plus their queueing.");
+  o.add_millis("health-interval", "PLAYGROUND_HEALTH_INTERVAL",
+               &cfg.health_interval_ms, 50, 600'000,
+               "Time between checks of each backend's /readyz.");
+  o.add_millis("health-timeout", "PLAYGROUND_HEALTH_TIMEOUT",
+               &cfg.health_timeout_ms, 10, 600'000,
+               "Time one /readyz check may take.");
+  o.add_int("unhealthy-after", "PLAYGROUND_UNHEALTHY_AFTER",
+            &cfg.unhealthy_after, 1, 1000,
+            std::string("Consecutive failures (checks or requests) that take "
+                        "a backend") +
+                kMore + "out of rotation; a refused connection does at once.");
+  o.add_int("healthy-after", "PLAYGROUND_HEALTHY_AFTER", &cfg.healthy_after, 1,
+            1000, "Consecutive passed checks that put it back.");
+  o.add_int("rate-limit", "PLAYGROUND_RATE_LIMIT", &cfg.rate_limit, 0,
+            1'000'000,
+            "POST /python requests per second per client address (0: off).");
+  o.add_int("rate-burst", "PLAYGROUND_RATE_BURST", &cfg.rate_burst, 1,
+            1'000'000, "Requests a client may send at once before the rate "
+                       "applies.");
+  o.add_bytes("max-body", "PLAYGROUND_MAX_BODY", &cfg.body_bytes, 1024,
+              256LL << 20,
+              "Largest request body; larger ones get 413 before being read.");
+  o.add_millis("header-timeout", "PLAYGROUND_HEADER_TIMEOUT",
+               &cfg.header_timeout_ms, 100, 600'000,
+               "Time allowed to send a request's headers.");
+  o.add_millis("body-timeout", "PLAYGROUND_BODY_TIMEOUT", &cfg.body_timeout_ms,
+               100, 600'000, "Time allowed to send a request's body.");
+  o.add_millis("idle-timeout", "PLAYGROUND_IDLE_TIMEOUT", &cfg.idle_timeout_ms,
+               100, 3'600'000,
+               "Idle keep-alive connections are closed after this.");
+  o.add_millis("shutdown-grace", "PLAYGROUND_SHUTDOWN_GRACE",
+               &cfg.shutdown_grace_ms, 0, 3'600'000,
+               "On SIGTERM, how long forwarded requests may take to finish.");
+  o.add_int("max-connections", "PLAYGROUND_MAX_CONNECTIONS",
+            &cfg.max_connections, 1, 1'000'000,
+            "Open client connections at most; more are closed at once.");
+  o.add_checked(
+      "log-level", "PLAYGROUND_LOG_LEVEL", &cfg.log_level,
+      [](std::string_view v) {
+        log::Level level;
+        return log::parse_level(v, level)
+                   ? ""
+                   : "must be debug, info, warn or error";
+      },
+      "Least severe log level written: debug, info, warn or error.");
+
+  auto outcome = o.parse(argc, argv);
+  if (!outcome) return outcome;
+  if (*outcome == ParseOutcome::help) {
+    help = o.help();
+    return outcome;
+  }
+  auto backends = parse_backend_list(cfg.backends_text);
+  if (!backends) return backends.error();
+  cfg.backends = std::move(*backends);
+  auto token = load_token(cfg.token_file);
+  if (!token) return token.error();
+  cfg.token = std::move(*token);
+  return outcome;
+}
+
+}  // namespace playground::frontend

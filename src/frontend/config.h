@@ -1,0 +1,54 @@
+// FrontendConfig: every setting of playground-frontend, from flags and
+// environment.
+//
+//   FrontendConfig cfg;
+//   auto outcome = parse_frontend_config(argc, argv, cfg, help_text);
+//
+// With no setting at all it serves the local stack: the UI on
+// 127.0.0.1:5000 in front of backends gke (127.0.0.1:6000) and aks
+// (127.0.0.1:6001).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/options.h"
+#include "common/result.h"
+#include "frontend/backend_list.h"
+
+namespace playground::frontend {
+
+struct FrontendConfig {
+  std::string bind = "127.0.0.1";
+  int64_t port = 5000;
+  std::string backends_text =
+      "gke=http://127.0.0.1:6000,aks=http://127.0.0.1:6001";
+  std::vector<BackendSpec> backends;  // parsed from backends_text
+  std::string token;                  // PLAYGROUND_TOKEN or --token-file
+  std::string token_file;
+  std::string ca_file;
+  int64_t attempts = 3;
+  int64_t connect_timeout_ms = 2'000;
+  int64_t upstream_timeout_ms = 30'000;
+  int64_t health_interval_ms = 500;
+  int64_t health_timeout_ms = 1'000;
+  int64_t unhealthy_after = 3;
+  int64_t healthy_after = 2;
+  int64_t rate_limit = 5;  // requests per second per client; 0: off
+  int64_t rate_burst = 10;
+  int64_t body_bytes = 2LL << 20;
+  int64_t header_timeout_ms = 10'000;
+  int64_t body_timeout_ms = 30'000;
+  int64_t idle_timeout_ms = 60'000;
+  int64_t shutdown_grace_ms = 30'000;
+  int64_t max_connections = 20'000;
+  std::string log_level = "info";
+};
+
+// Fills `cfg`; on --help puts the help text in `help`.
+Result<ParseOutcome> parse_frontend_config(int argc, const char* const* argv,
+                                           FrontendConfig& cfg,
+                                           std::string& help);
+
+}  // namespace playground::frontend

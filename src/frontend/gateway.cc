@@ -1,0 +1,272 @@
+// Forwarding with failover, and active health checks (see gateway.h).
+#include "frontend/gateway.h"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <cmath>
+
+#include "common/log.h"
+
+namespace playground::frontend {
+namespace {
+
+namespace asio = boost::asio;
+namespace field = boost::beast::http;
+using Clock = std::chrono::steady_clock;
+using http::Status;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start)
+      .count();
+}
+
+// What the client gets from a backend: its status and body; hop-by-hop
+// headers of the upstream connection stay behind.
+http::Response relay(http::Response& upstream, const std::string& backend) {
+  http::Response r{upstream.result(), 11};
+  r.set(field::field::content_type,
+        upstream[field::field::content_type].empty()
+            ? "application/json"
+            : upstream[field::field::content_type]);
+  if (auto retry = upstream[field::field::retry_after]; !retry.empty()) {
+    r.set(field::field::retry_after, retry);
+  }
+  r.set("X-Playground-Backend", backend);
+  r.body() = std::move(upstream.body());
+  r.prepare_payload();
+  return r;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Gateway>> Gateway::create(
+    asio::any_io_executor executor, std::vector<BackendSpec> backends,
+    GatewayOptions options, metrics::Registry& registry) {
+  std::unique_ptr<Gateway> g(new Gateway(std::move(executor),
+                                         std::move(backends),
+                                         std::move(options), registry));
+  boost::system::error_code ec;
+  if (g->options_.ca_file.empty()) {
+    g->tls_.set_default_verify_paths(ec);
+    if (ec) return Error{"cannot load the system's CA certificates: " +
+                         ec.message()};
+  } else {
+    g->tls_.load_verify_file(g->options_.ca_file, ec);
+    if (ec) {
+      return Error{"cannot load the CA file " + g->options_.ca_file + ": " +
+                   ec.message()};
+    }
+  }
+  return g;
+}
+
+Gateway::Gateway(asio::any_io_executor executor,
+                 std::vector<BackendSpec> backends, GatewayOptions options,
+                 metrics::Registry& registry)
+    : executor_(std::move(executor)),
+      backends_(std::move(backends)),
+      options_(std::move(options)),
+      tls_(asio::ssl::context::tls_client),
+      balancer_(backends_.size(), options_.health),
+      upstream_(registry.counter_family(
+          "playground_frontend_upstream_requests_total",
+          "Requests sent to backends, by backend and outcome (answered, "
+          "busy, unauthorized, connect, timeout, closed, protocol).",
+          {"backend", "outcome"})),
+      latency_(registry.histogram(
+          "playground_frontend_upstream_seconds",
+          "Time from sending a request to a backend to its answer.",
+          {0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10})) {
+  SSL_CTX_set_min_proto_version(tls_.native_handle(), TLS1_2_VERSION);
+  http::ClientOptions request_options;
+  request_options.connect_timeout = options_.connect_timeout;
+  request_options.max_idle = options_.max_idle_per_backend;
+  http::ClientOptions check_options = request_options;
+  check_options.max_idle = 1;
+  for (const auto& b : backends_) {
+    clients_.push_back(std::make_unique<http::Client>(executor_, b.origin,
+                                                      &tls_, request_options));
+    health_clients_.push_back(std::make_unique<http::Client>(
+        executor_, b.origin, &tls_, check_options));
+    health_timers_.push_back(
+        std::make_unique<asio::steady_timer>(executor_));
+  }
+  registry.gauge_family_callback(
+      "playground_frontend_backend_healthy",
+      "1 when the backend is in rotation, 0 when ejected.", {"backend"},
+      [this] {
+        metrics::Registry::LabelledValues values;
+        for (size_t i = 0; i < backends_.size(); ++i) {
+          values.push_back({{backends_[i].name},
+                            balancer_.state(i).healthy ? 1.0 : 0.0});
+        }
+        return values;
+      });
+  registry.gauge_family_callback(
+      "playground_frontend_backend_in_flight",
+      "Requests being answered by each backend.", {"backend"}, [this] {
+        metrics::Registry::LabelledValues values;
+        for (size_t i = 0; i < backends_.size(); ++i) {
+          values.push_back({{backends_[i].name},
+                            static_cast<double>(balancer_.state(i).in_flight)});
+        }
+        return values;
+      });
+}
+
+Gateway::~Gateway() = default;
+
+asio::awaitable<Forwarded> Gateway::forward(std::string json_body) {
+  Forwarded out;
+  bool any_busy = false;
+  std::string last_error = "no backend is configured";
+  for (size_t i : balancer_.plan(options_.max_attempts)) {
+    const BackendSpec& backend = backends_[i];
+    out.attempts++;
+    http::Request request{http::Verb::post, "/py/eval", 11};
+    request.set(field::field::content_type, "application/json");
+    if (!options_.token.empty()) {
+      request.set(field::field::authorization, "Bearer " + options_.token);
+    }
+    request.body() = json_body;
+
+    const auto start = Clock::now();
+    balancer_.begin(i);
+    auto answer = co_await clients_[i]->send(std::move(request),
+                                             options_.upstream_timeout);
+    balancer_.end(i);
+
+    if (!answer) {
+      const http::Failure failure = http::failure_of(answer.error());
+      const bool down = failure == http::Failure::connect;
+      if (down) clients_[i]->drop_idle();
+      upstream_.with({backend.name, std::string(http::to_string(failure))})
+          .inc();
+      last_error = backend.name + ": " + answer.error().message;
+      log::warn("backend failed; trying the next one",
+                {{"backend", backend.name},
+                 {"failure", http::to_string(failure)},
+                 {"error", answer.error().message}});
+      if (balancer_.on_failure(i, down, answer.error().message)) {
+        note_health_change(i);
+      }
+      continue;
+    }
+    if (answer->result() == Status::service_unavailable) {
+      upstream_.with({backend.name, "busy"}).inc();
+      balancer_.on_busy(i);
+      any_busy = true;
+      continue;
+    }
+    if (answer->result() == Status::unauthorized) {
+      // The backend wants a token this frontend does not have: a
+      // configuration error, never the client's to fix.
+      upstream_.with({backend.name, "unauthorized"}).inc();
+      last_error = backend.name + " refused the frontend's token";
+      log::error("backend refused the frontend's token; check "
+                 "PLAYGROUND_TOKEN on both",
+                 {{"backend", backend.name}});
+      if (balancer_.on_failure(i, false, "refused the frontend's token")) {
+        note_health_change(i);
+      }
+      continue;
+    }
+    const double ms = ms_since(start);
+    upstream_.with({backend.name, "answered"}).inc();
+    latency_.observe(ms / 1000);
+    balancer_.on_answer(i, ms);
+    out.response = relay(*answer, backend.name);
+    out.backend = backend.name;
+    co_return out;
+  }
+
+  if (any_busy) {
+    out.response = http::json_error(
+        Status::service_unavailable,
+        "Every backend is busy; try again in a moment.");
+    out.response.set(field::field::retry_after, "1");
+  } else {
+    out.response = http::json_error(
+        Status::bad_gateway, "No backend could answer (" + last_error + ").");
+  }
+  co_return out;
+}
+
+void Gateway::start_health_checks() {
+  for (size_t i = 0; i < backends_.size(); ++i) {
+    asio::co_spawn(executor_, check_health(i), asio::detached);
+  }
+}
+
+void Gateway::stop() {
+  stopping_ = true;
+  for (auto& t : health_timers_) t->cancel();
+}
+
+asio::awaitable<void> Gateway::check_health(size_t i) {
+  constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+  while (!stopping_) {
+    http::Request request{http::Verb::get, "/readyz", 11};
+    auto answer = co_await health_clients_[i]->send(std::move(request),
+                                                    options_.health_timeout);
+    if (stopping_) break;
+    const bool passed = answer && answer->result() == Status::ok;
+    std::string error;
+    if (!answer) {
+      error = "readyz: " + answer.error().message;
+    } else if (!passed) {
+      error = "readyz answered " + std::to_string(answer->result_int());
+    }
+    // Nothing listening is certain: eject at once, as for a request.
+    const bool down =
+        !answer && http::failure_of(answer.error()) == http::Failure::connect;
+    const bool changed = down ? balancer_.on_failure(i, true, error)
+                              : balancer_.on_check(i, passed, error);
+    if (changed) note_health_change(i);
+    health_timers_[i]->expires_after(options_.health_interval);
+    co_await health_timers_[i]->async_wait(nothrow);
+  }
+}
+
+void Gateway::note_health_change(size_t i) {
+  const BackendState& s = balancer_.state(i);
+  if (s.healthy) {
+    log::info("backend back in rotation",
+              {{"backend", backends_[i].name},
+               {"healthy_backends", balancer_.healthy_count()}});
+  } else {
+    log::warn("backend ejected from rotation",
+              {{"backend", backends_[i].name},
+               {"error", s.last_error},
+               {"healthy_backends", balancer_.healthy_count()}});
+  }
+}
+
+boost::json::object Gateway::describe() const {
+  boost::json::array list;
+  for (size_t i = 0; i < backends_.size(); ++i) {
+    const BackendState& s = balancer_.state(i);
+    boost::json::object b{
+        {"name", backends_[i].name},
+        {"url", backends_[i].url},
+        {"healthy", s.healthy},
+        {"in_flight", s.in_flight},
+        {"latency_ms", std::round(s.latency_ms * 100) / 100},
+        {"answered", s.answered},
+        {"busy", s.busy},
+        {"failures", s.failures},
+        {"consecutive_failures", s.consecutive_failures},
+    };
+    if (!s.last_error.empty()) b["last_error"] = s.last_error;
+    list.push_back(std::move(b));
+  }
+  return {{"backends", std::move(list)},
+          {"healthy", balancer_.healthy_count()}};
+}
+
+}  // namespace playground::frontend

@@ -1,0 +1,94 @@
+// Gateway: forwards evaluations to the backends, round-robin over the healthy
+// ones, moving on when one cannot answer, and checks their health.
+//
+//   auto gateway = Gateway::create(io.get_executor(), backends, options,
+//                                  registry);
+//   (*gateway)->start_health_checks();
+//   Forwarded f = co_await (*gateway)->forward(R"({"code":"print(1)"})");
+//   // f.response: the backend's status and body, X-Playground-Backend set
+//
+// Evaluation has no effect outside its sandbox, so sending a request again
+// to another backend is always safe: a refused connection, a connection that
+// breaks or times out, a 503 (full) or a 401 (token mismatch) moves the
+// request on, at most `max_attempts` backends. Only when none answers does
+// the client get 503 (all full) or 502 (none reachable). Runs on one I/O
+// thread.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/metrics.h"
+#include "common/result.h"
+#include "frontend/backend_list.h"
+#include "frontend/balancer.h"
+#include "http/client.h"
+
+namespace playground::frontend {
+
+struct GatewayOptions {
+  std::string token;    // sent as Authorization: Bearer when not empty
+  std::string ca_file;  // PEM; "" uses the system's trusted roots
+  size_t max_attempts = 3;
+  std::chrono::milliseconds connect_timeout{2'000};
+  // Whole exchange with one backend, queueing and the run included.
+  std::chrono::milliseconds upstream_timeout{30'000};
+  std::chrono::milliseconds health_interval{500};
+  std::chrono::milliseconds health_timeout{1'000};
+  HealthPolicy health;
+  size_t max_idle_per_backend = 64;
+};
+
+struct Forwarded {
+  http::Response response;
+  std::string backend;  // who answered; "" when none did
+  int attempts = 0;     // backends tried
+};
+
+class Gateway {
+ public:
+  // Fails when the CA file cannot be loaded.
+  static Result<std::unique_ptr<Gateway>> create(
+      boost::asio::any_io_executor executor, std::vector<BackendSpec> backends,
+      GatewayOptions options, metrics::Registry& registry);
+  ~Gateway();
+
+  // Forwards a JSON evaluation request (the body for /py/eval).
+  boost::asio::awaitable<Forwarded> forward(std::string json_body);
+
+  void start_health_checks();
+  // Ends the health checks (within one health timeout).
+  void stop();
+
+  // GET /api/backends: name, url, health, in-flight, latency, failures.
+  boost::json::object describe() const;
+  size_t healthy_count() const { return balancer_.healthy_count(); }
+
+ private:
+  Gateway(boost::asio::any_io_executor executor,
+          std::vector<BackendSpec> backends, GatewayOptions options,
+          metrics::Registry& registry);
+  boost::asio::awaitable<void> check_health(size_t i);
+  void note_health_change(size_t i);
+
+  boost::asio::any_io_executor executor_;
+  std::vector<BackendSpec> backends_;
+  GatewayOptions options_;
+  boost::asio::ssl::context tls_;
+  Balancer balancer_;
+  std::vector<std::unique_ptr<http::Client>> clients_;
+  std::vector<std::unique_ptr<http::Client>> health_clients_;
+  std::vector<std::unique_ptr<boost::asio::steady_timer>> health_timers_;
+  bool stopping_ = false;
+  metrics::CounterFamily& upstream_;
+  metrics::Histogram& latency_;
+};
+
+}  // namespace playground::frontend

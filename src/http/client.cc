@@ -1,0 +1,252 @@
+// Keep-alive HTTP/1.1 client for one upstream origin (see client.h).
+#include "http/client.h"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <optional>
+
+namespace playground::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+bool is_ip_literal(const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+Error fail(Failure failure, std::string message) {
+  return Error{std::move(message), static_cast<int>(failure)};
+}
+
+// Transport errors that mean the peer closed or reset the connection.
+bool is_closed(const boost::system::error_code& ec) {
+  return ec == beast_http::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe ||
+         ec == asio::error::connection_aborted ||
+         ec == ssl::error::stream_truncated ||
+         ec == beast_http::error::partial_message;
+}
+
+Failure classify(const boost::system::error_code& ec) {
+  if (ec == beast::error::timeout) return Failure::timeout;
+  if (is_closed(ec)) return Failure::closed;
+  return Failure::protocol;
+}
+
+}  // namespace
+
+Failure failure_of(const Error& error) {
+  return static_cast<Failure>(error.code);
+}
+
+std::string_view to_string(Failure failure) {
+  switch (failure) {
+    case Failure::connect:
+      return "connect";
+    case Failure::timeout:
+      return "timeout";
+    case Failure::closed:
+      return "closed";
+    case Failure::protocol:
+      return "protocol";
+  }
+  return "unknown";
+}
+
+// One connection: plain TCP or TLS over TCP, with its read buffer.
+struct Client::Connection {
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+  beast::flat_buffer buffer;
+  Clock::time_point idle_since;
+
+  beast::tcp_stream& tcp() {
+    return secure ? beast::get_lowest_layer(*secure) : *plain;
+  }
+};
+
+Client::Client(asio::any_io_executor executor, Origin origin,
+               ssl::context* tls, ClientOptions options)
+    : executor_(std::move(executor)),
+      origin_(std::move(origin)),
+      tls_(tls),
+      options_(options) {
+  const bool ipv6 = origin_.host.find(':') != std::string::npos;
+  host_header_ = ipv6 ? "[" + origin_.host + "]" : origin_.host;
+  if (origin_.port != (origin_.tls ? 443 : 80)) {
+    host_header_ += ":" + std::to_string(origin_.port);
+  }
+}
+
+Client::~Client() = default;
+
+asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
+    Clock::time_point deadline) {
+  const std::string where =
+      origin_.host + ":" + std::to_string(origin_.port);
+  tcp::resolver resolver(executor_);
+  asio::steady_timer timer(executor_, deadline);
+  auto resolved =
+      co_await (resolver.async_resolve(origin_.host,
+                                       std::to_string(origin_.port), nothrow) ||
+                timer.async_wait(nothrow));
+  if (resolved.index() == 1) {
+    co_return fail(Failure::connect, "resolving " + origin_.host + " timed out");
+  }
+  auto [rec, endpoints] = std::get<0>(resolved);
+  if (rec) {
+    co_return fail(Failure::connect,
+                   "cannot resolve " + origin_.host + ": " + rec.message());
+  }
+
+  beast::tcp_stream stream(executor_);
+  stream.expires_at(deadline);
+  auto [cec, endpoint] = co_await stream.async_connect(endpoints, nothrow);
+  if (cec) {
+    co_return fail(Failure::connect, "cannot connect to " + where + ": " +
+                                         (cec == beast::error::timeout
+                                              ? std::string("timed out")
+                                              : cec.message()));
+  }
+  boost::system::error_code ignored;
+  stream.socket().set_option(tcp::no_delay(true), ignored);
+
+  auto connection = std::make_unique<Connection>();
+  if (!origin_.tls) {
+    connection->plain.emplace(std::move(stream));
+    co_return connection;
+  }
+  auto& secure = connection->secure.emplace(std::move(stream), *tls_);
+  // SNI takes names only; certificates are checked against names and IPs.
+  if (!is_ip_literal(origin_.host)) {
+    SSL_set_tlsext_host_name(secure.native_handle(), origin_.host.c_str());
+  }
+  secure.set_verify_mode(ssl::verify_peer);
+  secure.set_verify_callback(ssl::host_name_verification(origin_.host));
+  auto [hec] =
+      co_await secure.async_handshake(ssl::stream_base::client, nothrow);
+  if (hec) {
+    co_return fail(Failure::connect,
+                   "TLS handshake with " + where + " failed: " +
+                       (hec == beast::error::timeout ? std::string("timed out")
+                                                     : hec.message()));
+  }
+  co_return connection;
+}
+
+asio::awaitable<Result<Response>> Client::exchange(Connection& c,
+                                                   Request& request,
+                                                   Clock::time_point deadline) {
+  c.tcp().expires_at(deadline);
+  boost::system::error_code wec;
+  if (c.secure) {
+    std::tie(wec, std::ignore) =
+        co_await beast_http::async_write(*c.secure, request, nothrow);
+  } else {
+    std::tie(wec, std::ignore) =
+        co_await beast_http::async_write(*c.plain, request, nothrow);
+  }
+  if (wec) {
+    co_return fail(classify(wec), "sending the request failed: " +
+                                      std::string(wec == beast::error::timeout
+                                                      ? "timed out"
+                                                      : wec.message()));
+  }
+
+  beast_http::response_parser<beast_http::string_body> parser;
+  parser.body_limit(options_.response_limit);
+  parser.header_limit(64 * 1024);
+  boost::system::error_code rec;
+  if (c.secure) {
+    std::tie(rec, std::ignore) =
+        co_await beast_http::async_read(*c.secure, c.buffer, parser, nothrow);
+  } else {
+    std::tie(rec, std::ignore) =
+        co_await beast_http::async_read(*c.plain, c.buffer, parser, nothrow);
+  }
+  if (rec) {
+    std::string what = rec == beast::error::timeout ? "timed out"
+                                                    : rec.message();
+    co_return fail(classify(rec), (parser.got_some()
+                                       ? "reading the response failed: "
+                                       : "no response: ") +
+                                      what);
+  }
+  c.tcp().expires_never();
+  co_return parser.release();
+}
+
+asio::awaitable<Result<Response>> Client::send(
+    Request request, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  request.target(origin_.base_path + std::string(request.target()));
+  request.set(beast_http::field::host, host_header_);
+  request.keep_alive(true);
+  request.prepare_payload();
+
+  for (;;) {
+    std::unique_ptr<Connection> connection = take_idle();
+    const bool reused = connection != nullptr;
+    if (!connection) {
+      auto fresh = co_await connect(deadline);
+      if (!fresh) co_return fresh.error();
+      connection = std::move(*fresh);
+    }
+    auto response = co_await exchange(*connection, request, deadline);
+    if (response) {
+      if (response->keep_alive() && !response->need_eof()) {
+        keep_idle(std::move(connection));
+      }
+      co_return response;
+    }
+    // A kept-alive connection the server closed while it sat idle: the
+    // request never reached it, so send it again on a fresh connection.
+    if (reused && failure_of(response.error()) == Failure::closed &&
+        Clock::now() < deadline) {
+      continue;
+    }
+    co_return response.error();
+  }
+}
+
+std::unique_ptr<Client::Connection> Client::take_idle() {
+  const auto now = Clock::now();
+  while (!idle_.empty()) {
+    std::unique_ptr<Connection> c = std::move(idle_.back());
+    idle_.pop_back();
+    if (now - c->idle_since < options_.idle_ttl) return c;
+  }
+  return nullptr;
+}
+
+void Client::keep_idle(std::unique_ptr<Connection> connection) {
+  connection->idle_since = Clock::now();
+  idle_.push_back(std::move(connection));
+  if (idle_.size() > options_.max_idle) idle_.erase(idle_.begin());
+}
+
+void Client::drop_idle() { idle_.clear(); }
+
+size_t Client::idle_connections() const { return idle_.size(); }
+
+}  // namespace playground::http

@@ -1,0 +1,96 @@
+// Client: keep-alive HTTP/1.1 connections to one upstream origin, http or
+// https, on Boost.Beast with C++20 coroutines.
+//
+//   http::Client client(io.get_executor(), origin, &tls, {});
+//   auto res = co_await client.send(std::move(request), 30s);
+//   if (!res) { switch (failure_of(res.error())) { ... } }
+//
+// The frontend holds one Client per backend. Idle connections are reused
+// (most recent first, so a quiet period closes the spare ones); a reused
+// connection the server has closed meanwhile is retried once on a fresh one,
+// so a keep-alive race never surfaces as a failed request. Not thread-safe:
+// one Client belongs to one executor.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "http/message.h"
+
+namespace playground::http {
+
+// Where requests go: scheme, host and port, plus a path prefix that every
+// request target is appended to ("" or "/prefix", never a trailing slash).
+struct Origin {
+  bool tls = false;
+  std::string host;  // name or IP literal (IPv6 without brackets)
+  uint16_t port = 80;
+  std::string base_path;
+};
+
+struct ClientOptions {
+  // Time to resolve, connect and (https) complete the handshake.
+  std::chrono::milliseconds connect_timeout{2'000};
+  // Idle connections kept for reuse; more are closed.
+  size_t max_idle = 64;
+  // An idle connection older than this is closed instead of reused (it must
+  // be shorter than the server's own idle timeout).
+  std::chrono::milliseconds idle_ttl{30'000};
+  // Largest response body accepted.
+  size_t response_limit = 64 << 20;
+};
+
+// Why a request got no usable response; the Error's `code`.
+enum class Failure {
+  connect = 1,  // resolve, connect or TLS handshake failed: nothing was sent
+  timeout,      // no complete response within the deadline
+  closed,       // the connection closed or reset before the response ended
+  protocol,     // the response was not valid HTTP or exceeded the limit
+};
+Failure failure_of(const Error& error);
+std::string_view to_string(Failure failure);
+
+class Client {
+ public:
+  // `tls` is used when origin.tls; it must outlive the client.
+  Client(boost::asio::any_io_executor executor, Origin origin,
+         boost::asio::ssl::context* tls, ClientOptions options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Sends `request` (its target is appended to the origin's base path; Host
+  // and keep-alive are set here) and reads the whole response within
+  // `timeout`, connection set-up included.
+  boost::asio::awaitable<Result<Response>> send(
+      Request request, std::chrono::milliseconds timeout);
+
+  // Closes every idle connection (after the upstream was found down).
+  void drop_idle();
+  size_t idle_connections() const;
+  const Origin& origin() const { return origin_; }
+
+ private:
+  struct Connection;
+  boost::asio::awaitable<Result<std::unique_ptr<Connection>>> connect(
+      std::chrono::steady_clock::time_point deadline);
+  boost::asio::awaitable<Result<Response>> exchange(
+      Connection& connection, Request& request,
+      std::chrono::steady_clock::time_point deadline);
+  std::unique_ptr<Connection> take_idle();
+  void keep_idle(std::unique_ptr<Connection> connection);
+
+  boost::asio::any_io_executor executor_;
+  Origin origin_;
+  boost::asio::ssl::context* tls_;
+  ClientOptions options_;
+  std::string host_header_;
+  std::vector<std::unique_ptr<Connection>> idle_;  // most recent last
+};
+
+}  // namespace playground::http

@@ -1,0 +1,518 @@
+// The frontend against real backends on loopback: round-robin, both input
+// forms, failover when a backend is killed or full, rate and body limits, the
+// shared token, https with a self-signed certificate, and the UI files.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/json/serialize.hpp>
+#include <filesystem>
+#include <future>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "support/http_client.h"
+#include "support/service_process.h"
+
+namespace playground::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::string url_of(uint16_t port, const std::string& scheme = "http") {
+  return scheme + "://127.0.0.1:" + std::to_string(port);
+}
+
+// "a=http://127.0.0.1:p1,b=http://127.0.0.1:p2"
+std::string backend_list(const BackendProcess& a, const BackendProcess& b) {
+  return "a=" + url_of(a.port()) + ",b=" + url_of(b.port());
+}
+
+// A frontend in front of `backends`; rate limiting off unless `extra` sets it.
+std::unique_ptr<FrontendProcess> start_frontend(
+    const std::string& backends, std::vector<std::string> extra = {},
+    std::map<std::string, std::string> env = {}) {
+  std::vector<std::string> args = {"--backends", backends, "--rate-limit",
+                                   "0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return std::make_unique<FrontendProcess>(std::move(args), std::move(env));
+}
+
+HttpReply run_code(uint16_t port, const std::string& code,
+                   const std::string& stdin_data = "") {
+  HttpClient client(port);
+  return client.post("/python",
+                     boost::json::serialize(boost::json::object{
+                         {"code", code}, {"stdin", stdin_data}}));
+}
+
+boost::json::object backend_state(uint16_t frontend, const std::string& name) {
+  HttpClient client(frontend);
+  boost::json::object all = client.get("/api/backends").json();
+  if (!all.contains("backends")) return {};
+  for (auto& b : all["backends"].as_array()) {
+    if (b.as_object().at("name").as_string() == name) return b.as_object();
+  }
+  return {};
+}
+
+bool wait_until(const std::function<bool()>& done,
+                std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return done();
+}
+
+uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+int run_command(const std::string& command) {
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(FrontendRouting, TenRequestsAlternateExactlyBetweenTwoBackends) {
+  BackendProcess a, b;
+  ASSERT_TRUE(a.started() && b.started());
+  auto front = start_frontend(backend_list(a, b));
+  ASSERT_TRUE(front->started()) << front->log();
+
+  std::vector<std::string> served;
+  for (int i = 0; i < 10; ++i) {
+    auto r = run_code(front->port(), "print(" + std::to_string(i) + " * 2)");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("content-type"), "application/json");
+    EXPECT_EQ(r.json()["stdout"].as_string(), std::to_string(i * 2) + "\n");
+    served.push_back(r.header("x-playground-backend"));
+  }
+  for (size_t i = 0; i < served.size(); ++i) {
+    ASSERT_TRUE(served[i] == "a" || served[i] == "b") << served[i];
+    if (i > 0) {
+      EXPECT_NE(served[i], served[i - 1]) << "request " << i;
+    }
+  }
+  EXPECT_EQ(std::count(served.begin(), served.end(), "a"), 5);
+}
+
+TEST(FrontendRouting, JsonAndFormBodiesReachTheProgram) {
+  BackendProcess a, b;
+  auto front = start_frontend(backend_list(a, b));
+  ASSERT_TRUE(front->started()) << front->log();
+  const std::string code = "import sys\nprint(sys.stdin.read().upper())";
+  HttpClient client(front->port());
+
+  auto json = client.post(
+      "/python", boost::json::serialize(
+                     boost::json::object{{"code", code}, {"stdin", "json"}}));
+  ASSERT_EQ(json.status, 200) << json.body;
+  EXPECT_EQ(json.json()["stdout"].as_string(), "JSON\n");
+
+  auto urlencoded = client.post(
+      "/python",
+      "code=import+sys%0Aprint(sys.stdin.read().upper())&stdin=form%20data",
+      "application/x-www-form-urlencoded");
+  ASSERT_EQ(urlencoded.status, 200) << urlencoded.body;
+  EXPECT_EQ(urlencoded.json()["stdout"].as_string(), "FORM DATA\n");
+
+  const std::string multipart =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"code\"\r\n\r\n" + code +
+      "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"stdin\"\r\n\r\n"
+      "multi\r\n--XyZ--\r\n";
+  auto form = client.post("/python", multipart,
+                          "multipart/form-data; boundary=XyZ");
+  ASSERT_EQ(form.status, 200) << form.body;
+  EXPECT_EQ(form.json()["stdout"].as_string(), "MULTI\n");
+
+  // The backend's own statuses come back unchanged: an exception is a 200
+  // with status "error" and the traceback.
+  auto failing = client.post("/python", R"({"code": "1/0"})");
+  ASSERT_EQ(failing.status, 200);
+  EXPECT_EQ(failing.json()["status"].as_string(), "error");
+  EXPECT_NE(std::string(failing.json()["stderr"].as_string())
+                .find("ZeroDivisionError"),
+            std::string::npos);
+
+  // Bad requests are answered by the frontend itself, never forwarded.
+  auto missing = client.post("/python", R"({"stdin": "x"})");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_NE(std::string(missing.json()["error"].as_string()).find("code"),
+            std::string::npos);
+  EXPECT_EQ(missing.header("x-playground-backend"), "");
+  auto text = client.post("/python", "print(1)", "text/plain");
+  EXPECT_EQ(text.status, 415);
+  EXPECT_TRUE(text.json().contains("error"));
+}
+
+// kill -9 of one backend while two clients send a steady stream: every
+// request still gets the right answer, and the restarted backend is back in
+// rotation within 3 s.
+TEST(FrontendFailover, KillNineOfABackendUnderLoadLosesNoRequest) {
+  auto a = std::make_unique<BackendProcess>();
+  BackendProcess b;
+  ASSERT_TRUE(a->started() && b.started());
+  const uint16_t a_port = a->port();
+  auto front = start_frontend(backend_list(*a, b));
+  ASSERT_TRUE(front->started()) << front->log();
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> sent{0}, correct{0};
+  std::mutex mu;
+  std::vector<std::string> wrong;
+  std::map<std::string, int> after_restart;  // backend -> answers
+  std::atomic<bool> restarted{false};
+  auto client_loop = [&](int id) {
+    HttpClient client(front->port());
+    for (int i = 0; !stop; ++i) {
+      const std::string expect = std::to_string(id * 100000 + i);
+      // A short sleep keeps a request running on each backend most of the
+      // time, so the kill catches some in flight.
+      auto r = client.post("/python",
+                           R"({"code": "import time\ntime.sleep(0.02)\nprint()" +
+                               expect + ")\"}");
+      sent++;
+      if (r.status == 200 && r.json()["stdout"].as_string() == expect + "\n") {
+        correct++;
+        if (restarted) {
+          std::lock_guard lock(mu);
+          after_restart[r.header("x-playground-backend")]++;
+        }
+      } else {
+        std::lock_guard lock(mu);
+        wrong.push_back(std::to_string(r.status) + " " + r.body);
+      }
+    }
+  };
+  std::thread c1(client_loop, 1), c2(client_loop, 2);
+
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(a->stop(SIGKILL), 128 + SIGKILL);
+  std::this_thread::sleep_for(1500ms);
+  const int sent_while_down = sent;
+
+  const auto restart = Clock::now();
+  a = std::make_unique<BackendProcess>(
+      std::vector<std::string>{"--port", std::to_string(a_port)});
+  ASSERT_TRUE(a->started()) << a->log();
+  const bool back = wait_until(
+      [&] {
+        auto s = backend_state(front->port(), "a");
+        return s.contains("healthy") && s["healthy"].as_bool();
+      },
+      5s);
+  const auto back_after = Clock::now() - restart;
+  restarted = true;
+  std::this_thread::sleep_for(1s);
+  stop = true;
+  c1.join();
+  c2.join();
+
+  std::cout << "sent " << sent << " requests, " << sent_while_down
+            << " by the time a restarted; a back in rotation after "
+            << std::chrono::duration<double>(back_after).count() << " s\n";
+  EXPECT_TRUE(back) << front->log();
+  EXPECT_LT(back_after, 3s) << "back in rotation after "
+                            << std::chrono::duration<double>(back_after).count()
+                            << " s";
+  EXPECT_GT(sent_while_down, 20);
+  EXPECT_EQ(correct.load(), sent.load());
+  EXPECT_TRUE(wrong.empty()) << wrong.size() << " wrong, first: "
+                             << (wrong.empty() ? "" : wrong.front());
+  EXPECT_GT(after_restart["a"], 0) << "the restarted backend got no request";
+  EXPECT_GT(after_restart["b"], 0);
+  // Requests did hit the dead backend and were moved on.
+  const std::string metrics = HttpClient(front->port()).get("/metrics").body;
+  const std::string failed_a =
+      R"(playground_frontend_upstream_requests_total{backend="a",outcome=")";
+  EXPECT_TRUE(metrics.find(failed_a + R"(connect"})") != std::string::npos ||
+              metrics.find(failed_a + R"(closed"})") != std::string::npos)
+      << metrics;
+  // The frontend saw the failure and ejected the backend meanwhile.
+  EXPECT_NE(front->log().find("backend ejected from rotation"),
+            std::string::npos);
+  EXPECT_NE(front->log().find("backend back in rotation"), std::string::npos);
+}
+
+// A full backend answers 503; the frontend moves the request on. When every
+// backend is full the client gets the 503, as JSON with Retry-After.
+TEST(FrontendFailover, BusyBackendIsSkippedAndAllBusyIs503) {
+  const std::vector<std::string> one_slot = {"--concurrency", "1", "--queue",
+                                             "0", "--pool", "0"};
+  BackendProcess a(one_slot), b(one_slot);
+  ASSERT_TRUE(a.started() && b.started());
+  // Health checks must not eject the full backend: this is about the 503.
+  auto front = start_frontend(backend_list(a, b), {"--unhealthy-after", "1000"});
+  ASSERT_TRUE(front->started()) << front->log();
+
+  const std::string sleeper =
+      R"j({"code": "import time\ntime.sleep(3)\nprint('slept')"})j";
+  auto occupy = [&](uint16_t port) {
+    return std::async(std::launch::async, [port, sleeper] {
+      HttpClient client(port);
+      return client.post("/py/eval", sleeper);
+    });
+  };
+  auto running = [](uint16_t port) {
+    HttpClient client(port);
+    return client.get("/readyz").json()["running"].as_int64() == 1;
+  };
+
+  auto a_busy = occupy(a.port());
+  ASSERT_TRUE(wait_until([&] { return running(a.port()); }, 5s));
+  for (int i = 0; i < 4; ++i) {
+    auto r = run_code(front->port(), "print('fine')");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("x-playground-backend"), "b");
+  }
+  auto state = backend_state(front->port(), "a");
+  EXPECT_GE(state["busy"].as_int64(), 1) << boost::json::serialize(state);
+  EXPECT_TRUE(state["healthy"].as_bool());
+
+  auto b_busy = occupy(b.port());
+  ASSERT_TRUE(wait_until([&] { return running(b.port()); }, 5s));
+  auto refused = run_code(front->port(), "print('no room')");
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(refused.header("content-type"), "application/json");
+  EXPECT_EQ(refused.header("retry-after"), "1");
+  EXPECT_TRUE(refused.json().contains("error"));
+  EXPECT_EQ(a_busy.get().status, 200);
+  EXPECT_EQ(b_busy.get().status, 200);
+}
+
+TEST(FrontendFailover, NoReachableBackendIs502AndNotReady) {
+  const uint16_t nobody = free_port();
+  auto front = start_frontend("gone=" + url_of(nobody),
+                              {"--health-interval", "100ms"});
+  ASSERT_TRUE(front->started()) << front->log();
+  auto r = run_code(front->port(), "print(1)");
+  EXPECT_EQ(r.status, 502) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  EXPECT_NE(std::string(r.json()["error"].as_string()).find("gone"),
+            std::string::npos);
+  EXPECT_TRUE(wait_until(
+      [&] { return HttpClient(front->port()).get("/readyz").status == 503; },
+      3s));
+  EXPECT_EQ(HttpClient(front->port()).get("/healthz").status, 200);
+}
+
+TEST(FrontendLimits, RateLimitGives429WithRetryAfter) {
+  BackendProcess a, b;
+  auto front = start_frontend(backend_list(a, b),
+                              {"--rate-limit", "1", "--rate-burst", "2"});
+  ASSERT_TRUE(front->started()) << front->log();
+  std::vector<int> statuses;
+  HttpReply limited;
+  for (int i = 0; i < 4; ++i) {
+    auto r = run_code(front->port(), "print(1)");
+    statuses.push_back(r.status);
+    if (r.status == 429) limited = r;
+  }
+  EXPECT_EQ(statuses[0], 200);
+  EXPECT_EQ(statuses[1], 200);
+  EXPECT_EQ(statuses[3], 429);
+  EXPECT_EQ(limited.header("retry-after"), "1");
+  EXPECT_EQ(limited.header("content-type"), "application/json");
+  EXPECT_TRUE(limited.json().contains("error"));
+  // The UI and status endpoints are not rate limited.
+  EXPECT_EQ(HttpClient(front->port()).get("/").status, 200);
+  std::this_thread::sleep_for(1100ms);
+  EXPECT_EQ(run_code(front->port(), "print(1)").status, 200);
+}
+
+TEST(FrontendLimits, OversizedBodyGets413BeforeForwarding) {
+  BackendProcess a, b;
+  auto front = start_frontend(backend_list(a, b), {"--max-body", "1K"});
+  ASSERT_TRUE(front->started()) << front->log();
+  auto r = run_code(front->port(), "print('" + std::string(4096, 'x') + "')");
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  EXPECT_NE(std::string(r.json()["error"].as_string()).find("1024"),
+            std::string::npos);
+  EXPECT_EQ(r.header("x-playground-backend"), "");
+}
+
+TEST(FrontendToken, RequiredByBackendsAndSentByTheFrontend) {
+  const std::map<std::string, std::string> token = {
+      {"PLAYGROUND_TOKEN", "s3cret-token"}};
+  BackendProcess a({}, token), b({}, token);
+  ASSERT_TRUE(a.started() && b.started());
+
+  // Straight to a backend without the token: refused.
+  EXPECT_EQ(eval(a.port(), "print(1)").status, 401);
+
+  auto with = start_frontend(backend_list(a, b), {}, token);
+  ASSERT_TRUE(with->started()) << with->log();
+  for (int i = 0; i < 2; ++i) {
+    auto r = run_code(with->port(), "print('authorised')");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["stdout"].as_string(), "authorised\n");
+  }
+
+  // A frontend without it: a configuration error, never a 401 for the user.
+  auto without = start_frontend(backend_list(a, b));
+  ASSERT_TRUE(without->started());
+  auto r = run_code(without->port(), "print(1)");
+  EXPECT_EQ(r.status, 502) << r.body;
+  EXPECT_NE(std::string(r.json()["error"].as_string()).find("token"),
+            std::string::npos);
+  EXPECT_NE(without->log().find("refused the frontend's token"),
+            std::string::npos);
+}
+
+// An https backend: a real backend behind a TLS terminator (socat) whose
+// certificate comes from a CA made here with openssl.
+TEST(FrontendTls, SelfSignedBackendAcceptedWithCaFileRefusedWithout) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() /
+                       ("pg-tls-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string d = dir.string();
+  ASSERT_EQ(run_command(
+                "cd " + d +
+                " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 "
+                "-subj /CN=playground-test-ca -keyout ca.key -out ca.pem "
+                "2>/dev/null"
+                " && openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
+                "-keyout server.key -out server.csr 2>/dev/null"
+                " && printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext"
+                " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key "
+                "-CAcreateserial -days 2 -extfile san.ext -out server.pem "
+                "2>/dev/null"),
+            0);
+
+  BackendProcess backend;
+  ASSERT_TRUE(backend.started());
+  const uint16_t tls_port = free_port();
+  const pid_t socat = ::fork();
+  if (socat == 0) {
+    // Its complaints about the untrusting client below are expected.
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, STDERR_FILENO);
+    const std::string listen = "OPENSSL-LISTEN:" + std::to_string(tls_port) +
+                               ",bind=127.0.0.1,reuseaddr,fork,cert=" + d +
+                               "/server.pem,key=" + d + "/server.key,verify=0";
+    const std::string target =
+        "TCP:127.0.0.1:" + std::to_string(backend.port());
+    ::execl("/usr/bin/socat", "socat", listen.c_str(), target.c_str(),
+            nullptr);
+    ::_exit(127);
+  }
+  ASSERT_GT(socat, 0);
+  const std::string backends = "secure=" + url_of(tls_port, "https");
+  auto stop_socat = [&] {
+    ::kill(socat, SIGTERM);
+    ::waitpid(socat, nullptr, 0);
+    fs::remove_all(dir);
+  };
+
+  auto trusted = start_frontend(backends, {"--ca-file", d + "/ca.pem"});
+  ASSERT_TRUE(trusted->started()) << trusted->log();
+  HttpReply ok;
+  wait_until(
+      [&] {
+        ok = run_code(trusted->port(), "print('over tls')");
+        return ok.status == 200;
+      },
+      5s);
+  EXPECT_EQ(ok.status, 200) << ok.body << trusted->log();
+  EXPECT_EQ(ok.json()["stdout"].as_string(), "over tls\n");
+  EXPECT_EQ(ok.header("x-playground-backend"), "secure");
+
+  auto untrusted = start_frontend(backends);
+  ASSERT_TRUE(untrusted->started());
+  auto refused = run_code(untrusted->port(), "print('over tls')");
+  EXPECT_EQ(refused.status, 502) << refused.body;
+  EXPECT_NE(std::string(refused.json()["error"].as_string())
+                .find("certificate verify failed"),
+            std::string::npos)
+      << refused.body;
+  stop_socat();
+}
+
+TEST(FrontendUi, ServesEmbeddedFilesWithTypesAndRevalidation) {
+  auto front = start_frontend("a=" + url_of(free_port()));
+  ASSERT_TRUE(front->started()) << front->log();
+  HttpClient client(front->port());
+  auto page = client.get("/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("<script src=\"/app.js\""), std::string::npos);
+  EXPECT_NE(page.header("content-security-policy").find("default-src 'self'"),
+            std::string::npos);
+  EXPECT_EQ(page.header("x-content-type-options"), "nosniff");
+  // Nothing on the page comes from another origin.
+  EXPECT_EQ(page.body.find("http://"), std::string::npos);
+  EXPECT_EQ(page.body.find("https://"), std::string::npos);
+
+  auto script = client.get("/app.js");
+  ASSERT_EQ(script.status, 200);
+  EXPECT_EQ(script.header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(script.body.find("/python"), std::string::npos);
+  EXPECT_EQ(client.get("/style.css").header("content-type"),
+            "text/css; charset=utf-8");
+
+  const std::string etag = page.header("etag");
+  ASSERT_FALSE(etag.empty());
+  auto again = client.request("GET", "/", "", "", {{"If-None-Match", etag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+
+  auto missing = client.get("/nope.js");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.header("content-type"), "application/json");
+}
+
+TEST(FrontendLifecycle, SigtermFinishesForwardedRequestsAndExitsZero) {
+  BackendProcess a, b;
+  auto front = start_frontend(backend_list(a, b));
+  ASSERT_TRUE(front->started()) << front->log();
+  auto slow = std::async(std::launch::async, [&] {
+    return run_code(front->port(), "import time\ntime.sleep(1)\nprint('done')");
+  });
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto s = backend_state(front->port(), "a")["in_flight"].as_int64() +
+                 backend_state(front->port(), "b")["in_flight"].as_int64();
+        return s == 1;
+      },
+      3s));
+  EXPECT_EQ(front->stop(SIGTERM), 0);
+  auto r = slow.get();
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["stdout"].as_string(), "done\n");
+}
+
+TEST(FrontendCli, HelpAndBadBackendLists) {
+  auto help = FrontendProcess({"--help"});
+  EXPECT_FALSE(help.started());
+  EXPECT_EQ(help.stop(), 0);
+  for (const char* bad : {"gke", "gke=ftp://x", "a=http://h:1,a=http://h:2",
+                          "bad name=http://h", "a=http://h/?q=1"}) {
+    FrontendProcess p({"--backends", bad});
+    EXPECT_FALSE(p.started()) << bad;
+    EXPECT_EQ(p.stop(), 2) << bad;
+    EXPECT_NE(p.log().find("backend"), std::string::npos) << p.log();
+  }
+}
+
+}  // namespace
+}  // namespace playground::testing

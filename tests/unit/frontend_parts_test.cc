@@ -1,0 +1,163 @@
+// The frontend's pure parts: backend lists, round-robin and health rules,
+// rate limiting, and the embedded UI files.
+#include <gtest/gtest.h>
+
+#include "frontend/backend_list.h"
+#include "frontend/balancer.h"
+#include "frontend/rate_limiter.h"
+#include "frontend/ui_assets.h"
+
+namespace playground::frontend {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(BackendList, ParsesNamesSchemesPortsAndPrefixes) {
+  auto list = parse_backend_list(
+      " gke=http://10.0.0.5:6000 , aks=https://203.0.113.7,"
+      "v6=http://[::1]:7000/base/,dns=https://eval.example.com");
+  ASSERT_TRUE(list) << list.error().message;
+  ASSERT_EQ(list->size(), 4u);
+  const auto& gke = (*list)[0];
+  EXPECT_EQ(gke.name, "gke");
+  EXPECT_EQ(gke.url, "http://10.0.0.5:6000");
+  EXPECT_FALSE(gke.origin.tls);
+  EXPECT_EQ(gke.origin.host, "10.0.0.5");
+  EXPECT_EQ(gke.origin.port, 6000);
+  EXPECT_EQ(gke.origin.base_path, "");
+  EXPECT_TRUE((*list)[1].origin.tls);
+  EXPECT_EQ((*list)[1].origin.port, 443);
+  EXPECT_EQ((*list)[2].origin.host, "::1");
+  EXPECT_EQ((*list)[2].origin.base_path, "/base");
+  EXPECT_EQ((*list)[3].origin.host, "eval.example.com");
+}
+
+TEST(BackendList, RefusesWhatWouldBeIgnoredOrAmbiguous) {
+  for (const char* bad :
+       {"", " , ", "gke", "=http://h", "gke=", "gke=ftp://h", "gke=http://",
+        "gke=http://h:0", "gke=http://h:70000", "gke=http://u:p@h",
+        "gke=http://h/?x=1", "gke=http://h/#f", "a b=http://h",
+        "a=http://h,a=http://k", "gke=h:6000"}) {
+    auto list = parse_backend_list(bad);
+    EXPECT_FALSE(list) << "accepted: " << bad;
+  }
+  auto dup = parse_backend_list("a=http://h,a=http://k");
+  EXPECT_NE(dup.error().message.find("twice"), std::string::npos);
+}
+
+TEST(Balancer, StrictRoundRobinOverHealthyBackends) {
+  Balancer b(3, {.unhealthy_after = 2, .healthy_after = 2});
+  std::vector<size_t> first;
+  for (int i = 0; i < 6; ++i) first.push_back(b.plan(1).at(0));
+  EXPECT_EQ(first, (std::vector<size_t>{0, 1, 2, 0, 1, 2}));
+  // A plan lists the next backends to fail over to, in order.
+  EXPECT_EQ(b.plan(3), (std::vector<size_t>{0, 1, 2}));
+  EXPECT_EQ(b.plan(2), (std::vector<size_t>{1, 2}));
+}
+
+TEST(Balancer, EjectsAfterFailuresAndReadmitsAfterPassedChecks) {
+  Balancer b(2, {.unhealthy_after = 2, .healthy_after = 2});
+  EXPECT_FALSE(b.on_failure(1, false, "timed out"));
+  EXPECT_TRUE(b.state(1).healthy);
+  EXPECT_TRUE(b.on_failure(1, false, "timed out"));  // second in a row
+  EXPECT_FALSE(b.state(1).healthy);
+  EXPECT_EQ(b.state(1).last_error, "timed out");
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(b.plan(2), (std::vector<size_t>{0}));
+
+  EXPECT_FALSE(b.on_check(1, true, ""));
+  EXPECT_FALSE(b.state(1).healthy);
+  EXPECT_TRUE(b.on_check(1, true, ""));
+  EXPECT_TRUE(b.state(1).healthy);
+  EXPECT_EQ(b.healthy_count(), 2u);
+
+  // A success in between resets the count of failures.
+  b.on_check(0, false, "x");
+  b.on_check(0, true, "");
+  EXPECT_FALSE(b.on_check(0, false, "x"));
+  EXPECT_TRUE(b.state(0).healthy);
+}
+
+TEST(Balancer, RefusedConnectionEjectsAtOnceAndBusyIsNotAFailure) {
+  Balancer b(2, {.unhealthy_after = 3, .healthy_after = 1});
+  for (int i = 0; i < 5; ++i) b.on_busy(0);
+  EXPECT_TRUE(b.state(0).healthy);
+  EXPECT_EQ(b.state(0).busy, 5u);
+  EXPECT_TRUE(b.on_failure(0, true, "connection refused"));
+  EXPECT_FALSE(b.state(0).healthy);
+}
+
+TEST(Balancer, WithNoHealthyBackendEveryBackendIsTried) {
+  Balancer b(3, {.unhealthy_after = 1, .healthy_after = 1});
+  for (size_t i = 0; i < 3; ++i) b.on_failure(i, true, "down");
+  EXPECT_EQ(b.healthy_count(), 0u);
+  EXPECT_EQ(b.plan(5).size(), 3u);
+  EXPECT_EQ(b.plan(1).size(), 1u);
+}
+
+TEST(Balancer, LatencyIsAMovingAverageAndInFlightIsCounted) {
+  Balancer b(1, {});
+  b.on_answer(0, 10);
+  EXPECT_DOUBLE_EQ(b.state(0).latency_ms, 10);
+  b.on_answer(0, 20);
+  EXPECT_DOUBLE_EQ(b.state(0).latency_ms, 12);
+  b.begin(0);
+  b.begin(0);
+  b.end(0);
+  EXPECT_EQ(b.state(0).in_flight, 1);
+}
+
+TEST(RateLimiter, BurstThenSteadyRatePerClient) {
+  RateLimiter limiter({.per_second = 2, .burst = 3});
+  const auto t0 = RateLimiter::Clock::now();
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(limiter.take("1.2.3.4", t0));
+  auto wait = limiter.take("1.2.3.4", t0);
+  ASSERT_TRUE(wait);
+  EXPECT_NEAR(*wait, 0.5, 1e-9);
+  // Another client has its own bucket.
+  EXPECT_FALSE(limiter.take("5.6.7.8", t0));
+  // Half a second later, one more token.
+  EXPECT_FALSE(limiter.take("1.2.3.4", t0 + 500ms));
+  EXPECT_TRUE(limiter.take("1.2.3.4", t0 + 500ms));
+  // Long idle: refilled to the burst, no more.
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(limiter.take("1.2.3.4", t0 + 1h));
+  EXPECT_TRUE(limiter.take("1.2.3.4", t0 + 1h));
+}
+
+TEST(RateLimiter, OffWhenTheRateIsZero) {
+  RateLimiter limiter({.per_second = 0, .burst = 1});
+  const auto t0 = RateLimiter::Clock::now();
+  for (int i = 0; i < 100; ++i) EXPECT_FALSE(limiter.take("c", t0));
+  EXPECT_EQ(limiter.clients(), 0u);
+}
+
+TEST(RateLimiter, TableStaysBoundedUnderAFloodOfAddresses) {
+  RateLimiter limiter({.per_second = 1, .burst = 1, .max_clients = 100});
+  const auto t0 = RateLimiter::Clock::now();
+  for (int i = 0; i < 100; ++i) limiter.take("a" + std::to_string(i), t0);
+  EXPECT_EQ(limiter.clients(), 100u);
+  // Every bucket is in use: newcomers share the overflow bucket.
+  EXPECT_FALSE(limiter.take("new1", t0));
+  EXPECT_TRUE(limiter.take("new2", t0));
+  EXPECT_EQ(limiter.clients(), 100u);
+  // Once the old buckets have refilled, they are dropped to make room.
+  EXPECT_FALSE(limiter.take("later", t0 + 10s));
+  EXPECT_EQ(limiter.clients(), 1u);
+}
+
+TEST(UiAssets, IndexIsServedAtRootWithContentTypes) {
+  const UiAsset* root = find_ui_asset("/");
+  ASSERT_NE(root, nullptr);
+  EXPECT_EQ(root, find_ui_asset("/index.html"));
+  EXPECT_EQ(root->content_type, "text/html; charset=utf-8");
+  EXPECT_NE(root->body.find("<html"), std::string_view::npos);
+  EXPECT_EQ(root->etag.front(), '"');
+  const UiAsset* js = find_ui_asset("/app.js");
+  ASSERT_NE(js, nullptr);
+  EXPECT_EQ(js->content_type, "text/javascript; charset=utf-8");
+  EXPECT_NE(root->etag, js->etag);
+  EXPECT_EQ(find_ui_asset("/missing"), nullptr);
+  EXPECT_EQ(find_ui_asset("/../etc/passwd"), nullptr);
+}
+
+}  // namespace
+}  // namespace playground::frontend
