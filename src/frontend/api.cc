@@ -42,18 +42,15 @@ Response static_file(const UiAsset& asset, std::string_view if_none_match) {
 }
 
 Handler constant(std::function<Response()> make) {
-  return [make = std::move(make)](
-             http::Request&,
-             http::RequestContext&) -> boost::asio::awaitable<Response> {
-    co_return make();
-  };
+  return [make = std::move(make)](http::Request&, http::RequestContext&)
+             -> boost::asio::awaitable<Response> { co_return make(); };
 }
 
 boost::asio::awaitable<Response> handle_python(FrontendApi& api,
                                                http::Request& req,
                                                http::RequestContext& ctx) {
-  auto parsed = protocol::parse_eval_request(
-      req[field::field::content_type], req.body());
+  auto parsed =
+      protocol::parse_eval_request(req[field::field::content_type], req.body());
   if (!parsed) {
     co_return http::json_error(static_cast<Status>(parsed.error().code),
                                parsed.error().message);
@@ -73,8 +70,9 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
   std::vector<http::Route> routes;
 
   for (const UiAsset& asset : ui_assets()) {
-    auto serve = [&asset](http::Request& req, http::RequestContext&)
-        -> boost::asio::awaitable<Response> {
+    auto serve =
+        [&asset](http::Request& req,
+                 http::RequestContext&) -> boost::asio::awaitable<Response> {
       co_return static_file(asset, req[field::field::if_none_match]);
     };
     routes.push_back({.path = std::string(asset.path),
@@ -92,8 +90,7 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
   python.precheck =
       [&api](const http::RequestHeader& h,
              const http::RequestContext& ctx) -> std::optional<Response> {
-    if (auto wait = api.limiter.take(ctx.remote,
-                                     RateLimiter::Clock::now())) {
+    if (auto wait = api.limiter.take(ctx.remote, RateLimiter::Clock::now())) {
       Response r = http::json_error(
           Status::too_many_requests,
           "Too many requests from this address; try again shortly.");
@@ -114,13 +111,13 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
   };
   routes.push_back(std::move(python));
 
-  routes.push_back(
-      {.path = "/api/backends",
-       .methods = {Verb::get},
-       .quiet = true,
-       .handler = constant([&api] {
-         return http::json_response(Status::ok, api.gateway.describe());
-       })});
+  routes.push_back({.path = "/api/backends",
+                    .methods = {Verb::get},
+                    .quiet = true,
+                    .handler = constant([&api] {
+                      return http::json_response(Status::ok,
+                                                 api.gateway.describe());
+                    })});
   routes.push_back(
       {.path = "/healthz",
        .methods = {Verb::get},
@@ -138,15 +135,14 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
              healthy > 0 ? Status::ok : Status::service_unavailable,
              {{"ready", healthy > 0}, {"healthy_backends", healthy}});
        })});
-  routes.push_back(
-      {.path = "/metrics",
-       .methods = {Verb::get},
-       .quiet = true,
-       .handler = constant([&api] {
-         return http::text_response(
-             Status::ok, api.registry.render(),
-             "text/plain; version=0.0.4; charset=utf-8");
-       })});
+  routes.push_back({.path = "/metrics",
+                    .methods = {Verb::get},
+                    .quiet = true,
+                    .handler = constant([&api] {
+                      return http::text_response(
+                          Status::ok, api.registry.render(),
+                          "text/plain; version=0.0.4; charset=utf-8");
+                    })});
   return routes;
 }
 

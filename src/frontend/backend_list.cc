@@ -24,8 +24,10 @@ bool valid_name(std::string_view name) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -101,8 +103,9 @@ Result<std::vector<BackendSpec>> parse_backend_list(std::string_view text) {
     backends.push_back(std::move(*spec));
   }
   if (backends.empty()) {
-    return Error{"no backends: set PLAYGROUND_BACKENDS (or --backends) to "
-                 "name=url,... e.g. gke=http://127.0.0.1:6000"};
+    return Error{
+        "no backends: set PLAYGROUND_BACKENDS (or --backends) to "
+        "name=url,... e.g. gke=http://127.0.0.1:6000"};
   }
   return backends;
 }

@@ -70,9 +70,9 @@ void Balancer::on_answer(size_t i, double latency_ms) {
 }
 
 size_t Balancer::healthy_count() const {
-  return static_cast<size_t>(std::count_if(
-      states_.begin(), states_.end(),
-      [](const BackendState& s) { return s.healthy; }));
+  return static_cast<size_t>(
+      std::count_if(states_.begin(), states_.end(),
+                    [](const BackendState& s) { return s.healthy; }));
 }
 
 }  // namespace playground::frontend

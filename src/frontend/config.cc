@@ -35,8 +35,8 @@ Result<ParseOutcome> parse_frontend_config(int argc, const char* const* argv,
           "gke=http://10.0.0.5:6000,aks=https://203.0.113.7");
   o.add_string(
       "token-file", "PLAYGROUND_TOKEN_FILE", &cfg.token_file,
-      std::string("File holding the shared token sent to backends as") +
-          kMore + "Authorization: Bearer (or set PLAYGROUND_TOKEN).");
+      std::string("File holding the shared token sent to backends as") + kMore +
+          "Authorization: Bearer (or set PLAYGROUND_TOKEN).");
   o.add_string("ca-file", "PLAYGROUND_CA_FILE", &cfg.ca_file,
                std::string("PEM file of the CAs trusted for https backends") +
                    kMore + "(default: the system's trusted roots).");
@@ -69,8 +69,9 @@ Result<ParseOutcome> parse_frontend_config(int argc, const char* const* argv,
             1'000'000,
             "POST /python requests per second per client address (0: off).");
   o.add_int("rate-burst", "PLAYGROUND_RATE_BURST", &cfg.rate_burst, 1,
-            1'000'000, "Requests a client may send at once before the rate "
-                       "applies.");
+            1'000'000,
+            "Requests a client may send at once before the rate "
+            "applies.");
   o.add_bytes("max-body", "PLAYGROUND_MAX_BODY", &cfg.body_bytes, 1024,
               256LL << 20,
               "Largest request body; larger ones get 413 before being read.");

@@ -29,10 +29,9 @@ double ms_since(Clock::time_point start) {
 // headers of the upstream connection stay behind.
 http::Response relay(http::Response& upstream, const std::string& backend) {
   http::Response r{upstream.result(), 11};
-  r.set(field::field::content_type,
-        upstream[field::field::content_type].empty()
-            ? "application/json"
-            : upstream[field::field::content_type]);
+  r.set(field::field::content_type, upstream[field::field::content_type].empty()
+                                        ? "application/json"
+                                        : upstream[field::field::content_type]);
   if (auto retry = upstream[field::field::retry_after]; !retry.empty()) {
     r.set(field::field::retry_after, retry);
   }
@@ -47,14 +46,13 @@ http::Response relay(http::Response& upstream, const std::string& backend) {
 Result<std::unique_ptr<Gateway>> Gateway::create(
     asio::any_io_executor executor, std::vector<BackendSpec> backends,
     GatewayOptions options, metrics::Registry& registry) {
-  std::unique_ptr<Gateway> g(new Gateway(std::move(executor),
-                                         std::move(backends),
-                                         std::move(options), registry));
+  std::unique_ptr<Gateway> g(new Gateway(
+      std::move(executor), std::move(backends), std::move(options), registry));
   boost::system::error_code ec;
   if (g->options_.ca_file.empty()) {
     g->tls_.set_default_verify_paths(ec);
-    if (ec) return Error{"cannot load the system's CA certificates: " +
-                         ec.message()};
+    if (ec)
+      return Error{"cannot load the system's CA certificates: " + ec.message()};
   } else {
     g->tls_.load_verify_file(g->options_.ca_file, ec);
     if (ec) {
@@ -76,7 +74,8 @@ Gateway::Gateway(asio::any_io_executor executor,
       upstream_(registry.counter_family(
           "playground_frontend_upstream_requests_total",
           "Requests sent to backends, by backend and outcome (answered, "
-          "busy, unauthorized, connect, timeout, closed, protocol).",
+          "busy, unauthorized, gateway_error, connect, timeout, closed, "
+          "protocol).",
           {"backend", "outcome"})),
       latency_(registry.histogram(
           "playground_frontend_upstream_seconds",
@@ -93,8 +92,7 @@ Gateway::Gateway(asio::any_io_executor executor,
                                                       &tls_, request_options));
     health_clients_.push_back(std::make_unique<http::Client>(
         executor_, b.origin, &tls_, check_options));
-    health_timers_.push_back(
-        std::make_unique<asio::steady_timer>(executor_));
+    health_timers_.push_back(std::make_unique<asio::steady_timer>(executor_));
   }
   registry.gauge_family_callback(
       "playground_frontend_backend_healthy",
@@ -102,8 +100,8 @@ Gateway::Gateway(asio::any_io_executor executor,
       [this] {
         metrics::Registry::LabelledValues values;
         for (size_t i = 0; i < backends_.size(); ++i) {
-          values.push_back({{backends_[i].name},
-                            balancer_.state(i).healthy ? 1.0 : 0.0});
+          values.push_back(
+              {{backends_[i].name}, balancer_.state(i).healthy ? 1.0 : 0.0});
         }
         return values;
       });
@@ -168,12 +166,23 @@ asio::awaitable<Forwarded> Gateway::forward(std::string json_body) {
       // configuration error, never the client's to fix.
       upstream_.with({backend.name, "unauthorized"}).inc();
       last_error = backend.name + " refused the frontend's token";
-      log::error("backend refused the frontend's token; check "
-                 "PLAYGROUND_TOKEN on both",
-                 {{"backend", backend.name}});
+      log::error(
+          "backend refused the frontend's token; check "
+          "PLAYGROUND_TOKEN on both",
+          {{"backend", backend.name}});
       if (balancer_.on_failure(i, false, "refused the frontend's token")) {
         note_health_change(i);
       }
+      continue;
+    }
+    if (answer->result() == Status::bad_gateway ||
+        answer->result() == Status::gateway_timeout) {
+      // Never sent by a backend itself: a proxy or load balancer in front
+      // of it could not reach it.
+      upstream_.with({backend.name, "gateway_error"}).inc();
+      last_error = backend.name + ": a proxy in front of it answered " +
+                   std::to_string(answer->result_int());
+      if (balancer_.on_failure(i, false, last_error)) note_health_change(i);
       continue;
     }
     const double ms = ms_since(start);
@@ -186,9 +195,9 @@ asio::awaitable<Forwarded> Gateway::forward(std::string json_body) {
   }
 
   if (any_busy) {
-    out.response = http::json_error(
-        Status::service_unavailable,
-        "Every backend is busy; try again in a moment.");
+    out.response =
+        http::json_error(Status::service_unavailable,
+                         "Every backend is busy; try again in a moment.");
     out.response.set(field::field::retry_after, "1");
   } else {
     out.response = http::json_error(

@@ -9,10 +9,10 @@
 //
 // Evaluation has no effect outside its sandbox, so sending a request again
 // to another backend is always safe: a refused connection, a connection that
-// breaks or times out, a 503 (full) or a 401 (token mismatch) moves the
-// request on, at most `max_attempts` backends. Only when none answers does
-// the client get 503 (all full) or 502 (none reachable). Runs on one I/O
-// thread.
+// breaks or times out, a 503 (full), a 401 (token mismatch) or a 502/504
+// (from a proxy in front of the backend) moves the request on, at most
+// `max_attempts` backends. Only when none answers does the client get 503 (all
+// full) or 502 (none reachable). Runs on one I/O thread.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

@@ -9,8 +9,7 @@ RateLimiter::RateLimiter(RateLimit limit)
     : limit_(limit), overflow_{limit.burst, Clock::time_point{}} {}
 
 void RateLimiter::refill(Bucket& b, Clock::time_point now) const {
-  const double elapsed =
-      std::chrono::duration<double>(now - b.updated).count();
+  const double elapsed = std::chrono::duration<double>(now - b.updated).count();
   if (elapsed > 0) {
     b.tokens = std::min(limit_.burst, b.tokens + elapsed * limit_.per_second);
     b.updated = now;

@@ -85,8 +85,8 @@ struct Client::Connection {
   }
 };
 
-Client::Client(asio::any_io_executor executor, Origin origin,
-               ssl::context* tls, ClientOptions options)
+Client::Client(asio::any_io_executor executor, Origin origin, ssl::context* tls,
+               ClientOptions options)
     : executor_(std::move(executor)),
       origin_(std::move(origin)),
       tls_(tls),
@@ -102,8 +102,7 @@ Client::~Client() = default;
 
 asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
     Clock::time_point deadline) {
-  const std::string where =
-      origin_.host + ":" + std::to_string(origin_.port);
+  const std::string where = origin_.host + ":" + std::to_string(origin_.port);
   tcp::resolver resolver(executor_);
   asio::steady_timer timer(executor_, deadline);
   auto resolved =
@@ -111,7 +110,8 @@ asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
                                        std::to_string(origin_.port), nothrow) ||
                 timer.async_wait(nothrow));
   if (resolved.index() == 1) {
-    co_return fail(Failure::connect, "resolving " + origin_.host + " timed out");
+    co_return fail(Failure::connect,
+                   "resolving " + origin_.host + " timed out");
   }
   auto [rec, endpoints] = std::get<0>(resolved);
   if (rec) {
@@ -123,10 +123,10 @@ asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
   stream.expires_at(deadline);
   auto [cec, endpoint] = co_await stream.async_connect(endpoints, nothrow);
   if (cec) {
-    co_return fail(Failure::connect, "cannot connect to " + where + ": " +
-                                         (cec == beast::error::timeout
-                                              ? std::string("timed out")
-                                              : cec.message()));
+    co_return fail(Failure::connect,
+                   "cannot connect to " + where + ": " +
+                       (cec == beast::error::timeout ? std::string("timed out")
+                                                     : cec.message()));
   }
   boost::system::error_code ignored;
   stream.socket().set_option(tcp::no_delay(true), ignored);
@@ -185,12 +185,12 @@ asio::awaitable<Result<Response>> Client::exchange(Connection& c,
         co_await beast_http::async_read(*c.plain, c.buffer, parser, nothrow);
   }
   if (rec) {
-    std::string what = rec == beast::error::timeout ? "timed out"
-                                                    : rec.message();
-    co_return fail(classify(rec), (parser.got_some()
-                                       ? "reading the response failed: "
-                                       : "no response: ") +
-                                      what);
+    std::string what =
+        rec == beast::error::timeout ? "timed out" : rec.message();
+    co_return fail(classify(rec),
+                   (parser.got_some() ? "reading the response failed: "
+                                      : "no response: ") +
+                       what);
   }
   c.tcp().expires_never();
   co_return parser.release();

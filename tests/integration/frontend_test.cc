@@ -1,8 +1,8 @@
 // The frontend against real backends on loopback: round-robin, both input
 // forms, failover when a backend is killed or full, rate and body limits, the
 // shared token, https with a self-signed certificate, and the UI files.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -40,8 +40,7 @@ std::string backend_list(const BackendProcess& a, const BackendProcess& b) {
 std::unique_ptr<FrontendProcess> start_frontend(
     const std::string& backends, std::vector<std::string> extra = {},
     std::map<std::string, std::string> env = {}) {
-  std::vector<std::string> args = {"--backends", backends, "--rate-limit",
-                                   "0"};
+  std::vector<std::string> args = {"--backends", backends, "--rate-limit", "0"};
   args.insert(args.end(), extra.begin(), extra.end());
   return std::make_unique<FrontendProcess>(std::move(args), std::move(env));
 }
@@ -49,9 +48,8 @@ std::unique_ptr<FrontendProcess> start_frontend(
 HttpReply run_code(uint16_t port, const std::string& code,
                    const std::string& stdin_data = "") {
   HttpClient client(port);
-  return client.post("/python",
-                     boost::json::serialize(boost::json::object{
-                         {"code", code}, {"stdin", stdin_data}}));
+  return client.post("/python", boost::json::serialize(boost::json::object{
+                                    {"code", code}, {"stdin", stdin_data}}));
 }
 
 boost::json::object backend_state(uint16_t frontend, const std::string& name) {
@@ -121,9 +119,8 @@ TEST(FrontendRouting, JsonAndFormBodiesReachTheProgram) {
   const std::string code = "import sys\nprint(sys.stdin.read().upper())";
   HttpClient client(front->port());
 
-  auto json = client.post(
-      "/python", boost::json::serialize(
-                     boost::json::object{{"code", code}, {"stdin", "json"}}));
+  auto json = client.post("/python", boost::json::serialize(boost::json::object{
+                                         {"code", code}, {"stdin", "json"}}));
   ASSERT_EQ(json.status, 200) << json.body;
   EXPECT_EQ(json.json()["stdout"].as_string(), "JSON\n");
 
@@ -138,8 +135,8 @@ TEST(FrontendRouting, JsonAndFormBodiesReachTheProgram) {
       "--XyZ\r\nContent-Disposition: form-data; name=\"code\"\r\n\r\n" + code +
       "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"stdin\"\r\n\r\n"
       "multi\r\n--XyZ--\r\n";
-  auto form = client.post("/python", multipart,
-                          "multipart/form-data; boundary=XyZ");
+  auto form =
+      client.post("/python", multipart, "multipart/form-data; boundary=XyZ");
   ASSERT_EQ(form.status, 200) << form.body;
   EXPECT_EQ(form.json()["stdout"].as_string(), "MULTI\n");
 
@@ -186,9 +183,9 @@ TEST(FrontendFailover, KillNineOfABackendUnderLoadLosesNoRequest) {
       const std::string expect = std::to_string(id * 100000 + i);
       // A short sleep keeps a request running on each backend most of the
       // time, so the kill catches some in flight.
-      auto r = client.post("/python",
-                           R"({"code": "import time\ntime.sleep(0.02)\nprint()" +
-                               expect + ")\"}");
+      auto r = client.post(
+          "/python", R"({"code": "import time\ntime.sleep(0.02)\nprint()" +
+                         expect + ")\"}");
       sent++;
       if (r.status == 200 && r.json()["stdout"].as_string() == expect + "\n") {
         correct++;
@@ -230,13 +227,14 @@ TEST(FrontendFailover, KillNineOfABackendUnderLoadLosesNoRequest) {
             << " by the time a restarted; a back in rotation after "
             << std::chrono::duration<double>(back_after).count() << " s\n";
   EXPECT_TRUE(back) << front->log();
-  EXPECT_LT(back_after, 3s) << "back in rotation after "
-                            << std::chrono::duration<double>(back_after).count()
-                            << " s";
+  EXPECT_LT(back_after, 3s)
+      << "back in rotation after "
+      << std::chrono::duration<double>(back_after).count() << " s";
   EXPECT_GT(sent_while_down, 20);
   EXPECT_EQ(correct.load(), sent.load());
-  EXPECT_TRUE(wrong.empty()) << wrong.size() << " wrong, first: "
-                             << (wrong.empty() ? "" : wrong.front());
+  EXPECT_TRUE(wrong.empty())
+      << wrong.size()
+      << " wrong, first: " << (wrong.empty() ? "" : wrong.front());
   EXPECT_GT(after_restart["a"], 0) << "the restarted backend got no request";
   EXPECT_GT(after_restart["b"], 0);
   // Requests did hit the dead backend and were moved on.
@@ -255,12 +253,13 @@ TEST(FrontendFailover, KillNineOfABackendUnderLoadLosesNoRequest) {
 // A full backend answers 503; the frontend moves the request on. When every
 // backend is full the client gets the 503, as JSON with Retry-After.
 TEST(FrontendFailover, BusyBackendIsSkippedAndAllBusyIs503) {
-  const std::vector<std::string> one_slot = {"--concurrency", "1", "--queue",
-                                             "0", "--pool", "0"};
+  const std::vector<std::string> one_slot = {
+      "--concurrency", "1", "--queue", "0", "--pool", "0"};
   BackendProcess a(one_slot), b(one_slot);
   ASSERT_TRUE(a.started() && b.started());
   // Health checks must not eject the full backend: this is about the 503.
-  auto front = start_frontend(backend_list(a, b), {"--unhealthy-after", "1000"});
+  auto front =
+      start_frontend(backend_list(a, b), {"--unhealthy-after", "1000"});
   ASSERT_TRUE(front->started()) << front->log();
 
   const std::string sleeper =
@@ -298,10 +297,61 @@ TEST(FrontendFailover, BusyBackendIsSkippedAndAllBusyIs503) {
   EXPECT_EQ(b_busy.get().status, 200);
 }
 
+// A load balancer in front of a backend that cannot reach it answers 502 or
+// 504; the frontend moves the request on. The stand-in for that load
+// balancer is a few lines of Python's http.server.
+TEST(FrontendFailover, GatewayErrorsFromAProxyInFrontAreSkipped) {
+  BackendProcess b;
+  ASSERT_TRUE(b.started());
+  const uint16_t proxy_port = free_port();
+  const pid_t proxy = ::fork();
+  if (proxy == 0) {
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, STDERR_FILENO);
+    const std::string server =
+        "import http.server as h\n"
+        "class H(h.BaseHTTPRequestHandler):\n"
+        "  def answer(self):\n"
+        "    code = 200 if self.path == '/readyz' else "
+        "(502 if self.path == '/py/eval' else 504)\n"
+        "    n = int(self.headers.get('Content-Length') or 0)\n"
+        "    self.rfile.read(n)\n"
+        "    self.send_response(code)\n"
+        "    self.send_header('Content-Length', '0')\n"
+        "    self.end_headers()\n"
+        "  do_GET = do_POST = answer\n"
+        "h.HTTPServer(('127.0.0.1', " +
+        std::to_string(proxy_port) + "), H).serve_forever()\n";
+    ::execl("/usr/bin/python3", "python3", "-c", server.c_str(), nullptr);
+    ::_exit(127);
+  }
+  ASSERT_GT(proxy, 0);
+  ASSERT_TRUE(wait_until(
+      [&] { return HttpClient(proxy_port).get("/readyz").status == 200; }, 5s));
+
+  auto front =
+      start_frontend("lb=" + url_of(proxy_port) + ",b=" + url_of(b.port()),
+                     {"--unhealthy-after", "1000"});
+  ASSERT_TRUE(front->started()) << front->log();
+  for (int i = 0; i < 4; ++i) {
+    auto r = run_code(front->port(), "print('past the proxy')");
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("x-playground-backend"), "b");
+  }
+  const std::string metrics = HttpClient(front->port()).get("/metrics").body;
+  EXPECT_NE(
+      metrics.find(
+          R"(playground_frontend_upstream_requests_total{backend="lb",outcome="gateway_error"} 2)"),
+      std::string::npos)
+      << metrics;
+  ::kill(proxy, SIGTERM);
+  ::waitpid(proxy, nullptr, 0);
+}
+
 TEST(FrontendFailover, NoReachableBackendIs502AndNotReady) {
   const uint16_t nobody = free_port();
-  auto front = start_frontend("gone=" + url_of(nobody),
-                              {"--health-interval", "100ms"});
+  auto front =
+      start_frontend("gone=" + url_of(nobody), {"--health-interval", "100ms"});
   ASSERT_TRUE(front->started()) << front->log();
   auto r = run_code(front->port(), "print(1)");
   EXPECT_EQ(r.status, 502) << r.body;
@@ -382,8 +432,8 @@ TEST(FrontendToken, RequiredByBackendsAndSentByTheFrontend) {
 // certificate comes from a CA made here with openssl.
 TEST(FrontendTls, SelfSignedBackendAcceptedWithCaFileRefusedWithout) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() /
-                       ("pg-tls-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("pg-tls-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string d = dir.string();
   ASSERT_EQ(run_command(
@@ -412,8 +462,7 @@ TEST(FrontendTls, SelfSignedBackendAcceptedWithCaFileRefusedWithout) {
                                "/server.pem,key=" + d + "/server.key,verify=0";
     const std::string target =
         "TCP:127.0.0.1:" + std::to_string(backend.port());
-    ::execl("/usr/bin/socat", "socat", listen.c_str(), target.c_str(),
-            nullptr);
+    ::execl("/usr/bin/socat", "socat", listen.c_str(), target.c_str(), nullptr);
     ::_exit(127);
   }
   ASSERT_GT(socat, 0);
