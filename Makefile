@@ -22,6 +22,7 @@ run: build
 
 bench: build
 	@BIN=$(BUILD)/bin bench/run.sh
+	@BIN=$(BUILD)/bin bench/frontend.sh
 
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')

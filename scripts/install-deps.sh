@@ -14,9 +14,10 @@ packages=(
   openssl socat                       # tests: a self-signed https backend
 )
 
-# make bench also needs the Flask baseline and gnuplot for its plot.
+# make bench also needs the Flask baseline, gnuplot for its plot, and nginx
+# and wrk to compare the frontend with (bench/frontend.sh).
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(python3-flask gnuplot-nox)
+  packages+=(python3-flask gnuplot-nox nginx wrk)
 fi
 
 missing=()

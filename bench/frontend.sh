@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# make bench (second part): what playground-frontend costs, side by side in one run.
+#
+#   1. added latency: print("hello") straight to a backend's /py/eval and
+#      through the frontend's /python (two real backends behind it);
+#   2. proxy throughput on a trivial endpoint: the frontend against nginx as a
+#      round-robin reverse proxy, both in front of the same two stub upstreams
+#      (nginx answering a fixed eval result at once), driven by wrk;
+#   3. idle keep-alive connections (bench/idle_connections.py): memory per
+#      connection and the latency of a fresh request while they are held,
+#      frontend against nginx.
+#
+# Writes build/bench/frontend.md. SECONDS_PER_RUN (default 5) sets the length
+# of a run, IDLE_CONNECTIONS (default 10000) the connections held.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-build/release/bin}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
+OUT=${OUT:-build/bench}
+mkdir -p "$OUT"
+scripts/install-deps.sh --bench
+# Where no policy-rc.d forbids it, Debian's postinst starts the packaged nginx
+# service on :80. Every nginx here is a private instance on a free loopback
+# port, so stop that one (its pid file is the package's).
+if [ -s /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null; then
+  echo "frontend.sh: stopping the nginx service the Debian package started on :80" >&2
+  nginx -s stop
+fi
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
+field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
+num() { printf '%.*f' "$2" "$(field "$1" "$3")"; }
+calc() { python3 -c "print(f'{$1:.2f}')"; }
+
+backend() {  # backend NAME PORT: a real playground-backend, logging to $OUT/NAME.log
+  "$BIN/playground-backend" --port "$2" --bind 127.0.0.1 --queue 1000 2>"$OUT/$1.log" &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$2/readyz" || { cat "$OUT/$1.log" >&2; exit 1; }
+}
+frontend() {  # frontend NAME PORT BACKENDS [FLAG...]: logs to $OUT/NAME.log, sets $frontend_pid
+  "$BIN/playground-frontend" --port "$2" --bind 127.0.0.1 --backends "$3" --rate-limit 0 "${@:4}" 2>"$OUT/$1.log" &
+  frontend_pid=$!
+  pids+=("$frontend_pid")
+  wait_http "http://127.0.0.1:$2/readyz" || { cat "$OUT/$1.log" >&2; exit 1; }
+}
+nginx_run() {  # nginx_run NAME WORKERS SERVERS: a private nginx, in the foreground (pid in $nginx_pid)
+  # The idle-connection test holds 10,000 client connections: hence the
+  # descriptor and connection limits, and keep-alive longer than it takes.
+  cat > "$tmp/$1.conf" <<EOF
+daemon off;
+worker_processes $2;
+worker_rlimit_nofile 30000;
+pid $tmp/$1.pid;
+error_log $tmp/$1.err warn;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  keepalive_timeout 120s;
+  keepalive_requests 100000;
+  client_body_temp_path $tmp/$1.body;
+  proxy_temp_path $tmp/$1.proxy;
+  fastcgi_temp_path $tmp/$1.fastcgi;
+  uwsgi_temp_path $tmp/$1.uwsgi;
+  scgi_temp_path $tmp/$1.scgi;
+  $3
+}
+EOF
+  # -e: the error log before the configuration is read (not /var/log/nginx).
+  nginx -p "$tmp" -e "$tmp/$1.err" -c "$tmp/$1.conf" &
+  nginx_pid=$!
+  pids+=("$nginx_pid")
+}
+
+echo "Measuring the frontend on $(nproc) cores (${SECONDS_PER_RUN}s per row) ..." >&2
+
+# 1. Added latency: two real backends, a frontend round-robin over both.
+b1=$(free_port); b2=$(free_port); fe=$(free_port)
+backend frontend-backend1 "$b1"; backend frontend-backend2 "$b2"
+frontend frontend-latency "$fe" "gke=http://127.0.0.1:$b1,aks=http://127.0.0.1:$b2"
+http() { "$BIN/playground-bench" http --code 'print("hello")' --seconds "$SECONDS_PER_RUN" "$@"; }
+direct_paced=$(http --port "$b1" --rate 10)
+front_paced=$(http --port "$fe" --path /python --rate 10)
+direct1=$(http --port "$b1" --concurrency 1)
+front1=$(http --port "$fe" --path /python --concurrency 1)
+
+# 2. Throughput on a trivial endpoint. The stubs answer every path (the
+# frontend's /readyz health checks too) with a fixed eval result.
+stub_body='{"stdout":"hello\n","stderr":"","exit_code":0,"status":"ok","time_ms":0.1,"cpu_ms":0.1,"memory_kb":1,"truncated":false}'
+stub_conf=${stub_body//\\/\\\\}  # nginx reads \n in a string as a newline
+u1=$(free_port); u2=$(free_port)
+stub_server() { echo "server { listen 127.0.0.1:$1; location / { default_type application/json; return 200 '$stub_conf'; } }"; }
+nginx_run stubs 1 "$(stub_server "$u1") $(stub_server "$u2")"
+proxy_servers() {  # the nginx reverse proxy on port $1
+  cat <<EOF
+upstream stubs { server 127.0.0.1:$u1; server 127.0.0.1:$u2; keepalive 64; }
+  server {
+    listen 127.0.0.1:$1;
+    location = /python {
+      proxy_pass http://stubs/py/eval;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+    location = /healthz { default_type application/json; return 200 '{"status":"ok"}'; }
+  }
+EOF
+}
+stubs="s1=http://127.0.0.1:$u1,s2=http://127.0.0.1:$u2"
+fs=$(free_port); fq=$(free_port); n1=$(free_port); na=$(free_port)
+frontend frontend-proxy "$fs" "$stubs"
+fs_pid=$frontend_pid
+# The same without its JSON line per request on stderr: nginx logs none here.
+frontend frontend-proxy-quiet "$fq" "$stubs" --log-level warn
+fq_pid=$frontend_pid
+nginx_run proxy1 1 "$(proxy_servers "$n1")"
+n1_pid=$nginx_pid
+nginx_run proxyauto auto "$(proxy_servers "$na")"
+na_pid=$nginx_pid
+cat > "$tmp/post.lua" <<'EOF'
+wrk.method = "POST"
+wrk.body = '{"code":"print(\\"hello\\")"}'
+wrk.headers["Content-Type"] = "application/json"
+EOF
+post='{"code":"print(\"hello\")"}'
+for port in "$u1" "$u2" "$fs" "$fq" "$n1" "$na"; do
+  case $port in "$u1" | "$u2") path=/py/eval ;; *) path=/python ;; esac
+  url="http://127.0.0.1:$port$path"
+  wait_http "http://127.0.0.1:$port/healthz" || { echo "frontend.sh: nothing answers on :$port" >&2; exit 1; }
+  got=$(curl -s -w '\n%{http_code}' -H 'Content-Type: application/json' -d "$post" "$url")
+  [ "$got" = "$stub_body"$'\n200' ] || { echo "frontend.sh: $url answered: $got" >&2; exit 1; }
+done
+# CPU time (user + system, clock ticks) of the given processes and their threads.
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+# wrk_run PORT PID...: {"rate_per_s", "p50_ms", "p99_ms", "errors", "cpu_us"} from wrk's
+# text, cpu_us being the CPU the proxy's processes (PIDs) spent per request:
+# what the proxy costs whatever share of the cores it got.
+wrk_run() {
+  local before text
+  before=$(cpu_ticks "${@:2}")
+  text=$(wrk -t1 -c64 -d"${SECONDS_PER_RUN}s" --latency -s "$tmp/post.lua" "http://127.0.0.1:$1/python")
+  echo "$text" >> "$OUT/frontend-wrk.txt"
+  python3 -c '
+import json, re, sys
+text, ticks, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+ms = lambda v, u: float(v) * {"us": 0.001, "ms": 1, "s": 1000}[u]
+pct = {p: ms(v, u) for p, v, u in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)$", text, re.M)}
+errors = sum(map(int, re.findall(r"(?:connect|read|write|timeout) (\d+)", text)))
+errors += sum(map(int, re.findall(r"Non-2xx or 3xx responses: (\d+)", text)))
+requests = int(re.search(r"(\d+) requests in", text)[1])
+print(json.dumps({"rate_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", text)[1]),
+                  "p50_ms": pct["50"], "p99_ms": pct["99"], "errors": errors,
+                  "cpu_us": ticks / hz * 1e6 / max(requests, 1)}))' \
+    "$text" "$(($(cpu_ticks "${@:2}") - before))" "$(getconf CLK_TCK)"
+}
+: > "$OUT/frontend-wrk.txt"
+wrk_front=$(wrk_run "$fs" "$fs_pid")
+wrk_quiet=$(wrk_run "$fq" "$fq_pid")
+wrk_n1=$(wrk_run "$n1" "$n1_pid" $(pgrep -P "$n1_pid"))
+wrk_na=$(wrk_run "$na" "$na_pid" $(pgrep -P "$na_pid"))
+
+# 3. Idle keep-alive connections, each against a fresh process in front of
+# the stubs (so earlier load does not leave free heap to hide the cost).
+fi_port=$(free_port)
+frontend frontend-idle "$fi_port" "$stubs"
+idle_front=$(python3 bench/idle_connections.py 127.0.0.1 "$fi_port" --connections "$IDLE_CONNECTIONS" --pid "$frontend_pid")
+ni_port=$(free_port)
+nginx_run idle 1 "$(proxy_servers "$ni_port")"
+wait_http "http://127.0.0.1:$ni_port/healthz"
+# The master and its one worker, which holds the connections.
+idle_nginx=$(python3 bench/idle_connections.py 127.0.0.1 "$ni_port" --connections "$IDLE_CONNECTIONS" \
+  --pid "$nginx_pid" --pid "$(pgrep -P "$nginx_pid")")
+
+lat_row() {
+  printf '| %s | %s | %s | %s | %s |\n' "$1" "$(num "$2" 0 rate_per_s)" "$(num "$2" 2 p50_ms)" \
+    "$(num "$2" 2 p99_ms)" "$(field "$2" errors)"
+}
+wrk_row() {
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$(num "$2" 0 rate_per_s)" "$(num "$2" 3 p50_ms)" \
+    "$(num "$2" 3 p99_ms)" "$(field "$2" errors)" "$(num "$2" 1 cpu_us)" \
+    "$(calc "$(field "$wrk_front" rate_per_s) / $(field "$2" rate_per_s)")"
+}
+idle_row() {
+  local before after open
+  before=$(field "$2" rss_kb_before); after=$(field "$2" rss_kb_after); open=$(field "$2" connections_open)
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$open" "$(field "$2" failed)" "$before" "$after" \
+    "$(calc "($after - $before) / max($open, 1)")" "$(num "$2" 2 fresh_request_ms)"
+}
+
+report="$OUT/frontend.md"
+{
+  echo "Machine: $(nproc) cores, Linux $(uname -r), $(date -u +%Y-%m-%d)."
+  echo "Command: \`make bench\` or \`bench/frontend.sh\` (SECONDS_PER_RUN=$SECONDS_PER_RUN, IDLE_CONNECTIONS=$IDLE_CONNECTIONS)."
+  echo
+  echo '### Added latency of the frontend, print("hello")'
+  echo
+  echo '| path | per second | p50 ms | p99 ms | errors |'
+  echo '|---|---|---|---|---|'
+  lat_row "backend /py/eval, paced 10/s (open loop)" "$direct_paced"
+  lat_row "frontend /python (2 backends), paced 10/s (open loop)" "$front_paced"
+  lat_row "backend /py/eval, back to back (1 connection)" "$direct1"
+  lat_row "frontend /python (2 backends), back to back (1 connection)" "$front1"
+  echo
+  echo "- added p50, frontend minus direct: $(calc "$(field "$front_paced" p50_ms) - $(field "$direct_paced" p50_ms)") ms paced," \
+    "$(calc "$(field "$front1" p50_ms) - $(field "$direct1" p50_ms)") ms back to back"
+  echo
+  echo '### Proxy throughput on a trivial endpoint (stub upstreams)'
+  echo
+  echo "wrk -t1 -c64 -d${SECONDS_PER_RUN}s, POST /python \`$post\`, forwarded round-robin to"
+  echo "two stub upstreams (one nginx, 1 worker) answering POST /py/eval at once with a fixed result."
+  echo "wrk, the proxy and the stubs share the $(nproc) cores, so these are ratios on one"
+  echo "machine, not the capacity of either proxy."
+  echo
+  echo '| proxy | requests/s | p50 ms | p99 ms | errors | proxy CPU µs per request | frontend requests/s / this |'
+  echo '|---|---|---|---|---|---|---|'
+  wrk_row "playground-frontend (one thread)" "$wrk_front"
+  wrk_row "playground-frontend, --log-level warn (no request log)" "$wrk_quiet"
+  wrk_row "nginx, worker_processes 1" "$wrk_n1"
+  wrk_row "nginx, worker_processes auto ($(nproc))" "$wrk_na"
+  echo
+  echo "### $IDLE_CONNECTIONS idle keep-alive connections"
+  echo
+  echo 'Each connection sent GET /healthz once and stays open; RSS is read while all'
+  echo 'are held, then a fresh connection asks GET /healthz (median of 10), then every'
+  echo 'held connection is asked again ("held" counts those that still answer).'
+  echo
+  echo '| server | held | failed | RSS before KB | RSS held KB | KB per connection | fresh request ms |'
+  echo '|---|---|---|---|---|---|---|'
+  idle_row "playground-frontend" "$idle_front"
+  idle_row "nginx, worker_processes 1 (master + worker)" "$idle_nginx"
+} | tee "$report"
+echo "(written to $report)" >&2
