@@ -1,14 +1,67 @@
 // JSON serialisation with plain decimal doubles (see json.h).
 #include "common/json.h"
 
-#include <boost/json/serialize.hpp>
 #include <charconv>
 #include <cmath>
 
 namespace playground::json {
 namespace {
 
-void append(std::string& out, const boost::json::value& v) {
+template <typename Number>
+void append_number(std::string& out, Number n) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, ec == std::errc() ? end : buf);
+}
+
+}  // namespace
+
+// Quotes, backslashes and control characters escaped, every other byte as it
+// is (as Boost.JSON writes it). Runs of plain bytes are appended at once: log
+// lines and results are mostly plain text.
+void append_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t plain = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
+    out.push_back('\\');
+    switch (c) {
+      case '"':
+        out.push_back('"');
+        break;
+      case '\\':
+        out.push_back('\\');
+        break;
+      case '\n':
+        out.push_back('n');
+        break;
+      case '\r':
+        out.push_back('r');
+        break;
+      case '\t':
+        out.push_back('t');
+        break;
+      case '\b':
+        out.push_back('b');
+        break;
+      case '\f':
+        out.push_back('f');
+        break;
+      default:
+        out += "u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xf]);
+    }
+  }
+  out.append(s.data() + plain, s.size() - plain);
+  out.push_back('"');
+}
+
+void append_text(std::string& out, const boost::json::value& v) {
   switch (v.kind()) {
     case boost::json::kind::object: {
       out.push_back('{');
@@ -16,9 +69,9 @@ void append(std::string& out, const boost::json::value& v) {
       for (const auto& member : v.get_object()) {
         if (!first) out.push_back(',');
         first = false;
-        out += boost::json::serialize(boost::json::string_view(member.key()));
+        append_string(out, member.key());
         out.push_back(':');
-        append(out, member.value());
+        append_text(out, member.value());
       }
       out.push_back('}');
       break;
@@ -29,32 +82,42 @@ void append(std::string& out, const boost::json::value& v) {
       for (const auto& item : v.get_array()) {
         if (!first) out.push_back(',');
         first = false;
-        append(out, item);
+        append_text(out, item);
       }
       out.push_back(']');
       break;
     }
+    case boost::json::kind::string:
+      append_string(out, v.get_string());
+      break;
+    case boost::json::kind::int64:
+      append_number(out, v.get_int64());
+      break;
+    case boost::json::kind::uint64:
+      append_number(out, v.get_uint64());
+      break;
     case boost::json::kind::double_: {
       const double d = v.get_double();
       if (!std::isfinite(d)) {
         out += "null";  // JSON has no NaN or infinity
         break;
       }
-      char buf[64];
-      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
-      out.append(buf, ec == std::errc() ? end : buf);
+      append_number(out, d);
       break;
     }
-    default:
-      out += boost::json::serialize(v);
+    case boost::json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      break;
+    case boost::json::kind::null:
+      out += "null";
+      break;
   }
 }
 
-}  // namespace
-
 std::string to_text(const boost::json::value& value) {
   std::string out;
-  append(out, value);
+  out.reserve(256);
+  append_text(out, value);
   return out;
 }
 

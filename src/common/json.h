@@ -9,9 +9,15 @@
 
 #include <boost/json/value.hpp>
 #include <string>
+#include <string_view>
 
 namespace playground::json {
 
 std::string to_text(const boost::json::value& value);
+
+// The same, appended to `out` (for building a line without a second copy).
+void append_text(std::string& out, const boost::json::value& value);
+// A JSON string literal for `text`, appended to `out`.
+void append_string(std::string& out, std::string_view text);
 
 }  // namespace playground::json

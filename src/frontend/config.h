@@ -42,7 +42,7 @@ struct FrontendConfig {
   int64_t body_timeout_ms = 30'000;
   int64_t idle_timeout_ms = 60'000;
   int64_t shutdown_grace_ms = 30'000;
-  int64_t max_connections = 20'000;
+  int64_t max_connections = 16'384;
   std::string log_level = "info";
 };
 

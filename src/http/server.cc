@@ -26,6 +26,8 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 using namespace asio::experimental::awaitable_operators;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+// What one read of an idle connection asks for: a typical request whole.
+constexpr size_t kFirstReadBytes = 2048;
 
 std::string_view path_of(std::string_view target) {
   auto q = target.find('?');
@@ -45,10 +47,8 @@ bool expects_continue(const RequestHeader& h) {
 
 // One open connection; registered so shutdown can wake the idle ones.
 struct Connection {
-  explicit Connection(tcp::socket socket)
-      : stream(std::move(socket)), idle_timer(stream.get_executor()) {}
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
-  asio::steady_timer idle_timer;
   bool idle = false;
 };
 
@@ -274,15 +274,20 @@ asio::awaitable<void> Server::State::session(tcp::socket socket) {
 
   while (!draining) {
     if (buffer.size() == 0) {
-      // Idle keep-alive: wait for the first byte of the next request.
+      // Idle keep-alive: read the first bytes of the next request under the
+      // idle timeout (the header timeout starts once they are here). One
+      // read, where waiting for readability would cost a second operation
+      // and a timer per request.
+      // A large request leaves a large buffer; idle, a connection keeps
+      // only what a typical request needs.
+      if (buffer.capacity() > 4 * kFirstReadBytes) buffer.shrink_to_fit();
       c.idle = true;
-      c.idle_timer.expires_after(options.idle_timeout);
-      auto first = co_await (
-          c.stream.socket().async_wait(tcp::socket::wait_read, nothrow) ||
-          c.idle_timer.async_wait(nothrow));
+      c.stream.expires_after(options.idle_timeout);
+      auto [ec, n] = co_await c.stream.async_read_some(
+          buffer.prepare(kFirstReadBytes), nothrow);
       c.idle = false;
-      if (first.index() == 1 || draining) break;  // idled out or shutting down
-      if (std::get<0>(first) != std::tuple<beast::error_code>{}) break;
+      if (ec || draining) break;  // closed, idled out or shutting down
+      buffer.commit(n);
     }
     const auto started = std::chrono::steady_clock::now();
     RequestContext ctx = base;
@@ -371,7 +376,7 @@ void Server::shutdown(std::function<void()> on_drained) {
   beast::error_code ignored;
   s.acceptor.close(ignored);
   for (Connection* c : s.open) {
-    if (c->idle) c->idle_timer.cancel();
+    if (c->idle) c->stream.cancel();
   }
   s.maybe_drained();
 }

@@ -50,5 +50,23 @@ TEST(JsonText, NonFiniteNumbersBecomeNull) {
             "[null]");
 }
 
+TEST(JsonText, EscapesStringsSoTheyParseBackUnchanged) {
+  std::string every_ascii;
+  for (int c = 0; c < 128; ++c) every_ascii.push_back(static_cast<char>(c));
+  const boost::json::object value{
+      {"ascii", every_ascii},
+      {"quote\"key\\", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x8d"},
+      {"numbers",
+       boost::json::array{-7, 18446744073709551615ull, 0.5, true, nullptr}},
+      {"empty", boost::json::object{}}};
+  const std::string text = json::to_text(value);
+  EXPECT_EQ(boost::json::parse(text), boost::json::value(value)) << text;
+  EXPECT_NE(text.find(R"(\u0001)"), std::string::npos);
+  EXPECT_NE(text.find(R"(\n)"), std::string::npos);
+  EXPECT_NE(text.find(R"(-7,18446744073709551615,0.5,true,null)"),
+            std::string::npos)
+      << text;
+}
+
 }  // namespace
 }  // namespace playground
