@@ -12,7 +12,14 @@ packages=(
   util-linux curl ca-certificates     # setpriv (tests), curl (examples, bench)
   libssl-dev libboost-url1.81-dev     # https to backends, backend URLs
   openssl socat                       # tests: a self-signed https backend
+  chromium fonts-dejavu-core          # browser tests: Debian's headless Chromium
 )
+
+# The UI is bundled at build time with Node.js and npm. Debian's nodejs (18)
+# and npm (9) do; a node that is already there (e.g. a newer one from
+# elsewhere, which brings its own npm) is used as it is.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 # make bench also needs the Flask baseline, gnuplot for its plot, and nginx
 # and wrk to compare the frontend with (bench/frontend.sh).

@@ -1,0 +1,503 @@
+// Browser tests of the web UI: the real page, served by the real
+// playground-frontend in front of two real playground-backends ("gke" and
+// "aks"), in Debian's headless Chromium driven by playwright-core. One case
+// per run; CTest registers each as browser.<case> (label "browser"):
+//   node tests/browser/ui_test.mjs run_button
+// Each case saves a screenshot to $PLAYGROUND_SCREENSHOT_DIR/<case>.png (also
+// when it fails, showing where) and fails on any console error or CSP
+// violation it did not expect. Every process it started is stopped at the end,
+// whatever happened, and dies with this process if it is killed.
+// Environment: PLAYGROUND_BIN_DIR (the programs), PLAYGROUND_SCREENSHOT_DIR,
+// PLAYGROUND_UI_DIR (ui/, where npm installed playwright-core), CHROMIUM.
+
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Stack } from "./stack.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const env = {
+  bin: process.env.PLAYGROUND_BIN_DIR || path.resolve(here, "../../build/release/bin"),
+  shots: process.env.PLAYGROUND_SCREENSHOT_DIR || path.resolve(here, "../../build/release/screenshots"),
+  ui: process.env.PLAYGROUND_UI_DIR || path.resolve(here, "../../ui"),
+  chromium: process.env.CHROMIUM || "/usr/bin/chromium",
+};
+const WAIT_MS = 10000;
+
+// --- Waiting and reading the page --------------------------------------------
+
+// Polls check() until it returns a truthy value (returned) or time runs out.
+async function until(what, check, timeout = WAIT_MS) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+      last = value;
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function expectText(page, selector, expected, timeout = WAIT_MS) {
+  let text;
+  await until(`${selector} to show ${expected}`, async () => {
+    text = await page.locator(selector).textContent();
+    return typeof expected === "string" ? text === expected : expected.test(text);
+  }, timeout).catch((e) => {
+    throw new Error(`${e.message}\n  ${selector} shows: ${JSON.stringify(text)}`);
+  });
+  return text;
+}
+
+// The run has finished: the status line left "running" for this state.
+async function expectOutcome(page, state, message, timeout = WAIT_MS) {
+  await until(`the run to end as ${state}`, async () =>
+    (await page.locator("#status").getAttribute("data-state")) === state, timeout).catch(async (e) => {
+    throw new Error(`${e.message}\n  status line: ${await page.locator("#status").textContent()}`);
+  });
+  await expectText(page, "#status", message);
+  assert.equal(await page.locator("#run").getAttribute("aria-disabled"), null, "Run is enabled again");
+  assert.equal(await page.locator("#elapsed").textContent(), "", "the elapsed time is gone");
+}
+
+async function editorText(page) {
+  return (await page.locator("#code .cm-line").allTextContents()).join("\n");
+}
+
+// Replaces the editor's code as a paste would (no auto-indent, no brackets).
+async function setCode(page, code) {
+  await page.locator("#code .cm-content").click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(code);
+  await until("the editor to hold the code", async () => (await editorText(page)) === code);
+}
+
+async function clearEditor(page) {
+  await page.locator("#code .cm-content").click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await until("an empty editor", async () => (await editorText(page)) === "");
+}
+
+async function stdoutOf(page) {
+  return page.locator("#stdout").textContent();
+}
+
+// WCAG contrast of an element's text against the first opaque background behind it.
+async function contrastOf(page, selector) {
+  return page.locator(selector).first().evaluate((el) => {
+    const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => {
+      const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    let bg = null;
+    for (let n = el; n && !bg; n = n.parentElement) {
+      const c = rgb(getComputedStyle(n).backgroundColor);
+      if (c.length === 3 || c[3] === 1) bg = c.slice(0, 3);
+    }
+    bg = bg || [255, 255, 255];
+    const [a, b] = [luminance(rgb(getComputedStyle(el).color)), luminance(bg)];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  });
+}
+
+async function expectReadable(page, selectors) {
+  for (const selector of selectors) {
+    const ratio = await contrastOf(page, selector);
+    assert.ok(ratio >= 4.5, `${selector}: contrast ${ratio.toFixed(2)} is under 4.5:1`);
+  }
+}
+
+// --- The cases ----------------------------------------------------------------
+// Each gets t = {page, context, front, backends: {gke, aks}, stack, shot(name)}.
+
+const CASES = {
+  // The editor's features, then a run with the Run button.
+  async run_button({ page }) {
+    assert.equal(await page.title(), "Playground — Python");
+    await clearEditor(page);
+    await page.keyboard.type("for i in range(3):\nprint(i * 2)");
+    // Enter after ':' indented the next line; brackets were closed as typed.
+    assert.equal(await editorText(page), "for i in range(3):\n    print(i * 2)");
+    await page.keyboard.press("Shift+Tab");
+    assert.equal(await editorText(page), "for i in range(3):\nprint(i * 2)", "Shift+Tab dedents");
+    await page.keyboard.press("Tab");
+    assert.equal(await editorText(page), "for i in range(3):\n    print(i * 2)", "Tab indents");
+    assert.deepEqual(await page.locator("#code .cm-lineNumbers .cm-gutterElement:visible").allTextContents(),
+      ["1", "2"], "line numbers");
+    // Python highlighting: "for" is coloured unlike plain text.
+    const [keyword, plain] = await page.locator("#code .cm-line").first().evaluate((line) => {
+      const span = [...line.querySelectorAll("span")].find((s) => s.textContent === "for");
+      return [span && getComputedStyle(span).color, getComputedStyle(line).color];
+    });
+    assert.ok(keyword && keyword !== plain, `"for" is highlighted (${keyword} vs ${plain})`);
+
+    await page.locator("#run").click();
+    await expectOutcome(page, "ok", /Finished/);
+    assert.equal(await stdoutOf(page), "0\n2\n4\n");
+    assert.equal(await page.locator("#stderr").textContent(), "");
+    assert.equal(await page.locator("#stderr-pane.has-error").count(), 0);
+    assert.equal(await page.locator("#fact-status").textContent(), "ok");
+    assert.equal(await page.locator("#fact-exit").textContent(), "0");
+    assert.match(await page.locator("#fact-wall").textContent(), /^\d+\.\d+ m?s$/);
+    assert.match(await page.locator("#fact-cpu").textContent(), /^\d+\.\d+ m?s$/);
+    assert.match(await page.locator("#fact-memory").textContent(), /^\d+(\.\d)? (KiB|MiB)$/);
+    assert.match(await page.locator("#fact-backend").textContent(), /^(gke|aks)$/);
+    await expectReadable(page, ["#status", ".hint", "#stdout", ".facts dt", ".facts dd", "#backends .state",
+      "#backends .meta", "#run"]);
+  },
+
+  // Ctrl+Enter runs from the editor (without adding a line) and from stdin.
+  async ctrl_enter({ page }) {
+    await clearEditor(page);
+    await page.keyboard.type('print("hi from the keyboard", input())');
+    await page.locator("#stdin").fill("1");
+    await page.locator("#code .cm-content").click();
+    await page.keyboard.press("Control+Enter");
+    await expectOutcome(page, "ok", /Finished/);
+    assert.equal(await stdoutOf(page), "hi from the keyboard 1\n");
+    assert.equal(await editorText(page), 'print("hi from the keyboard", input())', "Ctrl+Enter added no line");
+    await page.locator("#stdin").fill("2");
+    await page.locator("#stdin").press("Control+Enter");
+    await expectOutcome(page, "ok", /Finished/);
+    assert.equal(await stdoutOf(page), "hi from the keyboard 2\n");
+    assert.equal(await page.locator("#stdin").inputValue(), "2", "Ctrl+Enter added no line to stdin");
+  },
+
+  // An uncaught exception: the traceback in the stderr pane, shown as an error.
+  async exception({ page }) {
+    await setCode(page, [
+      "def average(values):",
+      "    return sum(values) / len(values)",
+      "",
+      "",
+      'print("average of [1, 2, 3]:", average([1, 2, 3]))',
+      'print("average of []:", average([]))',
+      "",
+    ].join("\n"));
+    await page.locator("#run").click();
+    await expectOutcome(page, "error", /raised an exception \(exit code 1\)/);
+    assert.equal(await stdoutOf(page), "average of [1, 2, 3]: 2.0\n");
+    const stderr = await page.locator("#stderr").textContent();
+    assert.match(stderr, /^Traceback \(most recent call last\):/);
+    assert.match(stderr, /File "main\.py", line 2, in average/);
+    assert.match(stderr, /ZeroDivisionError: division by zero\n$/);
+    await page.locator("#stderr-pane.has-error").waitFor();
+    assert.equal(await page.locator("#status").getAttribute("class"), "status error");
+    const [errColor, outColor] = await Promise.all(["#stderr", "#stdout"].map((s) =>
+      page.locator(s).evaluate((el) => getComputedStyle(el).color)));
+    assert.notEqual(errColor, outColor, "stderr is coloured as an error");
+    assert.equal(await page.locator("#fact-exit").textContent(), "1");
+    // The line the traceback points at is marked, and one click away.
+    assert.equal(await page.locator("#code .cm-errorLine").textContent(), "    return sum(values) / len(values)");
+    await page.locator("#goto-error").click();
+    await expectText(page, "#code .cm-activeLine", "    return sum(values) / len(values)");
+    await expectReadable(page, ["#stderr", "#status", "#stderr-label"]);
+  },
+
+  // stdin reaches the program: an example that reads it, then input().
+  async stdin({ page }) {
+    await page.locator("#examples").selectOption({ label: "Read stdin" });
+    await until("the example's stdin", async () => (await page.locator("#stdin").inputValue()) === "3\n14\n15\n92\n");
+    assert.match(await editorText(page), /numbers = \[int\(line\) for line in sys\.stdin/);
+    await page.locator("#run").click();
+    await expectOutcome(page, "ok", /Finished/);
+    assert.equal(await stdoutOf(page), "4 numbers, sum 124, max 92\n");
+
+    await setCode(page, 'name = input()\nprint(f"hello {name}")\n');
+    await page.locator("#stdin").fill("Ada\n");
+    await page.locator("#run").click();
+    await expectOutcome(page, "ok", /Finished/);
+    assert.equal(await stdoutOf(page), "hello Ada\n");
+  },
+
+  // A run that never ends: the running state, then the time limit's message.
+  async timeout({ page }) {
+    await setCode(page, "while True:\n    pass\n");
+    await page.locator("#run").click();
+    await until("the running state", async () =>
+      (await page.locator("#status").getAttribute("data-state")) === "running");
+    assert.equal(await page.locator("#run").getAttribute("aria-disabled"), "true", "Run is disabled while running");
+    assert.equal(await page.locator("#run").textContent(), "Running…");
+    // The elapsed time counts up.
+    await until("the elapsed time to pass 0.3 s", async () =>
+      parseFloat(await page.locator("#elapsed").textContent()) >= 0.3);
+    await expectOutcome(page, "timeout", /^Time limit reached: the program ran too long and was stopped\.$/, 15000);
+    assert.equal(await page.locator("#fact-status").textContent(), "timeout");
+    assert.equal(await page.locator("#status").getAttribute("class"), "status error");
+  },
+
+  // Memory and output limits: their messages, and the truncation notice.
+  async limits({ page }) {
+    await page.locator("#examples").selectOption({ label: "Too much memory (memory limit)" });
+    await page.locator("#run").click();
+    await expectOutcome(page, "memory_limit", /^Memory limit reached/, 15000);
+    assert.equal(await page.locator("#notice").isHidden(), true);
+
+    await page.locator("#examples").selectOption({ label: "Too much output (output limit)" });
+    await page.locator("#run").click();
+    await expectOutcome(page, "output_limit", /^Output limit reached/, 15000);
+    await expectText(page, "#notice", /^Output truncated/);
+    assert.equal(await page.locator("#notice").isVisible(), true);
+    assert.match(await stdoutOf(page), /^0 spam spam/);
+  },
+
+  // Round-robin: two runs in a row are answered by the two backends, and
+  // the panel shows which one answered last.
+  async round_robin({ page }) {
+    await expectText(page, "#backends-summary", "2 of 2 healthy");
+    assert.equal(await page.locator("#backends li.healthy").count(), 2);
+    await setCode(page, 'print("which cloud?")\n');
+    const served = [];
+    for (let i = 0; i < 2; i++) {
+      await page.locator("#run").click();
+      await expectOutcome(page, "ok", /Finished/);
+      const backend = await page.locator("#fact-backend").textContent();
+      served.push(backend);
+      await page.locator(`#backends li.last[data-name="${backend}"]`).waitFor();
+      await expectText(page, "#backends li.last .tag", "served the last run");
+      assert.equal(await page.locator("#backends li.last").count(), 1);
+    }
+    assert.deepEqual([...served].sort(), ["aks", "gke"], `two runs, two backends (${served})`);
+  },
+
+  // Both backends stopped: a clear service error; the frontend stopped too:
+  // the page says it cannot reach the service. Never a silent failure.
+  async service_down({ page, backends, front, shot }) {
+    await setCode(page, 'print("still there?")\n');
+    await page.locator("#run").click();
+    await expectOutcome(page, "ok", /Finished/);
+    await Promise.all([backends.gke.stop(), backends.aks.stop()]);
+
+    await page.locator("#run").click();
+    await expectOutcome(page, "unavailable", /^The Playground service is unavailable: no backend could be reached/);
+    assert.equal(await page.locator("#status").getAttribute("class"), "status error");
+    assert.equal(await stdoutOf(page), "");
+    await expectText(page, "#backends-summary", "0 of 2 healthy");
+    assert.equal(await page.locator("#backends li.unhealthy").count(), 2);
+    assert.equal(await page.locator("#backends li.last").count(), 0, "no backend served the failed run");
+    await shot("service_down-backends");
+
+    await front.stop();
+    await page.locator("#run").click();
+    await expectOutcome(page, "unreachable", /^Cannot reach the Playground service/);
+    await expectText(page, "#backends-summary", /^status unavailable/);
+  },
+
+  // The code survives a reload (local storage) and travels in a link.
+  async share_and_keep({ page, context, front }) {
+    const code = 'print("héllo, 世界 🐍")\n';
+    await setCode(page, code);
+    await page.locator("#stdin").fill("line one\n");
+    await until("the code to be saved", () => page.evaluate(() => localStorage.getItem("playground.v1")));
+    await page.reload();
+    await page.locator("#code .cm-content").waitFor();
+    assert.equal(await editorText(page), code);
+    assert.equal(await page.locator("#stdin").inputValue(), "line one\n");
+
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: front.url });
+    await page.locator("#share").click();
+    await expectText(page, "#share-status", "Copied to the clipboard.");
+    const link = await page.locator("#share-link").inputValue();
+    assert.match(link, new RegExp(`^${front.url}/#code=[A-Za-z0-9_-]+&stdin=[A-Za-z0-9_-]+$`));
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+
+    // The link opened in the same tab replaces the code there too.
+    await setCode(page, 'print("something else")\n');
+    await page.goto(link);
+    await until("the shared code in the same tab", async () => (await editorText(page)) === code);
+    assert.equal(page.url(), `${front.url}/`, "the link's fragment is dropped once applied");
+
+    // A fresh browser profile (no storage) opens the link.
+    const other = await context.browser().newContext();
+    try {
+      const fresh = await other.newPage();
+      await fresh.goto(link);
+      await fresh.locator("#code .cm-content").waitFor();
+      await until("the shared code", async () => (await editorText(fresh)) === code);
+      assert.equal(await fresh.locator("#stdin").inputValue(), "line one\n");
+      assert.equal(fresh.url(), `${front.url}/`, "the link's fragment is dropped once applied");
+      await fresh.locator("#run").click();
+      await expectOutcome(fresh, "ok", /Finished/);
+      assert.equal(await stdoutOf(fresh), "héllo, 世界 🐍\n");
+    } finally {
+      await other.close();
+    }
+  },
+
+  // Too many runs: the rate limit's message (the frontend allows 1 a second here).
+  async rate_limit({ page }) {
+    await setCode(page, 'print("again")\n');
+    await until("a run to be refused by the rate limit", async () => {
+      await page.locator("#run").click();
+      await until("the run to end", async () =>
+        (await page.locator("#status").getAttribute("data-state")) !== "running");
+      return (await page.locator("#status").getAttribute("data-state")) === "rate_limited";
+    });
+    await expectOutcome(page, "rate_limited", /^Too many runs in a short time: wait \d+ s, then run again\.$/);
+    assert.equal(await page.locator("#fact-backend").textContent(), "—");
+  },
+
+  // Keyboard only: the focus order, leaving the editor, and every control's name.
+  async keyboard_and_labels({ page }) {
+    await page.getByRole("textbox", { name: "Python code" }).waitFor();
+    await page.getByLabel("stdin").waitFor();
+    await page.getByLabel("Examples").waitFor();
+    await page.getByRole("button", { name: "Run" }).waitFor();
+    await page.getByRole("button", { name: "Copy link" }).waitFor();
+    const focused = () => page.evaluate(() => {
+      let el = document.activeElement;
+      while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+      return el ? el.id || el.className : null;
+    });
+    await page.locator("#examples").focus();
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(), "share");
+    await page.keyboard.press("Tab");
+    assert.match(await focused(), /cm-content/, "the editor follows");
+    const code = await editorText(page);
+    await page.keyboard.press("Tab");
+    assert.match(await focused(), /cm-content/, "Tab indents inside the editor");
+    assert.equal(await editorText(page), "    " + code);
+    await page.keyboard.press("Shift+Tab");
+    assert.equal(await editorText(page), code);
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(), "stdin", "Esc then Tab leaves the editor");
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(), "run");
+    await page.keyboard.press("Enter");
+    await expectOutcome(page, "ok", /Finished/);
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(), "stdout");
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(), "stderr");
+  },
+
+  // A phone, in dark mode: one column, nothing wider than the screen, dark colours.
+  async phone_dark({ page }) {
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `the page fits a 390 px screen (it is ${width} px wide)`);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg, "rgb(13, 17, 23)", "dark background");
+    const editorBg = await page.locator("#code .cm-editor").evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.equal(editorBg, "rgb(21, 27, 35)", "dark editor");
+    const run = await page.locator("#run").boundingBox();
+    assert.ok(run.height >= 44 && run.x >= 0 && run.x + run.width <= 390, "Run is a full-size target on screen");
+    const editor = await page.locator("#code").boundingBox();
+    assert.ok(editor.y + editor.height <= run.y, "one column: the editor above Run");
+    await page.locator("#examples").selectOption({ label: "An exception (traceback)" });
+    await page.locator("#run").tap();
+    await expectOutcome(page, "error", /raised an exception/);
+    assert.equal(await stdoutOf(page), "2.0\n");
+    await expectReadable(page, ["#status", ".hint", "#stdout", "#stderr", ".facts dt", "#backends .state",
+      "#backends .meta", "#run", "#code .cm-lineNumbers .cm-gutterElement"]);
+    const after = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(after <= 390, `still fits with a traceback shown (${after} px)`);
+  },
+};
+
+// How each case's stack and browser differ from the default.
+const SETUP = {
+  timeout: { backend: ["--wall", "1s", "--max-wall", "2s"] },
+  limits: { backend: ["--memory", "64M", "--output", "64K"] },
+  rate_limit: { frontend: ["--rate-limit", "1", "--rate-burst", "1"], console: /status of 429/ },
+  service_down: { console: /Failed to load resource/ },
+  phone_dark: { context: { viewport: { width: 390, height: 844 }, colorScheme: "dark", isMobile: true, hasTouch: true } },
+};
+
+// --- Running one case --------------------------------------------------------
+
+async function waitHealthy(front, count) {
+  await until(`${count} healthy backends`, async () => {
+    const response = await fetch(`${front.url}/api/backends`);
+    return (await response.json()).healthy === count;
+  });
+}
+
+async function main(name) {
+  const test = CASES[name];
+  if (!test) {
+    console.error(`unknown case "${name}"; cases: ${Object.keys(CASES).join(", ")}`);
+    return 2;
+  }
+  if (!existsSync(env.chromium)) {
+    console.error(`${env.chromium} not found: scripts/install-deps.sh installs Debian's chromium`);
+    return 1;
+  }
+  const { chromium } = createRequire(path.join(env.ui, "package.json"))("playwright-core");
+  const setup = SETUP[name] || {};
+  const started = Date.now();
+  const stack = new Stack(env.bin);
+  const problems = [];
+  let browser = null;
+  let page = null;
+  const shot = async (file) => {
+    mkdirSync(env.shots, { recursive: true });
+    await page.screenshot({ path: path.join(env.shots, `${file}.png`), fullPage: true });
+  };
+  const stopEverything = async () => {
+    await browser?.close().catch(() => {});
+    await stack.stopAll();
+  };
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => stopEverything().finally(() => process.exit(1)));
+  }
+  try {
+    const gke = await stack.start("playground-backend", setup.backend);
+    const aks = await stack.start("playground-backend", setup.backend);
+    const front = await stack.start("playground-frontend",
+      ["--backends", `gke=${gke.url},aks=${aks.url}`, "--rate-limit", "0", ...(setup.frontend || [])]);
+    await waitHealthy(front, 2);
+
+    browser = await chromium.launch({
+      executablePath: env.chromium,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...setup.context });
+    context.setDefaultTimeout(WAIT_MS);
+    // CSP violations are reported to the page; collect them before its scripts run.
+    await context.addInitScript(() => {
+      window.__csp = [];
+      document.addEventListener("securitypolicyviolation", (e) =>
+        window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));
+    });
+    page = await context.newPage();
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error" && !(setup.console && setup.console.test(m.text()))) {
+        problems.push(`console error: ${m.text()}`);
+      }
+    });
+    await page.goto(`${front.url}/`);
+    await page.locator("#code .cm-content").waitFor();
+
+    await test({ page, context, front, backends: { gke, aks }, stack, shot });
+
+    problems.push(...(await page.evaluate(() => window.__csp)).map((v) => `CSP violation: ${v}`));
+    assert.deepEqual(problems, [], "no console error, page error or CSP violation");
+    await shot(name);
+    console.log(`browser.${name}: passed in ${Date.now() - started} ms; screenshot ${path.join(env.shots, name + ".png")}`);
+    return 0;
+  } catch (error) {
+    console.error(`browser.${name}: FAILED after ${Date.now() - started} ms`);
+    console.error(error);
+    if (problems.length) console.error(`also seen:\n  ${problems.join("\n  ")}`);
+    if (page) await shot(name).then(() => console.error(`screenshot of the failure: ${name}.png`), () => {});
+    console.error(stack.logs());
+    return 1;
+  } finally {
+    await stopEverything();
+  }
+}
+
+process.exit(await main(process.argv[2]));
