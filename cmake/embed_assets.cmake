@@ -46,8 +46,23 @@ foreach(path IN LISTS FILES)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
   content_type_of("${name}" type)
   string(APPEND arrays "constexpr unsigned char kFile${index}[] = {${bytes}0};\n")
+  # Text worth compressing also gets a gzip copy, served to browsers that
+  # accept it (the UI's script shrinks to about a third).
+  set(gzip "{}")
+  if(size GREATER 1024 AND NOT type MATCHES "^image/(png|x-icon)")
+    set(gz "${OUTPUT}.${index}.gz")
+    file(ARCHIVE_CREATE OUTPUT "${gz}" PATHS "${path}" FORMAT raw
+         COMPRESSION GZip COMPRESSION_LEVEL 9)
+    file(READ "${gz}" gz_hex HEX)
+    file(REMOVE "${gz}")
+    string(LENGTH "${gz_hex}" gz_hex_length)
+    math(EXPR gz_size "${gz_hex_length} / 2")
+    string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," gz_bytes "${gz_hex}")
+    string(APPEND arrays "constexpr unsigned char kGzip${index}[] = {${gz_bytes}0};\n")
+    set(gzip "{reinterpret_cast<const char*>(kGzip${index}), ${gz_size}}")
+  endif()
   string(APPEND entries
-    "    {\"/${name}\", \"${type}\", {reinterpret_cast<const char*>(kFile${index}), ${size}}, \"\\\"${etag}\\\"\"},\n")
+    "    {\"/${name}\", \"${type}\", {reinterpret_cast<const char*>(kFile${index}), ${size}}, \"\\\"${etag}\\\"\", ${gzip}},\n")
   math(EXPR index "${index} + 1")
 endforeach()
 

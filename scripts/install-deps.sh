@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ make          # build
   libboost1.81-dev libboost-json1.81-dev libseccomp-dev
-  libgtest-dev                        # tests
+  libgtest-dev zlib1g-dev             # tests (zlib: the UI's gzip copies)
   python3                             # /usr/bin/python3, what the sandbox runs
   util-linux curl ca-certificates     # setpriv (tests), curl (examples, bench)
   libssl-dev libboost-url1.81-dev     # https to backends, backend URLs

@@ -23,11 +23,19 @@ constexpr const char* kContentSecurityPolicy =
     "img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'";
 
-Response static_file(const UiAsset& asset, std::string_view if_none_match) {
-  const bool fresh = !if_none_match.empty() && if_none_match == asset.etag;
+Response static_file(const UiAsset& asset, const http::Request& req) {
+  const bool gzip =
+      !asset.gzip.empty() && accepts_gzip(req[field::field::accept_encoding]);
+  // Each encoding is its own representation, with its own validator.
+  std::string etag(asset.etag);
+  if (gzip) etag.insert(etag.size() - 1, "-gzip");
+  const std::string_view if_none_match = req[field::field::if_none_match];
+  const bool fresh = !if_none_match.empty() && if_none_match == etag;
   Response r{fresh ? Status::not_modified : Status::ok, 11};
   r.set(field::field::content_type, asset.content_type);
-  r.set(field::field::etag, asset.etag);
+  r.set(field::field::etag, etag);
+  if (!asset.gzip.empty()) r.set(field::field::vary, "Accept-Encoding");
+  if (gzip) r.set(field::field::content_encoding, "gzip");
   // Revalidate every time: the ETag makes that a 304 with no body.
   r.set(field::field::cache_control, "no-cache");
   r.set("X-Content-Type-Options", "nosniff");
@@ -36,7 +44,7 @@ Response static_file(const UiAsset& asset, std::string_view if_none_match) {
     r.set("Content-Security-Policy", kContentSecurityPolicy);
     r.set("X-Frame-Options", "DENY");
   }
-  if (!fresh) r.body() = std::string(asset.body);
+  if (!fresh) r.body() = std::string(gzip ? asset.gzip : asset.body);
   r.prepare_payload();
   return r;
 }
@@ -73,7 +81,7 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
     auto serve =
         [&asset](http::Request& req,
                  http::RequestContext&) -> boost::asio::awaitable<Response> {
-      co_return static_file(asset, req[field::field::if_none_match]);
+      co_return static_file(asset, req);
     };
     routes.push_back({.path = std::string(asset.path),
                       .methods = {Verb::get},

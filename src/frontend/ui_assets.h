@@ -3,7 +3,7 @@
 // serves exactly the UI it was built with.
 //
 //   const UiAsset* a = find_ui_asset("/");  // index.html
-//   if (a) return static_response(*a, if_none_match);
+//   bool gz = !a->gzip.empty() && accepts_gzip(req[accept_encoding]);
 #pragma once
 
 #include <string_view>
@@ -16,7 +16,12 @@ struct UiAsset {
   std::string_view content_type;
   std::string_view body;
   std::string_view etag;  // quoted, from a hash of the body
+  std::string_view gzip;  // the body gzip-compressed; empty when not worth it
 };
+
+// True when an Accept-Encoding value accepts gzip ("gzip", "gzip;q=0.5",
+// "*"), false when absent or refused ("gzip;q=0").
+bool accepts_gzip(std::string_view accept_encoding);
 
 // Every embedded file (generated).
 const std::vector<UiAsset>& ui_assets();

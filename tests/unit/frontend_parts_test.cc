@@ -1,6 +1,7 @@
 // The frontend's pure parts: backend lists, round-robin and health rules,
 // rate limiting, and the embedded UI files.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include "frontend/backend_list.h"
 #include "frontend/balancer.h"
@@ -157,6 +158,38 @@ TEST(UiAssets, IndexIsServedAtRootWithContentTypes) {
   EXPECT_NE(root->etag, js->etag);
   EXPECT_EQ(find_ui_asset("/missing"), nullptr);
   EXPECT_EQ(find_ui_asset("/../etc/passwd"), nullptr);
+}
+
+TEST(UiAssets, TheScriptHasAGzipCopyThatInflatesToIt) {
+  const UiAsset* js = find_ui_asset("/app.js");
+  ASSERT_NE(js, nullptr);
+  ASSERT_FALSE(js->gzip.empty());
+  EXPECT_LT(js->gzip.size(), js->body.size() / 2);
+  std::string inflated(js->body.size() + 1, '\0');
+  z_stream z{};
+  ASSERT_EQ(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);  // 16: gzip framing
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(js->gzip.data()));
+  z.avail_in = static_cast<uInt>(js->gzip.size());
+  z.next_out = reinterpret_cast<Bytef*>(inflated.data());
+  z.avail_out = static_cast<uInt>(inflated.size());
+  EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
+  inflated.resize(z.total_out);
+  inflateEnd(&z);
+  EXPECT_EQ(inflated, js->body);
+}
+
+TEST(UiAssets, AcceptEncodingIsReadAsRfc9110Says) {
+  EXPECT_TRUE(accepts_gzip("gzip"));
+  EXPECT_TRUE(accepts_gzip("gzip, deflate, br"));
+  EXPECT_TRUE(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
+  EXPECT_TRUE(accepts_gzip("*"));
+  EXPECT_TRUE(accepts_gzip("x-gzip"));
+  EXPECT_FALSE(accepts_gzip(""));
+  EXPECT_FALSE(accepts_gzip("identity"));
+  EXPECT_FALSE(accepts_gzip("br, deflate"));
+  EXPECT_FALSE(accepts_gzip("gzip;q=0"));
+  EXPECT_FALSE(accepts_gzip("gzip; q=0.000, *"));
+  EXPECT_FALSE(accepts_gzip("*;q=0"));
 }
 
 }  // namespace
