@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "common/utf8.h"
+
 namespace playground::json {
 namespace {
 
@@ -17,9 +19,15 @@ void append_number(std::string& out, Number n) {
 }  // namespace
 
 // Quotes, backslashes and control characters escaped, every other byte as it
-// is (as Boost.JSON writes it). Runs of plain bytes are appended at once: log
-// lines and results are mostly plain text.
+// is. Runs of plain bytes are appended at once: log lines and results are
+// mostly plain text. JSON text must be UTF-8 (RFC 8259), so invalid bytes (a
+// request path, a form field) become U+FFFD first, as in program output.
 void append_string(std::string& out, std::string_view s) {
+  if (!utf8::is_valid(s)) {
+    const std::string repaired = utf8::make_valid(s);
+    append_string(out, repaired);
+    return;
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   size_t plain = 0;

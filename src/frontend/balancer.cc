@@ -28,30 +28,32 @@ std::vector<size_t> Balancer::plan(size_t attempts) {
   return order;
 }
 
-bool Balancer::on_check(size_t i, bool passed, std::string_view error) {
+bool Balancer::on_check(size_t i, bool passed, std::string_view error,
+                        bool down) {
   BackendState& s = states_[i];
-  if (!passed) return fail(i, false, error);
+  if (!passed) return fail(i, s.consecutive_failures, down, error);
   s.consecutive_failures = 0;
   s.consecutive_successes++;
   if (!s.healthy && s.consecutive_successes >= policy_.healthy_after) {
     s.healthy = true;
+    s.consecutive_request_failures = 0;  // a fresh chance
     return true;
   }
   return false;
 }
 
 bool Balancer::on_failure(size_t i, bool down, std::string_view error) {
-  return fail(i, down, error);
+  return fail(i, states_[i].consecutive_request_failures, down, error);
 }
 
-bool Balancer::fail(size_t i, bool eject_now, std::string_view error) {
+bool Balancer::fail(size_t i, int& counter, bool eject_now,
+                    std::string_view error) {
   BackendState& s = states_[i];
   s.failures++;
   s.consecutive_successes = 0;
-  s.consecutive_failures++;
+  counter++;
   s.last_error = std::string(error.substr(0, kMaxErrorLength));
-  if (s.healthy &&
-      (eject_now || s.consecutive_failures >= policy_.unhealthy_after)) {
+  if (s.healthy && (eject_now || counter >= policy_.unhealthy_after)) {
     s.healthy = false;
     return true;
   }
@@ -66,7 +68,7 @@ void Balancer::on_answer(size_t i, double latency_ms) {
                                        latency_ms * kLatencyWeight;
   // An answer proves the backend works, but only the active checks readmit
   // an ejected one (an answer in panic mode is one sample, not a trend).
-  if (s.healthy) s.consecutive_failures = 0;
+  s.consecutive_request_failures = 0;
 }
 
 size_t Balancer::healthy_count() const {

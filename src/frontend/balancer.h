@@ -28,7 +28,8 @@ struct HealthPolicy {
 
 struct BackendState {
   bool healthy = true;  // optimistic until the first check says otherwise
-  int consecutive_failures = 0;
+  int consecutive_failures = 0;          // of checks
+  int consecutive_request_failures = 0;  // a passed check does not clear it
   int consecutive_successes = 0;
   int in_flight = 0;
   uint64_t answered = 0;  // responses relayed to clients
@@ -52,10 +53,13 @@ class Balancer {
   void end(size_t i) { states_[i].in_flight--; }
 
   // Each returns true when the backend's health changed.
-  // An active check of the backend's /readyz.
-  bool on_check(size_t i, bool passed, std::string_view error);
-  // A forwarded request failed. `down`: nothing is listening (connection
-  // refused or unresolvable), which ejects the backend at once.
+  // An active check of the backend's /readyz. `down`: nothing is listening
+  // (connection refused or unresolvable), which ejects the backend at once.
+  bool on_check(size_t i, bool passed, std::string_view error,
+                bool down = false);
+  // A forwarded request failed; `down` as above. Request failures are
+  // counted apart from checks, so a backend whose /readyz passes while its
+  // evaluations fail is still taken out.
   bool on_failure(size_t i, bool down, std::string_view error);
   // The backend answered 503: it is full, not broken.
   void on_busy(size_t i) { states_[i].busy++; }
@@ -67,7 +71,7 @@ class Balancer {
   size_t healthy_count() const;
 
  private:
-  bool fail(size_t i, bool eject_now, std::string_view error);
+  bool fail(size_t i, int& counter, bool eject_now, std::string_view error);
 
   HealthPolicy policy_;
   std::vector<BackendState> states_;

@@ -28,7 +28,9 @@ double ms_since(Clock::time_point start) {
 // What the client gets from a backend: its status and body; hop-by-hop
 // headers of the upstream connection stay behind.
 http::Response relay(http::Response& upstream, const std::string& backend) {
-  http::Response r{upstream.result(), 11};
+  http::Response r;
+  r.version(11);
+  r.result(upstream.result_int());  // any code, known to Beast or not
   r.set(field::field::content_type, upstream[field::field::content_type].empty()
                                         ? "application/json"
                                         : upstream[field::field::content_type]);
@@ -75,7 +77,7 @@ Gateway::Gateway(asio::any_io_executor executor,
           "playground_frontend_upstream_requests_total",
           "Requests sent to backends, by backend and outcome (answered, "
           "busy, unauthorized, gateway_error, connect, timeout, closed, "
-          "protocol).",
+          "protocol, local).",
           {"backend", "outcome"})),
       latency_(registry.histogram(
           "playground_frontend_upstream_seconds",
@@ -141,6 +143,15 @@ asio::awaitable<Forwarded> Gateway::forward(std::string json_body) {
 
     if (!answer) {
       const http::Failure failure = http::failure_of(answer.error());
+      if (failure == http::Failure::local) {
+        // This process is short of descriptors: not the backend's fault.
+        upstream_.with({backend.name, "local"}).inc();
+        last_error = "the frontend cannot open connections now";
+        log::error(
+            "cannot open a connection to a backend",
+            {{"backend", backend.name}, {"error", answer.error().message}});
+        continue;
+      }
       const bool down = failure == http::Failure::connect;
       if (down) clients_[i]->drop_idle();
       upstream_.with({backend.name, std::string(http::to_string(failure))})
@@ -224,6 +235,12 @@ asio::awaitable<void> Gateway::check_health(size_t i) {
     auto answer = co_await health_clients_[i]->send(std::move(request),
                                                     options_.health_timeout);
     if (stopping_) break;
+    // A backend whose queue is full answers 503 with its self-test passed:
+    // busy, not broken, so the check neither passes nor fails.
+    const bool busy = answer &&
+                      answer->result() == Status::service_unavailable &&
+                      answer->body().find(R"("sandbox_self_test":"passed")") !=
+                          std::string::npos;
     const bool passed = answer && answer->result() == Status::ok;
     std::string error;
     if (!answer) {
@@ -234,9 +251,9 @@ asio::awaitable<void> Gateway::check_health(size_t i) {
     // Nothing listening is certain: eject at once, as for a request.
     const bool down =
         !answer && http::failure_of(answer.error()) == http::Failure::connect;
-    const bool changed = down ? balancer_.on_failure(i, true, error)
-                              : balancer_.on_check(i, passed, error);
-    if (changed) note_health_change(i);
+    if (!busy && balancer_.on_check(i, passed, error, down)) {
+      note_health_change(i);
+    }
     health_timers_[i]->expires_after(options_.health_interval);
     co_await health_timers_[i]->async_wait(nothrow);
   }
@@ -270,6 +287,7 @@ boost::json::object Gateway::describe() const {
         {"busy", s.busy},
         {"failures", s.failures},
         {"consecutive_failures", s.consecutive_failures},
+        {"consecutive_request_failures", s.consecutive_request_failures},
     };
     if (!s.last_error.empty()) b["last_error"] = s.last_error;
     list.push_back(std::move(b));

@@ -69,6 +69,8 @@ std::string_view to_string(Failure failure) {
       return "closed";
     case Failure::protocol:
       return "protocol";
+    case Failure::local:
+      return "local";
   }
   return "unknown";
 }
@@ -101,29 +103,43 @@ Client::Client(asio::any_io_executor executor, Origin origin, ssl::context* tls,
 Client::~Client() = default;
 
 asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
-    Clock::time_point deadline) {
+    Clock::time_point request_deadline) {
+  const auto deadline =
+      std::min(request_deadline, Clock::now() + options_.connect_timeout);
   const std::string where = origin_.host + ":" + std::to_string(origin_.port);
-  tcp::resolver resolver(executor_);
-  asio::steady_timer timer(executor_, deadline);
-  auto resolved =
-      co_await (resolver.async_resolve(origin_.host,
-                                       std::to_string(origin_.port), nothrow) ||
-                timer.async_wait(nothrow));
-  if (resolved.index() == 1) {
-    co_return fail(Failure::connect,
-                   "resolving " + origin_.host + " timed out");
-  }
-  auto [rec, endpoints] = std::get<0>(resolved);
-  if (rec) {
-    co_return fail(Failure::connect,
-                   "cannot resolve " + origin_.host + ": " + rec.message());
+  tcp::resolver::results_type endpoints;
+  boost::system::error_code literal_ec;
+  const auto address = asio::ip::make_address(origin_.host, literal_ec);
+  if (!literal_ec) {
+    // An address needs no lookup (and Asio's lookups cannot be cancelled).
+    endpoints = tcp::resolver::results_type::create(
+        tcp::endpoint(address, origin_.port), origin_.host,
+        std::to_string(origin_.port));
+  } else {
+    tcp::resolver resolver(executor_);
+    auto [rec, found] = co_await resolver.async_resolve(
+        origin_.host, std::to_string(origin_.port), nothrow);
+    if (rec) {
+      co_return fail(Failure::connect,
+                     "cannot resolve " + origin_.host + ": " + rec.message());
+    }
+    if (Clock::now() >= deadline) {
+      co_return fail(Failure::connect,
+                     "resolving " + origin_.host + " took too long");
+    }
+    endpoints = std::move(found);
   }
 
   beast::tcp_stream stream(executor_);
   stream.expires_at(deadline);
   auto [cec, endpoint] = co_await stream.async_connect(endpoints, nothrow);
   if (cec) {
-    co_return fail(Failure::connect,
+    // Out of descriptors or memory here is this process's trouble, not the
+    // backend's: it must not take the backend out of rotation.
+    const bool local = cec == asio::error::no_descriptors ||
+                       cec == asio::error::no_buffer_space ||
+                       cec == asio::error::no_memory;
+    co_return fail(local ? Failure::local : Failure::connect,
                    "cannot connect to " + where + ": " +
                        (cec == beast::error::timeout ? std::string("timed out")
                                                      : cec.message()));
@@ -173,27 +189,37 @@ asio::awaitable<Result<Response>> Client::exchange(Connection& c,
                                                       : wec.message()));
   }
 
-  beast_http::response_parser<beast_http::string_body> parser;
-  parser.body_limit(options_.response_limit);
-  parser.header_limit(64 * 1024);
-  boost::system::error_code rec;
-  if (c.secure) {
-    std::tie(rec, std::ignore) =
-        co_await beast_http::async_read(*c.secure, c.buffer, parser, nothrow);
-  } else {
-    std::tie(rec, std::ignore) =
-        co_await beast_http::async_read(*c.plain, c.buffer, parser, nothrow);
+  // Interim 1xx answers (100 Continue, 103 Early Hints) precede the real
+  // one: read past them, or the real answer would be left on the
+  // connection for the next request to take.
+  for (;;) {
+    std::optional<beast_http::response_parser<beast_http::string_body>> parser;
+    parser.emplace();
+    parser->body_limit(options_.response_limit);
+    parser->header_limit(64 * 1024);
+    const size_t buffered = c.buffer.size();
+    boost::system::error_code rec;
+    if (c.secure) {
+      std::tie(rec, std::ignore) = co_await beast_http::async_read(
+          *c.secure, c.buffer, *parser, nothrow);
+    } else {
+      std::tie(rec, std::ignore) =
+          co_await beast_http::async_read(*c.plain, c.buffer, *parser, nothrow);
+    }
+    if (rec) {
+      std::string what =
+          rec == beast::error::timeout ? "timed out" : rec.message();
+      const bool nothing = !parser->got_some() && buffered == 0;
+      Error e = fail(
+          classify(rec),
+          (nothing ? "no response: " : "reading the response failed: ") + what);
+      e.step = nothing ? "no_response" : "partial_response";
+      co_return e;
+    }
+    if (parser->get().result_int() / 100 == 1) continue;
+    c.tcp().expires_never();
+    co_return parser->release();
   }
-  if (rec) {
-    std::string what =
-        rec == beast::error::timeout ? "timed out" : rec.message();
-    co_return fail(classify(rec),
-                   (parser.got_some() ? "reading the response failed: "
-                                      : "no response: ") +
-                       what);
-  }
-  c.tcp().expires_never();
-  co_return parser.release();
 }
 
 asio::awaitable<Result<Response>> Client::send(
@@ -204,8 +230,9 @@ asio::awaitable<Result<Response>> Client::send(
   request.keep_alive(true);
   request.prepare_payload();
 
+  bool fresh_only = false;
   for (;;) {
-    std::unique_ptr<Connection> connection = take_idle();
+    std::unique_ptr<Connection> connection = fresh_only ? nullptr : take_idle();
     const bool reused = connection != nullptr;
     if (!connection) {
       auto fresh = co_await connect(deadline);
@@ -214,15 +241,21 @@ asio::awaitable<Result<Response>> Client::send(
     }
     auto response = co_await exchange(*connection, request, deadline);
     if (response) {
-      if (response->keep_alive() && !response->need_eof()) {
+      // Bytes beyond the answer mean the two sides disagree about where
+      // messages end: never hand that connection to another request.
+      if (response->keep_alive() && !response->need_eof() &&
+          connection->buffer.size() == 0) {
         keep_idle(std::move(connection));
       }
       co_return response;
     }
-    // A kept-alive connection the server closed while it sat idle: the
-    // request never reached it, so send it again on a fresh connection.
-    if (reused && failure_of(response.error()) == Failure::closed &&
-        Clock::now() < deadline) {
+    // A kept-alive connection the server had closed while it sat idle: not
+    // one byte came back, so send the request again, once, on a fresh
+    // connection.
+    if (reused && !fresh_only &&
+        failure_of(response.error()) == Failure::closed &&
+        response.error().step == "no_response" && Clock::now() < deadline) {
+      fresh_only = true;
       continue;
     }
     co_return response.error();

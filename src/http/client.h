@@ -5,11 +5,13 @@
 //   auto res = co_await client.send(std::move(request), 30s);
 //   if (!res) { switch (failure_of(res.error())) { ... } }
 //
-// The frontend holds one Client per backend. Idle connections are reused
-// (most recent first, so a quiet period closes the spare ones); a reused
-// connection the server has closed meanwhile is retried once on a fresh one,
-// so a keep-alive race never surfaces as a failed request. Not thread-safe:
-// one Client belongs to one executor.
+// The frontend holds one Client per backend. Idle connections are reused,
+// most recent first (older ones expire after `idle_ttl`). A request on a
+// reused connection that gets not one byte back (the server closed it while
+// it sat idle) is sent again, once, on a fresh connection, so a keep-alive
+// race never surfaces as a failed request. Interim 1xx answers are skipped,
+// and a connection with bytes left after an answer is never reused. Not
+// thread-safe: one Client belongs to one executor.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -34,7 +36,8 @@ struct Origin {
 };
 
 struct ClientOptions {
-  // Time to resolve, connect and (https) complete the handshake.
+  // Time to resolve, connect and (https) complete the handshake, within the
+  // request's own deadline.
   std::chrono::milliseconds connect_timeout{2'000};
   // Idle connections kept for reuse; more are closed.
   size_t max_idle = 64;
@@ -51,6 +54,7 @@ enum class Failure {
   timeout,      // no complete response within the deadline
   closed,       // the connection closed or reset before the response ended
   protocol,     // the response was not valid HTTP or exceeded the limit
+  local,        // this process could not open a connection (descriptors)
 };
 Failure failure_of(const Error& error);
 std::string_view to_string(Failure failure);

@@ -271,6 +271,7 @@ asio::awaitable<void> Server::State::session(tcp::socket socket) {
     base.remote = ec ? "unknown" : ep.address().to_string();
   }
   beast::flat_buffer buffer;
+  bool served = false;
 
   while (!draining) {
     if (buffer.size() == 0) {
@@ -282,7 +283,10 @@ asio::awaitable<void> Server::State::session(tcp::socket socket) {
       // only what a typical request needs.
       if (buffer.capacity() > 4 * kFirstReadBytes) buffer.shrink_to_fit();
       c.idle = true;
-      c.stream.expires_after(options.idle_timeout);
+      // A new connection owes its first request within the header timeout;
+      // only one that has been served waits for the idle timeout.
+      c.stream.expires_after(served ? options.idle_timeout
+                                    : options.header_timeout);
       auto [ec, n] = co_await c.stream.async_read_some(
           buffer.prepare(kFirstReadBytes), nothrow);
       c.idle = false;
@@ -294,6 +298,7 @@ asio::awaitable<void> Server::State::session(tcp::socket socket) {
     bool close_after = false;
     std::string method, path, route_name = "unmatched";
     size_t body_bytes = 0;
+    served = true;
     std::optional<Response> res = co_await read_and_handle(
         c, buffer, ctx, close_after, method, path, route_name, body_bytes);
     if (!res) break;

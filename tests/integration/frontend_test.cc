@@ -348,6 +348,53 @@ TEST(FrontendFailover, GatewayErrorsFromAProxyInFrontAreSkipped) {
   ::waitpid(proxy, nullptr, 0);
 }
 
+// Interim 1xx answers before the real one (a proxy in front of a backend may
+// send them) must not leave the real answer on the pooled connection, where
+// the next user's request would take it.
+TEST(FrontendRouting, InterimAnswersNeverShiftResultsToAnotherRequest) {
+  const uint16_t port = free_port();
+  const pid_t server = ::fork();
+  if (server == 0) {
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, STDERR_FILENO);
+    const std::string program =
+        "import http.server as h, json\n"
+        "class H(h.BaseHTTPRequestHandler):\n"
+        "  protocol_version = 'HTTP/1.1'\n"
+        "  def do_GET(self):\n"
+        "    self.send_response(200)\n"
+        "    self.send_header('Content-Length', '0')\n"
+        "    self.end_headers()\n"
+        "  def do_POST(self):\n"
+        "    n = int(self.headers.get('Content-Length') or 0)\n"
+        "    code = json.loads(self.rfile.read(n))['code']\n"
+        "    body = json.dumps({'stdout': code}).encode()\n"
+        "    self.wfile.write(b'HTTP/1.1 100 Continue\\r\\n\\r\\n'\n"
+        "      + b'HTTP/1.1 103 Early Hints\\r\\nLink: </x>\\r\\n\\r\\n'\n"
+        "      + b'HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\n'\n"
+        "      + b'Content-Length: %d\\r\\n\\r\\n' % len(body) + body)\n"
+        "h.ThreadingHTTPServer(('127.0.0.1', " +
+        std::to_string(port) + "), H).serve_forever()\n";
+    ::execl("/usr/bin/python3", "python3", "-c", program.c_str(), nullptr);
+    ::_exit(127);
+  }
+  ASSERT_GT(server, 0);
+  ASSERT_TRUE(wait_until(
+      [&] { return HttpClient(port).get("/readyz").status == 200; }, 5s));
+  auto front = start_frontend("hints=" + url_of(port));
+  ASSERT_TRUE(front->started()) << front->log();
+  HttpClient client(front->port());
+  for (int i = 0; i < 5; ++i) {
+    const std::string mine = "user " + std::to_string(i);
+    auto r = client.post(
+        "/python", boost::json::serialize(boost::json::object{{"code", mine}}));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["stdout"].as_string(), mine);
+  }
+  ::kill(server, SIGTERM);
+  ::waitpid(server, nullptr, 0);
+}
+
 TEST(FrontendFailover, NoReachableBackendIs502AndNotReady) {
   const uint16_t nobody = free_port();
   auto front =

@@ -78,6 +78,22 @@ TEST(Balancer, EjectsAfterFailuresAndReadmitsAfterPassedChecks) {
   EXPECT_TRUE(b.state(0).healthy);
 }
 
+TEST(Balancer, PassingChecksDoNotHideFailingRequests) {
+  Balancer b(2, {.unhealthy_after = 3, .healthy_after = 2});
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_FALSE(b.on_failure(1, false, "refused the token"));
+    b.on_check(1, true, "");
+  }
+  EXPECT_TRUE(b.on_failure(1, false, "refused the token"));
+  EXPECT_FALSE(b.state(1).healthy);
+  // An answer clears the count.
+  Balancer c(1, {.unhealthy_after = 2, .healthy_after = 1});
+  c.on_failure(0, false, "x");
+  c.on_answer(0, 1.0);
+  EXPECT_FALSE(c.on_failure(0, false, "x"));
+  EXPECT_TRUE(c.state(0).healthy);
+}
+
 TEST(Balancer, RefusedConnectionEjectsAtOnceAndBusyIsNotAFailure) {
   Balancer b(2, {.unhealthy_after = 3, .healthy_after = 1});
   for (int i = 0; i < 5; ++i) b.on_busy(0);
@@ -134,7 +150,8 @@ TEST(RateLimiter, OffWhenTheRateIsZero) {
 TEST(RateLimiter, TableStaysBoundedUnderAFloodOfAddresses) {
   RateLimiter limiter({.per_second = 1, .burst = 1, .max_clients = 100});
   const auto t0 = RateLimiter::Clock::now();
-  for (int i = 0; i < 100; ++i) limiter.take("a" + std::to_string(i), t0);
+  for (int i = 0; i < 100; ++i)
+    limiter.take(std::string("a") + std::to_string(i), t0);
   EXPECT_EQ(limiter.clients(), 100u);
   // Every bucket is in use: newcomers share the overflow bucket.
   EXPECT_FALSE(limiter.take("new1", t0));

@@ -68,5 +68,12 @@ TEST(JsonText, EscapesStringsSoTheyParseBackUnchanged) {
       << text;
 }
 
+TEST(JsonText, InvalidUtf8BecomesReplacementCharactersSoTheTextParses) {
+  const std::string text =
+      json::to_text(boost::json::object{{"path", "/\xff\xfe caf\xc3"}});
+  EXPECT_EQ(boost::json::parse(text).at("path").as_string(),
+            "/\xef\xbf\xbd\xef\xbf\xbd caf\xef\xbf\xbd");
+}
+
 }  // namespace
 }  // namespace playground
