@@ -112,6 +112,25 @@ TEST(FrontendRouting, TenRequestsAlternateExactlyBetweenTwoBackends) {
   EXPECT_EQ(std::count(served.begin(), served.end(), "a"), 5);
 }
 
+TEST(FrontendRouting, BackendsNamedByHostNameAreLookedUp) {
+  BackendProcess a;
+  ASSERT_TRUE(a.started());
+  auto front =
+      start_frontend("named=http://localhost:" + std::to_string(a.port()) +
+                     ",nowhere=http://no-such-host.invalid:6000");
+  ASSERT_TRUE(front->started()) << front->log();
+  for (int i = 0; i < 4; ++i) {
+    auto r = run_code(front->port(), "print('by name')");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("x-playground-backend"), "named");
+  }
+  auto nowhere = backend_state(front->port(), "nowhere");
+  EXPECT_FALSE(nowhere["healthy"].as_bool());
+  EXPECT_NE(std::string(nowhere["last_error"].as_string()).find("resolve"),
+            std::string::npos)
+      << boost::json::serialize(nowhere);
+}
+
 TEST(FrontendRouting, JsonAndFormBodiesReachTheProgram) {
   BackendProcess a, b;
   auto front = start_frontend(backend_list(a, b));
