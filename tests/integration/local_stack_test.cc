@@ -1,7 +1,7 @@
 // `make run`'s script, scripts/run-local.sh, for real: it starts a frontend
 // and two backends, prints the URL, serves, and Ctrl+C stops all three.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -59,8 +59,8 @@ TEST(LocalStack, StartsThreeProgramsServesAndStopsOnCtrlC) {
     ::setenv("PLAYGROUND_FRONTEND_PORT", std::to_string(front).c_str(), 1);
     ::setenv("PLAYGROUND_GKE_PORT", std::to_string(gke).c_str(), 1);
     ::setenv("PLAYGROUND_AKS_PORT", std::to_string(aks).c_str(), 1);
-    const std::string path = std::string(PLAYGROUND_SOURCE_DIR) +
-                             "/scripts/run-local.sh";
+    const std::string path =
+        std::string(PLAYGROUND_SOURCE_DIR) + "/scripts/run-local.sh";
     ::execl("/bin/bash", "bash", path.c_str(), nullptr);
     ::_exit(127);
   }
