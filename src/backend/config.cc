@@ -19,10 +19,7 @@ Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
       "Runs Python snippets, each in a fresh sandboxed interpreter, behind\n"
       "POST /py/eval. Also serves GET /healthz, /readyz and /metrics.\n"
       "Every flag has an environment variable; a flag wins over its variable.");
-  o.add_string("bind", "PLAYGROUND_BIND", &cfg.bind,
-               "Address to listen on (0.0.0.0 for all interfaces).");
-  o.add_int("port", "PLAYGROUND_PORT", &cfg.port, 0, 65535,
-            "TCP port to listen on.");
+  http::add_listener_options(o, cfg.listener, "running evaluations");
   o.add_millis("wall", "PLAYGROUND_WALL", &l.wall_ms, 1, 3'600'000,
                "Default wall-clock limit of a run.");
   o.add_millis("max-wall", "PLAYGROUND_MAX_WALL", &l.max_wall_ms, 1, 3'600'000,
@@ -89,20 +86,6 @@ Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
       "strict: refuse to start unless every sandbox layer works;\n"
       "                              best-effort: run with what works and say "
       "what is missing.");
-  o.add_millis("header-timeout", "PLAYGROUND_HEADER_TIMEOUT",
-               &cfg.header_timeout_ms, 100, 600'000,
-               "Time allowed to send a request's headers.");
-  o.add_millis("body-timeout", "PLAYGROUND_BODY_TIMEOUT", &cfg.body_timeout_ms,
-               100, 600'000, "Time allowed to send a request's body.");
-  o.add_millis("idle-timeout", "PLAYGROUND_IDLE_TIMEOUT", &cfg.idle_timeout_ms,
-               100, 3'600'000,
-               "Idle keep-alive connections are closed after this.");
-  o.add_millis("shutdown-grace", "PLAYGROUND_SHUTDOWN_GRACE",
-               &cfg.shutdown_grace_ms, 0, 3'600'000,
-               "On SIGTERM, how long running evaluations may take to finish.");
-  o.add_int("max-connections", "PLAYGROUND_MAX_CONNECTIONS",
-            &cfg.max_connections, 1, 1'000'000,
-            "Open connections at most; more are closed at once.");
 
   auto outcome = o.parse(argc, argv);
   if (!outcome) return outcome;

@@ -13,13 +13,13 @@
 
 #include "common/options.h"
 #include "common/result.h"
+#include "http/listener.h"
 #include "sandbox/policy.h"
 
 namespace playground::backend {
 
 struct BackendConfig {
-  std::string bind = "127.0.0.1";
-  int64_t port = 6000;
+  http::ListenerConfig listener{.port = 6000, .max_connections = 10'000};
   sandbox::Limits limits;
   int64_t concurrency = 0;  // 0: the number of cores
   int64_t queue = 64;
@@ -31,11 +31,6 @@ struct BackendConfig {
   std::string python = "/usr/bin/python3";
   std::string init_path;  // "": playground-sandbox-init next to this program
   std::string isolation = "best-effort";  // or "strict"
-  int64_t header_timeout_ms = 10'000;
-  int64_t body_timeout_ms = 30'000;
-  int64_t idle_timeout_ms = 60'000;
-  int64_t shutdown_grace_ms = 30'000;
-  int64_t max_connections = 10'000;
 };
 
 // Fills `cfg`; on --help puts the help text in `help`.

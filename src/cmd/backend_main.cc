@@ -141,21 +141,15 @@ int main(int argc, char** argv) {
   pg::backend::Evaluator evaluator(launch, pool, admission, registry);
   pg::backend::BackendApi api{cfg, evaluator, admission, registry, probe};
 
-  pg::http::ServerOptions options;
-  options.bind = cfg.bind;
-  options.port = static_cast<uint16_t>(cfg.port);
-  options.header_timeout = std::chrono::milliseconds(cfg.header_timeout_ms);
-  options.body_timeout = std::chrono::milliseconds(cfg.body_timeout_ms);
-  options.idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
-  options.max_connections = static_cast<size_t>(cfg.max_connections);
-  options.server_name = "playground-backend";
+  const pg::http::ServerOptions options =
+      pg::http::server_options(cfg.listener, "playground-backend");
   pg::http::Server server(io, options, pg::backend::make_routes(api), registry);
   if (auto listening = server.listen(); !listening) {
     pg::log::error("cannot start", {{"error", listening.error().message}});
     return 1;
   }
   server.start();
-  pg::log::info("listening", {{"bind", cfg.bind},
+  pg::log::info("listening", {{"bind", cfg.listener.bind},
                               {"port", server.port()},
                               {"concurrency", cfg.concurrency},
                               {"queue", cfg.queue},
@@ -177,7 +171,8 @@ int main(int argc, char** argv) {
         "shutting down: no new connections, finishing running evaluations",
         {{"signal", sig}, {"running", admission.running()}});
     pool.stop();  // no more pre-started sandboxes; running ones finish
-    grace.expires_after(std::chrono::milliseconds(cfg.shutdown_grace_ms));
+    grace.expires_after(
+        std::chrono::milliseconds(cfg.listener.shutdown_grace_ms));
     grace.async_wait([&](const boost::system::error_code& gec) {
       if (gec) return;
       pg::log::warn(

@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   pg::log::parse_level(cfg.log_level, level);
   pg::log::set_level(level);
   ::signal(SIGPIPE, SIG_IGN);
-  raise_open_file_limit(cfg.max_connections);
+  raise_open_file_limit(cfg.listener.max_connections);
 
   asio::io_context io(1);
   pg::metrics::Registry registry;
@@ -80,14 +80,8 @@ int main(int argc, char** argv) {
        .burst = static_cast<double>(cfg.rate_burst)});
   pg::frontend::FrontendApi api{cfg, **gateway, limiter, registry};
 
-  pg::http::ServerOptions options;
-  options.bind = cfg.bind;
-  options.port = static_cast<uint16_t>(cfg.port);
-  options.header_timeout = std::chrono::milliseconds(cfg.header_timeout_ms);
-  options.body_timeout = std::chrono::milliseconds(cfg.body_timeout_ms);
-  options.idle_timeout = std::chrono::milliseconds(cfg.idle_timeout_ms);
-  options.max_connections = static_cast<size_t>(cfg.max_connections);
-  options.server_name = "playground-frontend";
+  const pg::http::ServerOptions options =
+      pg::http::server_options(cfg.listener, "playground-frontend");
   pg::http::Server server(io, options, pg::frontend::make_routes(api),
                           registry);
   if (auto listening = server.listen(); !listening) {
@@ -100,7 +94,7 @@ int main(int argc, char** argv) {
   for (const auto& b : cfg.backends) {
     backends.push_back(boost::json::object{{"name", b.name}, {"url", b.url}});
   }
-  pg::log::info("listening", {{"bind", cfg.bind},
+  pg::log::info("listening", {{"bind", cfg.listener.bind},
                               {"port", server.port()},
                               {"backends", backends},
                               {"token", !cfg.token.empty()},
@@ -118,7 +112,8 @@ int main(int argc, char** argv) {
     pg::log::info("shutting down: no new connections, finishing requests",
                   {{"signal", sig}});
     (*gateway)->stop();
-    grace.expires_after(std::chrono::milliseconds(cfg.shutdown_grace_ms));
+    grace.expires_after(
+        std::chrono::milliseconds(cfg.listener.shutdown_grace_ms));
     grace.async_wait([&](const boost::system::error_code& gec) {
       if (gec) return;
       pg::log::warn("shutdown grace period over; stopping now");

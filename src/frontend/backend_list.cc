@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/options.h"
+#include "http/message.h"
 
 namespace playground::frontend {
 namespace {
@@ -23,14 +24,6 @@ bool valid_name(std::string_view name) {
   return true;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 Result<BackendSpec> parse_entry(std::string_view entry) {
   const auto eq = entry.find('=');
   if (eq == std::string_view::npos) {
@@ -38,8 +31,8 @@ Result<BackendSpec> parse_entry(std::string_view entry) {
                  "\" must be name=url, e.g. gke=http://127.0.0.1:6000"};
   }
   BackendSpec spec;
-  spec.name = std::string(trim(entry.substr(0, eq)));
-  spec.url = std::string(trim(entry.substr(eq + 1)));
+  spec.name = std::string(http::trim_ows(entry.substr(0, eq)));
+  spec.url = std::string(http::trim_ows(entry.substr(eq + 1)));
   if (!valid_name(spec.name)) {
     return Error{"backend name \"" + spec.name +
                  "\" must be 1-32 characters of letters, digits, '.', '_' "
@@ -89,7 +82,7 @@ Result<std::vector<BackendSpec>> parse_backend_list(std::string_view text) {
   std::set<std::string> names;
   while (!text.empty()) {
     const auto comma = text.find(',');
-    std::string_view entry = trim(text.substr(0, comma));
+    std::string_view entry = http::trim_ows(text.substr(0, comma));
     text = comma == std::string_view::npos ? "" : text.substr(comma + 1);
     if (entry.empty()) continue;
     auto spec = parse_entry(entry);

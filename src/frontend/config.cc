@@ -21,10 +21,7 @@ Result<ParseOutcome> parse_frontend_config(int argc, const char* const* argv,
       "cannot answer is skipped, so losing one loses no request. Also serves\n"
       "GET /api/backends, /healthz, /readyz and /metrics.\n"
       "Every flag has an environment variable; a flag wins over its variable.");
-  o.add_string("bind", "PLAYGROUND_BIND", &cfg.bind,
-               "Address to listen on (0.0.0.0 for all interfaces).");
-  o.add_int("port", "PLAYGROUND_PORT", &cfg.port, 0, 65535,
-            "TCP port to listen on.");
+  http::add_listener_options(o, cfg.listener, "forwarded requests");
   o.add_checked(
       "backends", "PLAYGROUND_BACKENDS", &cfg.backends_text,
       [](std::string_view v) {
@@ -75,20 +72,6 @@ Result<ParseOutcome> parse_frontend_config(int argc, const char* const* argv,
   o.add_bytes("max-body", "PLAYGROUND_MAX_BODY", &cfg.body_bytes, 1024,
               256LL << 20,
               "Largest request body; larger ones get 413 before being read.");
-  o.add_millis("header-timeout", "PLAYGROUND_HEADER_TIMEOUT",
-               &cfg.header_timeout_ms, 100, 600'000,
-               "Time allowed to send a request's headers.");
-  o.add_millis("body-timeout", "PLAYGROUND_BODY_TIMEOUT", &cfg.body_timeout_ms,
-               100, 600'000, "Time allowed to send a request's body.");
-  o.add_millis("idle-timeout", "PLAYGROUND_IDLE_TIMEOUT", &cfg.idle_timeout_ms,
-               100, 3'600'000,
-               "Idle keep-alive connections are closed after this.");
-  o.add_millis("shutdown-grace", "PLAYGROUND_SHUTDOWN_GRACE",
-               &cfg.shutdown_grace_ms, 0, 3'600'000,
-               "On SIGTERM, how long forwarded requests may take to finish.");
-  o.add_int("max-connections", "PLAYGROUND_MAX_CONNECTIONS",
-            &cfg.max_connections, 1, 1'000'000,
-            "Open client connections at most; more are closed at once.");
   o.add_checked(
       "log-level", "PLAYGROUND_LOG_LEVEL", &cfg.log_level,
       [](std::string_view v) {

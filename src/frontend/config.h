@@ -16,12 +16,12 @@
 #include "common/options.h"
 #include "common/result.h"
 #include "frontend/backend_list.h"
+#include "http/listener.h"
 
 namespace playground::frontend {
 
 struct FrontendConfig {
-  std::string bind = "127.0.0.1";
-  int64_t port = 5000;
+  http::ListenerConfig listener{.port = 5000, .max_connections = 16'384};
   std::string backends_text =
       "gke=http://127.0.0.1:6000,aks=http://127.0.0.1:6001";
   std::vector<BackendSpec> backends;  // parsed from backends_text
@@ -38,11 +38,6 @@ struct FrontendConfig {
   int64_t rate_limit = 5;  // requests per second per client; 0: off
   int64_t rate_burst = 10;
   int64_t body_bytes = 2LL << 20;
-  int64_t header_timeout_ms = 10'000;
-  int64_t body_timeout_ms = 30'000;
-  int64_t idle_timeout_ms = 60'000;
-  int64_t shutdown_grace_ms = 30'000;
-  int64_t max_connections = 16'384;
   std::string log_level = "info";
 };
 

@@ -1,7 +1,9 @@
 // Lookup of the embedded UI files (see ui_assets.h).
 #include "frontend/ui_assets.h"
 
-#include <cctype>
+#include <boost/beast/core/string.hpp>
+
+#include "http/message.h"
 
 namespace playground::frontend {
 
@@ -14,22 +16,6 @@ const UiAsset* find_ui_asset(std::string_view path) {
 }
 
 bool accepts_gzip(std::string_view accept_encoding) {
-  auto trim = [](std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) {
-      v.remove_prefix(1);
-    }
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) {
-      v.remove_suffix(1);
-    }
-    return v;
-  };
-  auto lower_equals = [](std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
-    }
-    return true;
-  };
   bool gzip = false;
   bool star = false;
   while (!accept_encoding.empty()) {
@@ -39,18 +25,19 @@ bool accepts_gzip(std::string_view accept_encoding) {
                           ? std::string_view()
                           : accept_encoding.substr(comma + 1);
     const auto semi = item.find(';');
-    const std::string_view coding = trim(item.substr(0, semi));
+    const std::string_view coding = http::trim_ows(item.substr(0, semi));
     bool refused = false;
     if (semi != std::string_view::npos) {
       // "q=0", "q=0.0", "q=0.000": refused; any other weight accepts.
-      std::string_view q = trim(item.substr(semi + 1));
+      std::string_view q = http::trim_ows(item.substr(semi + 1));
       if (q.size() >= 2 && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
         q.remove_prefix(2);
         refused =
             !q.empty() && q.find_first_not_of("0.") == std::string_view::npos;
       }
     }
-    if (lower_equals(coding, "gzip") || lower_equals(coding, "x-gzip")) {
+    if (boost::beast::iequals(coding, "gzip") ||
+        boost::beast::iequals(coding, "x-gzip")) {
       if (refused) return false;
       gzip = true;
     } else if (coding == "*") {

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <optional>
 
+#include "http/message.h"
+
 namespace playground::http {
 namespace {
 
@@ -48,14 +50,6 @@ bool iequals_prefix(std::string_view s, std::string_view prefix) {
   return true;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 // The value of parameter `name` in a header value like
 // `multipart/form-data; boundary="abc"` or `form-data; name="code"`.
 std::optional<std::string> header_parameter(std::string_view value,
@@ -68,7 +62,7 @@ std::optional<std::string> header_parameter(std::string_view value,
     // A quoted value may contain ';'.
     size_t eq = rest.find('=');
     if (eq == std::string_view::npos) return std::nullopt;
-    std::string_view key = trim(rest.substr(0, eq));
+    std::string_view key = trim_ows(rest.substr(0, eq));
     std::string_view after = rest.substr(eq + 1);
     while (!after.empty() && after.front() == ' ') after.remove_prefix(1);
     std::string parsed;
@@ -85,7 +79,7 @@ std::optional<std::string> header_parameter(std::string_view value,
                  : (value.size() - after.size()) + semi;
     } else {
       size_t semi = after.find(';');
-      parsed = std::string(trim(after.substr(0, semi)));
+      parsed = std::string(trim_ows(after.substr(0, semi)));
       next = semi == std::string_view::npos
                  ? semi
                  : (value.size() - after.size()) + semi;
@@ -177,7 +171,7 @@ Result<FormFields> parse_multipart(std::string_view content_type,
                                          ? std::string_view::npos
                                          : line_end - line_start);
       if (iequals_prefix(line, "content-disposition:")) {
-        std::string_view value = trim(line.substr(20));
+        std::string_view value = trim_ows(line.substr(20));
         if (!iequals_prefix(value, "form-data")) {
           return Error{"a multipart part is not form-data"};
         }

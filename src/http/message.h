@@ -32,4 +32,8 @@ Response text_response(Status status, std::string body,
 // "Application/JSON; charset=utf-8" -> "application/json".
 std::string media_type(std::string_view content_type);
 
+// `s` without leading and trailing spaces and tabs (HTTP's "optional
+// whitespace" around header values, list items and parameters).
+std::string_view trim_ows(std::string_view s);
+
 }  // namespace playground::http

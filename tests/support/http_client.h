@@ -53,6 +53,10 @@ boost::json::object eval_json(uint16_t port, const std::string& code,
                               const std::string& stdin_data = "",
                               int timeout_ms = 0);
 
+// A loopback port nothing listens on now (for a program told to use it, or
+// a backend that must be unreachable).
+uint16_t free_port();
+
 // Sends raw bytes on a new connection and returns everything read until the
 // server closes it or `wait_ms` passes.
 std::string raw_exchange(uint16_t port, const std::string& bytes,
