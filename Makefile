@@ -3,7 +3,7 @@
 PRESET ?= release
 BUILD := build/$(PRESET)
 
-.PHONY: all deps build test run bench format clean
+.PHONY: all deps build test run bench images seccomp-profile format clean
 
 all: build
 
@@ -14,7 +14,10 @@ build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build $(BUILD)
 
+# Every test, the container tests included (they start a Docker engine and
+# build the images; scripts/install-deps.sh --containers installs what they need).
 test: build
+	@scripts/install-deps.sh --containers
 	@scripts/run-tests.sh $(BUILD)
 
 run: build
@@ -23,6 +26,17 @@ run: build
 bench: build
 	@BIN=$(BUILD)/bin bench/run.sh
 	@BIN=$(BUILD)/bin bench/frontend.sh
+
+# playground-backend:$(IMAGE_TAG) and playground-frontend:$(IMAGE_TAG).
+IMAGE_TAG ?= dev
+images: deps
+	@scripts/install-deps.sh --containers
+	@scripts/build-images.sh $(IMAGE_TAG)
+
+# Regenerates the backend container's seccomp profile from the sandbox's
+# allowlist (a unit test fails while the committed file differs).
+seccomp-profile: build
+	@$(BUILD)/bin/playground-seccomp-profile > deploy/docker/seccomp-backend.json
 
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')

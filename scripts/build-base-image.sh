@@ -18,6 +18,22 @@ trap 'rm -rf "$root"' EXIT
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 echo "build-base-image: debootstrap bookworm${include:+ with $include} (about a minute)" >&2
 debootstrap --variant=minbase ${include:+--include="$include"} bookworm "$root" "$mirror" >/dev/null
+# Apt sources as in the official image: the release, its updates and the
+# security archive, so images built on it get security fixes.
+rm -f "$root/etc/apt/sources.list"
+cat >"$root/etc/apt/sources.list.d/debian.sources" <<'SOURCES'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
 # Slim it the way the official -slim images are: no apt lists, docs or caches.
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/usr/share/doc/* \
        "$root"/usr/share/man/* "$root"/usr/share/locale/*

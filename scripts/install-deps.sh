@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Playground needs to build, test and run.
 # Installs only what is missing; needs root (or sudo) when something is.
-# Usage: install-deps.sh [--bench]
+# Usage: install-deps.sh [--bench | --containers]
 set -euo pipefail
 
 packages=(
@@ -25,6 +25,12 @@ command -v npm >/dev/null || packages+=(npm)
 # and wrk to compare the frontend with (bench/frontend.sh).
 if [ "${1:-}" = "--bench" ]; then
   packages+=(python3-flask gnuplot-nox nginx wrk)
+fi
+
+# The container tests (and make images) need a Docker engine, compose, and
+# debootstrap to build the base image offline.
+if [ "${1:-}" = "--containers" ]; then
+  packages+=(docker.io docker-compose debootstrap)
 fi
 
 missing=()

@@ -17,6 +17,7 @@
 #include "backend/sandbox_pool.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "http/health_check.h"
 #include "http/server.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/launcher.h"
@@ -35,6 +36,35 @@ std::string default_init_path() {
   return (self.parent_path() / "playground-sandbox-init").string();
 }
 
+// One cgroup per slot, or null (then rlimits alone bound a run) with a
+// warning that says why.
+std::unique_ptr<pg::sandbox::CgroupSlots> make_cgroup_slots(
+    const pg::sandbox::Limits& limits, int count) {
+  auto layout = pg::sandbox::discover_cgroups();
+  if (!layout) {
+    pg::log::warn("cgroups unavailable", {{"reason", layout.error().message}});
+    return nullptr;
+  }
+  if (auto remounted = pg::sandbox::remount_writable(*layout); !remounted) {
+    pg::log::warn("cgroups unavailable",
+                  {{"reason", remounted.error().message}});
+    return nullptr;
+  } else if (!remounted->empty()) {
+    boost::json::array points(remounted->begin(), remounted->end());
+    pg::log::info(
+        "remounted the container's read-only cgroup hierarchy "
+        "read-write",
+        {{"mounts", points}});
+  }
+  auto slots =
+      pg::sandbox::CgroupSlots::create(*layout, limits, count, ::getpid());
+  if (!slots) {
+    pg::log::warn("cgroups unavailable", {{"reason", slots.error().message}});
+    return nullptr;
+  }
+  return std::move(*slots);
+}
+
 int fail(const std::string& message) {
   std::cerr << "playground-backend: " << message << "\n";
   return 2;
@@ -50,6 +80,9 @@ int main(int argc, char** argv) {
   if (*parsed == pg::ParseOutcome::help) {
     std::cout << help;
     return 0;
+  }
+  if (*parsed == pg::ParseOutcome::health_check) {
+    return pg::http::run_health_check(cfg.listener, "playground-backend");
   }
   pg::log::Level level = pg::log::Level::info;
   pg::log::parse_level(cfg.log_level, level);
@@ -74,16 +107,8 @@ int main(int argc, char** argv) {
 
   // Running sandboxes and pre-started ones each hold a slot (cgroup + keeper).
   const int slot_count = static_cast<int>(cfg.concurrency + cfg.pool);
-  std::unique_ptr<pg::sandbox::CgroupSlots> cgroups;
-  if (auto layout = pg::sandbox::discover_cgroups(); !layout) {
-    pg::log::warn("cgroups unavailable", {{"reason", layout.error().message}});
-  } else if (auto slots = pg::sandbox::CgroupSlots::create(
-                 *layout, cfg.limits, slot_count, ::getpid());
-             !slots) {
-    pg::log::warn("cgroups unavailable", {{"reason", slots.error().message}});
-  } else {
-    cgroups = std::move(*slots);
-  }
+  std::unique_ptr<pg::sandbox::CgroupSlots> cgroups =
+      make_cgroup_slots(cfg.limits, slot_count);
 
   asio::io_context io(1);
   pg::sandbox::ProbeResult probe;

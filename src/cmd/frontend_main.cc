@@ -14,6 +14,7 @@
 #include "frontend/config.h"
 #include "frontend/gateway.h"
 #include "frontend/rate_limiter.h"
+#include "http/health_check.h"
 #include "http/server.h"
 
 namespace pg = playground;
@@ -52,6 +53,9 @@ int main(int argc, char** argv) {
   if (*parsed == pg::ParseOutcome::help) {
     std::cout << help;
     return 0;
+  }
+  if (*parsed == pg::ParseOutcome::health_check) {
+    return pg::http::run_health_check(cfg.listener, "playground-frontend");
   }
   pg::log::Level level = pg::log::Level::info;
   pg::log::parse_level(cfg.log_level, level);

@@ -147,9 +147,14 @@ Result<ParseOutcome> Options::parse(int argc, const char* const* argv) {
                    " (got \"" + value + "\")"};
     }
   }
+  bool health_check = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") return ParseOutcome::help;
+    if (arg == "--health-check") {
+      health_check = true;
+      continue;
+    }
     if (arg.substr(0, 2) != "--") {
       return Error{"unexpected argument \"" + std::string(arg) +
                    "\"; see --help"};
@@ -178,7 +183,7 @@ Result<ParseOutcome> Options::parse(int argc, const char* const* argv) {
                    std::string(value) + "\")"};
     }
   }
-  return ParseOutcome::run;
+  return health_check ? ParseOutcome::health_check : ParseOutcome::run;
 }
 
 std::string Options::help() const {
@@ -196,6 +201,12 @@ std::string Options::help() const {
     if (!o.default_text.empty()) out << ", default " << o.default_text;
     out << "]\n";
   }
+  out << "  --health-check              Ask the service these settings "
+         "describe "
+         "for GET /healthz\n"
+         "                              and exit 0 when it answers 200, else 1 "
+         "(for container\n"
+         "                              health checks).\n";
   out << "  --help                      Show this help and exit.\n";
   return out.str();
 }

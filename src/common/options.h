@@ -20,7 +20,9 @@
 
 namespace playground {
 
-enum class ParseOutcome { run, help };
+// `health_check`: --health-check was given; ask the running service (see
+// http/health_check.h) instead of starting one.
+enum class ParseOutcome { run, help, health_check };
 
 class Options {
  public:

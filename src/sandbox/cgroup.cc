@@ -5,9 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -231,6 +234,7 @@ Result<CgroupLayout> discover_cgroups(const std::string& proc_self) {
         CgroupLayout layout;
         layout.version = CgroupLayout::Version::v2;
         layout.v2_dir = dir;
+        layout.mount_points = {v2_mount};
         return layout;
       }
     }
@@ -242,11 +246,42 @@ Result<CgroupLayout> discover_cgroups(const std::string& proc_self) {
       auto it = v1_paths.find(ctrl);
       layout.v1_dirs[ctrl] = own_dir(mount.first, mount.second,
                                      it == v1_paths.end() ? "/" : it->second);
+      if (std::find(layout.mount_points.begin(), layout.mount_points.end(),
+                    mount.first) == layout.mount_points.end()) {
+        layout.mount_points.push_back(mount.first);
+      }
     }
     return layout;
   }
   return Error{
       "no cgroup hierarchy with the memory and pids controllers is mounted"};
+}
+
+Result<std::vector<std::string>> remount_writable(const CgroupLayout& layout) {
+  std::vector<std::string> remounted;
+  for (const auto& point : layout.mount_points) {
+    struct statvfs st;
+    if (::statvfs(point.c_str(), &st) != 0) {
+      return Error{"cannot stat " + point + ": " + errno_text(errno), errno};
+    }
+    if ((st.f_flag & ST_RDONLY) == 0) continue;
+    // A bind remount changes this mount's flags only; the others it keeps
+    // must be passed again or the kernel refuses (they may be locked).
+    unsigned long flags = MS_REMOUNT | MS_BIND;
+    if (st.f_flag & ST_NOSUID) flags |= MS_NOSUID;
+    if (st.f_flag & ST_NODEV) flags |= MS_NODEV;
+    if (st.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+    if (st.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+    if (st.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+    if (st.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+    if (::mount(nullptr, point.c_str(), nullptr, flags, nullptr) != 0) {
+      return Error{
+          "cannot remount " + point + " read-write: " + errno_text(errno),
+          errno};
+    }
+    remounted.push_back(point);
+  }
+  return remounted;
 }
 
 CgroupSlots::CgroupSlots(CgroupLayout::Version version,

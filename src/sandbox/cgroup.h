@@ -41,12 +41,22 @@ struct CgroupLayout {
   // v1: this process's own cgroup directory in each controller's hierarchy.
   std::map<std::string, std::string>
       v1_dirs;  // "memory" -> /sys/fs/cgroup/memory/...
+  // Where the hierarchies used are mounted (/sys/fs/cgroup, or one per v1
+  // controller).
+  std::vector<std::string> mount_points;
 };
 
 // Reads /proc/self/mountinfo and /proc/self/cgroup. Prefers v2 when its
 // memory and pids controllers are available, else v1 memory, pids and cpu.
 Result<CgroupLayout> discover_cgroups(
     const std::string& proc_self = "/proc/self");
+
+// Container runtimes mount cgroupfs read-only, even over the container's own
+// subtree. With CAP_SYS_ADMIN the per-mount read-only flag can be cleared in
+// the container's mount namespace, which exposes nothing but the container's
+// own cgroup (its root is that cgroup). Returns the mount points remounted
+// (none when all were writable already).
+Result<std::vector<std::string>> remount_writable(const CgroupLayout& layout);
 
 class CgroupSlots {
  public:

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the two container images from deploy/docker/Dockerfile:
+#   build-images.sh [TAG]        # playground-backend:TAG, playground-frontend:TAG (TAG: dev)
+# Starts a Docker engine when none answers and builds the debian:bookworm-slim
+# base offline when it is missing (root needed for both, the first time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tag=${1:-dev}
+scripts/ensure-docker.sh
+scripts/build-base-image.sh debian:bookworm-slim
+log=$(mktemp /tmp/playground-image-build.XXXXXX)
+trap 'rm -f "$log"' EXIT
+for target in backend frontend; do
+  image=playground-$target:$tag
+  echo "build-images: building $image" >&2
+  started=$SECONDS
+  # The host's network: the builder fetches Debian packages and the UI's npm
+  # packages, and needs nothing from a Docker bridge.
+  if ! docker build --network host -f deploy/docker/Dockerfile --target "$target" \
+         -t "$image" . >"$log" 2>&1; then
+    tail -n 60 "$log" >&2
+    echo "build-images: building $image failed (the last lines are above)" >&2
+    exit 1
+  fi
+  size=$(docker image inspect -f '{{.Size}}' "$image")
+  echo "build-images: $image ready in $((SECONDS - started)) s, $((size / 1000000)) MB" >&2
+done
