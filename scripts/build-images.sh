@@ -9,7 +9,13 @@ tag=${1:-dev}
 scripts/ensure-docker.sh
 scripts/build-base-image.sh debian:bookworm-slim
 log=$(mktemp /tmp/playground-image-build.XXXXXX)
-trap 'rm -f "$log"' EXIT
+ca_dir=deploy/docker/build-ca
+trap 'rm -f "$log" "$ca_dir"/*.crt' EXIT
+# The builder stage fetches npm packages over TLS; behind an intercepting
+# proxy it needs the proxy's CA, which a host keeps among its extra CAs.
+for crt in /usr/local/share/ca-certificates/*.crt; do
+  [ -f "$crt" ] && cp "$crt" "$ca_dir/"
+done
 for target in backend frontend; do
   image=playground-$target:$tag
   echo "build-images: building $image" >&2

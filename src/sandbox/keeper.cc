@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -162,6 +163,9 @@ bool parse_options(int argc, const char* const* argv, Options& out) {
       out.filesystem = true;
     else if (std::strcmp(argv[i], "filesystem=0") == 0)
       out.filesystem = false;
+    else if (std::strncmp(argv[i], "parent=", 7) == 0 &&
+             std::atoi(argv[i] + 7) > 0)
+      out.parent = std::atoi(argv[i] + 7);
     else
       return false;
   }
@@ -178,7 +182,11 @@ void serve(int sock, const Options& options) {
   }
   prctl(PR_SET_NAME, "pg-keeper");
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() == 1) _exit(0);  // the service died before we got here
+  // The service died before PR_SET_PDEATHSIG was in place: we were
+  // reparented.
+  if (options.parent > 0 ? getppid() != options.parent : getppid() == 1) {
+    _exit(0);
+  }
   // Inits are reaped by the kernel; the service watches them via pidfds.
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;

@@ -21,9 +21,13 @@ struct Options {
   bool user_namespace =
       false;               // enter a user namespace first (service not root)
   bool filesystem = true;  // build the sandbox root once, for every clone
+  // The service that started it. Inside a container the service is pid 1,
+  // so "reparented to pid 1" cannot tell whether it died.
+  int parent = 0;
 };
 
-// Parses the keeper's argv: "keeper [user_namespace=0|1] [filesystem=0|1]".
+// Parses the keeper's argv:
+// "keeper [user_namespace=0|1] [filesystem=0|1] [parent=PID]".
 bool parse_options(int argc, const char* const* argv, Options& out);
 
 // Prepares the keeper (namespaces, root), answers "ready" or "fail <step>

@@ -80,8 +80,10 @@ Result<void> SlotKeepers::start(int slot) {
       options_.user_namespace ? "user_namespace=1" : "user_namespace=0";
   const std::string filesystem =
       options_.filesystem ? "filesystem=1" : "filesystem=0";
-  const char* argv[] = {"playground-sandbox-init", "keeper", userns.c_str(),
-                        filesystem.c_str(), nullptr};
+  const std::string parent = "parent=" + std::to_string(::getpid());
+  const char* argv[] = {
+      "playground-sandbox-init", "keeper",       userns.c_str(),
+      filesystem.c_str(),        parent.c_str(), nullptr};
   char* envp[] = {nullptr};
   auto keeper = std::make_unique<Keeper>();
   int rc = posix_spawn(&keeper->pid, init_path_.c_str(), &actions, &attr,
