@@ -3,7 +3,8 @@
 PRESET ?= release
 BUILD := build/$(PRESET)
 
-.PHONY: all deps build test run bench images seccomp-profile format clean
+.PHONY: all deps build test test-sanitizers test-fuzz fuzz run bench images \
+        seccomp-profile format clean
 
 all: build
 
@@ -14,11 +15,38 @@ build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build $(BUILD)
 
-# Every test, the container tests included (they start a Docker engine and
-# build the images; scripts/install-deps.sh --containers installs what they need).
+# make test: every test of $(PRESET), the container tests included (they
+# start a Docker engine and build the images); with the default preset also
+# the unit and integration tests under ASan+UBSan and a short run of each
+# fuzz target.
 test: build
 	@scripts/install-deps.sh --containers
 	@scripts/run-tests.sh $(BUILD)
+ifeq ($(PRESET),release)
+	@$(MAKE) --no-print-directory test-sanitizers test-fuzz
+endif
+
+# The unit and integration tests (and the programs they start) built with
+# AddressSanitizer and UndefinedBehaviorSanitizer; any report fails them.
+test-sanitizers: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build build/asan --target unit_tests integration_tests
+	@scripts/run-tests.sh build/asan -L '^(unit|integration)$$'
+
+# Each fuzz target for FUZZ_SECONDS (default 20) from its seed corpus.
+test-fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build build/fuzz
+	@scripts/run-tests.sh build/fuzz -L '^fuzz$$'
+
+# A longer fuzzing session, e.g. make fuzz FUZZ_SECONDS=600 FUZZ_JOBS=2:
+# a new random seed each time; what it finds stays in build/fuzz/tests/fuzz.
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS ?= 1
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build build/fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_SEED=0 scripts/run-tests.sh build/fuzz -L '^fuzz$$' -j $(FUZZ_JOBS)
 
 run: build
 	@BIN=$(BUILD)/bin scripts/run-local.sh

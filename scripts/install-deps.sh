@@ -13,6 +13,7 @@ packages=(
   libssl-dev libboost-url1.81-dev     # https to backends, backend URLs
   openssl socat                       # tests: a self-signed https backend
   chromium fonts-dejavu-core          # browser tests: Debian's headless Chromium
+  clang libclang-rt-14-dev            # fuzz tests: clang 14 and libFuzzer
 )
 
 # The UI is bundled at build time with Node.js and npm. Debian's nodejs (18)

@@ -8,7 +8,7 @@
 
 #include <boost/json/object.hpp>
 
-#include "sandbox/launcher.h"
+#include "sandbox/run_result.h"
 
 namespace playground::backend {
 

@@ -24,6 +24,15 @@ bool valid_name(std::string_view name) {
   return true;
 }
 
+bool valid_host_name(std::string_view host) {
+  for (char c : host) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return !host.empty();
+}
+
 Result<BackendSpec> parse_entry(std::string_view entry) {
   const auto eq = entry.find('=');
   if (eq == std::string_view::npos) {
@@ -58,8 +67,17 @@ Result<BackendSpec> parse_entry(std::string_view entry) {
   }
   http::Origin& o = spec.origin;
   o.tls = scheme == "https";
-  // host_address() drops the brackets of an IPv6 literal.
+  // host_address() drops the brackets of an IPv6 literal and decodes a
+  // name's %-escapes, which could hide a CR or LF meant for the Host header.
   o.host = url.host_address();
+  const auto host_type = url.host_type();
+  if (host_type != boost::urls::host_type::ipv4 &&
+      host_type != boost::urls::host_type::ipv6 &&
+      !(host_type == boost::urls::host_type::name && valid_host_name(o.host))) {
+    return Error{where +
+                 "the host must be an IP address or a name of letters, "
+                 "digits, '.', '-' and '_'"};
+  }
   o.port = o.tls ? 443 : 80;
   if (url.has_port()) {
     int64_t port = 0;
@@ -69,6 +87,11 @@ Result<BackendSpec> parse_entry(std::string_view entry) {
     o.port = static_cast<uint16_t>(port);
   }
   o.base_path = std::string(url.encoded_path());
+  // Boost.URL 1.81 takes "http://h:6000-x/" and "http://[::1]x" for a host
+  // followed by the path "-x/" or "x", which is no request target.
+  if (!o.base_path.empty() && o.base_path.front() != '/') {
+    return Error{where + "\"" + spec.url + "\" is not a URL"};
+  }
   while (!o.base_path.empty() && o.base_path.back() == '/') {
     o.base_path.pop_back();
   }

@@ -58,7 +58,6 @@ std::optional<std::string> header_parameter(std::string_view value,
   while (pos != std::string_view::npos) {
     std::string_view rest = value.substr(pos + 1);
     size_t next = std::string_view::npos;
-    std::string_view param;
     // A quoted value may contain ';'.
     size_t eq = rest.find('=');
     if (eq == std::string_view::npos) return std::nullopt;

@@ -70,24 +70,6 @@ struct OutputBudget {
 
 }  // namespace
 
-std::string_view to_string(RunStatus s) {
-  switch (s) {
-    case RunStatus::ok:
-      return "ok";
-    case RunStatus::error:
-      return "error";
-    case RunStatus::timeout:
-      return "timeout";
-    case RunStatus::memory_limit:
-      return "memory_limit";
-    case RunStatus::output_limit:
-      return "output_limit";
-    case RunStatus::killed:
-      return "killed";
-  }
-  return "error";
-}
-
 InitSpec make_init_spec(const LaunchConfig& c, int slot) {
   InitSpec s;
   const Limits& l = c.limits;

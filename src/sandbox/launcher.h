@@ -23,6 +23,7 @@
 #include "sandbox/cgroup.h"
 #include "sandbox/init_protocol.h"
 #include "sandbox/policy.h"
+#include "sandbox/run_result.h"
 #include "sandbox/slot_keepers.h"
 
 namespace playground::sandbox {
@@ -39,20 +40,6 @@ struct LaunchConfig {
 
 // The InitSpec a configuration asks the init of `slot` to apply.
 InitSpec make_init_spec(const LaunchConfig& config, int slot);
-
-enum class RunStatus { ok, error, timeout, memory_limit, output_limit, killed };
-std::string_view to_string(RunStatus status);
-
-struct RunResult {
-  std::string stdout_bytes;  // raw; may be invalid UTF-8
-  std::string stderr_bytes;
-  int exit_code = 0;  // -signal when a signal ended Python
-  RunStatus status = RunStatus::ok;
-  double time_ms = 0;  // from handing over the code to Python's end
-  double cpu_ms = 0;   // user+system of Python and the children it waited for
-  int64_t memory_kb = 0;  // peak resident set size
-  bool truncated = false;
-};
 
 class SandboxProcess {
  public:

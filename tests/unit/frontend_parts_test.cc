@@ -38,7 +38,14 @@ TEST(BackendList, RefusesWhatWouldBeIgnoredOrAmbiguous) {
        {"", " , ", "gke", "=http://h", "gke=", "gke=ftp://h", "gke=http://",
         "gke=http://h:0", "gke=http://h:70000", "gke=http://u:p@h",
         "gke=http://h/?x=1", "gke=http://h/#f", "a b=http://h",
-        "a=http://h,a=http://k", "gke=h:6000"}) {
+        "a=http://h,a=http://k", "gke=h:6000",
+        // Found by fuzzing: Boost.URL 1.81 reads these as a host and a path
+        // that does not start with '/'.
+        "gke=http://h:6000-x/", "gke=http://[::1]:6000-prefix/",
+        "gke=http://[::1]x",
+        // A name's %-escapes would be decoded into the Host header.
+        "gke=http://ex%0d%0aX:%20y", "gke=http://ex%17m:80",
+        "gke=http://[v1.x]/"}) {
     auto list = parse_backend_list(bad);
     EXPECT_FALSE(list) << "accepted: " << bad;
   }

@@ -1,0 +1,81 @@
+// Fuzz target: the JSON answer of a finished run (backend::result_to_json
+// written by json::to_text, as http::json_response does), with whatever bytes
+// a program may print.
+//
+// Input: read with FuzzedDataProvider: status, exit code, times, memory,
+// truncated, stdout, then stderr (the rest).
+// Properties: the text is valid UTF-8 and valid JSON; it is an object with
+// exactly the eight contract fields; stdout and stderr read back as
+// utf8::make_valid of what was printed (exactly it when that was valid); the
+// numbers and flags read back as given (times to 0.01 ms); and the text is at
+// most six bytes per byte printed plus a small constant.
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "backend/eval_result.h"
+#include "common/json.h"
+#include "common/utf8.h"
+#include "fuzz_check.h"
+#include "sandbox/run_result.h"
+
+namespace {
+
+using playground::sandbox::RunResult;
+using playground::sandbox::RunStatus;
+namespace utf8 = playground::utf8;
+
+void check_output(const boost::json::value& v, const std::string& printed) {
+  FUZZ_CHECK(v.is_string());
+  const std::string repaired = utf8::make_valid(printed);
+  FUZZ_CHECK(v.get_string() == repaired);
+  FUZZ_CHECK(!utf8::is_valid(printed) || repaired == printed);
+}
+
+void check_time(const boost::json::value& v, double given) {
+  FUZZ_CHECK(v.is_number());
+  FUZZ_CHECK(std::fabs(v.to_number<double>() - given) <= 0.005 + given * 1e-12);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  FuzzedDataProvider in(data, size);
+  RunResult r;
+  r.status = static_cast<RunStatus>(
+      in.ConsumeIntegralInRange<int>(0, static_cast<int>(RunStatus::killed)));
+  r.exit_code = in.ConsumeIntegral<int>();
+  // Measured times: non-negative and finite (up to about 30 years).
+  r.time_ms = in.ConsumeFloatingPointInRange<double>(0, 1e12);
+  r.cpu_ms = in.ConsumeFloatingPointInRange<double>(0, 1e12);
+  r.memory_kb = in.ConsumeIntegral<int64_t>();
+  r.truncated = in.ConsumeBool();
+  r.stdout_bytes = in.ConsumeRandomLengthString();
+  r.stderr_bytes = in.ConsumeRemainingBytesAsString();
+
+  const std::string text =
+      playground::json::to_text(playground::backend::result_to_json(r));
+  FUZZ_CHECK(utf8::is_valid(text));
+  FUZZ_CHECK(text.size() <=
+             6 * (r.stdout_bytes.size() + r.stderr_bytes.size()) + 256);
+  boost::system::error_code ec;
+  const boost::json::value doc = boost::json::parse(text, ec);
+  FUZZ_CHECK(!ec && doc.is_object());
+  const boost::json::object& o = doc.get_object();
+  FUZZ_CHECK(o.size() == 8);
+  check_output(o.at("stdout"), r.stdout_bytes);
+  check_output(o.at("stderr"), r.stderr_bytes);
+  FUZZ_CHECK(o.at("exit_code").to_number<int64_t>() == r.exit_code);
+  FUZZ_CHECK(o.at("status").get_string() ==
+             playground::sandbox::to_string(r.status));
+  check_time(o.at("time_ms"), r.time_ms);
+  check_time(o.at("cpu_ms"), r.cpu_ms);
+  FUZZ_CHECK(o.at("memory_kb").to_number<int64_t>() == r.memory_kb);
+  FUZZ_CHECK(o.at("truncated").get_bool() == r.truncated);
+  return 0;
+}
