@@ -62,6 +62,7 @@ done
 [ -n "$gke" ] || die "--gke CONTEXT is required (see --help)"
 [ -n "$aks" ] || die "--aks CONTEXT is required (see --help)"
 [ -n "$registry" ] || die "--registry PREFIX is required (see --help)"
+[ "$gke" != "$aks" ] || die "--gke and --aks name the same context; the overlays expose the backend differently"
 registry=${registry%/}
 [[ $timeout =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds, not '$timeout'"
 
@@ -69,6 +70,7 @@ registry=${registry%/}
 command -v "$kubectl" >/dev/null || die "kubectl is not installed (or KUBECTL names no command): it applies the manifests"
 if [ "$dry_run" = 0 ]; then
   command -v "$docker" >/dev/null || die "docker is not installed (or DOCKER names no command): it builds and pushes the images"
+  [ "$skip_build" = 1 ] || [ -x "$build_script" ] || die "no image build script at $build_script"
 fi
 contexts=$("$kubectl" config get-contexts -o name) || die "kubectl cannot read its kubeconfig"
 for context in "$gke" "$aks"; do

@@ -172,6 +172,8 @@ await main({
     oneLineError(deploy(['--dry-run'], { FAKE_CONTEXTS: 'aks-ctx' }), /^multicloud: no kubectl context 'gke-ctx'/);
     const noRegistry = spawnSync('bash', [script, '--gke', 'a', '--aks', 'b'], { encoding: 'utf8' });
     oneLineError(noRegistry, /^multicloud: --registry PREFIX is required/);
+    const same = deploy([], {}, undefined, ['--gke', 'aks-ctx', ...args.slice(2)]);
+    oneLineError(same, /^multicloud: --gke and --aks name the same context/);
   },
 
   missing_tool() {
@@ -181,6 +183,12 @@ await main({
     const d = deploy([], { DOCKER: 'playground-no-such-docker' });
     oneLineError(d, /^multicloud: docker is not installed/);
     check(d.calls.length === 0, `it went on: ${d.calls}`);
+    const b = deploy([], { PLAYGROUND_BUILD_SCRIPT: '/nonexistent/build-images.sh' });
+    oneLineError(b, /^multicloud: no image build script at \/nonexistent/);
+    // --skip-build needs none, and builds nothing.
+    const skip = deploy(['--skip-build'], { PLAYGROUND_BUILD_SCRIPT: '/nonexistent/build-images.sh' });
+    check(skip.status === 0 && !skip.calls.some((c) => c.startsWith('build-images')), `--skip-build: ${skip.stderr}`);
+    callIndex(skip.calls, /^docker push registry.example\/playground\/playground-frontend:c0ffee$/);
   },
 
   load_balancer_timeout() {
