@@ -62,9 +62,11 @@ images: deps
 	@scripts/build-images.sh $(IMAGE_TAG)
 
 # Regenerates the backend container's seccomp profile from the sandbox's
-# allowlist (a unit test fails while the committed file differs).
+# allowlist (a unit test fails while the committed file differs), and its copy
+# in the Kubernetes base (Kustomize reads no file outside its directory).
 seccomp-profile: build
 	@$(BUILD)/bin/playground-seccomp-profile > deploy/docker/seccomp-backend.json
+	@cp deploy/docker/seccomp-backend.json deploy/k8s/base/backend/seccomp-backend.json
 
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')
