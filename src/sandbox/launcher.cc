@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -67,6 +68,26 @@ struct OutputBudget {
   int64_t remaining;
   bool exceeded = false;
 };
+
+// Without a pid namespace or a cgroup nothing contains what a snippet
+// started once its init is gone, but each slot runs under a uid of its own:
+// a child that takes that uid and calls kill(-1) reaches every process left
+// (fork() fails while a SIGKILL is pending, so a fork bomb cannot outrun a
+// few rounds). Only async-signal-safe calls after fork.
+void kill_every_process_of(uid_t uid) {
+  for (int round = 0; round < 50; ++round) {
+    const pid_t child = ::fork();
+    if (child < 0) return;
+    if (child == 0) {
+      if (::setresuid(uid, uid, uid) != 0) _exit(2);
+      _exit(::kill(-1, SIGKILL) == 0 ? 0 : 1);  // 1: none was left
+    }
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return;
+  }
+}
 
 }  // namespace
 
@@ -179,15 +200,22 @@ SandboxProcess::~SandboxProcess() {
                   &ready_fd_, &pidfd_}) {
     close_fd(*fd);
   }
-  if (cgroups_ != nullptr && pid_ > 0) cgroups_->kill_all(slot_, keeper_);
+  if (pid_ > 0) kill_leftovers();
 }
 
 void SandboxProcess::kill() {
   if (pidfd_ >= 0 && !exited_)
     syscall(SYS_pidfd_send_signal, pidfd_, SIGKILL, nullptr, 0);
   // Without a pid namespace, killing the init does not end its descendants.
-  if (!config_->isolation.namespaces && cgroups_ != nullptr) {
+  if (!config_->isolation.namespaces) kill_leftovers();
+}
+
+void SandboxProcess::kill_leftovers() {
+  if (cgroups_ != nullptr) {
     cgroups_->kill_all(slot_, keeper_);
+  } else if (!config_->isolation.namespaces &&
+             config_->isolation.drop_privileges) {
+    kill_every_process_of(kSlotUidBase + static_cast<uid_t>(slot_));
   }
 }
 
@@ -323,7 +351,7 @@ asio::awaitable<Result<RunResult>> SandboxProcess::run(
 
   const bool oom =
       cgroups_ != nullptr && cgroups_->oom_kills(slot_) > oom_kills_before_;
-  if (cgroups_ != nullptr) cgroups_->kill_all(slot_, keeper_);
+  kill_leftovers();
 
   const InitReport report = parse_report(status_text);
   if (!report.failed_step.empty()) {

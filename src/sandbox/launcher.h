@@ -68,6 +68,9 @@ class SandboxProcess {
   void end_run();
   // Ends the whole sandbox at once (SIGKILL to its pid 1).
   void kill();
+  // Kills whatever the run left: the slot's cgroup, or without namespaces
+  // and cgroups every process of the slot's own uid.
+  void kill_leftovers();
   void wait_exit(std::chrono::milliseconds timeout);
 
   const LaunchConfig* config_ = nullptr;
