@@ -451,23 +451,34 @@ def percentile(sorted_values, q):
     return round(sorted_values[i], 2)
 
 
-def rss_summary(prog, warmup, min_life):
-    """Per instance: RSS after `warmup` seconds of its life, and at its end."""
+def median(values):
+    v = sorted(values)
+    return v[len(v) // 2] if v else None
+
+
+def rss_summary(prog, warmup, min_life, window=5.0):
+    """Per instance: RSS after `warmup` seconds of its life, and at its end,
+    each the median of the samples of a `window`-second span, so that a 1 MB
+    answer passing through at that moment is not taken for growth (a leak
+    raises every sample; the maximum is reported too)."""
     out = []
     for inst in prog.instances:
         s = inst["samples"]
         if not s:
             continue
-        warm = next((kb for t, kb in s if t >= inst["started"] + warmup), None)
-        warm_t = next((t for t, kb in s if t >= inst["started"] + warmup), None)
-        end_kb = s[-1][1]
+        first_t = inst["started"] + warmup
+        last_t = s[-1][0]
         entry = {"pid": inst["pid"], "how_ended": inst["how"],
                  "life_s": round((inst["ended"] or time.time()) - inst["started"], 1),
-                 "rss_warm_kb": warm, "rss_end_kb": end_kb,
+                 "rss_warm_kb": median([kb for t, kb in s
+                                        if first_t <= t < first_t + window]),
+                 "rss_end_kb": median([kb for t, kb in s if t > last_t - window]),
                  "rss_max_kb": max(kb for _, kb in s)}
-        if warm:
-            entry["growth_pct"] = round(100.0 * (end_kb - warm) / warm, 1)
-            entry["judged"] = s[-1][0] - warm_t >= min_life
+        if entry["rss_warm_kb"] and last_t - first_t >= window:
+            entry["growth_pct"] = round(
+                100.0 * (entry["rss_end_kb"] - entry["rss_warm_kb"])
+                / entry["rss_warm_kb"], 1)
+            entry["judged"] = last_t - first_t >= min_life
         out.append(entry)
     return out
 
@@ -646,12 +657,13 @@ def main():
         f"{k} {v['correct']}/{v['sent']}" for k, v in summary["by_kind"].items()))
     print(f"answered by: {stats.backends}")
     print(f"frontend upstream outcomes: {upstream}")
-    print("RSS (kB, after warm-up -> end):")
+    print("RSS (kB, median of the 5 s after warm-up -> of the last 5 s):")
     for name, entries in rss.items():
         for e in entries:
             g = e.get("growth_pct")
             print(f"  {name:8} pid {e['pid']:>7} lived {e['life_s']:>6} s "
                   f"({e['how_ended']}): {e['rss_warm_kb']} -> {e['rss_end_kb']}"
+                  f", max {e['rss_max_kb']}"
                   f" ({'n/a' if g is None else f'{g:+} %'}"
                   f"{', judged' if e.get('judged') else ''})")
     print(f"leftovers: processes {left['processes'] or 'none'}, "
