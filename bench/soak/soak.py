@@ -281,9 +281,37 @@ class Program:
 # What a run can leave behind.
 
 
-def mount_count():
+def mount_table():
+    """The host's mounts as (mount point, fs type) pairs, with repeats."""
+    out = []
     with open("/proc/self/mountinfo") as f:
-        return sum(1 for _ in f)
+        for line in f:
+            fields = line.split()
+            dash = fields.index("-")
+            out.append((fields[4], fields[dash + 1]))
+    return out
+
+
+# Mounts that other work on a shared machine makes meanwhile (Docker's image
+# layers and network namespaces): reported, never ours. A sandbox's mounts
+# live in its own mount namespace (made private first); one that reached
+# the host would be a tmpfs, proc or bind mount elsewhere.
+FOREIGN_MOUNT_PREFIXES = ("/var/lib/docker/", "/run/docker/")
+
+
+def added_mounts(before, after):
+    rest = list(before)
+    added = []
+    for m in after:
+        if m in rest:
+            rest.remove(m)
+        else:
+            added.append(m)
+    ours = [f"{p} ({t})" for p, t in added
+            if not p.startswith(FOREIGN_MOUNT_PREFIXES)]
+    foreign = [f"{p} ({t})" for p, t in added
+               if p.startswith(FOREIGN_MOUNT_PREFIXES)]
+    return ours, foreign
 
 
 def proc_field(pid, name):
@@ -328,7 +356,8 @@ def cgroup_dirs_of(pids):
 def leftovers(backend_pids, before_procs, before_mounts):
     """Everything our backends' sandboxes left: processes in their cgroups, or
     sandbox-like orphans (reparented to pid 1) that were not there before;
-    host mounts added; their cgroups still present. Waits up to 3 s."""
+    host mounts added (but Docker's); their cgroups still present. Waits up
+    to 3 s."""
     groups = tuple(f"/playground-{p}/" for p in backend_pids) + tuple(
         f"/playground-{p}\n" for p in backend_pids)
     for _ in range(30):
@@ -338,12 +367,13 @@ def leftovers(backend_pids, before_procs, before_mounts):
             orphan = p["ppid"] == "1" and pid not in before_procs
             if ours or orphan:
                 procs.append(f"{pid} ({p['comm']}, ppid {p['ppid']})")
-        mounts = mount_count() - before_mounts
+        mounts, foreign = added_mounts(before_mounts, mount_table())
         cgroups = cgroup_dirs_of(backend_pids)
-        if not procs and mounts == 0 and not cgroups:
+        if not procs and not mounts and not cgroups:
             break
         time.sleep(0.1)
-    return {"processes": procs, "mounts_added": mounts, "cgroups": cgroups}
+    return {"processes": procs, "mounts_added": mounts, "cgroups": cgroups,
+            "mounts_added_by_others": foreign}
 
 
 # --------------------------------------------------------------------------
@@ -512,7 +542,7 @@ def main():
     binp = os.path.abspath(args.bin)
 
     before_procs = set(sandbox_like_processes())
-    before_mounts = mount_count()
+    before_mounts = mount_table()
 
     ports = {"gke": free_port(), "aks": free_port(), "frontend": free_port()}
     backends = [Program(name, [f"{binp}/playground-backend", "--bind",
@@ -600,7 +630,7 @@ def main():
                for name, entries in rss.items() for e in entries
                if e.get("judged") and e.get("growth_pct", 0) >= args.rss_limit]
     judged = sum(1 for entries in rss.values() for e in entries if e.get("judged"))
-    clean = not left["processes"] and left["mounts_added"] == 0 and not left["cgroups"]
+    clean = not left["processes"] and not left["mounts_added"] and not left["cgroups"]
     reasons = []
     if stats.sent == 0:
         reasons.append("nothing was sent")
@@ -667,7 +697,12 @@ def main():
                   f" ({'n/a' if g is None else f'{g:+} %'}"
                   f"{', judged' if e.get('judged') else ''})")
     print(f"leftovers: processes {left['processes'] or 'none'}, "
-          f"mounts added {left['mounts_added']}, cgroups {left['cgroups'] or 'none'}")
+          f"mounts {left['mounts_added'] or 'none'}, "
+          f"cgroups {left['cgroups'] or 'none'}")
+    if left["mounts_added_by_others"]:
+        print(f"  (mounts added meanwhile by others, not counted: "
+              f"{len(left['mounts_added_by_others'])} under "
+              f"{', '.join(FOREIGN_MOUNT_PREFIXES)})")
     for p in stats.problems:
         print("  " + p)
     print("PASS" if not reasons else "FAIL: " + "; ".join(reasons))
