@@ -13,7 +13,8 @@ Admission::Admission(int concurrency, int queue_limit)
   for (int i = concurrency - 1; i >= 0; --i) free_.push_back(i);
 }
 
-boost::asio::awaitable<std::optional<int>> Admission::acquire() {
+boost::asio::awaitable<std::optional<int>> Admission::acquire(
+    std::stop_token stop) {
   if (!free_.empty()) {
     int slot = free_.back();
     free_.pop_back();
@@ -24,8 +25,19 @@ boost::asio::awaitable<std::optional<int>> Admission::acquire() {
                                  boost::asio::steady_timer::time_point::max());
   std::optional<int> granted;
   waiters_.push_back({&wake, &granted});
-  // release() hands us a slot and cancels the timer to wake us.
-  co_await wake.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  {
+    // release() hands us a slot and cancels the timer to wake us; so does a
+    // stop, which also makes a wait not begun yet end at once.
+    std::stop_callback on_stop(stop, [&wake] {
+      wake.expires_at(boost::asio::steady_timer::time_point::min());
+    });
+    co_await wake.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  }
+  if (!granted) {
+    std::erase_if(waiters_, [&granted](const Waiter& w) {
+      return w.granted == &granted;
+    });
+  }
   co_return granted;
 }
 

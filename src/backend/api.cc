@@ -3,6 +3,7 @@
 
 #include <boost/json/array.hpp>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 
 #include "backend/eval_result.h"
@@ -37,8 +38,21 @@ boost::asio::awaitable<Response> handle_eval(BackendApi& api,
     co_return busy("The sandbox is not available on this server: " +
                    api.probe.error);
   }
-  auto result = co_await api.evaluator.evaluate(*parsed);
+  const auto started = std::chrono::steady_clock::now();
+  auto result = co_await api.evaluator.evaluate(*parsed, ctx.client_gone);
   if (!result) {
+    if (result.error().code == kClientGone) {
+      // Logged on the request's line (status 499); nobody reads the answer.
+      ctx.log["eval_status"] = "cancelled";
+      ctx.log["cancelled_after_ms"] =
+          std::round(std::chrono::duration<double, std::milli>(
+                         std::chrono::steady_clock::now() - started)
+                         .count() *
+                     100) /
+          100;
+      co_return http::json_error(Status::service_unavailable,
+                                 result.error().message);
+    }
     if (result.error().code == 503) co_return busy(result.error().message);
     co_return http::json_error(Status::internal_server_error,
                                result.error().message);
@@ -98,6 +112,7 @@ std::vector<http::Route> make_routes(BackendApi& api) {
     }
     return std::nullopt;
   };
+  eval.cancel_on_disconnect = true;  // a run nobody waits for is killed
   eval.handler = [&api](http::Request& req, http::RequestContext& ctx) {
     return handle_eval(api, req, ctx);
   };

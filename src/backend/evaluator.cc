@@ -35,8 +35,14 @@ std::chrono::milliseconds Evaluator::deadline_for(
 }
 
 boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
-    const EvalRequest& request) {
-  std::optional<int> permit = co_await admission_.acquire();
+    const EvalRequest& request, std::stop_token client_gone) {
+  const Error cancelled{"The client went away; the evaluation was stopped.",
+                        kClientGone};
+  std::optional<int> permit = co_await admission_.acquire(client_gone);
+  if (!permit && client_gone.stop_requested()) {
+    outcomes_.with({"cancelled"}).inc();
+    co_return cancelled;
+  }
   if (!permit) {
     outcomes_.with({"rejected_busy"}).inc();
     co_return Error{"The service is at capacity; retry shortly.", 503};
@@ -49,14 +55,18 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
   // the run goes to a fresh sandbox. Evaluation has no side effects outside
   // its sandbox, so this retry is safe.
   for (int attempt = 0; attempt < 2; ++attempt) {
+    if (client_gone.stop_requested()) {
+      result = cancelled;
+      break;
+    }
     auto lease = co_await pool_.take(running_);
     if (!lease) {
       result = lease.error();
       break;
     }
     result = co_await lease->box().run(request.code, request.stdin_data,
-                                       deadline_for(request));
-    if (result || !lease->pooled) break;
+                                       deadline_for(request), client_gone);
+    if (result || !lease->pooled || client_gone.stop_requested()) break;
     log::warn(
         "a pooled sandbox failed without reporting; retrying on a fresh one",
         {{"error", result.error().message}});
@@ -67,6 +77,10 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
   duration_.observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count());
+  if (!result && client_gone.stop_requested()) {
+    outcomes_.with({"cancelled"}).inc();
+    co_return cancelled;
+  }
   if (!result) {
     outcomes_.with({"sandbox_failure"}).inc();
     log::error("sandbox failure", {{"error", result.error().message}});

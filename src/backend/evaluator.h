@@ -1,13 +1,15 @@
 // Evaluator: runs one evaluation request from admission to result.
 //
-//   Result<RunResult> r = co_await evaluator.evaluate(request);
-//   // r.error().code: 503 when the queue is full, 500 when the sandbox failed
+//   Result<RunResult> r = co_await evaluator.evaluate(request, client_gone);
+//   // r.error().code: 503 when the queue is full, 500 when the sandbox
+//   // failed, 499 when `client_gone` was requested (the run was killed)
 //
 // Admission bounds how many run at once; the pool supplies the sandboxes.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <stop_token>
 
 #include "backend/admission.h"
 #include "backend/sandbox_pool.h"
@@ -20,13 +22,19 @@ namespace playground::backend {
 
 using protocol::EvalRequest;
 
+// The error code of an evaluation stopped because its client went away
+// (nginx's "client closed request"; never sent, the client is gone).
+inline constexpr int kClientGone = 499;
+
 class Evaluator {
  public:
   Evaluator(const sandbox::LaunchConfig& config, SandboxPool& pool,
             Admission& admission, metrics::Registry& registry);
 
+  // A stop on `client_gone` takes the request out of the queue, or kills its
+  // sandbox at once: nobody is left to read the result.
   boost::asio::awaitable<Result<sandbox::RunResult>> evaluate(
-      const EvalRequest& request);
+      const EvalRequest& request, std::stop_token client_gone = {});
 
   // The deadline a request gets: what it asked for (or the default), clamped
   // to [1 ms, the configured maximum].

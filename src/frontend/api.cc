@@ -66,9 +66,11 @@ boost::asio::awaitable<Response> handle_python(FrontendApi& api,
   boost::json::object upstream{{"code", std::move(parsed->code)},
                                {"stdin", std::move(parsed->stdin_data)}};
   if (parsed->timeout_ms) upstream["timeout_ms"] = *parsed->timeout_ms;
-  Forwarded f = co_await api.gateway.forward(json::to_text(upstream));
+  Forwarded f =
+      co_await api.gateway.forward(json::to_text(upstream), ctx.client_gone);
   ctx.log["backend"] = f.backend.empty() ? "none" : f.backend;
   ctx.log["attempts"] = f.attempts;
+  if (f.cancelled) ctx.log["upstream"] = "cancelled";
   co_return std::move(f.response);
 }
 
@@ -114,6 +116,9 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
     }
     return std::nullopt;
   };
+  // A client that leaves closes the request's backend connection too, so
+  // the backend kills the run.
+  python.cancel_on_disconnect = true;
   python.handler = [&api](http::Request& req, http::RequestContext& ctx) {
     return handle_python(api, req, ctx);
   };

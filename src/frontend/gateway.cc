@@ -77,7 +77,7 @@ Gateway::Gateway(asio::any_io_executor executor,
           "playground_frontend_upstream_requests_total",
           "Requests sent to backends, by backend and outcome (answered, "
           "busy, unauthorized, gateway_error, connect, timeout, closed, "
-          "protocol, local).",
+          "protocol, local, cancelled).",
           {"backend", "outcome"})),
       latency_(registry.histogram(
           "playground_frontend_upstream_seconds",
@@ -121,12 +121,14 @@ Gateway::Gateway(asio::any_io_executor executor,
 
 Gateway::~Gateway() = default;
 
-asio::awaitable<Forwarded> Gateway::forward(std::string json_body) {
+asio::awaitable<Forwarded> Gateway::forward(std::string json_body,
+                                            std::stop_token client_gone) {
   Forwarded out;
   bool any_busy = false;
   std::string last_error = "no backend is configured";
   for (size_t i : balancer_.plan(options_.max_attempts)) {
     const BackendSpec& backend = backends_[i];
+    if (client_gone.stop_requested()) break;
     out.attempts++;
     http::Request request{http::Verb::post, "/py/eval", 11};
     request.set(field::field::content_type, "application/json");
@@ -137,12 +139,18 @@ asio::awaitable<Forwarded> Gateway::forward(std::string json_body) {
 
     const auto start = Clock::now();
     balancer_.begin(i);
-    auto answer = co_await clients_[i]->send(std::move(request),
-                                             options_.upstream_timeout);
+    auto answer = co_await clients_[i]->send(
+        std::move(request), options_.upstream_timeout, client_gone);
     balancer_.end(i);
 
     if (!answer) {
       const http::Failure failure = http::failure_of(answer.error());
+      if (failure == http::Failure::cancelled) {
+        // Not the backend's fault, and never retried: nobody is waiting.
+        upstream_.with({backend.name, "cancelled"}).inc();
+        out.backend = backend.name;
+        break;
+      }
       if (failure == http::Failure::local) {
         // This process is short of descriptors: not the backend's fault.
         upstream_.with({backend.name, "local"}).inc();
@@ -205,7 +213,11 @@ asio::awaitable<Forwarded> Gateway::forward(std::string json_body) {
     co_return out;
   }
 
-  if (any_busy) {
+  if (client_gone.stop_requested()) {
+    out.cancelled = true;
+    out.response =
+        http::json_error(Status::service_unavailable, "The client went away.");
+  } else if (any_busy) {
     out.response =
         http::json_error(Status::service_unavailable,
                          "Every backend is busy; try again in a moment.");

@@ -12,7 +12,9 @@
 // breaks or times out, a 503 (full), a 401 (token mismatch) or a 502/504
 // (from a proxy in front of the backend) moves the request on, at most
 // `max_attempts` backends. Only when none answers does the client get 503 (all
-// full) or 502 (none reachable). Runs on one I/O thread.
+// full) or 502 (none reachable). A client that goes away ends its request:
+// the upstream connection is closed, so the backend stops the run too. Runs
+// on one I/O thread.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -22,6 +24,7 @@
 #include <boost/json/object.hpp>
 #include <chrono>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -48,8 +51,9 @@ struct GatewayOptions {
 
 struct Forwarded {
   http::Response response;
-  std::string backend;  // who answered; "" when none did
-  int attempts = 0;     // backends tried
+  std::string backend;     // who answered; "" when none did
+  int attempts = 0;        // backends tried
+  bool cancelled = false;  // `client_gone` stopped it; nobody reads it
 };
 
 class Gateway {
@@ -60,8 +64,10 @@ class Gateway {
       GatewayOptions options, metrics::Registry& registry);
   ~Gateway();
 
-  // Forwards a JSON evaluation request (the body for /py/eval).
-  boost::asio::awaitable<Forwarded> forward(std::string json_body);
+  // Forwards a JSON evaluation request (the body for /py/eval). A stop on
+  // `client_gone` abandons it, closing the connection to the backend.
+  boost::asio::awaitable<Forwarded> forward(std::string json_body,
+                                            std::stop_token client_gone = {});
 
   void start_health_checks();
   // Ends the health checks (within one health timeout).

@@ -71,6 +71,8 @@ std::string_view to_string(Failure failure) {
       return "protocol";
     case Failure::local:
       return "local";
+    case Failure::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -172,7 +174,13 @@ asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
 
 asio::awaitable<Result<Response>> Client::exchange(Connection& c,
                                                    Request& request,
-                                                   Clock::time_point deadline) {
+                                                   Clock::time_point deadline,
+                                                   std::stop_token cancel) {
+  // A stop aborts whatever is pending; the caller then drops the connection.
+  std::stop_callback on_cancel(cancel, [&c] { c.tcp().cancel(); });
+  if (cancel.stop_requested()) {
+    co_return fail(Failure::cancelled, "the request was cancelled");
+  }
   c.tcp().expires_at(deadline);
   boost::system::error_code wec;
   if (c.secure) {
@@ -181,6 +189,9 @@ asio::awaitable<Result<Response>> Client::exchange(Connection& c,
   } else {
     std::tie(wec, std::ignore) =
         co_await beast_http::async_write(*c.plain, request, nothrow);
+  }
+  if (wec && cancel.stop_requested()) {
+    co_return fail(Failure::cancelled, "the request was cancelled");
   }
   if (wec) {
     co_return fail(classify(wec), "sending the request failed: " +
@@ -206,6 +217,9 @@ asio::awaitable<Result<Response>> Client::exchange(Connection& c,
       std::tie(rec, std::ignore) =
           co_await beast_http::async_read(*c.plain, c.buffer, *parser, nothrow);
     }
+    if (rec && cancel.stop_requested()) {
+      co_return fail(Failure::cancelled, "the request was cancelled");
+    }
     if (rec) {
       std::string what =
           rec == beast::error::timeout ? "timed out" : rec.message();
@@ -223,7 +237,8 @@ asio::awaitable<Result<Response>> Client::exchange(Connection& c,
 }
 
 asio::awaitable<Result<Response>> Client::send(
-    Request request, std::chrono::milliseconds timeout) {
+    Request request, std::chrono::milliseconds timeout,
+    std::stop_token cancel) {
   const auto deadline = Clock::now() + timeout;
   request.target(origin_.base_path + std::string(request.target()));
   request.set(beast_http::field::host, host_header_);
@@ -239,7 +254,7 @@ asio::awaitable<Result<Response>> Client::send(
       if (!fresh) co_return fresh.error();
       connection = std::move(*fresh);
     }
-    auto response = co_await exchange(*connection, request, deadline);
+    auto response = co_await exchange(*connection, request, deadline, cancel);
     if (response) {
       // Bytes beyond the answer mean the two sides disagree about where
       // messages end: never hand that connection to another request.

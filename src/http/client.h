@@ -10,8 +10,10 @@
 // reused connection that gets not one byte back (the server closed it while
 // it sat idle) is sent again, once, on a fresh connection, so a keep-alive
 // race never surfaces as a failed request. Interim 1xx answers are skipped,
-// and a connection with bytes left after an answer is never reused. Not
-// thread-safe: one Client belongs to one executor.
+// and a connection with bytes left after an answer is never reused. A stop
+// on the request's `cancel` closes its connection (the server sees its
+// client leave) and fails it as `cancelled`. Not thread-safe: one Client
+// belongs to one executor.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -19,6 +21,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <memory>
+#include <stop_token>
 #include <string>
 
 #include "common/result.h"
@@ -55,6 +58,7 @@ enum class Failure {
   closed,       // the connection closed or reset before the response ended
   protocol,     // the response was not valid HTTP or exceeded the limit
   local,        // this process could not open a connection (descriptors)
+  cancelled,    // the caller stopped waiting (its own client went away)
 };
 Failure failure_of(const Error& error);
 std::string_view to_string(Failure failure);
@@ -70,9 +74,11 @@ class Client {
 
   // Sends `request` (its target is appended to the origin's base path; Host
   // and keep-alive are set here) and reads the whole response within
-  // `timeout`, connection set-up included.
+  // `timeout`, connection set-up included. A stop on `cancel` abandons it
+  // and closes its connection.
   boost::asio::awaitable<Result<Response>> send(
-      Request request, std::chrono::milliseconds timeout);
+      Request request, std::chrono::milliseconds timeout,
+      std::stop_token cancel = {});
 
   // Closes every idle connection (after the upstream was found down).
   void drop_idle();
@@ -85,7 +91,7 @@ class Client {
       std::chrono::steady_clock::time_point deadline);
   boost::asio::awaitable<Result<Response>> exchange(
       Connection& connection, Request& request,
-      std::chrono::steady_clock::time_point deadline);
+      std::chrono::steady_clock::time_point deadline, std::stop_token cancel);
   std::unique_ptr<Connection> take_idle();
   void keep_idle(std::unique_ptr<Connection> connection);
 

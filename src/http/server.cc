@@ -2,6 +2,8 @@
 // server.h).
 #include "http/server.h"
 
+#include <sys/socket.h>
+
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -12,9 +14,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <cmath>
 #include <limits>
 #include <set>
+#include <stop_token>
 
 #include "common/log.h"
 
@@ -41,6 +45,68 @@ std::string clip(std::string_view s, size_t max = 256) {
 
 bool expects_continue(const RequestHeader& h) {
   return beast::iequals(h[beast_http::field::expect], "100-continue");
+}
+
+// RFC 9112 6.1 and 6.3: a request whose Transfer-Encoding does not end in
+// chunked, or that carries one in HTTP/1.0, has no length a server can trust;
+// reading on would take its body for the next request (request smuggling).
+// Beast already refuses Transfer-Encoding beside Content-Length and
+// differing Content-Lengths.
+bool has_untrusted_framing(
+    const RequestHeader& h,
+    const beast_http::request_parser<beast_http::empty_body>& parser) {
+  if (h.find(beast_http::field::transfer_encoding) == h.end()) return false;
+  return !parser.chunked() || h.version() < 11;
+}
+
+// What the server answers for a handler that threw.
+asio::awaitable<Response> call_handler(const Route& route, Request& req,
+                                       RequestContext& ctx,
+                                       const std::string& path) {
+  try {
+    co_return co_await route.handler(req, ctx);
+  } catch (const std::exception& e) {
+    log::error("handler failed", {{"path", path}, {"error", e.what()}});
+    co_return json_error(Status::internal_server_error,
+                         "The server failed to handle the request.");
+  }
+}
+
+// While a handler runs: the client closing or resetting the connection
+// requests `gone`; bytes of a next (pipelined) request end the watch without.
+// Ends when the handler is `done` (which cancels the wait); a handler that
+// finished before the watch began leaves nothing to wait for.
+asio::awaitable<void> watch_for_disconnect(tcp::socket& socket,
+                                           std::stop_source& gone,
+                                           const bool& done) {
+  while (!done) {
+    auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, nothrow);
+    if (done) co_return;
+    if (ec == asio::error::operation_aborted) co_return;
+    if (!ec) {
+      char byte;
+      const ssize_t n =
+          ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n > 0) co_return;  // more input: a pipelined request, not a goodbye
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        continue;
+    }
+    gone.request_stop();  // end of stream, reset or a socket error
+    co_return;
+  }
+}
+
+// The handler, then the end of the watch beside it.
+asio::awaitable<void> handle_while_watching(const Route& route, Request& req,
+                                            RequestContext& ctx,
+                                            const std::string& path,
+                                            tcp::socket& socket,
+                                            std::optional<Response>& out,
+                                            bool& done) {
+  out = co_await call_handler(route, req, ctx, path);
+  done = true;
+  beast::error_code ignored;
+  socket.cancel(ignored);
 }
 
 }  // namespace
@@ -159,11 +225,18 @@ asio::awaitable<std::optional<Response>> Server::State::read_and_handle(
   const RequestHeader& header = header_parser.get();
   method = std::string(header.method_string());
   path = clip(path_of(header.target()));
+  if (has_untrusted_framing(header, header_parser)) {
+    close_after = true;
+    co_return json_error(Status::bad_request,
+                         "Transfer-Encoding must end in chunked, in HTTP/1.1, "
+                         "without Content-Length.");
+  }
   const bool has_body =
       header_parser.content_length().value_or(0) > 0 || header_parser.chunked();
-  // Answering before the body is read leaves it on the wire: close then.
+  // Answering before the body is read leaves it on the wire: close then
+  // (and when the client asked to close).
   auto reject = [&](Response r) {
-    if (has_body) close_after = true;
+    if (has_body || !header_parser.keep_alive()) close_after = true;
     return r;
   };
 
@@ -233,13 +306,19 @@ asio::awaitable<std::optional<Response>> Server::State::read_and_handle(
   Request req = parser.release();
   body_bytes = req.body().size();
   if (!req.keep_alive()) close_after = true;
-  try {
-    co_return co_await route->handler(req, ctx);
-  } catch (const std::exception& e) {
-    log::error("handler failed", {{"path", path}, {"error", e.what()}});
-    co_return json_error(Status::internal_server_error,
-                         "The server failed to handle the request.");
+  // Bytes already buffered belong to a pipelined request: that client is
+  // still there, and its data would hide the end of the stream anyway.
+  if (!route->cancel_on_disconnect || buffer.size() > 0) {
+    co_return co_await call_handler(*route, req, ctx, path);
   }
+  std::stop_source gone;
+  ctx.client_gone = gone.get_token();
+  std::optional<Response> out;
+  bool done = false;
+  co_await (handle_while_watching(*route, req, ctx, path, c.stream.socket(),
+                                  out, done) &&
+            watch_for_disconnect(c.stream.socket(), gone, done));
+  co_return out;
 }
 
 // Closing a socket with unread input makes the kernel send RST, which can
@@ -302,13 +381,20 @@ asio::awaitable<void> Server::State::session(tcp::socket socket) {
     std::optional<Response> res = co_await read_and_handle(
         c, buffer, ctx, close_after, method, path, route_name, body_bytes);
     if (!res) break;
-    if (draining) close_after = true;
+    // A client that went away mid-request gets nothing: logged as nginx's
+    // 499 (client closed request), never written.
+    const bool client_gone = ctx.client_gone.stop_requested();
+    if (draining || client_gone) close_after = true;
     res->keep_alive(!close_after);
     res->set(beast_http::field::server, options.server_name);
-    const unsigned code = res->result_int();
-    const size_t out_bytes = res->body().size();
-    c.stream.expires_after(options.write_timeout);
-    auto [wec, wn] = co_await beast_http::async_write(c.stream, *res, nothrow);
+    const unsigned code = client_gone ? 499 : res->result_int();
+    const size_t out_bytes = client_gone ? 0 : res->body().size();
+    beast::error_code wec;
+    if (!client_gone) {
+      c.stream.expires_after(options.write_timeout);
+      std::tie(wec, std::ignore) =
+          co_await beast_http::async_write(c.stream, *res, nothrow);
+    }
 
     requests.with({route_name, std::to_string(code)}).inc();
     const double ms = std::chrono::duration<double, std::milli>(
@@ -320,6 +406,7 @@ asio::awaitable<void> Server::State::session(tcp::socket socket) {
         {"remote", ctx.remote}, {"in", body_bytes},
         {"out", out_bytes}};
     if (wec) fields["write_error"] = wec.message();
+    if (client_gone) fields["client_gone"] = true;
     for (auto& f : ctx.log) fields[f.key()] = std::move(f.value());
     const Route* route = find_route(route_name);
     const bool routine = route && route->quiet && code < 400 && !wec;

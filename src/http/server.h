@@ -13,7 +13,12 @@
 // is read (413), 100-continue, header/body/idle/write timeouts, a bounded
 // number of connections, one structured log line and one metric per request,
 // and graceful shutdown (stop accepting, finish in-flight requests, close
-// idle connections).
+// idle connections). Requests whose length cannot be known for certain
+// (Transfer-Encoding not ending in chunked, or sent with HTTP/1.0, or beside
+// a Content-Length) get 400 and the connection is closed, so no body is ever
+// read as a second request. A route may ask to hear when its client goes
+// away mid-request (`cancel_on_disconnect`): the handler's
+// `ctx.client_gone` is then requested, and its answer dropped (logged 499).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -23,6 +28,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -36,6 +42,10 @@ namespace playground::http {
 struct RequestContext {
   std::string remote;       // peer address
   boost::json::object log;  // extra fields for this request's log line
+  // Requested when the client closes or resets the connection while the
+  // handler runs (only on routes with `cancel_on_disconnect`): long work
+  // should stop at once, nobody will read its answer.
+  std::stop_token client_gone;
 };
 
 struct Route {
@@ -46,6 +56,11 @@ struct Route {
   // Successful answers are logged at debug level: health probes and metric
   // scrapes several times a second would otherwise bury the real requests.
   bool quiet = false;
+  // Watch the connection while the handler runs (one more wait per request,
+  // so only for long-running routes). More bytes from the client (the next
+  // pipelined request) are not a disconnect; end of stream or a reset is.
+  // Like nginx, a client that half-closes its side counts as gone.
+  bool cancel_on_disconnect = false;
   // Runs on the header before the body is read (authentication, media type,
   // rate limits). Returning a response answers the request with it.
   std::function<std::optional<Response>(const RequestHeader&,

@@ -96,6 +96,22 @@ uint64_t read_counter(const std::string& file, const std::string& key) {
   return 0;
 }
 
+// Kills what is left in a cgroup and removes it. A task killed a moment ago
+// (the sandboxes of a service killed -9 are still dying when it restarts)
+// keeps the group busy until it has exited, so this waits for that, up to
+// 2 s; giving up at once would leave the group behind for good.
+bool kill_and_remove(const std::string& dir) {
+  for (int i = 0; i < 200; ++i) {
+    for (pid_t p : read_pids(dir + "/cgroup.procs")) ::kill(p, SIGKILL);
+    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return true;
+    if (errno != EBUSY) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  log::warn("cannot remove a stale cgroup",
+            {{"path", dir}, {"error", std::strerror(errno)}});
+  return false;
+}
+
 // Removes playground-<pid> groups whose service is gone (a crash or kill -9).
 void remove_stale_groups(const std::string& parent) {
   DIR* d = ::opendir(parent.c_str());
@@ -114,9 +130,7 @@ void remove_stale_groups(const std::string& parent) {
       while (dirent* e = ::readdir(g)) {
         std::string slot = e->d_name;
         if (slot.rfind("slot-", 0) != 0) continue;
-        for (pid_t p : read_pids(group + "/" + slot + "/cgroup.procs"))
-          ::kill(p, SIGKILL);
-        ::rmdir((group + "/" + slot).c_str());
+        kill_and_remove(group + "/" + slot);
       }
       ::closedir(g);
     }

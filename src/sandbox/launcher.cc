@@ -17,6 +17,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 #include <cstring>
 #include <utility>
 
@@ -254,7 +255,8 @@ void SandboxProcess::wait_exit(std::chrono::milliseconds timeout) {
 }
 
 asio::awaitable<Result<RunResult>> SandboxProcess::run(
-    std::string code, std::string stdin_data, std::chrono::milliseconds wall) {
+    std::string code, std::string stdin_data, std::chrono::milliseconds wall,
+    std::stop_token cancel) {
   auto ex = co_await asio::this_coro::executor;
   stream_descriptor code_w(ex, std::exchange(code_fd_, -1));
   stream_descriptor stdin_w(ex, std::exchange(stdin_fd_, -1));
@@ -267,9 +269,15 @@ asio::awaitable<Result<RunResult>> SandboxProcess::run(
   std::string status_text;
   OutputBudget budget{config_->limits.output_bytes};
   bool timed_out = false;
+  bool cancelled = false;
   bool io_done = false;
   asio::steady_timer deadline(ex, wall);
   asio::steady_timer drain(ex);
+  // Fires when `cancel` is requested, even before anyone waits on it.
+  asio::steady_timer cancelled_timer(ex, asio::steady_timer::time_point::max());
+  std::stop_callback on_cancel(cancel, [&cancelled_timer] {
+    cancelled_timer.expires_at(asio::steady_timer::time_point::min());
+  });
   const auto started = std::chrono::steady_clock::now();
   auto ended = started;
 
@@ -319,8 +327,13 @@ asio::awaitable<Result<RunResult>> SandboxProcess::run(
   auto supervise = [&]() -> asio::awaitable<void> {
     auto first = co_await (
         exit_watch.async_wait(stream_descriptor::wait_read, nothrow) ||
-        deadline.async_wait(nothrow));
-    if (first.index() == 1) {
+        deadline.async_wait(nothrow) || cancelled_timer.async_wait(nothrow));
+    if (first.index() == 2) {
+      // Nobody will read the result: no grace, end the whole sandbox now.
+      cancelled = true;
+      kill();
+      co_await exit_watch.async_wait(stream_descriptor::wait_read, nothrow);
+    } else if (first.index() == 1) {
       timed_out = true;
       if (ended == started) ended = std::chrono::steady_clock::now();
       end_run();
@@ -352,6 +365,9 @@ asio::awaitable<Result<RunResult>> SandboxProcess::run(
   const bool oom =
       cgroups_ != nullptr && cgroups_->oom_kills(slot_) > oom_kills_before_;
   kill_leftovers();
+  if (cancelled) {
+    co_return Error{"the run was cancelled", ECANCELED, "cancelled"};
+  }
 
   const InitReport report = parse_report(status_text);
   if (!report.failed_step.empty()) {

@@ -2,7 +2,7 @@
 //
 //   auto box = co_await SandboxProcess::start(config, keepers, cgroups, slot);
 //   if (!box) return box.error();            // the machine refused a layer
-//   Result<RunResult> r = co_await (*box)->run(code, stdin, 5000ms);
+//   Result<RunResult> r = co_await (*box)->run(code, stdin, 5000ms, stop);
 //
 // start() has the slot's keeper clone a sandbox init into new namespaces,
 // born in the slot's cgroups; the init builds the sandbox and starts Python,
@@ -16,6 +16,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -51,9 +52,12 @@ class SandboxProcess {
   SandboxProcess& operator=(const SandboxProcess&) = delete;
 
   // Runs `code` with `stdin_data`; ends it after `wall`. Call at most once.
+  // A stop on `cancel` kills the sandbox at once (SIGKILL, no grace) and the
+  // run fails with step "cancelled".
   boost::asio::awaitable<Result<RunResult>> run(std::string code,
                                                 std::string stdin_data,
-                                                std::chrono::milliseconds wall);
+                                                std::chrono::milliseconds wall,
+                                                std::stop_token cancel = {});
 
   pid_t pid() const { return pid_; }
   int slot() const { return slot_; }

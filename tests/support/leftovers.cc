@@ -126,6 +126,8 @@ std::string describe(pid_t backend, const HostState& before) {
   if (auto extra = unexpected_descendants(backend, expected); !extra.empty()) {
     problems += "processes left under the backend: " + extra + "; ";
   }
+  expected.insert(before.sandbox_user_pids.begin(),
+                  before.sandbox_user_pids.end());
   if (auto nobody = sandbox_user_processes(expected); !nobody.empty()) {
     problems += "processes running as uid 65534: " + nobody + "; ";
   }
@@ -150,10 +152,24 @@ std::string describe(pid_t backend, const HostState& before) {
 
 }  // namespace
 
-HostState HostState::capture(pid_t) {
+HostState HostState::capture(pid_t backend) {
   HostState s;
   s.mounts = count_lines("/proc/self/mountinfo");
   s.cgroups = playground_cgroups();
+  // Only other services' processes: the backend's own are always judged.
+  auto pids_in = [](const std::string& list) {
+    std::set<std::string> pids;
+    std::istringstream words(list);
+    for (std::string w; words >> w;) {
+      if (w.find_first_not_of("0123456789") == std::string::npos)
+        pids.insert(w);
+    }
+    return pids;
+  };
+  std::set<std::string> own;
+  for (auto& pid : pids_in(unexpected_descendants(backend, own)))
+    own.insert(pid);
+  s.sandbox_user_pids = pids_in(sandbox_user_processes(own));
   return s;
 }
 
