@@ -21,6 +21,9 @@ build: deps
 # fuzz target.
 test: build
 	@scripts/install-deps.sh --containers
+	@# The images build (mostly downloads) while the tests that need no
+	@# Docker run; the container tests wait for it. Its log: $(BUILD)/images.log.
+	@scripts/build-images.sh e2e >$(BUILD)/images.log 2>&1 &
 	@scripts/run-tests.sh $(BUILD)
 ifeq ($(PRESET),release)
 	@$(MAKE) --no-print-directory test-sanitizers test-fuzz
@@ -33,7 +36,7 @@ test-sanitizers: deps
 	@cmake --build build/asan --target unit_tests integration_tests
 	@scripts/run-tests.sh build/asan -L '^(unit|integration)$$'
 
-# Each fuzz target for FUZZ_SECONDS (default 20) from its seed corpus.
+# Each fuzz target for FUZZ_SECONDS (default 10) from its seed corpus.
 test-fuzz: deps
 	@cmake --preset fuzz >/dev/null
 	@cmake --build build/fuzz

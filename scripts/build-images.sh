@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tag=${1:-dev}
+# One build at a time on this machine: make test starts one in the background
+# and the container tests' setup then waits for it (and finds it cached).
+exec 9>/tmp/playground-build-images.lock
+flock 9
 scripts/ensure-docker.sh
 scripts/build-base-image.sh debian:bookworm-slim
 log=$(mktemp /tmp/playground-image-build.XXXXXX)

@@ -581,8 +581,16 @@ def compose_stack():
         check(len(served) == 6, f"compose stack did not serve: {served}\n" +
               run(*compose, "logs", env=env, check_status=False, cwd=SOURCE).stdout[-3000:])
         check(set(served) == {"gke", "aks"}, f"not both backends: {served}")
-        ps = run(*compose, "ps", env=env, cwd=SOURCE).stdout
-        check(ps.count("healthy") >= 3, f"not all healthy:\n{ps}")
+        # Docker's own health checks (the images' --health-check) agree.
+        end = time.time() + 60
+        while True:
+            states = run("docker", "ps", "--filter",
+                         f"label=com.docker.compose.project={project}",
+                         "--format", "{{.Names}} {{.Status}}").stdout.splitlines()
+            if len(states) == 3 and all("(healthy)" in s for s in states):
+                break
+            check(time.time() < end, f"not all healthy: {states}")
+            time.sleep(1)
         print("compose served by:", served)
     finally:
         run(*compose, "down", "-v", "--remove-orphans", env=env,

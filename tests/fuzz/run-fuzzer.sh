@@ -13,6 +13,6 @@ fuzzer=$1 seeds=$2 work=$3
 mkdir -p "$work/corpus"
 dict=()
 [ -f "$seeds.dict" ] && dict=(-dict="$seeds.dict")
-exec "$fuzzer" -max_total_time="${FUZZ_SECONDS:-20}" -seed="${FUZZ_SEED:-1}" \
+exec "$fuzzer" -max_total_time="${FUZZ_SECONDS:-10}" -seed="${FUZZ_SEED:-1}" \
   -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$work/" "${dict[@]}" "$work/corpus" "$seeds"
