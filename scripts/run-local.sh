@@ -34,20 +34,22 @@ pids+=($!)
   --backends "gke=http://127.0.0.1:$gke_port,aks=http://127.0.0.1:$aks_port" &
 pids+=($!)
 
+# Ready when both backends are, and the frontend's own checks have found
+# both healthy (so the first requests already alternate).
 ready=""
-for _ in $(seq 100); do
+for _ in $(seq 300); do
   for pid in "${pids[@]}"; do
     kill -0 "$pid" 2>/dev/null || { echo "run-local: a program failed to start (see above)" >&2; stop 1; }
   done
-  if curl -sf "http://127.0.0.1:$front_port/readyz" >/dev/null &&
-     curl -sf "http://127.0.0.1:$gke_port/readyz" >/dev/null &&
-     curl -sf "http://127.0.0.1:$aks_port/readyz" >/dev/null; then
+  if curl -sf "http://127.0.0.1:$gke_port/readyz" >/dev/null &&
+     curl -sf "http://127.0.0.1:$aks_port/readyz" >/dev/null &&
+     curl -sf "http://127.0.0.1:$front_port/readyz" | grep -q '"healthy_backends":2'; then
     ready=yes
     break
   fi
   sleep 0.1
 done
-[ -n "$ready" ] || { echo "run-local: the stack did not become ready in 10 s" >&2; stop 1; }
+[ -n "$ready" ] || { echo "run-local: the stack did not become ready in 30 s" >&2; stop 1; }
 
 cat >&2 <<MSG
 
