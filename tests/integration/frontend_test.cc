@@ -62,16 +62,6 @@ boost::json::object backend_state(uint16_t frontend, const std::string& name) {
   return {};
 }
 
-bool wait_until(const std::function<bool()>& done,
-                std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
-}
-
 int run_command(const std::string& command) {
   int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -633,6 +623,46 @@ TEST(FrontendCli, HelpAndBadBackendLists) {
     EXPECT_EQ(p.stop(), 2) << bad;
     EXPECT_NE(p.log().find("backend"), std::string::npos) << p.log();
   }
+}
+
+// The exit status of `program args...` (no shell), waited for.
+int run_to_exit(const std::string& program, std::vector<std::string> args) {
+  std::vector<char*> argv{const_cast<char*>(program.c_str())};
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execv(program.c_str(), argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// What the containers' HEALTHCHECK runs: 0 while the service answers
+// /healthz, 1 when nothing listens.
+TEST(ServiceCli, HealthCheckModeAsksTheRunningService) {
+  BackendProcess backend;
+  ASSERT_TRUE(backend.started());
+  FrontendProcess frontend(
+      {"--backends", "gke=http://127.0.0.1:" + std::to_string(backend.port())});
+  ASSERT_TRUE(frontend.started());
+  EXPECT_EQ(
+      run_to_exit(bin_dir() + "/playground-backend",
+                  {"--health-check", "--port", std::to_string(backend.port())}),
+      0);
+  EXPECT_EQ(run_to_exit(
+                bin_dir() + "/playground-frontend",
+                {"--port", std::to_string(frontend.port()), "--health-check"}),
+            0);
+  const std::string nobody = std::to_string(free_port());
+  EXPECT_EQ(run_to_exit(bin_dir() + "/playground-backend",
+                        {"--health-check", "--port", nobody}),
+            1);
+  EXPECT_EQ(run_to_exit(bin_dir() + "/playground-frontend",
+                        {"--health-check", "--port", nobody}),
+            1);
 }
 
 }  // namespace

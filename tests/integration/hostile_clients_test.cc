@@ -61,6 +61,17 @@ bool send_all(int fd, std::string_view bytes) {
   return true;
 }
 
+// A connection with the headers of a chunked JSON POST sent, body to follow.
+int open_chunked_post(uint16_t port, const std::string& path) {
+  int fd = connect_to(port);
+  if (fd >= 0) {
+    send_all(fd, "POST " + path +
+                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                     "application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+  }
+  return fd;
+}
+
 struct Received {
   std::string bytes;
   bool closed = false;  // the server closed (or reset) the connection
@@ -158,16 +169,6 @@ double metric(uint16_t port, const std::string& series) {
     at += series.size();
   }
   return -1;
-}
-
-bool wait_until(const std::function<bool()>& done,
-                std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
 }
 
 // A client that keeps evaluating, through the backend and the frontend in
@@ -296,21 +297,15 @@ TEST_F(HostileClients, BodyThatNeverEndsIsClosedOrRefused) {
     expect_status_or_closed(r, 408, std::string(t.name) + ", short body");
 
     // Chunks that keep coming, slowly, forever.
-    fd = connect_to(t.port);
+    fd = open_chunked_post(t.port, t.eval_path);
     ASSERT_GE(fd, 0);
-    send_all(fd, std::string("POST ") + t.eval_path +
-                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-                     "application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
     r = read_until_closed(fd, 5s, [&] { return send_all(fd, "1\r\n \r\n"); });
     ::close(fd);
     expect_status_or_closed(r, 408, std::string(t.name) + ", slow chunks");
 
     // Chunks that keep coming fast: the body limit (2 MiB) ends it.
-    fd = connect_to(t.port);
+    fd = open_chunked_post(t.port, t.eval_path);
     ASSERT_GE(fd, 0);
-    send_all(fd, std::string("POST ") + t.eval_path +
-                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-                     "application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
     const std::string chunk = "10000\r\n" + std::string(0x10000, ' ') + "\r\n";
     int sent = 0;
     r = read_until_closed(fd, 5s, [&] {

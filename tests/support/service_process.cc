@@ -16,6 +16,16 @@ namespace playground::testing {
 
 std::string bin_dir() { return PLAYGROUND_BIN_DIR; }
 
+bool wait_until(const std::function<bool()>& done,
+                std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
 struct ServiceProcess::Output {
   mutable std::mutex mu;
   mutable std::condition_variable changed;

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,6 +25,11 @@ namespace playground::testing {
 
 // Directory of the built programs (build/<preset>/bin).
 std::string bin_dir();
+
+// Polls `done` every 20 ms until it is true or `timeout` passes; its last
+// answer.
+bool wait_until(const std::function<bool()>& done,
+                std::chrono::milliseconds timeout);
 
 class ServiceProcess {
  public:

@@ -60,6 +60,19 @@ TEST(Options, FlagWinsOverEnvironmentAndBothForms) {
   EXPECT_EQ(bind, "0.0.0.0");
 }
 
+TEST(Options, HealthCheckIsAModeAndTheOtherFlagsStillApply) {
+  int64_t port = 6000;
+  Options o("prog", "test");
+  o.add_int("port", "PG_TEST_PORT", &port, 1, 65535, "port");
+  const char* argv[] = {"prog", "--health-check", "--port", "7200"};
+  auto r = o.parse(4, argv);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r, ParseOutcome::health_check);
+  EXPECT_EQ(port, 7200);
+  const char* plain[] = {"prog", "--port", "7300"};
+  EXPECT_EQ(*o.parse(3, plain), ParseOutcome::run);
+}
+
 TEST(Options, ErrorsNameTheSetting) {
   int64_t port = 6000;
   Options o("prog", "test");
