@@ -468,8 +468,14 @@ TEST(FrontendToken, RequiredByBackendsAndSentByTheFrontend) {
   EXPECT_EQ(r.status, 502) << r.body;
   EXPECT_NE(std::string(r.json()["error"].as_string()).find("token"),
             std::string::npos);
-  EXPECT_NE(without->log().find("refused the frontend's token"),
-            std::string::npos);
+  // The log line is read from the frontend's stderr as it comes.
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return without->log().find("refused the frontend's token") !=
+               std::string::npos;
+      },
+      2000ms))
+      << without->log();
 }
 
 // An https backend: a real backend behind a TLS terminator (socat) whose
