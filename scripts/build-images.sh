@@ -8,8 +8,18 @@ cd "$(dirname "$0")/.."
 tag=${1:-dev}
 # One build at a time on this machine: make test starts one in the background
 # and the container tests' setup then waits for it (and finds it cached).
-exec 9>/tmp/playground-build-images.lock
-flock 9
+lock=/tmp/playground-build-images.lock
+exec 9>"$lock"
+if ! flock -n 9; then
+  echo "build-images: waiting for the image build already running" >&2
+  if ! flock -w "${PLAYGROUND_IMAGE_LOCK_WAIT:-1500}" 9; then
+    holders=$(exec 9>&-
+              find /proc/[0-9]*/fd -lname "$lock" 2>/dev/null | cut -d/ -f3 | sort -u |
+                grep -vx "$$" | xargs -r ps -o pid=,args= -p || true)
+    echo "build-images: gave up waiting for $lock; held by: ${holders:-nobody}" >&2
+    exit 1
+  fi
+fi
 scripts/ensure-docker.sh
 scripts/build-base-image.sh debian:bookworm-slim
 log=$(mktemp /tmp/playground-image-build.XXXXXX)

@@ -11,6 +11,7 @@ case publishes the frontend on 127.0.0.1 only. Every container made here
 carries the label playground.e2e, so cleanup finds them all.
 """
 
+import glob
 import json
 import os
 import re
@@ -602,9 +603,16 @@ def compose_stack():
 
 def setup():
     scripts = os.path.join(SOURCE, "scripts")
+    # Under CTest's 2400 s, so that a stuck build fails here, with its output.
     result = subprocess.run([os.path.join(scripts, "build-images.sh"), TAG],
-                            timeout=3000)
+                            timeout=2300)
     check(result.returncode == 0, "building the images failed")
+    # The build is over, so nothing may hold its lock: a daemon started while
+    # it was held (dockerd, once) kept it and stalled every later build.
+    lock = "/tmp/playground-build-images.lock"
+    holders = [fd.split("/")[2] for fd in glob.glob("/proc/[0-9]*/fd/*")
+               if os.path.realpath(fd) == lock]
+    check(not holders, f"processes still holding {lock}: {holders}")
     # The linter, pinned by tests/e2e/package-lock.json.
     run("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts",
         "--loglevel=error", cwd=os.path.join(SOURCE, "tests/e2e"))
