@@ -610,9 +610,14 @@ def setup():
     # The build is over, so nothing may hold its lock: a daemon started while
     # it was held (dockerd, once) kept it and stalled every later build.
     lock = "/tmp/playground-build-images.lock"
-    holders = [fd.split("/")[2] for fd in glob.glob("/proc/[0-9]*/fd/*")
-               if os.path.realpath(fd) == lock]
-    check(not holders, f"processes still holding {lock}: {holders}")
+    holders = set()
+    for fd in glob.glob("/proc/[0-9]*/fd/*"):
+        try:
+            if os.readlink(fd) == lock:
+                holders.add(fd.split("/")[2])
+        except OSError:  # gone meanwhile, or not ours to read
+            pass
+    check(not holders, f"processes still holding {lock}: {sorted(holders)}")
     # The linter, pinned by tests/e2e/package-lock.json.
     run("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts",
         "--loglevel=error", cwd=os.path.join(SOURCE, "tests/e2e"))
