@@ -66,8 +66,23 @@ boost::asio::awaitable<Response> handle_python(FrontendApi& api,
   boost::json::object upstream{{"code", std::move(parsed->code)},
                                {"stdin", std::move(parsed->stdin_data)}};
   if (parsed->timeout_ms) upstream["timeout_ms"] = *parsed->timeout_ms;
+  std::string upstream_text = json::to_text(upstream);
+  // JSON escapes a control byte as six, so a form body can grow sixfold on
+  // its way to the backend. The limit bounds what is forwarded too: a
+  // backend with the same limit then never answers 413 to a request this
+  // frontend accepted.
+  const auto limit = static_cast<size_t>(api.config.body_bytes);
+  if (upstream_text.size() > limit) {
+    ctx.log["forward_bytes"] = upstream_text.size();
+    co_return http::json_error(
+        Status::payload_too_large,
+        "Encoded as JSON for the backend, the program and its input take " +
+            std::to_string(upstream_text.size()) +
+            " bytes, more than the limit of " + std::to_string(limit) +
+            " bytes.");
+  }
   Forwarded f =
-      co_await api.gateway.forward(json::to_text(upstream), ctx.client_gone);
+      co_await api.gateway.forward(std::move(upstream_text), ctx.client_gone);
   ctx.log["backend"] = f.backend.empty() ? "none" : f.backend;
   ctx.log["attempts"] = f.attempts;
   if (f.cancelled) ctx.log["upstream"] = "cancelled";

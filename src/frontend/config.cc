@@ -69,9 +69,12 @@ Result<ParseOutcome> parse_frontend_config(int argc, const char* const* argv,
             1'000'000,
             "Requests a client may send at once before the rate "
             "applies.");
-  o.add_bytes("max-body", "PLAYGROUND_MAX_BODY", &cfg.body_bytes, 1024,
-              256LL << 20,
-              "Largest request body; larger ones get 413 before being read.");
+  o.add_bytes(
+      "max-body", "PLAYGROUND_MAX_BODY", &cfg.body_bytes, 1024, 256LL << 20,
+      std::string("Largest request body; larger ones get 413 before "
+                  "being read.") +
+          kMore + "It bounds the JSON forwarded to a backend too: give" +
+          kMore + "backends at least this --max-body.");
   o.add_checked(
       "log-level", "PLAYGROUND_LOG_LEVEL", &cfg.log_level,
       [](std::string_view v) {

@@ -444,6 +444,42 @@ TEST(FrontendLimits, OversizedBodyGets413BeforeForwarding) {
   EXPECT_EQ(r.header("x-playground-backend"), "");
 }
 
+// A form carries a control byte as one byte; JSON escapes it as six. What
+// the frontend forwards must fit the same limit, so that backends with that
+// limit never refuse a request the frontend accepted.
+TEST(FrontendLimits, ForwardedJsonFitsTheLimitOrIs413) {
+  BackendProcess a({"--max-body", "1K"}), b({"--max-body", "1K"});
+  auto front = start_frontend(backend_list(a, b), {"--max-body", "1K"});
+  ASSERT_TRUE(front->started()) << front->log();
+  auto multipart = [](const std::string& stdin_data) {
+    return "--XyZ\r\nContent-Disposition: form-data; name=\"code\"\r\n\r\n"
+           "import sys\nprint(len(sys.stdin.read()))"
+           "\r\n--XyZ\r\nContent-Disposition: form-data; "
+           "name=\"stdin\"\r\n\r\n" +
+           stdin_data + "\r\n--XyZ--\r\n";
+  };
+  HttpClient client(front->port());
+  // 120 control bytes: 720 as JSON, within the limit end to end.
+  auto fits = client.post("/python", multipart(std::string(120, '\x01')),
+                          "multipart/form-data; boundary=XyZ");
+  ASSERT_EQ(fits.status, 200) << fits.body;
+  EXPECT_EQ(fits.json()["stdout"].as_string(), "120\n");
+
+  // 400 control bytes: a 560-byte body, 2,400 bytes as JSON.
+  const std::string body = multipart(std::string(400, '\x01'));
+  ASSERT_LT(body.size(), 1024u);
+  auto grown =
+      client.post("/python", body, "multipart/form-data; boundary=XyZ");
+  EXPECT_EQ(grown.status, 413) << grown.body;
+  EXPECT_NE(std::string(grown.json()["error"].as_string()).find("as JSON"),
+            std::string::npos)
+      << grown.body;
+  EXPECT_EQ(grown.header("x-playground-backend"), "");
+  EXPECT_EQ(backend_state(front->port(), "a")["answered"].as_int64() +
+                backend_state(front->port(), "b")["answered"].as_int64(),
+            1);
+}
+
 TEST(FrontendToken, RequiredByBackendsAndSentByTheFrontend) {
   const std::map<std::string, std::string> token = {
       {"PLAYGROUND_TOKEN", "s3cret-token"}};
