@@ -60,6 +60,17 @@ bool has_untrusted_framing(
 }
 
 // What the server answers for a handler that threw.
+// Every route that answers GET answers HEAD too, as HTTP requires of a
+// general-purpose server (RFC 9110, 9.1): the same handler, the body dropped
+// when written.
+bool allows(const Route& route, Verb method) {
+  auto has = [&](Verb v) {
+    return std::find(route.methods.begin(), route.methods.end(), v) !=
+           route.methods.end();
+  };
+  return has(method) || (method == Verb::head && has(Verb::get));
+}
+
 asio::awaitable<Response> call_handler(const Route& route, Request& req,
                                        RequestContext& ctx,
                                        const std::string& path) {
@@ -247,12 +258,12 @@ asio::awaitable<std::optional<Response>> Server::State::read_and_handle(
         json_error(Status::not_found, "There is no endpoint " + path + "."));
   }
   route_name = route->path;
-  if (std::find(route->methods.begin(), route->methods.end(),
-                header.method()) == route->methods.end()) {
+  if (!allows(*route, header.method())) {
     std::string allow;
     for (Verb v : route->methods) {
       if (!allow.empty()) allow += ", ";
       allow += std::string(beast_http::to_string(v));
+      if (v == Verb::get) allow += ", HEAD";
     }
     Response r = json_error(Status::method_not_allowed,
                             "Method " + method + " is not allowed on " + path +
@@ -387,6 +398,13 @@ asio::awaitable<void> Server::State::session(tcp::socket socket) {
     if (draining || client_gone) close_after = true;
     res->keep_alive(!close_after);
     res->set(beast_http::field::server, options.server_name);
+    if (method == "HEAD") {
+      // The GET answer's header, Content-Length included, without its body.
+      if (!res->has_content_length() && !res->body().empty()) {
+        res->content_length(res->body().size());
+      }
+      res->body().clear();
+    }
     const unsigned code = client_gone ? 499 : res->result_int();
     const size_t out_bytes = client_gone ? 0 : res->body().size();
     beast::error_code wec;

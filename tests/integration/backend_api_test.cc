@@ -301,7 +301,7 @@ TEST_F(BackendApi, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   EXPECT_EQ(r.header("allow"), "POST");
   r = c.request("DELETE", "/healthz");
   expect_json_error(r, 405, "not allowed");
-  EXPECT_EQ(r.header("allow"), "GET");
+  EXPECT_EQ(r.header("allow"), "GET, HEAD");
 }
 
 TEST_F(BackendApi, UnsupportedContentTypeIs415) {

@@ -634,6 +634,43 @@ TEST(FrontendUi, ServesEmbeddedFilesWithTypesAndRevalidation) {
   EXPECT_EQ(missing.header("content-type"), "application/json");
 }
 
+// HEAD gets GET's header without the body; pipelined, the next answer follows
+// the header at once (a body sent by mistake would be read as that answer).
+TEST(FrontendUi, HeadAnswersLikeGetWithoutABody) {
+  auto front = start_frontend("a=" + url_of(free_port()));
+  ASSERT_TRUE(front->started()) << front->log();
+  const size_t page_bytes = HttpClient(front->port()).get("/").body.size();
+  ASSERT_GT(page_bytes, 0u);
+
+  const std::string reply = raw_exchange(
+      front->port(),
+      "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(reply.starts_with("HTTP/1.1 200 OK\r\n")) << reply;
+  const size_t header_end = reply.find("\r\n\r\n");
+  ASSERT_NE(header_end, std::string::npos) << reply;
+  const std::string head = reply.substr(0, header_end);
+  EXPECT_NE(head.find("Content-Length: " + std::to_string(page_bytes)),
+            std::string::npos)
+      << head;
+  EXPECT_NE(head.find("ETag: "), std::string::npos) << head;
+  const std::string rest = reply.substr(header_end + 4);
+  EXPECT_TRUE(rest.starts_with("HTTP/1.1 200 OK\r\n")) << rest;
+  EXPECT_NE(rest.find(R"({"status":"ok"})"), std::string::npos) << rest;
+
+  // HEAD is allowed wherever GET is, and listed so.
+  HttpClient client(front->port());
+  auto put = client.request("PUT", "/");
+  EXPECT_EQ(put.status, 405);
+  EXPECT_EQ(put.header("allow"), "GET, HEAD");
+  const std::string post_only = raw_exchange(
+      front->port(),
+      "HEAD /python HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(post_only.starts_with("HTTP/1.1 405 ")) << post_only;
+  EXPECT_NE(post_only.find("Allow: POST\r\n"), std::string::npos) << post_only;
+  EXPECT_TRUE(post_only.ends_with("\r\n\r\n")) << post_only;
+}
+
 TEST(FrontendLifecycle, SigtermFinishesForwardedRequestsAndExitsZero) {
   BackendProcess a, b;
   auto front = start_frontend(backend_list(a, b));
