@@ -236,10 +236,18 @@ bool pivot_into_root() {
   return true;
 }
 
+// The niceness the service gave the init, which Python gets back.
+int inherited_niceness = 0;
+
 // Python and everything it starts share one CPU's worth of time; a fork bomb
 // must not starve the init that has to end them. Best effort: a user
 // namespace has no right to raise priority on the host.
-void prefer_init_on_cpu() { setpriority(PRIO_PROCESS, 0, -20); }
+void prefer_init_on_cpu() {
+  errno = 0;
+  const int niceness = getpriority(PRIO_PROCESS, 0);
+  if (errno == 0) inherited_niceness = niceness;
+  setpriority(PRIO_PROCESS, 0, -20);
+}
 
 bool set_hostname() {
   static const char kName[] = "playground";
@@ -250,8 +258,12 @@ bool set_hostname() {
 
 bool start_session() { return setsid() >= 0 || fail("setsid"); }
 
+// Back to the service's own niceness, never above it: lowering priority
+// always works, while an unprivileged service started under `nice` could not
+// return to 0.
 bool reset_priority() {
-  return setpriority(PRIO_PROCESS, 0, 0) == 0 || fail("priority");
+  return setpriority(PRIO_PROCESS, 0, inherited_niceness) == 0 ||
+         fail("priority");
 }
 
 // Under memory pressure the kernel should pick the snippet, never the init.

@@ -310,6 +310,16 @@ TEST_F(Hostile, BecomingRootIsRefused) {
   EXPECT_NE(out(j).find("PermissionError"), std::string::npos) << out(j);
 }
 
+// The init runs at -20 so a fork bomb cannot starve it; the snippet gets
+// the service's own niceness back (0 here) and may not raise it again.
+TEST_F(Hostile, RunsAtTheServicesPriorityAndCannotRaiseIt) {
+  auto j = attack(
+      "import os\nprint(os.getpriority(os.PRIO_PROCESS, 0))\n"
+      "os.setpriority(os.PRIO_PROCESS, 0, -5)\n");
+  EXPECT_EQ(j.at("stdout"), "0\n");
+  EXPECT_NE(out(j).find("PermissionError"), std::string::npos) << out(j);
+}
+
 TEST_F(Hostile, UnshareAndMountAreRefused) {
   auto j = attack(
       "import ctypes, os\n"
