@@ -10,8 +10,8 @@ tag=${1:?usage: build-base-image.sh TAG [PACKAGES]}
 include=${2:-}
 if docker image inspect "$tag" >/dev/null 2>&1; then exit 0; fi
 command -v debootstrap >/dev/null || {
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+  apt-get -o Acquire::Retries=3 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends debootstrap >/dev/null
 }
 root=$(mktemp -d /var/tmp/playground-rootfs.XXXXXX)
 trap 'rm -rf "$root"' EXIT

@@ -5,8 +5,8 @@ set -euo pipefail
 if docker info >/dev/null 2>&1; then exit 0; fi
 if ! command -v dockerd >/dev/null; then
   [ "$(id -u)" -eq 0 ] || { echo "ensure-docker: need root to install docker.io" >&2; exit 1; }
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io >/dev/null
+  apt-get -o Acquire::Retries=3 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends docker.io >/dev/null
 fi
 if ! docker info >/dev/null 2>&1; then
   [ "$(id -u)" -eq 0 ] || { echo "ensure-docker: need root to start dockerd" >&2; exit 1; }
