@@ -29,8 +29,7 @@ Response static_file(const UiAsset& asset, const http::Request& req) {
   // Each encoding is its own representation, with its own validator.
   std::string etag(asset.etag);
   if (gzip) etag.insert(etag.size() - 1, "-gzip");
-  const std::string_view if_none_match = req[field::field::if_none_match];
-  const bool fresh = !if_none_match.empty() && if_none_match == etag;
+  const bool fresh = etag_matches(req[field::field::if_none_match], etag);
   Response r{fresh ? Status::not_modified : Status::ok, 11};
   r.set(field::field::content_type, asset.content_type);
   r.set(field::field::etag, etag);

@@ -15,6 +15,20 @@ const UiAsset* find_ui_asset(std::string_view path) {
   return nullptr;
 }
 
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+  if (http::trim_ows(if_none_match) == "*") return true;
+  while (!if_none_match.empty()) {
+    const auto comma = if_none_match.find(',');
+    std::string_view tag = http::trim_ows(if_none_match.substr(0, comma));
+    if_none_match = comma == std::string_view::npos
+                        ? std::string_view()
+                        : if_none_match.substr(comma + 1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == etag) return true;
+  }
+  return false;
+}
+
 bool accepts_gzip(std::string_view accept_encoding) {
   bool gzip = false;
   bool star = false;

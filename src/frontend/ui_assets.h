@@ -23,6 +23,11 @@ struct UiAsset {
 // "*"), false when absent or refused ("gzip;q=0").
 bool accepts_gzip(std::string_view accept_encoding);
 
+// True when an If-None-Match value names `etag` (quoted): "*", or a list of
+// entity tags compared weakly, as RFC 9110 (13.1.2) asks, so a W/ prefix
+// that a proxy added still matches.
+bool etag_matches(std::string_view if_none_match, std::string_view etag);
+
 // Every embedded file (generated).
 const std::vector<UiAsset>& ui_assets();
 

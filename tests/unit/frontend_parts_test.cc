@@ -202,6 +202,20 @@ TEST(UiAssets, TheScriptHasAGzipCopyThatInflatesToIt) {
   EXPECT_EQ(inflated, js->body);
 }
 
+TEST(UiAssets, IfNoneMatchComparesEntityTagsWeakly) {
+  const std::string_view etag = "\"abc\"";
+  EXPECT_TRUE(etag_matches("\"abc\"", etag));
+  EXPECT_TRUE(etag_matches("W/\"abc\"", etag));
+  EXPECT_TRUE(etag_matches("\"x\", W/\"abc\" ,\"y\"", etag));
+  EXPECT_TRUE(etag_matches(" * ", etag));
+  EXPECT_FALSE(etag_matches("", etag));
+  EXPECT_FALSE(etag_matches("\"abcd\"", etag));
+  EXPECT_FALSE(etag_matches("abc", etag));
+  EXPECT_FALSE(etag_matches("\"x\", \"y\"", etag));
+  EXPECT_FALSE(etag_matches("W/", etag));
+  EXPECT_FALSE(etag_matches(",,,", etag));
+}
+
 TEST(UiAssets, AcceptEncodingIsReadAsRfc9110Says) {
   EXPECT_TRUE(accepts_gzip("gzip"));
   EXPECT_TRUE(accepts_gzip("gzip, deflate, br"));
