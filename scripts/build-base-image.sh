@@ -14,10 +14,15 @@ command -v debootstrap >/dev/null || {
   DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends debootstrap >/dev/null
 }
 root=$(mktemp -d /var/tmp/playground-rootfs.XXXXXX)
-trap 'rm -rf "$root"' EXIT
+trap 'rm -rf "$root" "$root.log"' EXIT
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 echo "build-base-image: debootstrap bookworm${include:+ with $include} (about a minute)" >&2
-debootstrap --variant=minbase ${include:+--include="$include"} bookworm "$root" "$mirror" >/dev/null
+if ! timeout 900 debootstrap --variant=minbase ${include:+--include="$include"} bookworm \
+       "$root" "$mirror" >"$root.log" 2>&1; then
+  tail -n 20 "$root.log" >&2
+  echo "build-base-image: debootstrap failed (the last lines are above)" >&2
+  exit 1
+fi
 # Apt sources as in the official image: the release, its updates and the
 # security archive, so images built on it get security fixes.
 rm -f "$root/etc/apt/sources.list"

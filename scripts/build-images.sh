@@ -36,7 +36,10 @@ for target in backend frontend; do
   started=$SECONDS
   # The host's network: the builder fetches Debian packages and the UI's npm
   # packages, and needs nothing from a Docker bridge.
-  if ! docker build --network host -f deploy/docker/Dockerfile --target "$target" \
+  # Bounded, so that a stalled download fails the build instead of hanging
+  # it (a cold build of both images takes about 5 minutes on 2 cores).
+  if ! timeout "${PLAYGROUND_IMAGE_BUILD_TIMEOUT:-1200}" \
+         docker build --network host -f deploy/docker/Dockerfile --target "$target" \
          -t "$image" . >"$log" 2>&1; then
     tail -n 60 "$log" >&2
     echo "build-images: building $image failed (the last lines are above)" >&2
