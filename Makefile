@@ -19,11 +19,14 @@ build: deps
 # start a Docker engine and build the images); with the default preset also
 # the unit and integration tests under ASan+UBSan and a short run of each
 # fuzz target.
-test: build
+test:
 	@scripts/install-deps.sh --containers
-	@# The images build (mostly downloads) while the tests that need no
-	@# Docker run; the container tests wait for it. Its log: $(BUILD)/images.log.
+	@# The images build in the background from here on: their downloads
+	@# overlap the host's compile, their compile the tests that need no
+	@# Docker; the container tests wait for it. Its log: $(BUILD)/images.log.
+	@mkdir -p $(BUILD)
 	@scripts/build-images.sh e2e >$(BUILD)/images.log 2>&1 &
+	@$(MAKE) --no-print-directory build
 	@scripts/run-tests.sh $(BUILD)
 ifeq ($(PRESET),release)
 	@$(MAKE) --no-print-directory test-sanitizers test-fuzz
