@@ -126,6 +126,9 @@ int main(int argc, char** argv) {
     server.shutdown([&] {
       grace.cancel();
       signals.cancel();
+      // Every request is answered. A name lookup may still be running (they
+      // cannot be cancelled), and would hold the exit until it returned.
+      io.stop();
     });
   });
   io.run();

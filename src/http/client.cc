@@ -100,6 +100,10 @@ Client::Client(asio::any_io_executor executor, Origin origin, ssl::context* tls,
   if (origin_.port != (origin_.tls ? 443 : 80)) {
     host_header_ += ":" + std::to_string(origin_.port);
   }
+  if (!is_ip_literal(origin_.host)) {
+    names_ =
+        std::make_unique<HostResolver>(executor_, origin_.host, origin_.port);
+  }
 }
 
 Client::~Client() = default;
@@ -110,26 +114,14 @@ asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
       std::min(request_deadline, Clock::now() + options_.connect_timeout);
   const std::string where = origin_.host + ":" + std::to_string(origin_.port);
   tcp::resolver::results_type endpoints;
-  boost::system::error_code literal_ec;
-  const auto address = asio::ip::make_address(origin_.host, literal_ec);
-  if (!literal_ec) {
-    // An address needs no lookup (and Asio's lookups cannot be cancelled).
+  if (!names_) {
     endpoints = tcp::resolver::results_type::create(
-        tcp::endpoint(address, origin_.port), origin_.host,
-        std::to_string(origin_.port));
+        tcp::endpoint(asio::ip::make_address(origin_.host), origin_.port),
+        origin_.host, std::to_string(origin_.port));
   } else {
-    tcp::resolver resolver(executor_);
-    auto [rec, found] = co_await resolver.async_resolve(
-        origin_.host, std::to_string(origin_.port), nothrow);
-    if (rec) {
-      co_return fail(Failure::connect,
-                     "cannot resolve " + origin_.host + ": " + rec.message());
-    }
-    if (Clock::now() >= deadline) {
-      co_return fail(Failure::connect,
-                     "resolving " + origin_.host + " took too long");
-    }
-    endpoints = std::move(found);
+    auto found = co_await names_->resolve(deadline);
+    if (!found) co_return fail(Failure::connect, found.error().message);
+    endpoints = std::move(*found);
   }
 
   beast::tcp_stream stream(executor_);
@@ -141,6 +133,8 @@ asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
     const bool local = cec == asio::error::no_descriptors ||
                        cec == asio::error::no_buffer_space ||
                        cec == asio::error::no_memory;
+    // The name may point elsewhere now: look it up again.
+    if (names_ && !local) names_->expire();
     co_return fail(local ? Failure::local : Failure::connect,
                    "cannot connect to " + where + ": " +
                        (cec == beast::error::timeout ? std::string("timed out")

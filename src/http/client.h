@@ -25,6 +25,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "http/host_resolver.h"
 #include "http/message.h"
 
 namespace playground::http {
@@ -40,7 +41,7 @@ struct Origin {
 
 struct ClientOptions {
   // Time to resolve, connect and (https) complete the handshake, within the
-  // request's own deadline.
+  // request's own deadline (see HostResolver for how names are looked up).
   std::chrono::milliseconds connect_timeout{2'000};
   // Idle connections kept for reuse; more are closed.
   size_t max_idle = 64;
@@ -100,6 +101,8 @@ class Client {
   boost::asio::ssl::context* tls_;
   ClientOptions options_;
   std::string host_header_;
+  // Names only: an IP literal needs no lookup.
+  std::unique_ptr<HostResolver> names_;
   std::vector<std::unique_ptr<Connection>> idle_;  // most recent last
 };
 

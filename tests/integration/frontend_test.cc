@@ -1,6 +1,7 @@
 // The frontend against real backends on loopback: round-robin, both input
 // forms, failover when a backend is killed or full, rate and body limits, the
 // shared token, https with a self-signed certificate, and the UI files.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -12,6 +13,7 @@
 #include <atomic>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <iostream>
 #include <map>
@@ -107,6 +109,147 @@ TEST(FrontendRouting, BackendsNamedByHostNameAreLookedUp) {
   EXPECT_NE(std::string(nowhere["last_error"].as_string()).find("resolve"),
             std::string::npos)
       << boost::json::serialize(nowhere);
+}
+
+// A DNS server that never answers, and a hosts file of the test's own, seen
+// by a program started through wrapper(): it runs in a mount namespace where
+// both are bound over /etc/resolv.conf and /etc/hosts. A name that is not in
+// the hosts file is then looked up for as long as the C library retries.
+class UnansweredDns {
+ public:
+  static constexpr const char* kName = "backend-a.playground.test";
+
+  UnansweredDns() {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("playground-dns-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "resolv.conf")
+        << "nameserver 127.0.0.53\noptions timeout:3 attempts:2\n";
+    set_hosts(false);
+    socket_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(53);
+    addr.sin_addr.s_addr = htonl(0x7f000035);  // 127.0.0.53
+    bound_ = socket_ >= 0 && ::bind(socket_, reinterpret_cast<sockaddr*>(&addr),
+                                    sizeof addr) == 0;
+  }
+  ~UnansweredDns() {
+    if (socket_ >= 0) ::close(socket_);
+    std::filesystem::remove_all(dir_);
+  }
+  bool ready() const { return bound_; }
+
+  // Whether kName is in the hosts file (rewritten in place: the bind mount
+  // holds this file, not its name).
+  void set_hosts(bool with_name) {
+    std::ofstream hosts(dir_ / "hosts", std::ios::trunc);
+    hosts << "127.0.0.1 localhost\n";
+    if (with_name) hosts << "127.0.0.1 " << kName << "\n";
+  }
+
+  std::vector<std::string> wrapper() const {
+    return {"/usr/bin/unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "/bin/sh",
+            "-c",
+            "mount --bind \"$0\" /etc/resolv.conf && "
+            "mount --bind \"$1\" /etc/hosts && shift && exec \"$@\"",
+            (dir_ / "resolv.conf").string(),
+            (dir_ / "hosts").string()};
+  }
+
+ private:
+  std::filesystem::path dir_;
+  int socket_ = -1;
+  bool bound_ = false;
+};
+
+// Asio cannot cancel a lookup, and a DNS server that does not answer held
+// requests for as long as the C library retried (12 s here). Now a request
+// waits for a lookup no longer than --connect-timeout, then goes on to the
+// next backend.
+TEST(FrontendDns, AnUnansweredLookupHoldsNoRequest) {
+  UnansweredDns dns;
+  ASSERT_TRUE(dns.ready()) << "cannot bind 127.0.0.53:53";
+  BackendProcess a, b;
+  FrontendProcess front(
+      {"--backends",
+       "a=http://" + std::string(UnansweredDns::kName) + ":" +
+           std::to_string(a.port()) + ",b=" + url_of(b.port()),
+       "--rate-limit", "0", "--connect-timeout", "500ms"},
+      {}, dns.wrapper());
+  ASSERT_TRUE(front.started()) << front.log();
+  for (int i = 0; i < 3; ++i) {
+    const auto start = Clock::now();
+    auto r = run_code(front.port(), "print(" + std::to_string(i) + ")");
+    const auto took = Clock::now() - start;
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("x-playground-backend"), "b");
+    // The bound is the lookup's 12 s, not a speed goal.
+    EXPECT_LT(took, 3s) << "request " << i;
+  }
+  boost::json::object state;
+  EXPECT_TRUE(wait_until(
+      [&] {
+        state = backend_state(front.port(), "a");
+        return state.contains("last_error") &&
+               std::string(state["last_error"].as_string())
+                       .find("took too long") != std::string::npos;
+      },
+      3s))
+      << boost::json::serialize(state);
+  EXPECT_FALSE(state["healthy"].as_bool());
+  // Nor does a lookup still running hold the exit.
+  const auto stopping = Clock::now();
+  EXPECT_EQ(front.stop(), 0);
+  EXPECT_LT(Clock::now() - stopping, 3s);
+}
+
+// The last addresses a name had are used while new lookups go unanswered:
+// a backend restarted during a DNS outage is back in rotation as usual.
+TEST(FrontendDns, LastAddressesServeWhileLookupsGoUnanswered) {
+  UnansweredDns dns;
+  ASSERT_TRUE(dns.ready()) << "cannot bind 127.0.0.53:53";
+  dns.set_hosts(true);
+  auto a = std::make_unique<BackendProcess>();
+  BackendProcess b;
+  const uint16_t a_port = a->port();
+  FrontendProcess front({"--backends",
+                         "a=http://" + std::string(UnansweredDns::kName) + ":" +
+                             std::to_string(a_port) + ",b=" + url_of(b.port()),
+                         "--rate-limit", "0"},
+                        {}, dns.wrapper());
+  ASSERT_TRUE(front.started()) << front.log();
+  std::map<std::string, int> answered;
+  for (int i = 0; i < 4; ++i) {
+    answered[run_code(front.port(), "print(1)")
+                 .header("x-playground-backend")]++;
+  }
+  EXPECT_EQ(answered["a"], 2);
+  EXPECT_EQ(answered["b"], 2);
+
+  // From here every lookup of the name goes unanswered.
+  dns.set_hosts(false);
+  EXPECT_EQ(a->stop(SIGKILL), 128 + SIGKILL);
+  ASSERT_TRUE(wait_until(
+      [&] { return !backend_state(front.port(), "a")["healthy"].as_bool(); },
+      3s));
+  a = std::make_unique<BackendProcess>(
+      std::vector<std::string>{"--port", std::to_string(a_port)});
+  ASSERT_TRUE(a->started()) << a->log();
+  EXPECT_TRUE(wait_until(
+      [&] { return backend_state(front.port(), "a")["healthy"].as_bool(); },
+      5s))
+      << front.log();
+  answered.clear();
+  for (int i = 0; i < 4; ++i) {
+    answered[run_code(front.port(), "print(1)")
+                 .header("x-playground-backend")]++;
+  }
+  EXPECT_EQ(answered["a"], 2);
 }
 
 TEST(FrontendRouting, JsonAndFormBodiesReachTheProgram) {

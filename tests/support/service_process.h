@@ -73,9 +73,10 @@ class BackendProcess : public ServiceProcess {
 class FrontendProcess : public ServiceProcess {
  public:
   explicit FrontendProcess(std::vector<std::string> args = {},
-                           std::map<std::string, std::string> env = {})
+                           std::map<std::string, std::string> env = {},
+                           std::vector<std::string> wrapper = {})
       : ServiceProcess("playground-frontend", std::move(args), std::move(env),
-                       {}) {}
+                       std::move(wrapper)) {}
 };
 
 }  // namespace playground::testing

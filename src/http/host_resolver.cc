@@ -1,0 +1,108 @@
+// HostResolver: detached lookups, the last good answer kept (see the header).
+#include "http/host_resolver.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <optional>
+
+#include "common/log.h"
+
+namespace playground::http {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+}  // namespace
+
+struct HostResolver::State {
+  State(asio::any_io_executor executor, std::string host_name,
+        uint16_t port_number, std::chrono::milliseconds ttl_ms)
+      : resolver(executor),
+        lookup_done(executor, Clock::time_point::max()),
+        host(std::move(host_name)),
+        port(port_number),
+        ttl(ttl_ms) {}
+
+  tcp::resolver resolver;
+  // Never expires: cancelling it wakes every caller waiting for a lookup.
+  asio::steady_timer lookup_done;
+  std::string host;
+  uint16_t port;
+  std::chrono::milliseconds ttl;
+
+  std::optional<Endpoints> known;
+  Clock::time_point known_at;
+  bool looking_up = false;
+  std::string last_error;  // of the last lookup that failed
+};
+
+HostResolver::HostResolver(asio::any_io_executor executor, std::string host,
+                           uint16_t port, std::chrono::milliseconds ttl)
+    : state_(std::make_shared<State>(std::move(executor), std::move(host), port,
+                                     ttl)) {}
+
+HostResolver::~HostResolver() {
+  // A lookup still running completes into its own copy of the state.
+  state_->lookup_done.cancel();
+}
+
+void HostResolver::expire() {
+  if (state_->known) state_->known_at = Clock::time_point::min();
+}
+
+asio::awaitable<Result<HostResolver::Endpoints>> HostResolver::resolve(
+    Clock::time_point deadline) {
+  std::shared_ptr<State> s = state_;
+  auto start_lookup = [&] {
+    if (s->looking_up) return;
+    s->looking_up = true;
+    asio::co_spawn(s->resolver.get_executor(), look_up(s), asio::detached);
+  };
+  if (s->known) {
+    if (Clock::now() - s->known_at >= s->ttl) start_lookup();
+    co_return *s->known;
+  }
+  start_lookup();
+  asio::steady_timer give_up(s->resolver.get_executor(), deadline);
+  while (s->looking_up && Clock::now() < deadline) {
+    co_await (s->lookup_done.async_wait(nothrow) ||
+              give_up.async_wait(nothrow));
+  }
+  if (s->known) co_return *s->known;
+  if (s->looking_up) {
+    co_return Error{"resolving " + s->host + " took too long"};
+  }
+  co_return Error{"cannot resolve " + s->host + ": " + s->last_error};
+}
+
+asio::awaitable<void> HostResolver::look_up(std::shared_ptr<State> s) {
+  auto [ec, found] = co_await s->resolver.async_resolve(
+      s->host, std::to_string(s->port), nothrow);
+  s->looking_up = false;
+  if (!ec && !found.empty()) {
+    s->known = std::move(found);
+    s->known_at = Clock::now();
+    s->last_error.clear();
+  } else {
+    s->last_error = ec ? ec.message() : "no address";
+    if (s->known) {
+      // Keep the old addresses; try again after another TTL, not on every
+      // request.
+      s->known_at = Clock::now();
+      log::warn("cannot resolve an upstream host; using its last addresses",
+                {{"host", s->host}, {"error", s->last_error}});
+    }
+  }
+  // Wake whoever waits; the timer never expires on its own.
+  s->lookup_done.cancel();
+}
+
+}  // namespace playground::http
