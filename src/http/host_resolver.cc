@@ -40,6 +40,7 @@ struct HostResolver::State {
 
   std::optional<Endpoints> known;
   Clock::time_point known_at;
+  bool expired = false;  // to be looked up again at the next use
   bool looking_up = false;
   std::string last_error;  // of the last lookup that failed
 };
@@ -54,9 +55,7 @@ HostResolver::~HostResolver() {
   state_->lookup_done.cancel();
 }
 
-void HostResolver::expire() {
-  if (state_->known) state_->known_at = Clock::time_point::min();
-}
+void HostResolver::expire() { state_->expired = true; }
 
 asio::awaitable<Result<HostResolver::Endpoints>> HostResolver::resolve(
     Clock::time_point deadline) {
@@ -67,7 +66,7 @@ asio::awaitable<Result<HostResolver::Endpoints>> HostResolver::resolve(
     asio::co_spawn(s->resolver.get_executor(), look_up(s), asio::detached);
   };
   if (s->known) {
-    if (Clock::now() - s->known_at >= s->ttl) start_lookup();
+    if (s->expired || Clock::now() - s->known_at >= s->ttl) start_lookup();
     co_return *s->known;
   }
   start_lookup();
@@ -87,6 +86,7 @@ asio::awaitable<void> HostResolver::look_up(std::shared_ptr<State> s) {
   auto [ec, found] = co_await s->resolver.async_resolve(
       s->host, std::to_string(s->port), nothrow);
   s->looking_up = false;
+  s->expired = false;
   if (!ec && !found.empty()) {
     s->known = std::move(found);
     s->known_at = Clock::now();
