@@ -9,10 +9,7 @@ set -euo pipefail
 tag=${1:?usage: build-base-image.sh TAG [PACKAGES]}
 include=${2:-}
 if docker image inspect "$tag" >/dev/null 2>&1; then exit 0; fi
-command -v debootstrap >/dev/null || {
-  apt-get -o Acquire::Retries=3 update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends debootstrap >/dev/null
-}
+command -v debootstrap >/dev/null || "$(dirname "$0")/install-deps.sh" --containers
 root=$(mktemp -d /var/tmp/playground-rootfs.XXXXXX)
 trap 'rm -rf "$root" "$root.log"' EXIT
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}

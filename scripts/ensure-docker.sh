@@ -3,11 +3,7 @@
 # when none does (root needed then). Leaves a running engine alone.
 set -euo pipefail
 if docker info >/dev/null 2>&1; then exit 0; fi
-if ! command -v dockerd >/dev/null; then
-  [ "$(id -u)" -eq 0 ] || { echo "ensure-docker: need root to install docker.io" >&2; exit 1; }
-  apt-get -o Acquire::Retries=3 update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends docker.io >/dev/null
-fi
+command -v dockerd >/dev/null || "$(dirname "$0")/install-deps.sh" --containers
 if ! docker info >/dev/null 2>&1; then
   [ "$(id -u)" -eq 0 ] || { echo "ensure-docker: need root to start dockerd" >&2; exit 1; }
   mkdir -p /var/log

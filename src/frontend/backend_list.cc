@@ -104,9 +104,7 @@ Result<std::vector<BackendSpec>> parse_backend_list(std::string_view text) {
   std::vector<BackendSpec> backends;
   std::set<std::string> names;
   while (!text.empty()) {
-    const auto comma = text.find(',');
-    std::string_view entry = http::trim_ows(text.substr(0, comma));
-    text = comma == std::string_view::npos ? "" : text.substr(comma + 1);
+    const std::string_view entry = http::next_list_item(text);
     if (entry.empty()) continue;
     auto spec = parse_entry(entry);
     if (!spec) return spec.error();

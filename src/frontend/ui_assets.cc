@@ -18,11 +18,7 @@ const UiAsset* find_ui_asset(std::string_view path) {
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
   if (http::trim_ows(if_none_match) == "*") return true;
   while (!if_none_match.empty()) {
-    const auto comma = if_none_match.find(',');
-    std::string_view tag = http::trim_ows(if_none_match.substr(0, comma));
-    if_none_match = comma == std::string_view::npos
-                        ? std::string_view()
-                        : if_none_match.substr(comma + 1);
+    std::string_view tag = http::next_list_item(if_none_match);
     if (tag.starts_with("W/")) tag.remove_prefix(2);
     if (tag == etag) return true;
   }
@@ -33,11 +29,7 @@ bool accepts_gzip(std::string_view accept_encoding) {
   bool gzip = false;
   bool star = false;
   while (!accept_encoding.empty()) {
-    const auto comma = accept_encoding.find(',');
-    std::string_view item = accept_encoding.substr(0, comma);
-    accept_encoding = comma == std::string_view::npos
-                          ? std::string_view()
-                          : accept_encoding.substr(comma + 1);
+    const std::string_view item = http::next_list_item(accept_encoding);
     const auto semi = item.find(';');
     const std::string_view coding = http::trim_ows(item.substr(0, semi));
     bool refused = false;

@@ -49,4 +49,12 @@ std::string_view trim_ows(std::string_view s) {
   return s;
 }
 
+std::string_view next_list_item(std::string_view& list) {
+  const auto comma = list.find(',');
+  const std::string_view item = trim_ows(list.substr(0, comma));
+  list = comma == std::string_view::npos ? std::string_view()
+                                         : list.substr(comma + 1);
+  return item;
+}
+
 }  // namespace playground::http

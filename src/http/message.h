@@ -36,4 +36,8 @@ std::string media_type(std::string_view content_type);
 // whitespace" around header values, list items and parameters).
 std::string_view trim_ows(std::string_view s);
 
+// Takes the first item off a comma-separated header list ("a, b,c"), trimmed
+// of optional whitespace, and leaves the rest in `list`.
+std::string_view next_list_item(std::string_view& list);
+
 }  // namespace playground::http

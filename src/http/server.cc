@@ -59,7 +59,6 @@ bool has_untrusted_framing(
   return !parser.chunked() || h.version() < 11;
 }
 
-// What the server answers for a handler that threw.
 // Every route that answers GET answers HEAD too, as HTTP requires of a
 // general-purpose server (RFC 9110, 9.1): the same handler, the body dropped
 // when written.
@@ -71,6 +70,7 @@ bool allows(const Route& route, Verb method) {
   return has(method) || (method == Verb::head && has(Verb::get));
 }
 
+// What the server answers for a handler that threw.
 asio::awaitable<Response> call_handler(const Route& route, Request& req,
                                        RequestContext& ctx,
                                        const std::string& path) {

@@ -502,7 +502,9 @@ def kill_loses_nothing():
         # The outage starts once gke is gone: `docker kill` itself takes a
         # while under load, and gke answers until the signal lands (a few
         # answers relayed just then may still complete after).
+        gone_by = time.time() + 10
         while stack.containers["gke"].state().get("Running"):
+            check(time.time() < gone_by, "gke still runs 10 s after docker kill")
             time.sleep(0.02)
         killed_at = time.time()
         time.sleep(3)

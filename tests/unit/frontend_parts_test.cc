@@ -7,6 +7,7 @@
 #include "frontend/balancer.h"
 #include "frontend/rate_limiter.h"
 #include "frontend/ui_assets.h"
+#include "http/message.h"
 
 namespace playground::frontend {
 namespace {
@@ -200,6 +201,16 @@ TEST(UiAssets, TheScriptHasAGzipCopyThatInflatesToIt) {
   inflated.resize(z.total_out);
   inflateEnd(&z);
   EXPECT_EQ(inflated, js->body);
+}
+
+TEST(HttpLists, NextListItemTakesTrimmedItemsInOrder) {
+  std::string_view list = " a ,b,, \tc\t,";
+  std::vector<std::string_view> items;
+  while (!list.empty()) items.push_back(http::next_list_item(list));
+  EXPECT_EQ(items, (std::vector<std::string_view>{"a", "b", "", "c"}));
+  std::string_view one = "only";
+  EXPECT_EQ(http::next_list_item(one), "only");
+  EXPECT_TRUE(one.empty());
 }
 
 TEST(UiAssets, IfNoneMatchComparesEntityTagsWeakly) {
