@@ -4,7 +4,7 @@ PRESET ?= release
 BUILD := build/$(PRESET)
 
 .PHONY: all deps build test test-sanitizers test-fuzz fuzz run bench images \
-        seccomp-profile format clean
+        cluster cluster-down seccomp-profile format clean
 
 all: build
 
@@ -66,6 +66,18 @@ IMAGE_TAG ?= dev
 images: deps
 	@scripts/install-deps.sh --containers
 	@scripts/build-images.sh $(IMAGE_TAG)
+
+# The Kubernetes lab: two real single-node clusters, gke and aks, on this
+# machine (scripts/lab/lab.sh; root). Then deploy as to two clouds:
+#   KUBECONFIG=build/cluster/kubeconfig deploy/multicloud.sh --gke gke --aks aks \
+#     --registry 127.0.0.1:5050/playground --overlays deploy/k8s/lab
+# make cluster-down stops both and leaves nothing outside build/.
+cluster:
+	@scripts/lab/lab.sh up
+	@echo "Deploy: KUBECONFIG=build/cluster/kubeconfig PATH=\$$PWD/build/cluster/tools/bin:\$$PATH deploy/multicloud.sh --gke gke --aks aks --registry 127.0.0.1:5050/playground --overlays deploy/k8s/lab"
+
+cluster-down:
+	@scripts/lab/lab.sh down
 
 # Regenerates the backend container's seccomp profile from the sandbox's
 # allowlist (a unit test fails while the committed file differs), and its copy

@@ -58,7 +58,6 @@ const images = (objects) => objects.flatMap((o) => {
   const pod = o.spec?.template?.spec;
   return pod ? [...(pod.initContainers ?? []), ...pod.containers].map((c) => c.image) : [];
 });
-const tokenOf = (objects) => find(objects, 'Secret', 'playground-token').data.token;
 
 // Index of the first call matching pattern at or after `from`; fails if none.
 function callIndex(calls, pattern, from = 0) {
@@ -93,9 +92,14 @@ await main({
     callIndex(r.calls, /^kubectl --context gke-ctx -n playground get service playground-frontend/, at);
     check(r.calls.every((c) => !/other-ctx/.test(c) && !/^kubectl (?!--context)/.test(c)), 'a cluster call without its context');
 
-    check(r.applied.length === 2 && r.applied[0].context === 'aks-ctx' && r.applied[1].context === 'gke-ctx',
+    // Per cluster: the namespace, the token Secret, then every object.
+    check(r.applied.map((a) => a.context).join() === 'aks-ctx,aks-ctx,aks-ctx,gke-ctx,gke-ctx,gke-ctx',
       `applied: ${r.applied.map((a) => a.context)}`);
-    const [aks, gke] = r.applied.map((a) => a.objects);
+    check(r.applied[0].objects.map((o) => o.kind).join() === 'Namespace', 'the namespace is not applied first');
+    check(r.applied[1].objects.map((o) => o.kind).join() === 'Secret', 'the Secret is not applied second');
+    const [aks, gke] = [r.applied[2].objects, r.applied[5].objects];
+    check(!aks.concat(gke).some((o) => o.kind === 'Secret'), 'the Secret is among the objects');
+    const tokenOf = (n) => find(r.applied[n].objects, 'Secret', 'playground-token').data.token;
     check(!find(aks, 'Deployment', 'playground-frontend'), 'a frontend in AKS');
     const backends = find(gke, 'ConfigMap', 'playground-frontend-config').data.PLAYGROUND_BACKENDS;
     check(backends === `gke=http://playground-backend:6000,aks=http://${aksAddress}`, `PLAYGROUND_BACKENDS=${backends}`);
@@ -107,8 +111,8 @@ await main({
         check(/^registry\.example\/playground\/playground-(backend|frontend):c0ffee$/.test(image), `image ${image}`);
       }
     }
-    check(tokenOf(aks) && tokenOf(aks) === tokenOf(gke), 'the two clusters got different tokens');
-    check(Buffer.from(tokenOf(aks), 'base64').toString().length === 64, 'the token is not 32 random bytes in hex');
+    check(tokenOf(1) && tokenOf(1) === tokenOf(4), 'the two clusters got different tokens');
+    check(Buffer.from(tokenOf(1), 'base64').toString().length === 64, 'the token is not 32 random bytes in hex');
     // What was applied keeps the policy (the Secret is the script's to add).
     for (const [objects, overlay] of [[aks, 'aks'], [gke, 'gke']]) {
       const found = violations(objects.filter((o) => o.kind !== 'Secret'), overlay);
@@ -121,15 +125,18 @@ await main({
     check(first.status === 0, first.stderr);
     const second = deploy([], {}, first.state);
     check(second.status === 0, second.stderr);
-    check(second.applied.length === 4, `applied ${second.applied.length} times`);
+    // The first run: namespace, Secret, objects per cluster (0-5); the second
+    // leaves the Secret that holds the token alone (6-9).
+    check(second.applied.length === 10, `applied ${second.applied.length} times`);
+    check(!second.applied.slice(6).some((a) => a.objects.some((o) => o.kind === 'Secret')), 'the second run rewrote the Secret');
     const text = (n) => JSON.stringify(second.applied[n].objects);
-    check(text(0) === text(2) && text(1) === text(3), 'the second run applied different objects (a new token?)');
-    // And a given token replaces the clusters' one, rolling the pods.
+    check(text(2) === text(7) && text(5) === text(9), 'the second run applied different objects (a new token?)');
+    // And a given token replaces the clusters' one, rolling the pods (10-15).
     const third = deploy([], { PLAYGROUND_TOKEN: 'a-token-given-by-the-operator' }, first.state);
-    const gke = third.applied[5].objects;
-    check(Buffer.from(tokenOf(gke), 'base64').toString() === 'a-token-given-by-the-operator', 'PLAYGROUND_TOKEN not used');
+    const secret = find(third.applied[14].objects, 'Secret', 'playground-token');
+    check(Buffer.from(secret.data.token, 'base64').toString() === 'a-token-given-by-the-operator', 'PLAYGROUND_TOKEN not used');
     const annotation = (o) => find(o, 'Deployment', 'playground-backend').spec.template.metadata.annotations['playground/token-sha256'];
-    check(annotation(gke) !== annotation(second.applied[1].objects), 'a new token does not roll the pods');
+    check(annotation(third.applied[15].objects) !== annotation(second.applied[9].objects), 'a new token does not roll the pods');
   },
 
   dry_run() {
@@ -142,8 +149,12 @@ await main({
       'the token was printed');
     const commands = out.split('\n').filter((l) => l.startsWith('+ '));
     const want = [/build-images(\.sh)? c0ffee$/, /^\+ docker tag playground-backend:c0ffee/, /^\+ docker push .*playground-backend:c0ffee/,
-      /^\+ docker tag playground-frontend/, /^\+ docker push .*playground-frontend:c0ffee/, /--context aks-ctx apply .* -f -/,
-      /--context aks-ctx -n playground get service playground-backend/, /--context gke-ctx apply .* -f -/,
+      /^\+ docker tag playground-frontend/, /^\+ docker push .*playground-frontend:c0ffee/,
+      /--context aks-ctx apply .*playground-multicloud-namespace -f -/, /--context aks-ctx -n playground create secret generic playground-token --from-file=token=<the token>/,
+      /--context aks-ctx apply .*=playground-multicloud -f -/,
+      /--context aks-ctx -n playground get service playground-backend/,
+      /--context gke-ctx apply .*playground-multicloud-namespace -f -/, /--context gke-ctx -n playground create secret generic playground-token --from-file=token=<the token>/,
+      /--context gke-ctx apply .*=playground-multicloud -f -/,
       /aks-ctx .*rollout status deployment\/playground-backend/, /gke-ctx .*rollout status deployment\/playground-backend/,
       /gke-ctx .*rollout status deployment\/playground-frontend/, /gke-ctx -n playground get service playground-frontend/];
     check(commands.length === want.length && want.every((p, i) => p.test(commands[i])),
@@ -151,8 +162,9 @@ await main({
     // Every object of both clusters is printed.
     const objects = parseAll(out.split('\n').filter((l) => !l.startsWith('+ ') && !/^(EOF|Dry run)/.test(l)).join('\n'));
     const kinds = objects.map((o) => o.kind);
-    check(kinds.filter((k) => k === 'Deployment').length === 3 && kinds.filter((k) => k === 'Secret').length === 2,
-      `printed objects: ${kinds}`);
+    // The token is never among them: the Secret is written apart (see
+    // ensure_secret in deploy/multicloud.sh).
+    check(kinds.filter((k) => k === 'Deployment').length === 3 && !kinds.includes('Secret'), `printed objects: ${kinds}`);
     check(/^Dry run: nothing was built, pushed or applied\.$/m.test(out), 'no dry-run closing line');
   },
 
@@ -199,7 +211,8 @@ await main({
     check(/^multicloud: the load balancer of playground-backend in aks-ctx got no external address in 1 s/.test(last),
       `last line: ${last}`);
     check(Date.now() - started < 20000, 'it waited far longer than --timeout');
-    check(r.applied.length === 1 && r.applied[0].context === 'aks-ctx', 'it went on to GKE without the AKS address');
+    check(r.applied.length === 3 && r.applied.every((a) => a.context === 'aks-ctx'),
+      'it went on to GKE without the AKS address');
     check(!r.stdout.includes('deployed'), 'it printed a URL');
   },
 
