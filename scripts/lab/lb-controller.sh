@@ -6,11 +6,11 @@
 # on the node then answers that address itself, so no proxy process is
 # involved. A Service keeps its address while it exists.
 #   lb-controller.sh KUBECONFIG POOL     e.g. POOL=10.250.11
+# KUBECTL names the kubectl to use (default: the one on PATH).
 set -uo pipefail
 kubeconfig=${1:?usage: lb-controller.sh KUBECONFIG POOL}
 pool=${2:?usage: lb-controller.sh KUBECONFIG POOL}
-kubectl=$(dirname "$0")/../../build/cluster/tools/bin/kubectl
-[ -x "$kubectl" ] || kubectl=kubectl
+kubectl=${KUBECTL:-kubectl}
 k() { "$kubectl" --kubeconfig "$kubeconfig" --request-timeout=5s "$@"; }
 echo "lb-controller: addresses from $pool.0/24"
 while :; do

@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/array.hpp>
 #include <cmath>
+#include <functional>
+#include <optional>
 
 #include "common/log.h"
 
@@ -77,7 +79,7 @@ Gateway::Gateway(asio::any_io_executor executor,
           "playground_frontend_upstream_requests_total",
           "Requests sent to backends, by backend and outcome (answered, "
           "busy, unauthorized, gateway_error, connect, timeout, closed, "
-          "protocol, local, cancelled).",
+          "protocol, local, cancelled, ejected).",
           {"backend", "outcome"})),
       latency_(registry.histogram(
           "playground_frontend_upstream_seconds",
@@ -96,6 +98,7 @@ Gateway::Gateway(asio::any_io_executor executor,
         executor_, b.origin, &tls_, check_options));
     health_timers_.push_back(std::make_unique<asio::steady_timer>(executor_));
   }
+  in_flight_.resize(backends_.size());
   registry.gauge_family_callback(
       "playground_frontend_backend_healthy",
       "1 when the backend is in rotation, 0 when ejected.", {"backend"},
@@ -138,13 +141,31 @@ asio::awaitable<Forwarded> Gateway::forward(std::string json_body,
     request.body() = json_body;
 
     const auto start = Clock::now();
+    // Stopped when the client goes or when the health checks eject this
+    // backend meanwhile (abandon_in_flight).
+    auto waiting = in_flight_[i].emplace(in_flight_[i].end());
+    std::optional<std::stop_callback<std::function<void()>>> follow_client;
+    follow_client.emplace(client_gone,
+                          [&stop = *waiting] { stop.request_stop(); });
     balancer_.begin(i);
     auto answer = co_await clients_[i]->send(
-        std::move(request), options_.upstream_timeout, client_gone);
+        std::move(request), options_.upstream_timeout, waiting->get_token());
     balancer_.end(i);
+    const bool ejected =
+        waiting->stop_requested() && !client_gone.stop_requested();
+    follow_client.reset();
+    in_flight_[i].erase(waiting);
 
     if (!answer) {
       const http::Failure failure = http::failure_of(answer.error());
+      if (failure == http::Failure::cancelled && ejected) {
+        // Already out of rotation: the next backend may answer it.
+        upstream_.with({backend.name, "ejected"}).inc();
+        last_error = backend.name + ": ejected while the request waited";
+        log::warn("backend ejected while a request waited; trying the next one",
+                  {{"backend", backend.name}});
+        continue;
+      }
       if (failure == http::Failure::cancelled) {
         // Not the backend's fault, and never retried: nobody is waiting.
         upstream_.with({backend.name, "cancelled"}).inc();
@@ -271,8 +292,13 @@ asio::awaitable<void> Gateway::check_health(size_t i) {
   }
 }
 
+void Gateway::abandon_in_flight(size_t i) {
+  for (std::stop_source& waiting : in_flight_[i]) waiting.request_stop();
+}
+
 void Gateway::note_health_change(size_t i) {
   const BackendState& s = balancer_.state(i);
+  if (!s.healthy) abandon_in_flight(i);
   if (s.healthy) {
     log::info("backend back in rotation",
               {{"backend", backends_[i].name},

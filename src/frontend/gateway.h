@@ -12,9 +12,12 @@
 // breaks or times out, a 503 (full), a 401 (token mismatch) or a 502/504
 // (from a proxy in front of the backend) moves the request on, at most
 // `max_attempts` backends. Only when none answers does the client get 503 (all
-// full) or 502 (none reachable). A client that goes away ends its request:
-// the upstream connection is closed, so the backend stops the run too. Runs
-// on one I/O thread.
+// full) or 502 (none reachable). A backend that the health checks eject
+// while requests wait on it (a cloud cut off: no answer, no refusal) gives
+// them up at once and they move on, instead of each waiting out the
+// upstream timeout. A client that goes away ends its request: the upstream
+// connection is closed, so the backend stops the run too. Runs on one I/O
+// thread.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -23,6 +26,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
+#include <list>
 #include <memory>
 #include <stop_token>
 #include <string>
@@ -83,6 +87,8 @@ class Gateway {
           metrics::Registry& registry);
   boost::asio::awaitable<void> check_health(size_t i);
   void note_health_change(size_t i);
+  // Stops every request waiting on backend i (it was just ejected).
+  void abandon_in_flight(size_t i);
 
   boost::asio::any_io_executor executor_;
   std::vector<BackendSpec> backends_;
@@ -92,6 +98,8 @@ class Gateway {
   std::vector<std::unique_ptr<http::Client>> clients_;
   std::vector<std::unique_ptr<http::Client>> health_clients_;
   std::vector<std::unique_ptr<boost::asio::steady_timer>> health_timers_;
+  // Per backend, a stop source for each request waiting on it.
+  std::vector<std::list<std::stop_source>> in_flight_;
   bool stopping_ = false;
   metrics::CounterFamily& upstream_;
   metrics::Histogram& latency_;

@@ -11,7 +11,6 @@ and checks that nothing of it is left. Each CASE talks to the real clusters
 through kubectl and to the services through their load balancer addresses,
 which the lab routes on this machine only (10.250.0.0/16).
 """
-import http.client
 import json
 import os
 import re
@@ -21,7 +20,10 @@ import threading
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from cases import Failure, case, check, http, main  # noqa: E402
+from http.client import HTTPConnection  # noqa: E402
 
 SOURCE = os.environ.get("PLAYGROUND_SOURCE_DIR",
                         os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -32,15 +34,6 @@ REGISTRY = "127.0.0.1:5050/playground"
 NAMESPACE = "playground"
 # What a case learnt that the closing note reports: printed as "measured:".
 RESULTS = os.path.join(LAB, "results.json")
-
-
-class Failure(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
 
 
 def record(key, value):
@@ -95,16 +88,9 @@ def token():
 
 
 def fetch(method, url, body=None, headers=None, timeout=30):
-    """(status, headers, body bytes); an unreachable address is status 0."""
-    data = json.dumps(body).encode() if isinstance(body, dict) else body
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    if isinstance(body, dict):
-        request.add_header("Content-Type", "application/json")
+    """http(), with an unreachable address as status 0 (a cut link)."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
+        return http(method, url, body, headers, timeout)
     except (urllib.error.URLError, OSError) as e:
         return 0, {}, str(e).encode()
 
@@ -204,7 +190,23 @@ def objects_state():
     return state
 
 
+BEFORE = os.path.join(LAB, "host-before.json")
+
+
+def host_state():
+    """The host's mount points and the lab's mount-point directories, less
+    Docker's own (the container tests may make and drop theirs meanwhile)."""
+    with open("/proc/self/mountinfo") as f:
+        mounts = sorted({line.split()[4] for line in f
+                         if not re.match(r"/(var/lib|run)/docker", line.split()[4])})
+    return {"mounts": mounts,
+            "dirs": [d for d in ("/var/lib/kubelet", "/run/netns") if os.path.isdir(d)]}
+
+
 def setup():
+    os.makedirs(LAB, exist_ok=True)
+    with open(BEFORE, "w") as f:
+        json.dump(host_state(), f)
     started = time.monotonic()
     run(os.path.join(SOURCE, "scripts", "lab", "lab.sh"), "up", timeout=900)
     record("lab_up_s", round(time.monotonic() - started, 1))
@@ -258,19 +260,19 @@ def cleanup():
     run(os.path.join(SOURCE, "scripts", "lab", "lab.sh"), "down", timeout=300)
     left = {what: run("sh", "-c", command).stdout.strip() for what, command in LEFTOVER_CHECKS}
     left["processes"] = lab_processes()
+    if os.path.exists(BEFORE):
+        with open(BEFORE) as f:
+            before = json.load(f)
+        now = host_state()
+        left["new mounts"] = " ".join(sorted(set(now["mounts"]) - set(before["mounts"])))
+        left["new directories"] = " ".join(sorted(set(now["dirs"]) - set(before["dirs"])))
+    left["registry images in Docker"] = run(
+        "sh", "-c", "docker images --format '{{.Repository}}' | grep '^127.0.0.1:5050/' || true").stdout.strip()
     left = {k: v for k, v in left.items() if v}
     check(not left, f"the lab left behind: {left}")
 
 
 # ---------------------------------------------------------------- cases
-
-CASES = {}
-
-
-def case(function):
-    CASES[function.__name__] = function
-    return function
-
 
 # The manifest's backend capabilities and their bits (linux/capability.h).
 CAP_BITS = {"SYS_ADMIN": 21, "SETUID": 7, "SETGID": 6, "SETPCAP": 8}
@@ -294,8 +296,16 @@ def pods_ready_with_every_layer():
           wanted["capabilities"]["drop"] == ["ALL"],
           f"the manifest's capabilities changed ({wanted['capabilities']}): update CAP_BITS")
     for context in ("gke", "aks"):
+        # A new Deployment starts with one pod; its HPA raises it to its
+        # minimum, 2, once it has read the metrics (about 15-30 s).
+        deployments = ["playground-backend"] + (["playground-frontend"] if context == "gke" else [])
+        for name in deployments:
+            wait_until(f"{context}: two ready {name} pods (the HPA's minimum)", 180,
+                       lambda: get(context, "deployment", name)["status"].get("readyReplicas", 0) >= 2,
+                       interval=2)
         kubectl(context, "wait", "--for=condition=Ready", "pods", "--all", "-A", "--timeout=120s")
-        pods = get(context, "pods", "-l", "app.kubernetes.io/name=playground-backend")["items"]
+        pods = [p for p in get(context, "pods", "-l", "app.kubernetes.io/name=playground-backend")["items"]
+                if not p["metadata"].get("deletionTimestamp")]
         check(len(pods) >= 2, f"{context}: {len(pods)} backend pods (the HPA's minimum is 2)")
         for pod in pods:
             name = pod["metadata"]["name"]
@@ -323,7 +333,7 @@ def site_alternates_clouds_and_contains_attacks():
     # One connection, so one frontend pod (each keeps its own turn; the load
     # balancer spreads connections over the pods).
     site = urllib.parse.urlsplit(address("gke", "playground-frontend"))
-    connection = http.client.HTTPConnection(site.hostname, site.port, timeout=30)
+    connection = HTTPConnection(site.hostname, site.port, timeout=30)
     seen = []
     for n in range(12):
         connection.request("POST", "/python", json.dumps({"code": f"print({n})"}),
@@ -458,9 +468,14 @@ def autoscaler_scales_up_and_down():
                  {"code": "import time\nend = time.time() + 4\nwhile time.time() < end: pass\n",
                   "timeout_ms": 6000}, {"Authorization": f"Bearer {secret}"})
 
-    replicas = lambda: get(context, "deployment", "playground-backend")["status"].get("readyReplicas", 0)
+    def replicas():
+        d = get(context, "deployment", "playground-backend")
+        return d["spec"]["replicas"], d["status"].get("readyReplicas", 0)
+
     try:
-        wait_until("two ready backends before the load", 120, lambda: replicas() == 2)
+        # Earlier cases' load may have added pods; with the short window they
+        # go within a minute.
+        wait_until("two ready backends before the load", 240, lambda: replicas() == (2, 2), interval=2)
         workers = [threading.Thread(target=burn) for _ in range(4)]
         started = time.monotonic()
         for w in workers:
@@ -470,7 +485,7 @@ def autoscaler_scales_up_and_down():
                        lambda: get(context, "hpa", "playground-backend")["status"].get("desiredReplicas", 0) > 2,
                        interval=2)
             decided = time.monotonic() - started
-            wait_until("a third backend ready", 180, lambda: replicas() > 2, interval=2)
+            wait_until("a third backend ready", 180, lambda: replicas()[1] > 2, interval=2)
             up = time.monotonic() - started
             peak = get(context, "hpa", "playground-backend")["status"]["desiredReplicas"]
         finally:
@@ -478,8 +493,7 @@ def autoscaler_scales_up_and_down():
             for w in workers:
                 w.join()
         stopped = time.monotonic()
-        wait_until("the HPA scaling back down to 2", 420,
-                   lambda: get(context, "deployment", "playground-backend")["spec"]["replicas"] == 2, interval=2)
+        wait_until("the HPA scaling back down to 2", 420, lambda: replicas()[0] == 2, interval=2)
         down = time.monotonic() - stopped
         record("hpa", {"load_to_decision_s": round(decided, 1), "load_to_ready_pod_s": round(up, 1),
                        "desired_at_peak": peak, "idle_to_two_s": round(down, 1),
@@ -526,21 +540,5 @@ def pod_security_levels():
         kubectl("gke", "delete", "namespace", "psa-baseline-check", "--wait=false", check_status=False)
 
 
-def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in list(CASES) + ["setup", "cleanup"]:
-        print(__doc__ + "\ncases: " + " ".join(CASES), file=sys.stderr)
-        return 2
-    name = sys.argv[1]
-    action = {"setup": setup, "cleanup": cleanup}.get(name) or CASES[name]
-    started = time.time()
-    try:
-        action()
-    except Failure as e:
-        print(f"FAIL {name}: {e}", file=sys.stderr)
-        return 1
-    print(f"PASS {name} ({time.time() - started:.1f} s)")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, setup=setup, cleanup=cleanup))

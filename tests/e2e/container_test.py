@@ -20,8 +20,9 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from cases import Failure, case, check, http, main  # noqa: E402
 
 SOURCE = os.environ.get(
     "PLAYGROUND_SOURCE_DIR",
@@ -36,15 +37,6 @@ SECCOMP = os.path.join(SOURCE, "deploy/docker/seccomp-backend.json")
 # The backend container's privileges: what deploy/compose.yaml grants (the
 # case `privileges_match_compose` keeps the two equal).
 BACKEND_CAPS = ["SYS_ADMIN", "SETUID", "SETGID", "SETPCAP"]
-
-
-class Failure(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
 
 
 def run(*args, check_status=True, timeout=600, **kwargs):
@@ -63,20 +55,6 @@ def free_port():
 
 
 # ---------------------------------------------------------------- HTTP
-
-
-def http(method, url, body=None, headers=None, timeout=30):
-    """(status, headers, body bytes); never raises for an HTTP status."""
-    data = json.dumps(body).encode() if isinstance(body, dict) else body
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers=headers or {})
-    if isinstance(body, dict):
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
 
 
 def evaluate(port, code, path="/py/eval", stdin="", timeout_ms=None, token=TOKEN):
@@ -216,14 +194,6 @@ class Stack:
 
 
 # ---------------------------------------------------------------- cases
-
-CASES = {}
-
-
-def case(function):
-    CASES[function.__name__] = function
-    return function
-
 
 @case
 def lint_dockerfile():
@@ -652,21 +622,5 @@ def cleanup():
     check(not tags.strip(), "image tags left")
 
 
-def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in list(CASES) + ["setup", "cleanup"]:
-        print(__doc__ + "\ncases: " + " ".join(CASES), file=sys.stderr)
-        return 2
-    name = sys.argv[1]
-    action = {"setup": setup, "cleanup": cleanup}.get(name) or CASES[name]
-    started = time.time()
-    try:
-        action()
-    except Failure as e:
-        print(f"FAIL {name}: {e}", file=sys.stderr)
-        return 1
-    print(f"PASS {name} ({time.time() - started:.1f} s)")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, setup=setup, cleanup=cleanup))

