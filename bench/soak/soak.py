@@ -115,7 +115,7 @@ def exception(n):
         err = j.get("stderr", "")
         if wrong is None and not err.endswith(f"ValueError: soak {n}\n"):
             wrong = f"stderr is {err[-80:]!r}"
-        if wrong is None and 'File "main.py", line 3' not in err:
+        if wrong is None and 'main.py", line 3' not in err:
             wrong = "the traceback lacks main.py line 3"
         return wrong
     return {"code": code}, check

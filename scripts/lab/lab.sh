@@ -533,9 +533,13 @@ down() {
     rmdir /run/netns 2>/dev/null || true
     rm -f "$lab/made-run-netns"
   fi
-  # The images pushed to the lab's registry, as Docker tagged them here.
+  # The images pushed to the lab's registry, as Docker knows them here: by
+  # tag, or by digest once a rebuild took the tag (never by image ID, which
+  # would take the image's other tags with it).
   if docker info >/dev/null 2>&1; then
-    docker images --format '{{.Repository}}:{{.Tag}}' | grep "^$registry/" |
+    docker images --digests --format '{{.Repository}} {{.Tag}} {{.Digest}}' |
+      awk -v r="$registry/" 'index($1, r) == 1 {
+             if ($2 != "<none>") print $1 ":" $2; else if ($3 != "<none>") print $1 "@" $3 }' |
       xargs -r docker rmi >/dev/null 2>&1 || true
   fi
   if [ -f "$lab/made-var-lib-kubelet" ]; then

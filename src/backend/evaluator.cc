@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/log.h"
+#include "sandbox/program_payload.h"
 
 namespace playground::backend {
 
@@ -47,6 +48,11 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
     outcomes_.with({"rejected_busy"}).inc();
     co_return Error{"The service is at capacity; retry shortly.", 503};
   }
+  sandbox::Program as_given{.code = request.code, .args = request.args};
+  for (const protocol::ProgramFile& f : request.files) {
+    as_given.files.emplace_back(f.name, f.content);
+  }
+  const std::string program = sandbox::encode_program(as_given);
   const auto started = std::chrono::steady_clock::now();
   ++running_;
   Result<sandbox::RunResult> result = Error{"not run"};
@@ -64,7 +70,7 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
       result = lease.error();
       break;
     }
-    result = co_await lease->box().run(request.code, request.stdin_data,
+    result = co_await lease->box().run(program, request.stdin_data,
                                        deadline_for(request), client_gone);
     if (result || !lease->pooled || client_gone.stop_requested()) break;
     log::warn(

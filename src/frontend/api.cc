@@ -1,6 +1,7 @@
 // Routes and handlers of playground-frontend (see api.h).
 #include "frontend/api.h"
 
+#include <boost/json/array.hpp>
 #include <cmath>
 
 #include "common/json.h"
@@ -65,6 +66,19 @@ boost::asio::awaitable<Response> handle_python(FrontendApi& api,
   boost::json::object upstream{{"code", std::move(parsed->code)},
                                {"stdin", std::move(parsed->stdin_data)}};
   if (parsed->timeout_ms) upstream["timeout_ms"] = *parsed->timeout_ms;
+  if (!parsed->files.empty()) {
+    boost::json::array files;
+    for (protocol::ProgramFile& f : parsed->files) {
+      files.push_back(boost::json::object{{"name", std::move(f.name)},
+                                          {"content", std::move(f.content)}});
+    }
+    upstream["files"] = std::move(files);
+  }
+  if (!parsed->args.empty()) {
+    boost::json::array args;
+    for (std::string& a : parsed->args) args.emplace_back(std::move(a));
+    upstream["args"] = std::move(args);
+  }
   std::string upstream_text = json::to_text(upstream);
   // JSON escapes a control byte as six, so a form body can grow sixfold on
   // its way to the backend. The limit bounds what is forwarded too: a

@@ -1,6 +1,7 @@
 // Parsing and validation of evaluation requests (see eval_request.h).
 #include "protocol/eval_request.h"
 
+#include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 #include <cmath>
@@ -22,6 +23,73 @@ Error bad(std::string message) {
 
 Error timeout_error() {
   return bad("\"timeout_ms\" must be a positive whole number of milliseconds.");
+}
+
+Result<std::vector<ProgramFile>> files_from_json(const boost::json::value& v) {
+  const boost::json::array* list = v.if_array();
+  if (list == nullptr) {
+    return bad(
+        "\"files\" must be a list of {\"name\": ..., \"content\": ...}.");
+  }
+  if (list->size() > kMaxFiles) {
+    return bad("\"files\" may hold at most " + std::to_string(kMaxFiles) +
+               " files.");
+  }
+  std::vector<ProgramFile> files;
+  for (const boost::json::value& item : *list) {
+    const boost::json::object* f = item.if_object();
+    const boost::json::value* name = f ? f->if_contains("name") : nullptr;
+    const boost::json::value* content = f ? f->if_contains("content") : nullptr;
+    if (name == nullptr || !name->is_string() || content == nullptr ||
+        !content->is_string()) {
+      return bad(
+          "Each of \"files\" must be {\"name\": \"...\", \"content\": "
+          "\"...\"} with two strings.");
+    }
+    ProgramFile file{std::string(name->get_string()),
+                     std::string(content->get_string())};
+    if (std::string why = file_name_problem(file.name); !why.empty()) {
+      return bad("The file name \"" + file.name.substr(0, 64) + "\" " + why +
+                 ".");
+    }
+    for (const ProgramFile& earlier : files) {
+      if (earlier.name == file.name) {
+        return bad("The file \"" + file.name + "\" is given twice.");
+      }
+      // "a" and "a/b" cannot both be: one would have to be a directory.
+      if (file.name.starts_with(earlier.name + "/") ||
+          earlier.name.starts_with(file.name + "/")) {
+        return bad("The files \"" + earlier.name + "\" and \"" + file.name +
+                   "\" cannot both exist.");
+      }
+    }
+    files.push_back(std::move(file));
+  }
+  return files;
+}
+
+Result<std::vector<std::string>> args_from_json(const boost::json::value& v) {
+  const boost::json::array* list = v.if_array();
+  if (list == nullptr) return bad("\"args\" must be a list of strings.");
+  if (list->size() > kMaxArgs) {
+    return bad("\"args\" may hold at most " + std::to_string(kMaxArgs) +
+               " arguments.");
+  }
+  std::vector<std::string> args;
+  for (const boost::json::value& item : *list) {
+    if (!item.is_string()) return bad("\"args\" must be a list of strings.");
+    std::string arg(item.get_string());
+    if (arg.size() > kMaxArgBytes) {
+      return bad("Each of \"args\" may be at most " +
+                 std::to_string(kMaxArgBytes) + " bytes.");
+    }
+    // A real command line cannot carry one, so sys.argv never has it.
+    if (arg.find('\0') != std::string::npos) {
+      return bad("\"args\" may not contain a NUL character.");
+    }
+    args.push_back(std::move(arg));
+  }
+  return args;
 }
 
 Result<EvalRequest> from_json(std::string_view body) {
@@ -62,6 +130,18 @@ Result<EvalRequest> from_json(std::string_view body) {
       return timeout_error();
     }
   }
+  if (const boost::json::value* f = obj->if_contains("files");
+      f && !f->is_null()) {
+    auto files = files_from_json(*f);
+    if (!files) return files.error();
+    req.files = std::move(*files);
+  }
+  if (const boost::json::value* a = obj->if_contains("args");
+      a && !a->is_null()) {
+    auto args = args_from_json(*a);
+    if (!args) return args.error();
+    req.args = std::move(*args);
+  }
   return req;
 }
 
@@ -86,6 +166,32 @@ Result<EvalRequest> from_form(const http::FormFields& fields) {
 }
 
 }  // namespace
+
+std::string file_name_problem(std::string_view name) {
+  if (name.empty()) return "is empty";
+  if (name.size() > kMaxFileNameBytes) {
+    return "is longer than " + std::to_string(kMaxFileNameBytes) + " bytes";
+  }
+  if (name.front() == '/') return "is absolute (names are relative to main.py)";
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) return "contains a control character";
+  }
+  size_t parts = 0;
+  for (size_t start = 0; start <= name.size();) {
+    size_t end = name.find('/', start);
+    if (end == std::string_view::npos) end = name.size();
+    std::string_view part = name.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") {
+      return "has an empty, \".\" or \"..\" part";
+    }
+    if (++parts > kMaxFileNameParts) {
+      return "has more than " + std::to_string(kMaxFileNameParts) + " parts";
+    }
+    start = end + 1;
+  }
+  if (name == "main.py") return "is the program's own (main.py)";
+  return "";
+}
 
 bool is_supported_media_type(std::string_view content_type) {
   const std::string type = http::media_type(content_type);

@@ -4,24 +4,48 @@
 //   auto req = parse_eval_request(content_type, body);
 //   if (!req) return json_error(req.error().code, req.error().message);
 //
-// Accepts JSON {"code": "...", "stdin": "...", "timeout_ms": 2000} (only code
-// required) and the same fields as a urlencoded or multipart form.
+// Accepts JSON {"code": "...", "stdin": "...", "timeout_ms": 2000,
+// "files": [{"name": "helper.py", "content": "..."}], "args": ["-v"]} (only
+// code required) and code, stdin and timeout_ms as a urlencoded or multipart
+// form. `files` are written beside main.py in the run's working directory
+// before it starts; `args` become sys.argv[1:]. Both are bounded and checked
+// here (kMaxFiles, kMaxArgs, valid_file_name), so a request that passes is
+// one the sandbox can carry out.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
 namespace playground::protocol {
 
+struct ProgramFile {
+  std::string name;  // relative: "helper.py", "data/input.txt"
+  std::string content;
+};
+
 struct EvalRequest {
   std::string code;
   std::string stdin_data;
   std::optional<int64_t> timeout_ms;  // as asked; the caller clamps it
+  std::vector<ProgramFile> files;
+  std::vector<std::string> args;
 };
+
+inline constexpr size_t kMaxFiles = 64;
+inline constexpr size_t kMaxArgs = 256;
+inline constexpr size_t kMaxArgBytes = 4096;
+inline constexpr size_t kMaxFileNameBytes = 255;
+inline constexpr size_t kMaxFileNameParts = 8;
+
+// A name a file may have in the run's working directory: relative, '/'
+// between at most kMaxFileNameParts parts, none empty, "." or "..", no
+// control character, not main.py itself. Empty when valid, else why not.
+std::string file_name_problem(std::string_view name);
 
 // True for the media types parse_eval_request understands; checked on the
 // header before the body is read so a wrong type costs no upload.

@@ -7,9 +7,12 @@
 // and gc.freeze() moves the start-up objects out of the collector's way. Then
 // it writes one byte to fd 5 (the sandbox is warm) and closes it.
 //
-// It runs the snippet as `python3 main.py` would: as __main__, with __file__
-// "main.py", tracebacks naming main.py with the right line numbers and source
-// lines, exit codes derived from SystemExit as CPython does, exit(), quit()
+// It runs the snippet as `python3 main.py` would: written to main.py in the
+// working directory (the run's own /tmp) beside the files the request gave
+// (program_payload.h), as __main__, with __file__ that file's absolute path,
+// sys.argv ["main.py", *args], the directory first on sys.path (so a given
+// helper.py imports), tracebacks, linecache, inspect and warnings reading the
+// file, exit codes derived from SystemExit as CPython does, exit(), quit()
 // and help() present as `site` would add them. It leaves nothing of its own
 // in the snippet's globals, and what it uses after the snippet ran is bound
 // beforehand, so rebinding print or int cannot break it. stdout is
@@ -68,27 +71,85 @@ inline constexpr const char* kPythonBootstrapSource =
         chunks.append(chunk)
     posix.close(3)
     source = b"".join(chunks)
+    # The frame of program_payload.h: arguments and files before the code.
+    args, files = [], []
+    if source[:5] == b"\0pg1\n":
+        end = source.index(b"\n", 5)
+        nargs, nfiles = source[5:end].split()
+        at = end + 1
+        for _ in range(int(nargs)):
+            end = source.index(b"\n", at)
+            size, at = int(source[at:end]), end + 1
+            args.append(source[at:at + size].decode("utf-8", "surrogateescape"))
+            at += size
+        for _ in range(int(nfiles)):
+            end = source.index(b"\n", at)
+            name_size, size = source[at:end].split()
+            at = end + 1
+            name_end = at + int(name_size)
+            files.append((source[at:name_end].decode("utf-8", "surrogateescape"),
+                          source[name_end:name_end + int(size)]))
+            at = name_end + int(size)
+        source = source[at:]
+    # The program is the file main.py in the working directory (the run's
+    # own tmpfs), beside the files it was given, as for `python3 main.py`.
+    cwd = posix.getcwd()
+    path = cwd.rstrip("/") + "/main.py"
+    def write(name, data, exclusive):
+        flags = posix.O_WRONLY | posix.O_CREAT | posix.O_CLOEXEC
+        fd = posix.open(name, flags | (posix.O_EXCL if exclusive else posix.O_TRUNC), 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[posix.write(fd, view):]
+        finally:
+            posix.close(fd)
+    for name, data in files:
+        try:
+            parts = name.split("/")
+            for n in range(1, len(parts)):
+                try:
+                    posix.mkdir("/".join(parts[:n]), 0o755)
+                except FileExistsError:
+                    pass
+            write(name, data, True)
+        except OSError as e:
+            stderr.write("Cannot write the file %r: %s.\n" % (name, e.strerror))
+            stderr.flush()
+            _exit(1)
+    try:
+        write("main.py", source, False)
+        on_disk = True
+    except OSError:
+        on_disk = False  # no private working directory: the source stays in memory
     g = modules["__main__"].__dict__
     g.pop("_playground_main", None)
     g.pop("_playground_load", None)
-    class SourceLoader:
-        def get_source(self, name):
-            return source.decode("utf-8", "replace")
-    g["__loader__"] = SourceLoader()
-    g["__file__"] = "main.py"
-    sys.argv[:] = ["main.py"]
+    if on_disk:
+        g["__loader__"] = modules["_frozen_importlib_external"].SourceFileLoader("__main__", path)
+    else:
+        class SourceLoader:
+            def get_source(self, name):
+                return source.decode("utf-8", "replace")
+        g["__loader__"] = SourceLoader()
+    g["__file__"] = path
+    g["__cached__"] = None
+    sys.argv[:] = ["main.py"] + args
+    # The script's directory first, as `python3 main.py` puts it (-I does not).
+    sys.path.insert(0, cwd)
     stdout.reconfigure(line_buffering=True)
     interrupted = False
     try:
-        exec(compile(source, "main.py", "exec", dont_inherit=True), g)
+        exec(compile(source, path, "exec", dont_inherit=True), g)
         status = 0
     except SystemExit as e:
         status = e.code
     except BaseException as e:
         import linecache, traceback
-        text = source.decode("utf-8", "replace")
-        lines = [line + "\n" for line in text.splitlines()]
-        linecache.cache["main.py"] = (len(text), None, lines, "main.py")
+        if not on_disk:
+            text = source.decode("utf-8", "replace")
+            lines = [line + "\n" for line in text.splitlines()]
+            linecache.cache[path] = (len(text), None, lines, path)
         traceback.print_exception(type(e), e, e.__traceback__.tb_next)
         status = 1
         interrupted = isinstance(e, KeyboardInterrupt)

@@ -189,7 +189,7 @@ const CASES = {
     assert.equal(await stdoutOf(page), "average of [1, 2, 3]: 2.0\n");
     const stderr = await page.locator("#stderr").textContent();
     assert.match(stderr, /^Traceback \(most recent call last\):/);
-    assert.match(stderr, /File "main\.py", line 2, in average/);
+    assert.match(stderr, /File "\/tmp\/main\.py", line 2, in average/);
     assert.match(stderr, /ZeroDivisionError: division by zero\n$/);
     await page.locator("#stderr-pane.has-error").waitFor();
     assert.equal(await page.locator("#status").getAttribute("class"), "status error");

@@ -9,6 +9,8 @@
 //  - code and stdin together are never longer than the body, and a timeout
 //    is positive;
 //  - a JSON request's fields are valid UTF-8;
+//  - files and args keep their bounds: counts, every name valid, no NUL in
+//    an argument, and with code and stdin never longer than the body;
 //  - the request, encoded again as JSON, as a urlencoded form and as a
 //    multipart form, parses back to the same request.
 #include <cstddef>
@@ -135,6 +137,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(playground::utf8::is_valid(req->code));
     FUZZ_CHECK(playground::utf8::is_valid(req->stdin_data));
   }
+  FUZZ_CHECK(req->files.size() <= playground::protocol::kMaxFiles);
+  FUZZ_CHECK(req->args.size() <= playground::protocol::kMaxArgs);
+  size_t given = req->code.size() + req->stdin_data.size();
+  for (const auto& f : req->files) {
+    FUZZ_CHECK(playground::protocol::file_name_problem(f.name).empty());
+    given += f.name.size() + f.content.size();
+  }
+  for (const auto& a : req->args) {
+    FUZZ_CHECK(a.size() <= playground::protocol::kMaxArgBytes);
+    FUZZ_CHECK(a.find('\0') == std::string::npos);
+    given += a.size();
+  }
+  FUZZ_CHECK(given <= body.size());
   check_encodings(*req);
   return 0;
 }

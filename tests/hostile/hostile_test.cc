@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/json/serialize.hpp>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -351,6 +353,45 @@ TEST_F(Hostile, RecursionPastTheLimitEndsCleanly) {
   const std::string status(j.at("status").as_string());
   EXPECT_TRUE(status == "memory_limit" || status == "killed") << status;
   EXPECT_LT(j.at("exit_code").to_number<int>(), 0);
+}
+
+// Files given with a request are written by the sandbox's own Python into
+// its own /tmp: nothing appears on the host, a traversing name is refused
+// before anything runs, and writing through a link the program makes stays
+// inside the sandbox's read-only view.
+TEST_F(Hostile, GivenFilesStayInTheRunsOwnDirectory) {
+  const std::string marker = "pg-hostile-given-file";
+  const std::string body = boost::json::serialize(boost::json::object{
+      {"code",
+       "import os\n"
+       "try:\n    os.symlink('/etc', 'etc-link')\n"
+       "except OSError:\n    pass\n"
+       "try:\n    open('etc-link/evil', 'w').write('x'); print('WROTE')\n"
+       "except OSError:\n    print('refused')\n"
+       "print(sorted(n for n in os.listdir('.') if n != 'etc-link'))\n"},
+      {"files", boost::json::array{boost::json::object{
+                    {"name", marker}, {"content", kSecret}}}}});
+  HttpReply r = HttpClient(backend_->port()).post("/py/eval", body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("stdout").as_string(),
+            "refused\n['main.py', '" + marker + "']\n");
+  EXPECT_FALSE(std::filesystem::exists("/tmp/" + marker));
+  EXPECT_FALSE(std::filesystem::exists(marker));
+  EXPECT_FALSE(std::filesystem::exists("/etc/evil"));
+  for (const char* name :
+       {"../../../tmp/pg-hostile-escape", "/tmp/pg-hostile-escape",
+        "a/../../pg-hostile-escape"}) {
+    HttpReply refused =
+        HttpClient(backend_->port())
+            .post("/py/eval",
+                  boost::json::serialize(boost::json::object{
+                      {"code", "print(1)"},
+                      {"files", boost::json::array{boost::json::object{
+                                    {"name", name}, {"content", "x"}}}}}));
+    EXPECT_EQ(refused.status, 400) << name;
+  }
+  EXPECT_FALSE(std::filesystem::exists("/tmp/pg-hostile-escape"));
+  EXPECT_EQ(leftovers(backend_->pid(), before_), "");
 }
 
 TEST_F(Hostile, TenMegabyteCodeIsRejectedUnread) {

@@ -64,9 +64,9 @@ TEST_F(BackendApi, UncaughtExceptionGivesTracebackWithLineNumbers) {
   const std::string err(j.at("stderr").as_string());
   EXPECT_EQ(err,
             "Traceback (most recent call last):\n"
-            "  File \"main.py\", line 6, in <module>\n"
+            "  File \"/tmp/main.py\", line 6, in <module>\n"
             "    f()\n"
-            "  File \"main.py\", line 4, in f\n"
+            "  File \"/tmp/main.py\", line 4, in f\n"
             "    raise ValueError('boom')\n"
             "ValueError: boom\n");
 }
@@ -76,19 +76,24 @@ TEST_F(BackendApi, TracebackCaretsAlignWithoutAFinalNewline) {
   auto j = eval_json(port(), "1/0");
   EXPECT_EQ(j.at("stderr"),
             "Traceback (most recent call last):\n"
-            "  File \"main.py\", line 1, in <module>\n"
+            "  File \"/tmp/main.py\", line 1, in <module>\n"
             "    1/0\n"
             "    ~^~\n"
             "ZeroDivisionError: division by zero\n");
 }
 
-TEST_F(BackendApi, TracebackIgnoresAFileNamedMainPyInTheWorkingDirectory) {
+// Tracebacks read the program's file when they print, as Python's do: a
+// program that rewrites its own main.py sees the new line, as it would with
+// `python3 main.py`.
+TEST_F(BackendApi, TracebackReadsTheProgramFileLikePython) {
   auto j = eval_json(port(),
-                     "open('main.py', 'w').write('something else\\n' * 5)\n"
+                     "open(__file__, 'w').write('something else\\n' * 5)\n"
                      "raise KeyError('k')\n");
-  const std::string err(j.at("stderr").as_string());
-  EXPECT_NE(err.find("    raise KeyError('k')\n"), std::string::npos) << err;
-  EXPECT_EQ(err.find("something else"), std::string::npos) << err;
+  EXPECT_EQ(j.at("stderr"),
+            "Traceback (most recent call last):\n"
+            "  File \"/tmp/main.py\", line 2, in <module>\n"
+            "    something else\n"
+            "KeyError: 'k'\n");
 }
 
 TEST_F(BackendApi, SyntaxErrorIsReportedLikePython) {
@@ -96,7 +101,8 @@ TEST_F(BackendApi, SyntaxErrorIsReportedLikePython) {
   EXPECT_EQ(j.at("status"), "error");
   EXPECT_EQ(j.at("exit_code"), 1);
   const std::string err(j.at("stderr").as_string());
-  EXPECT_NE(err.find("File \"main.py\", line 2"), std::string::npos) << err;
+  EXPECT_NE(err.find("File \"/tmp/main.py\", line 2"), std::string::npos)
+      << err;
   EXPECT_NE(err.find("SyntaxError"), std::string::npos) << err;
   EXPECT_EQ(j.at("stdout"), "");  // nothing ran
 }
@@ -184,6 +190,145 @@ TEST_F(BackendApi, StdinReachesTheProgram) {
   EXPECT_EQ(j.at("stdout"), "42\n");
 }
 
+// POSTs a JSON body as it is and returns the reply.
+HttpReply post_json(uint16_t port, const boost::json::object& body) {
+  return HttpClient(port).post("/py/eval", boost::json::serialize(body));
+}
+
+// The program is a real file in its working directory, as with
+// `python3 main.py`: open(__file__), the directory listing, inspect and
+// warnings all find it.
+TEST_F(BackendApi, TheProgramIsARealFileBesideItsFiles) {
+  auto j =
+      eval_json(port(),
+                "import inspect, os, sys, warnings\n"
+                "class Shape:\n"
+                "    sides = 3\n"
+                "print(open(__file__).read().splitlines()[1])\n"
+                "print(sorted(os.listdir('.')), os.getcwd(), sys.path[0])\n"
+                "print(inspect.getsource(Shape).splitlines()[0])\n"
+                "warnings.warn('careful')\n");
+  EXPECT_EQ(j.at("stdout"),
+            "class Shape:\n"
+            "['main.py'] /tmp /tmp\n"
+            "class Shape:\n");
+  EXPECT_EQ(j.at("stderr"),
+            "/tmp/main.py:7: UserWarning: careful\n"
+            "  warnings.warn('careful')\n");
+}
+
+TEST_F(BackendApi, FilesAreWrittenBesideMainAndImportable) {
+  boost::json::object body{
+      {"code",
+       "import helper\n"
+       "from pkg.tools import double\n"
+       "print(helper.greet('you'), double(21))\n"
+       "print(open('data/input.txt').read(), end='')\n"
+       "import os\n"
+       "print(sorted(os.listdir('.')))\n"},
+      {"files", boost::json::array{
+                    boost::json::object{
+                        {"name", "helper.py"},
+                        {"content", "def greet(n):\n    return 'hi ' + n\n"}},
+                    boost::json::object{
+                        {"name", "pkg/tools.py"},
+                        {"content", "def double(x):\n    return 2 * x\n"}},
+                    boost::json::object{{"name", "data/input.txt"},
+                                        {"content", "line one\nline two\n"}}}}};
+  auto r = post_json(port(), body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = r.json();
+  EXPECT_EQ(j.at("stdout"),
+            "hi you 42\n"
+            "line one\nline two\n"
+            // Importing helper wrote its bytecode cache, as python3 does.
+            "['__pycache__', 'data', 'helper.py', 'main.py', 'pkg']\n")
+      << j;
+  EXPECT_EQ(j.at("status"), "ok") << j;
+}
+
+// Each run has its own working directory: what one run was given or wrote
+// is gone for the next.
+TEST_F(BackendApi, FilesDoNotOutliveTheirRun) {
+  auto r = post_json(
+      port(), {{"code", "open('left.txt', 'w').write('x')\nprint('wrote')\n"},
+               {"files", boost::json::array{boost::json::object{
+                             {"name", "given.txt"}, {"content", "secret"}}}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("stdout"), "wrote\n");
+  for (int i = 0; i < 4; ++i) {  // every pre-started sandbox, not just one
+    auto j = eval_json(port(), "import os\nprint(sorted(os.listdir('.')))\n");
+    EXPECT_EQ(j.at("stdout"), "['main.py']\n");
+  }
+}
+
+TEST_F(BackendApi, ArgsBecomeSysArgv) {
+  boost::json::object body{
+      {"code", "import sys\nprint(sys.argv)\n"},
+      {"args", boost::json::array{"-v", "two words", "ünïcode", ""}}};
+  auto r = post_json(port(), body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("stdout"),
+            "['main.py', '-v', 'two words', 'ünïcode', '']\n");
+}
+
+// A program that starts with a NUL byte is still Python's SyntaxError, not
+// taken for the frame that carries files and arguments.
+TEST_F(BackendApi, CodeStartingWithNulIsPythonsSyntaxError) {
+  auto j = eval_json(port(), std::string("\0pg1\n0 0\nprint(1)\n", 16));
+  EXPECT_EQ(j.at("status"), "error") << j;
+  EXPECT_NE(std::string(j.at("stderr").as_string()).find("null bytes"),
+            std::string::npos)
+      << j;
+}
+
+TEST_F(BackendApi, BadFilesAndArgsAreClear400s) {
+  auto file = [](const std::string& name) {
+    return boost::json::object{{"name", name}, {"content", "x"}};
+  };
+  const std::vector<std::pair<boost::json::object, std::string>> cases = {
+      {{{"code", "1"}, {"files", "helper.py"}}, "must be a list"},
+      {{{"code", "1"}, {"files", boost::json::array{file("../escape.py")}}},
+       "has an empty"},
+      {{{"code", "1"}, {"files", boost::json::array{file("/etc/passwd")}}},
+       "absolute"},
+      {{{"code", "1"}, {"files", boost::json::array{file("a//b")}}}, "empty"},
+      {{{"code", "1"}, {"files", boost::json::array{file("main.py")}}},
+       "main.py"},
+      {{{"code", "1"}, {"files", boost::json::array{file("new\nline")}}},
+       "control character"},
+      {{{"code", "1"}, {"files", boost::json::array{file("a"), file("a")}}},
+       "twice"},
+      {{{"code", "1"}, {"files", boost::json::array{file("a"), file("a/b")}}},
+       "cannot both exist"},
+      {{{"code", "1"},
+        {"files", boost::json::array{boost::json::object{{"name", "x"}}}}},
+       "two strings"},
+      {{{"code", "1"}, {"args", "-v"}}, "list of strings"},
+      {{{"code", "1"}, {"args", boost::json::array{1}}}, "list of strings"},
+      {{{"code", "1"}, {"args", boost::json::array{std::string("a\0b", 3)}}},
+       "NUL"},
+      {{{"code", "1"}, {"args", boost::json::array{std::string(5000, 'x')}}},
+       "at most 4096 bytes"},
+  };
+  for (const auto& [body, says] : cases) {
+    auto r = post_json(port(), body);
+    EXPECT_EQ(r.status, 400) << boost::json::serialize(body);
+    EXPECT_NE(r.body.find(says), std::string::npos)
+        << boost::json::serialize(body) << " -> " << r.body;
+  }
+  boost::json::array many;
+  for (int i = 0; i < 65; ++i) many.push_back(file("f" + std::to_string(i)));
+  auto r = post_json(port(), {{"code", "1"}, {"files", many}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("at most 64 files"), std::string::npos) << r.body;
+  boost::json::array args;
+  for (int i = 0; i < 257; ++i) args.push_back("a");
+  r = post_json(port(), {{"code", "1"}, {"args", args}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("at most 256 arguments"), std::string::npos) << r.body;
+}
+
 TEST_F(BackendApi, LargeStdinThatIsNeverReadDoesNotHang) {
   auto j =
       eval_json(port(), "print('ignored stdin')", std::string(1 << 20, 'x'));
@@ -196,7 +341,7 @@ TEST_F(BackendApi, SnippetsRunAsMainWithoutBootstrapLeftovers) {
       port(),
       "print(sorted(k for k in globals() if not k.startswith('__')))\n"
       "import sys\nprint(__name__, __file__, sys.argv)\n");
-  EXPECT_EQ(j.at("stdout"), "[]\n__main__ main.py ['main.py']\n");
+  EXPECT_EQ(j.at("stdout"), "[]\n__main__ /tmp/main.py ['main.py']\n");
 }
 
 TEST_F(BackendApi, UrlencodedFormBody) {

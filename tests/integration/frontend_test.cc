@@ -593,6 +593,30 @@ TEST(FrontendFailover, NoReachableBackendIs502AndNotReady) {
   EXPECT_EQ(HttpClient(front->port()).get("/healthz").status, 200);
 }
 
+// files and args reach the backend through the frontend, and a bad one is
+// refused by the frontend itself with the backend's words.
+TEST(FrontendRouting, FilesAndArgsAreForwarded) {
+  BackendProcess a, b;
+  ASSERT_TRUE(a.started() && b.started());
+  auto front = start_frontend(backend_list(a, b));
+  ASSERT_TRUE(front->started()) << front->log();
+  const std::string body = boost::json::serialize(boost::json::object{
+      {"code", "import sys, helper\nprint(helper.N, sys.argv[1:])\n"},
+      {"files", boost::json::array{boost::json::object{
+                    {"name", "helper.py"}, {"content", "N = 7\n"}}}},
+      {"args", boost::json::array{"x", "y z"}}});
+  for (int i = 0; i < 2; ++i) {  // both backends
+    auto r = HttpClient(front->port()).post("/python", body);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["stdout"].as_string(), "7 ['x', 'y z']\n") << r.body;
+  }
+  auto r = HttpClient(front->port())
+               .post("/python",
+                     R"({"code":"1","files":[{"name":"../x","content":""}]})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_TRUE(r.header("x-playground-backend").empty()) << "forwarded anyway";
+}
+
 TEST(FrontendLimits, RateLimitGives429WithRetryAfter) {
   BackendProcess a, b;
   auto front = start_frontend(backend_list(a, b),

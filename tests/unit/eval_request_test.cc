@@ -16,6 +16,32 @@ TEST(EvalRequest, JsonWithAllFields) {
   EXPECT_EQ(r->timeout_ms, 2000);
 }
 
+TEST(EvalRequest, JsonFilesAndArgs) {
+  auto r = parse_eval_request(
+      "application/json",
+      R"J({"code":"1","files":[{"name":"a.py","content":"x = 1\n"},
+          {"name":"d/b.txt","content":""}],"args":["-n","3"]})J");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->files.size(), 2u);
+  EXPECT_EQ(r->files[0].name, "a.py");
+  EXPECT_EQ(r->files[0].content, "x = 1\n");
+  EXPECT_EQ(r->files[1].name, "d/b.txt");
+  EXPECT_EQ(r->args, (std::vector<std::string>{"-n", "3"}));
+}
+
+TEST(EvalRequest, FileNames) {
+  for (const char* ok : {"helper.py", "data/in.txt", "a/b/c/d/e/f/g/h",
+                         ".hidden", "with space.txt", "ünï.py", "..a"}) {
+    EXPECT_EQ(file_name_problem(ok), "") << ok;
+  }
+  for (const char* bad : {"", "/abs", "../up", "a/../b", "./a", "a/", "a//b",
+                          "main.py", "tab\there", "a/b/c/d/e/f/g/h/i"}) {
+    EXPECT_NE(file_name_problem(bad), "") << bad;
+  }
+  EXPECT_NE(file_name_problem(std::string(256, 'a')), "");
+  EXPECT_EQ(file_name_problem("dir/main.py"), "");  // only the program's own
+}
+
 TEST(EvalRequest, JsonOnlyCodeIsRequired) {
   auto r =
       parse_eval_request("application/json", R"({"code":"","stdin":null})");

@@ -17,10 +17,25 @@
 
 #include "sandbox/init_protocol.h"
 #include "sandbox/launcher.h"
+#include "sandbox/program_payload.h"
 #include "sandbox/seccomp_policy.h"
 
 namespace playground::sandbox {
 namespace {
+
+TEST(ProgramPayload, PlainCodeIsSentAsItIs) {
+  EXPECT_EQ(encode_program({.code = "print(1)\n"}), "print(1)\n");
+  EXPECT_EQ(encode_program({.code = ""}), "");
+}
+
+TEST(ProgramPayload, FramesArgsFilesAndACodeThatStartsWithNul) {
+  using namespace std::string_literals;
+  EXPECT_EQ(encode_program({.code = "c",
+                            .args = {"-v", ""},
+                            .files = {{"a.py", "x\n"}, {"d/b", ""}}}),
+            "\0pg1\n2 2\n2\n-v0\n4 2\na.pyx\n3 0\nd/bc"s);
+  EXPECT_EQ(encode_program({.code = "\0x"s}), "\0pg1\n0 0\n\0x"s);
+}
 
 TEST(InitProtocol, ArgsRoundTrip) {
   InitSpec s;

@@ -111,9 +111,10 @@ function describeRun(result) {
   return { kind: "error", state: result.status, message: `The program ended with status "${result.status}".` };
 }
 
-// The line of main.py where the last traceback frame points, or null.
+// The line of main.py where the last traceback frame points, or null. The
+// program runs as /tmp/main.py (older backends said "main.py").
 export function errorLine(stderr) {
-  const frames = [...(stderr || "").matchAll(/File "main\.py", line (\d+)/g)];
+  const frames = [...(stderr || "").matchAll(/File "(?:\/tmp\/)?main\.py", line (\d+)/g)];
   return frames.length ? Number(frames[frames.length - 1][1]) : null;
 }
 
