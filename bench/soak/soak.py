@@ -146,8 +146,9 @@ def memory_bomb(n):
 
 
 def no_network(n):
+    # The sandbox's own loopback: nothing listens there, so nothing answers.
     code = ("import socket\ntry:\n    socket.create_connection(('127.0.0.1', 1))\n"
-            f"except PermissionError:\n    print('refused', {n})\n")
+            f"except OSError:\n    print('refused', {n})\n")
     return {"code": code}, lambda j: expect(
         j, status="ok", stdout=f"refused {n}\n")
 

@@ -9,10 +9,13 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <net/if.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -144,6 +147,21 @@ bool make_etc() {
   if (!write_file((etc + "/group").c_str(), "root:x:0:\nnogroup:x:65534:\n")) {
     return false;
   }
+  // The machine's time zone, as time.tzname and localtime() see it with
+  // `python3 main.py`: the same link into /usr/share/zoneinfo (which the
+  // sandbox sees under /usr), or a read-only view of the file.
+  char zone[PATH_MAX];
+  const ssize_t n = readlink("/etc/localtime", zone, sizeof zone - 1);
+  if (n > 0) {
+    zone[n] = '\0';
+    if (symlink(zone, (etc + "/localtime").c_str()) != 0) return false;
+  } else if (access("/etc/localtime", R_OK) == 0) {
+    std::string copy = etc + "/localtime";
+    if (!write_file(copy.c_str(), "") ||
+        !bind("/etc/localtime", copy, MS_RDONLY | MS_NOSUID | MS_NODEV)) {
+      return false;
+    }
+  }
   // The loader's cache of library paths; harmless and speeds up start-up.
   if (access("/etc/ld.so.cache", R_OK) == 0) {
     std::string cache = etc + "/ld.so.cache";
@@ -160,6 +178,7 @@ bool make_dev() {
   if (mkdir(dev.c_str(), 0755) != 0) return false;
   // Device nodes are bound from the host (mknod is refused in a user
   // namespace). These mounts stay writable: writing /dev/null must work.
+  if (mkdir((dev + "/shm").c_str(), 0755) != 0) return false;
   for (const char* node : {"null", "zero", "full", "random", "urandom"}) {
     std::string host = std::string("/dev/") + node;
     std::string target = dev + "/" + node;
@@ -185,6 +204,33 @@ bool mount_proc(const std::string& target) {
     return true;
   return mount("proc", target.c_str(), "proc", flags, nullptr) == 0 ||
          fail("mount-proc");
+}
+
+// A private /dev/shm per run, for POSIX shared memory and semaphores
+// (multiprocessing's locks and queues): as large as /tmp, and its pages
+// count against the run's memory cgroup.
+bool mount_shm(const std::string& target, const InitSpec& spec) {
+  std::string options =
+      "size=" + std::to_string(spec.tmp_bytes) + ",nr_inodes=256,mode=1777";
+  return mount_tmpfs(target, options, MS_NOSUID | MS_NODEV | MS_NOEXEC) ||
+         fail("mount-shm");
+}
+
+// The network namespace of its own starts with its loopback down: up, the
+// program can talk to itself over TCP too (a test server on 127.0.0.1) and
+// to nothing else. Best effort: it takes CAP_NET_ADMIN over the namespace,
+// which a container granted only the backend's four capabilities lacks;
+// Unix sockets and socketpairs (asyncio, multiprocessing) work without it.
+void bring_up_loopback() {
+  const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  ifreq request{};
+  std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+  if (ioctl(fd, SIOCGIFFLAGS, &request) == 0) {
+    request.ifr_flags |= IFF_UP | IFF_RUNNING;
+    ioctl(fd, SIOCSIFFLAGS, &request);
+  }
+  ::close(fd);
 }
 
 // A fresh, limited /tmp per run; it is also the working directory.
@@ -282,10 +328,17 @@ bool set_limit(int resource, rlim_t soft, rlim_t hard) {
 // Layer 4: every limit explicitly, none left to inheritance.
 bool set_rlimits(const InitSpec& spec) {
   const rlim_t cpu = static_cast<rlim_t>(spec.cpu_seconds);
+  // No address-space limit (0): as much as the service may have, which is
+  // the most an unprivileged process can set.
+  rlim_t address_space = static_cast<rlim_t>(spec.address_space_bytes);
+  if (address_space == 0) {
+    struct rlimit inherited {};
+    getrlimit(RLIMIT_AS, &inherited);
+    address_space = inherited.rlim_max;
+  }
   bool ok =
       set_limit(RLIMIT_CPU, cpu, cpu + 1) &&
-      set_limit(RLIMIT_AS, spec.address_space_bytes,
-                spec.address_space_bytes) &&
+      set_limit(RLIMIT_AS, address_space, address_space) &&
       set_limit(RLIMIT_FSIZE, spec.file_size_bytes, spec.file_size_bytes) &&
       set_limit(RLIMIT_NOFILE, spec.open_files, spec.open_files) &&
       set_limit(RLIMIT_CORE, 0, 0) && set_limit(RLIMIT_MEMLOCK, 0, 0) &&
@@ -455,10 +508,15 @@ void kill_descendants() {
       continue;
     }
     int status = 0;
-    struct rusage usage {};
     pid_t pid;
-    while ((pid = wait4(-1, &status, WNOHANG, &usage)) > 0) {
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
       if (pid != python) continue;  // an orphan, reaped
+      // Every process of the run ends here and is reaped, by its parent or
+      // by this init (orphans come to it): the init's children's usage is
+      // then the whole run's, children never waited for included.
+      kill_descendants();
+      struct rusage usage {};
+      getrusage(RUSAGE_CHILDREN, &usage);
       const int64_t cpu_us =
           (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1'000'000LL +
           usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
@@ -466,7 +524,6 @@ void kill_descendants() {
              WIFEXITED(status) ? WEXITSTATUS(status) : 0,
              WIFSIGNALED(status) ? WTERMSIG(status) : 0,
              static_cast<long long>(cpu_us), usage.ru_maxrss);
-      kill_descendants();
       _exit(0);
     }
   }
@@ -494,11 +551,13 @@ void run_init(const InitSpec& spec, const seccomp_policy::Program& filter) {
   if (spec.filesystem) {
     const bool pivoted = !spec.user_namespace;
     const std::string root = pivoted ? "" : kNewRoot;
-    if (!mount_proc(root + "/proc") || !mount_tmp(root + "/tmp", spec))
+    if (!mount_proc(root + "/proc") || !mount_tmp(root + "/tmp", spec) ||
+        !mount_shm(root + "/dev/shm", spec))
       _exit(1);
     if (!pivoted && !pivot_into_root()) _exit(1);
   }
   if (spec.hostname && !set_hostname()) _exit(1);
+  if (spec.private_network) bring_up_loopback();
   prefer_init_on_cpu();
   if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     fail("subreaper");

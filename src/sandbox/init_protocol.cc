@@ -25,6 +25,7 @@ std::vector<std::string> to_args(const InitSpec& s) {
       std::string("drop_privileges=") + flag(s.drop_privileges),
       std::string("user_namespace=") + flag(s.user_namespace),
       std::string("seccomp=") + flag(s.seccomp),
+      std::string("private_network=") + flag(s.private_network),
       std::string("precompiled=") + flag(s.precompiled),
       "uid=" + std::to_string(s.uid),
       "cpu_seconds=" + std::to_string(s.cpu_seconds),
@@ -62,6 +63,8 @@ Result<InitSpec> from_args(int argc, const char* const* argv) {
       s.user_namespace = n != 0;
     else if (key == "seccomp")
       s.seccomp = n != 0;
+    else if (key == "private_network")
+      s.private_network = n != 0;
     else if (key == "precompiled")
       s.precompiled = n != 0;
     else if (key == "uid")

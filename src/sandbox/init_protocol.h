@@ -51,6 +51,9 @@ struct InitSpec {
   bool drop_privileges = true;  // uid/gid 65534, or no caps in a user ns
   bool user_namespace = false;  // the init runs as root of a user namespace
   bool seccomp = true;
+  // In a network namespace of its own (only a loopback, brought up for it):
+  // local sockets are then allowed, as nothing outside can be reached.
+  bool private_network = false;
   bool precompiled = false;   // run the compiled bootstrap from fd 6
   int64_t uid = kSandboxUid;  // and gid
   int64_t cpu_seconds = 5;

@@ -199,9 +199,10 @@ void serve(int sock, const Options& options) {
 
   // The clone child runs on its own copy of this stack (no CLONE_VM).
   alignas(64) static std::array<char, 256 * 1024> stack;
-  // Built on first use and shared (copy-on-write) by every init after.
-  seccomp_policy::Program filter;
-  int filter_errno = 0;
+  // Built on first use and shared (copy-on-write) by every init after; one
+  // per kind (without and with a private network: local sockets).
+  seccomp_policy::Program filters[2];
+  int filter_errnos[2] = {0, 0};
   for (;;) {
     std::string message;
     int fds[kSpawnFdCount];
@@ -213,13 +214,17 @@ void serve(int sock, const Options& options) {
       reply(sock, "fail request " + std::to_string(EINVAL), -1);
       continue;
     }
+    const int kind = request->spec.private_network ? 1 : 0;
+    seccomp_policy::Program& filter = filters[kind];
     if (request->spec.seccomp && filter.instructions.empty() &&
-        filter_errno == 0) {
-      if (!seccomp_policy::compile(filter)) filter_errno = errno;
+        filter_errnos[kind] == 0) {
+      if (!seccomp_policy::compile(filter, kind == 1)) {
+        filter_errnos[kind] = errno;
+      }
     }
     if (request->spec.seccomp && filter.instructions.empty()) {
       for (int fd : fds) ::close(fd);
-      reply(sock, "fail seccomp " + std::to_string(filter_errno), -1);
+      reply(sock, "fail seccomp " + std::to_string(filter_errnos[kind]), -1);
       continue;
     }
     Child child;

@@ -16,15 +16,18 @@
 //      with swap forbidden, pids, and an equal cpu weight per sandbox. v2
 //      where the machine has it, v1 otherwise.
 //   4. rlimits (contain.cc, set_rlimits): every limit set explicitly: CPU time
-//      (hard), address space, file size, open files, core dumps 0, locked
-//      memory 0, message queues 0 (and processes when no pids cgroup).
+//      (hard), address space (only without a memory cgroup), file size,
+//      open files, core dumps 0, locked memory 0, message queues 0 (and
+//      processes when no pids cgroup).
 //   5. Privileges (contain.cc, drop_privileges): uid/gid 65534 (or uid 0 of a
 //      user namespace with no capabilities when the service is not root),
 //      no supplementary groups, empty capability sets and bounding set,
 //      no_new_privs, a new session, only fds 0-3 open, an environment of just
 //      PATH, LANG and HOME.
-//   6. seccomp-bpf (seccomp_policy.cc): an allowlist; no sockets, ptrace,
-//      namespaces, mount, keyctl, io_uring, bpf, perf or module loading;
+//   6. seccomp-bpf (seccomp_policy.cc): an allowlist; sockets only of the
+//      local families and only in the sandbox's own network namespace (its
+//      loopback); no ptrace, namespaces, mount, keyctl, io_uring, bpf, perf
+//      or module loading;
 //      clone only without namespace flags (threads and plain fork, which the
 //      pids cgroup bounds).
 //   7. Supervision (launcher.cc, SandboxProcess::run): the service enforces a

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -15,14 +16,15 @@ namespace playground::sandbox::seccomp_policy {
 
 const std::vector<std::string_view>& allowed_syscalls() {
   // Grouped by purpose. Deliberately absent: socket/socketpair/connect and the
-  // rest of networking, ptrace, process_vm_*, kcmp, pidfd_getfd, unshare,
-  // setns, mount and the new mount API, pivot_root, chroot, keyctl, add_key,
-  // request_key, io_uring_*, bpf, perf_event_open, userfaultfd, module and
-  // kexec calls, name_to_handle_at/open_by_handle_at, mknod, SysV IPC and
-  // POSIX message queues, clock and host settings, swap, quota, reboot;
-  // inotify (watches on the bind-mounted /usr see the host's activity) and
-  // memfd_create (its memory escapes the address-space limit when no memory
-  // cgroup is there to count it).
+  // rest of networking (allowed only in a private network namespace, for
+  // local sockets: local_socket_syscalls), ptrace, process_vm_*, kcmp,
+  // pidfd_getfd, unshare, setns, mount and the new mount API, pivot_root,
+  // chroot, keyctl, add_key, request_key, io_uring_*, bpf, perf_event_open,
+  // userfaultfd, module and kexec calls, name_to_handle_at/open_by_handle_at,
+  // mknod, SysV IPC and POSIX message queues, clock and host settings, swap,
+  // quota, reboot; inotify (watches on the bind-mounted /usr see the host's
+  // activity) and memfd_create (its memory escapes the address-space limit when
+  // no memory cgroup is there to count it).
   static const std::vector<std::string_view> names = {
       // files and descriptors
       "read",
@@ -233,7 +235,16 @@ const std::vector<std::string_view>& allowed_syscalls() {
   return names;
 }
 
-bool compile(Program& out) {
+const std::vector<std::string_view>& local_socket_syscalls() {
+  static const std::vector<std::string_view> names = {
+      "socket",      "socketpair", "bind",       "listen",
+      "accept",      "accept4",    "connect",    "getsockname",
+      "getpeername", "getsockopt", "setsockopt", "shutdown",
+      "sendto",      "recvfrom",   "sendmsg",    "recvmsg"};
+  return names;
+}
+
+bool compile(Program& out, bool private_network) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
   if (ctx == nullptr) {
     errno = ENOMEM;
@@ -250,6 +261,28 @@ bool compile(Program& out) {
     int nr = seccomp_syscall_resolve_name(std::string(name).c_str());
     if (nr == __NR_SCMP_ERROR) continue;  // not a syscall on this architecture
     if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0); rc < 0) {
+      return fail(rc);
+    }
+  }
+  if (private_network) {
+    for (std::string_view name : local_socket_syscalls()) {
+      if (name == "socket" || name == "socketpair") continue;  // below
+      int nr = seccomp_syscall_resolve_name(std::string(name).c_str());
+      if (nr == __NR_SCMP_ERROR) continue;
+      if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0); rc < 0) {
+        return fail(rc);
+      }
+    }
+    for (scmp_datum_t family : {AF_UNIX, AF_INET, AF_INET6}) {
+      if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+                                    SCMP_A0(SCMP_CMP_EQ, family));
+          rc < 0) {
+        return fail(rc);
+      }
+    }
+    if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
+                                  SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+        rc < 0) {
       return fail(rc);
     }
   }
@@ -317,9 +350,9 @@ bool load(const Program& program) {
   return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0;
 }
 
-bool install() {
+bool install(bool private_network) {
   Program program;
-  return compile(program) && load(program);
+  return compile(program, private_network) && load(program);
 }
 
 }  // namespace playground::sandbox::seccomp_policy

@@ -5,10 +5,13 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <boost/json/serialize.hpp>
+#include <cstddef>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -136,10 +139,87 @@ TEST_F(Hostile, MemoryBombHitsTheMemoryLimit) {
   EXPECT_LT(j.at("memory_kb").to_number<int64_t>(), 300 * 1024);
 }
 
-TEST_F(Hostile, HugeAllocationAtOnceIsRefused) {
-  auto j = attack("b = bytearray(8 * 1024**3)\n");
+// 8 GiB reserved and written: the memory cgroup ends it at the limit (a
+// reservation alone costs nothing and is not refused, as with python3).
+TEST_F(Hostile, HugeAllocationWrittenHitsTheMemoryLimit) {
+  auto j = attack("b = b'x' * (8 * 1024**3)\nprint('NOT STOPPED')\n");
   EXPECT_EQ(j.at("status"), "memory_limit");
-  EXPECT_NE(out(j).find("MemoryError"), std::string::npos);
+  EXPECT_EQ(out(j).find("NOT STOPPED"), std::string::npos);
+  EXPECT_LT(j.at("memory_kb").to_number<int64_t>(), 300 * 1024);
+}
+
+// A program's own words make no status: printing MemoryError and exiting 1
+// is an error like any other.
+TEST_F(Hostile, PrintingMemoryErrorIsNotTheMemoryLimit) {
+  auto j = attack(
+      "import sys\nprint('MemoryError', file=sys.stderr)\nsys.exit(1)\n");
+  EXPECT_EQ(j.at("status"), "error");
+}
+
+// A child killed at the memory limit is the run's memory limit, even when
+// the program carries on and exits 0.
+TEST_F(Hostile, ChildKilledAtTheMemoryLimitIsTheRunsMemoryLimit) {
+  auto j = attack(
+      "import subprocess, sys\n"
+      "r = subprocess.run([sys.executable, '-c', 'x = b\"x\" * (1024**3)'])\n"
+      "print('child ended with', r.returncode)\n");
+  EXPECT_EQ(j.at("status"), "memory_limit") << out(j);
+  EXPECT_EQ(j.at("exit_code"), 0);
+  EXPECT_NE(out(j).find("child ended with -9"), std::string::npos) << out(j);
+}
+
+// Sockets exist only inside the run's own network namespace: talking to
+// itself works; the host's loopback listeners (above) and abstract Unix
+// sockets, netlink and raw packets do not.
+TEST_F(Hostile, SocketsReachOnlyTheSandboxItself) {
+  int host = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const char name[] = "\0pg-hostile-abstract";
+  std::memcpy(addr.sun_path, name, sizeof name - 1);
+  const socklen_t len = offsetof(sockaddr_un, sun_path) + sizeof name - 1;
+  ASSERT_EQ(::bind(host, reinterpret_cast<sockaddr*>(&addr), len), 0);
+  ASSERT_EQ(::listen(host, 8), 0);
+  auto j = attack(
+      "import socket\n"
+      "a, b = socket.socketpair()\n"
+      "a.sendall(b'pair'); print(b.recv(4))\n"
+      "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\n"
+      "c = socket.create_connection(s.getsockname()); d, _ = s.accept()\n"
+      "c.sendall(b'tcp'); print(d.recv(3))\n"
+      "u = socket.socket(socket.AF_UNIX)\n"
+      "try:\n    u.connect('\\0pg-hostile-abstract'); print('REACHED HOST')\n"
+      "except OSError as e:\n    print('abstract refused', e.errno)\n"
+      "for family, kind in [(socket.AF_NETLINK, socket.SOCK_RAW),\n"
+      "                     (socket.AF_PACKET, socket.SOCK_RAW)]:\n"
+      "    try:\n        socket.socket(family, kind); print('OPENED', family)\n"
+      "    except OSError as e:\n        print('refused', e.errno)\n");
+  const std::string o = out(j);
+  EXPECT_NE(o.find("b'pair'\nb'tcp'\nabstract refused"), std::string::npos)
+      << o;
+  EXPECT_EQ(o.find("REACHED HOST"), std::string::npos) << o;
+  EXPECT_EQ(o.find("OPENED"), std::string::npos) << o;
+  EXPECT_NE(o.find("refused 1\nrefused 1\n"), std::string::npos) << o;
+  pollfd p{host, POLLIN, 0};
+  EXPECT_EQ(::poll(&p, 1, 0), 0) << "the sandbox reached the host's socket";
+  ::close(host);
+}
+
+// /dev/shm is the run's own and bounded: filling it fails inside, nothing
+// of it is left for the next run.
+TEST_F(Hostile, DevShmIsPrivateAndBounded) {
+  auto j = attack(
+      "import os\n"
+      "try:\n"
+      "    with open('/dev/shm/fill', 'wb') as f:\n"
+      "        for _ in range(64):\n            f.write(b'x' * 1024**2)\n"
+      "    print('FILLED')\n"
+      "except OSError as e:\n    print('full', e.errno)\n");
+  // ENOSPC, or EFBIG where the file-size limit (as large) comes first.
+  EXPECT_NE(out(j).find("full "), std::string::npos) << out(j);
+  EXPECT_EQ(out(j).find("FILLED"), std::string::npos) << out(j);
+  auto next = attack("import os\nprint(os.listdir('/dev/shm'))\n");
+  EXPECT_EQ(next.at("stdout"), "[]\n");
 }
 
 TEST_F(Hostile, StdoutFloodIsCapped) {

@@ -329,6 +329,98 @@ TEST_F(BackendApi, BadFilesAndArgsAreClear400s) {
   EXPECT_NE(r.body.find("at most 256 arguments"), std::string::npos) << r.body;
 }
 
+// What ordinary programs do with processes, threads and local I/O works as
+// with `python3 main.py`: asyncio (its self-pipe is a socketpair),
+// multiprocessing (semaphores in /dev/shm, connections over socketpairs),
+// thread pools and many threads (bounded by the process limit, not by
+// address-space arithmetic).
+TEST_F(BackendApi, AsyncioRuns) {
+  auto j = eval_json(port(),
+                     "import asyncio\n"
+                     "async def twice(x):\n"
+                     "    await asyncio.sleep(0.01)\n"
+                     "    return 2 * x\n"
+                     "async def main():\n"
+                     "    print(await asyncio.gather(*(twice(i) for i in "
+                     "range(5))))\n"
+                     "asyncio.run(main())\n");
+  EXPECT_EQ(j.at("stdout"), "[0, 2, 4, 6, 8]\n") << j;
+  EXPECT_EQ(j.at("status"), "ok") << j;
+}
+
+TEST_F(BackendApi, MultiprocessingRuns) {
+  auto j = eval_json(port(),
+                     "import multiprocessing as mp\n"
+                     "from concurrent.futures import ProcessPoolExecutor\n"
+                     "def square(x):\n"
+                     "    return x * x\n"
+                     "def put(q, lock):\n"
+                     "    with lock:\n"
+                     "        q.put('from child')\n"
+                     "if __name__ == '__main__':\n"
+                     "    with mp.Pool(2) as pool:\n"
+                     "        print(pool.map(square, range(6)))\n"
+                     "    q, lock = mp.Queue(), mp.Lock()\n"
+                     "    p = mp.Process(target=put, args=(q, lock))\n"
+                     "    p.start(); print(q.get()); p.join()\n"
+                     "    with ProcessPoolExecutor(2) as ex:\n"
+                     "        print(list(ex.map(square, [7, 8])))\n");
+  EXPECT_EQ(j.at("stdout"), "[0, 1, 4, 9, 16, 25]\nfrom child\n[49, 64]\n")
+      << j;
+  EXPECT_EQ(j.at("status"), "ok") << j;
+}
+
+TEST_F(BackendApi, ManyThreadsRun) {
+  auto j = eval_json(
+      port(),
+      "import threading\n"
+      "from concurrent.futures import ThreadPoolExecutor\n"
+      "barrier = threading.Barrier(20)\n"
+      "def wait():\n"
+      "    barrier.wait()\n"
+      "threads = [threading.Thread(target=wait) for _ in range(20)]\n"
+      "for t in threads: t.start()\n"
+      "for t in threads: t.join()\n"
+      "print('barrier passed')\n"
+      "with ThreadPoolExecutor(32) as ex:\n"
+      "    print(sum(ex.map(lambda x: x, range(100))))\n"
+      "gate = threading.Event()\n"
+      "many = [threading.Thread(target=gate.wait) for _ in range(60)]\n"
+      "for t in many: t.start()\n"
+      "gate.set()\n"
+      "for t in many: t.join()\n"
+      "print(len(many), 'threads')\n");
+  EXPECT_EQ(j.at("stdout"), "barrier passed\n4950\n60 threads\n") << j;
+  EXPECT_EQ(j.at("status"), "ok") << j;
+}
+
+// cpu_ms is the whole run's: a child never waited for counts too.
+TEST_F(BackendApi, CpuTimeCountsChildrenNeverWaitedFor) {
+  auto j = eval_json(port(),
+                     "import os, time\n"
+                     "if os.fork() == 0:\n"
+                     "    start = time.process_time()\n"
+                     "    while time.process_time() - start < 0.4:\n"
+                     "        pass\n"
+                     "    os._exit(0)\n"
+                     "time.sleep(0.8)\n"
+                     "print('done')\n");
+  EXPECT_EQ(j.at("stdout"), "done\n") << j;
+  EXPECT_GE(j.at("cpu_ms").to_number<double>(), 380) << j;
+}
+
+// The machine's time zone, as python3 main.py sees it.
+TEST_F(BackendApi, TimeZoneIsTheMachines) {
+  FILE* host =
+      ::popen("/usr/bin/python3 -c 'import time; print(time.tzname)'", "r");
+  ASSERT_NE(host, nullptr);
+  char line[256] = {};
+  ASSERT_NE(std::fgets(line, sizeof line, host), nullptr);
+  ::pclose(host);
+  auto j = eval_json(port(), "import time\nprint(time.tzname)\n");
+  EXPECT_EQ(j.at("stdout"), line);
+}
+
 TEST_F(BackendApi, LargeStdinThatIsNeverReadDoesNotHang) {
   auto j =
       eval_json(port(), "print('ignored stdin')", std::string(1 << 20, 'x'));
@@ -629,10 +721,14 @@ TEST(BackendUnprivileged, RunsWithReducedIsolationAndSaysSo) {
   EXPECT_NE(backend.log().find("\"msg\":\"running with reduced isolation\""),
             std::string::npos)
       << backend.log();
+  // Its own network namespace (in its user namespace): local sockets, but
+  // the service's port on the host's loopback is out of reach.
   auto j = eval_json(backend.port(),
                      "import os, socket\nprint(sorted(os.listdir('/')))\n"
-                     "try:\n    socket.socket()\nexcept OSError as e:\n    "
-                     "print('no socket')\n");
+                     "try:\n    socket.create_connection(('127.0.0.1', " +
+                         std::to_string(backend.port()) +
+                         "), timeout=1)\nexcept OSError as e:\n    "
+                         "print('no network')\n");
   // The sandbox root mirrors whichever of these the host has.
   std::set<std::string> names = {"dev", "etc", "proc", "tmp", "usr"};
   for (const char* top : {"bin", "sbin", "lib", "lib32", "lib64", "libx32"}) {
@@ -641,7 +737,7 @@ TEST(BackendUnprivileged, RunsWithReducedIsolationAndSaysSo) {
   std::string expected = "[";
   for (auto& n : names)
     expected += (expected.size() > 1 ? ", '" : "'") + n + "'";
-  EXPECT_EQ(std::string(j["stdout"].as_string()), expected + "]\nno socket\n");
+  EXPECT_EQ(std::string(j["stdout"].as_string()), expected + "]\nno network\n");
   auto timeout = eval_json(backend.port(), "while True: pass", "", 500);
   EXPECT_EQ(timeout["status"], "timeout");
 }

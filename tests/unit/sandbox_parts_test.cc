@@ -92,9 +92,9 @@ TEST(InitSpecFromConfig, AddressSpaceIsTheLimitOnlyWithoutACgroup) {
   c.limits.cpu_ms = 1500;
   c.isolation.cgroups = "v2";
   InitSpec s = make_init_spec(c, 0);
-  EXPECT_EQ(s.address_space_bytes, 4LL * (100 << 20));
-  EXPECT_EQ(s.max_processes, 0);  // the pids cgroup does it
-  EXPECT_EQ(s.cpu_seconds, 2);    // rounded up
+  EXPECT_EQ(s.address_space_bytes, 0);  // none: the memory cgroup bounds it
+  EXPECT_EQ(s.max_processes, 0);        // the pids cgroup does it
+  EXPECT_EQ(s.cpu_seconds, 2);          // rounded up
   c.isolation.cgroups = "";
   s = make_init_spec(c, 0);
   EXPECT_EQ(s.address_space_bytes, 100 << 20);
@@ -131,17 +131,57 @@ TEST(SeccompPolicy, AllowlistLeavesOutDangerousCalls) {
 }
 
 // Runs `probe` in a child under the filter; returns its exit code.
-int under_filter(int (*probe)()) {
+int under_filter(int (*probe)(), bool private_network = false) {
   pid_t child = fork();
   if (child == 0) {
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-        !seccomp_policy::install())
+        !seccomp_policy::install(private_network))
       _exit(100);
     _exit(probe());
   }
   int status = 0;
   waitpid(child, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 200 + WTERMSIG(status);
+}
+
+// In a private network namespace: local sockets, and no other family.
+TEST(SeccompPolicy, PrivateNetworkAllowsLocalSocketsOnly) {
+  EXPECT_EQ(under_filter(
+                [] {
+                  int fds[2];
+                  const bool ok =
+                      socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0 &&
+                      socket(AF_UNIX, SOCK_DGRAM, 0) >= 0 &&
+                      socket(AF_INET, SOCK_STREAM, 0) >= 0 &&
+                      socket(AF_INET6, SOCK_DGRAM, 0) >= 0;
+                  return ok ? 0 : 1;
+                },
+                true),
+            0);
+  for (int (*probe)() :
+       {+[] {
+          return socket(AF_NETLINK, SOCK_RAW, 0) < 0 && errno == EPERM ? 0 : 1;
+        },
+        +[] {
+          return socket(AF_PACKET, SOCK_RAW, 0) < 0 && errno == EPERM ? 0 : 1;
+        },
+        +[] {
+          int fds[2];
+          return socketpair(AF_INET, SOCK_STREAM, 0, fds) < 0 && errno == EPERM
+                     ? 0
+                     : 1;
+        }}) {
+    EXPECT_EQ(under_filter(probe, true), 0);
+  }
+  // And none at all without it.
+  EXPECT_EQ(under_filter([] {
+              int fds[2];
+              return socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0 &&
+                             errno == EPERM
+                         ? 0
+                         : 1;
+            }),
+            0);
 }
 
 TEST(SeccompPolicy, RefusesWhatTheContractForbids) {
