@@ -38,27 +38,16 @@ inline constexpr const char* kPythonBootstrapSource =
     # snippet shares these globals and may rebind print, int, SystemExit...
     import posix, sys, atexit, gc, builtins
     _exit, modules, stdout, stderr = posix._exit, sys.modules, sys.stdout, sys.stderr
-    # What `site` adds and -S leaves out: exit(), quit() and help(), as
-    # _sitebuiltins defines them (without importing it from disk).
-    class Quitter:
-        def __init__(self, name):
-            self.name = name
-        def __repr__(self):
-            return "Use %s() or Ctrl-D (i.e. EOF) to exit" % self.name
-        def __call__(self, code=None):
-            try:
-                sys.stdin.close()
-            except:
-                pass
-            raise SystemExit(code)
-    class Helper:
-        def __repr__(self):
-            return ("Type help() for interactive help, "
-                    "or help(object) for help about object.")
-        def __call__(self, *args, **kwds):
-            import pydoc
-            return pydoc.help(*args, **kwds)
-    builtins.exit, builtins.quit, builtins.help = Quitter("exit"), Quitter("quit"), Helper()
+    # What `site` adds and -S leaves out: exit(), quit(), help(), copyright,
+    # credits and license, by site's own functions (importing site under -S
+    # runs none of it by itself), and Debian's package directory on
+    # sys.path, as python3's site adds it; never /usr/local, nor a user's.
+    import site
+    site.setquit()
+    site.setcopyright()
+    site.sethelper()
+    if posix.access("/usr/lib/python3/dist-packages", posix.R_OK):
+        site.addsitedir("/usr/lib/python3/dist-packages")
     compile("", "main.py", "exec")
     gc.freeze()
     posix.write(5, b"r")
@@ -145,12 +134,26 @@ inline constexpr const char* kPythonBootstrapSource =
     except SystemExit as e:
         status = e.code
     except BaseException as e:
-        import linecache, traceback
-        if not on_disk:
+        # From the program's own frame on, as `python3 main.py` has it.
+        tb = e.__traceback__.tb_next
+        e.__traceback__ = tb
+        if on_disk:
+            # As CPython ends a program: through sys.excepthook, whatever the
+            # program set it to (the default one adds "Did you mean").
+            try:
+                sys.excepthook(type(e), e, tb)
+            except BaseException as hook_error:
+                stderr.write("Error in sys.excepthook:\n")
+                sys.__excepthook__(type(hook_error), hook_error,
+                                   hook_error.__traceback__)
+                stderr.write("\nOriginal exception was:\n")
+                sys.__excepthook__(type(e), e, tb)
+        else:
+            import linecache, traceback
             text = source.decode("utf-8", "replace")
             lines = [line + "\n" for line in text.splitlines()]
             linecache.cache[path] = (len(text), None, lines, path)
-        traceback.print_exception(type(e), e, e.__traceback__.tb_next)
+            traceback.print_exception(type(e), e, tb)
         status = 1
         interrupted = isinstance(e, KeyboardInterrupt)
     # What Python's own shutdown does that a program can observe, without

@@ -93,7 +93,27 @@ TEST_F(BackendApi, TracebackReadsTheProgramFileLikePython) {
             "Traceback (most recent call last):\n"
             "  File \"/tmp/main.py\", line 2, in <module>\n"
             "    something else\n"
+            "    ^^^^^^^^^^^^^^^\n"
             "KeyError: 'k'\n");
+}
+
+// An uncaught exception ends the program as CPython does: through
+// sys.excepthook (the program's own, if it set one), with the default
+// hook's "Did you mean" suggestions.
+TEST_F(BackendApi, UncaughtExceptionsGoThroughSysExcepthook) {
+  auto j = eval_json(port(), "length = 3\nprint(lenght)\n");
+  EXPECT_NE(std::string(j.at("stderr").as_string())
+                .find("NameError: name 'lenght' is not defined. Did you "
+                      "mean: 'length'?"),
+            std::string::npos)
+      << j;
+  j = eval_json(port(),
+                "import sys\n"
+                "sys.excepthook = lambda t, e, tb: print('hooked', t.__name__, "
+                "tb.tb_frame.f_code.co_filename, file=sys.stderr)\n"
+                "raise ValueError('x')\n");
+  EXPECT_EQ(j.at("stderr"), "hooked ValueError /tmp/main.py\n");
+  EXPECT_EQ(j.at("exit_code"), 1);
 }
 
 TEST_F(BackendApi, SyntaxErrorIsReportedLikePython) {

@@ -1,0 +1,10 @@
+a, b = 17, 5
+print(a + b, a - b, a * b, a / b)
+print(a // b, a % b, divmod(a, b))
+print(-a // b, -a % b, divmod(-a, b))
+print(2 ** 10, 2 ** -1, pow(3, 4, 5))
+print(round(2.5), round(3.5), round(-0.5), round(2.675, 2))
+print(abs(-7), abs(-2.5), max(3, 9, 1), min([4, 2, 8]))
+print(7 / 2, 7 // 2, 7.0 // 2, -7 // 2)
+print(int("42") + float("0.5"), int(3.99), int(-3.99))
+print(sum(range(101)), sum([0.1] * 10))

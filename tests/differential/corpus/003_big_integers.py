@@ -1,0 +1,10 @@
+import math
+f = math.factorial(100)
+print(f)
+print(len(str(f)), sum(int(d) for d in str(f)))
+print(2 ** 200)
+print((2 ** 127 - 1) % 1000007)
+print(int("9" * 50) + 1)
+print(10 ** 30 // 7, 10 ** 30 % 7)
+print(math.comb(60, 30), math.perm(10, 4))
+print(math.isqrt(10 ** 40 + 12345))

@@ -1,0 +1,10 @@
+nums = list(range(1, 11))
+print(list(map(lambda x: x * 3, nums)))
+print(list(filter(lambda x: x % 3 == 0, nums)))
+print(list(map(str.upper, ["a", "b"])), list(map(pow, [2, 3], [3, 2])))
+add = lambda a, b=10: a + b
+print(add(1), add(1, 2))
+print(any(n > 9 for n in nums), all(n > 0 for n in nums))
+compose = lambda f, g: lambda x: f(g(x))
+inc_then_double = compose(lambda x: x * 2, lambda x: x + 1)
+print(inc_then_double(5))

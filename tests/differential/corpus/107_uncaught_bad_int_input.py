@@ -1,0 +1,2 @@
+n = int(input("How many? "))
+print("you said", n)

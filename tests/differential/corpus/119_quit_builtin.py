@@ -1,0 +1,4 @@
+print(repr(quit))
+print(str(exit))
+quit()
+print("not printed")

@@ -1,0 +1,3 @@
+import sys
+print("done, exit with None")
+sys.exit(None)

@@ -1,0 +1,4 @@
+import sys
+failed = True
+print("failed:", failed)
+sys.exit(failed)

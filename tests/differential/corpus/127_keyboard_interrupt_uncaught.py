@@ -1,0 +1,2 @@
+print("simulating Ctrl+C")
+raise KeyboardInterrupt

@@ -1,0 +1,3 @@
+import json
+print(json.dumps([1]))
+import numpy_not_installed_here

@@ -1,0 +1,3 @@
+print("reading a line")
+x = input()
+print("got", x)

@@ -1,0 +1,3 @@
+print("opening settings")
+with open("settings.ini") as f:
+    print(f.read())

@@ -1,0 +1,12 @@
+from datetime import datetime, date, time, timedelta, timezone
+d = date(2024, 2, 29)
+print(d, d.isoformat(), d.weekday(), d.isoweekday(), d.strftime("%A %d %B %Y"))
+dt = datetime(2023, 12, 31, 23, 59, 30)
+print(dt, dt + timedelta(seconds=45), dt.strftime("%Y/%m/%d %H:%M:%S %j"))
+print(datetime.strptime("2021-07-04 14:30", "%Y-%m-%d %H:%M"))
+print(datetime.fromisoformat("2022-01-02T03:04:05+02:00"), date.fromisoformat("2020-05-17").toordinal())
+utc = datetime(2024, 1, 1, 12, tzinfo=timezone.utc)
+print(utc.isoformat(), utc.astimezone(timezone(timedelta(hours=-5))).isoformat(), utc.timestamp())
+print(datetime.fromtimestamp(0, tz=timezone.utc), datetime.utcfromtimestamp(86400))
+print((date(2025, 1, 1) - date(2024, 1, 1)).days, time(9, 5).strftime("%I:%M %p"))
+print(repr(d), repr(dt), date.min, date.max.year)

@@ -1,0 +1,10 @@
+import random
+random.seed(42)
+print(random.random(), random.randint(1, 100), random.choice("abcdef"))
+items = list(range(10))
+random.shuffle(items)
+print(items, random.sample(range(100), 5))
+print(round(random.uniform(1, 2), 6), round(random.gauss(0, 1), 6))
+rng = random.Random(2024)
+print([rng.randrange(0, 10) for _ in range(10)])
+print(rng.choices(["x", "y", "z"], weights=[5, 1, 1], k=8))
