@@ -29,9 +29,11 @@ if [ "${1:-}" = "--bench" ]; then
 fi
 
 # The container tests (and make images) need a Docker engine, compose, and
-# debootstrap to build the base image offline.
+# debootstrap to build the base image offline; the Kubernetes lab (make
+# cluster) ip for its namespaces, iptables for kube-proxy and xz to unpack
+# ../shared/kube.
 if [ "${1:-}" = "--containers" ]; then
-  packages+=(docker.io docker-compose debootstrap)
+  packages+=(docker.io docker-compose debootstrap iproute2 iptables xz-utils)
 fi
 
 missing=()

@@ -53,6 +53,11 @@ cgroup_of() { echo "playground-lab-$1"; }
 
 cgroup_hierarchies() {
   local h
+  # cgroup v2 alone: one hierarchy, at the top.
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    echo /sys/fs/cgroup
+    return
+  fi
   for h in /sys/fs/cgroup/*/; do
     [ -f "$h/cgroup.procs" ] && echo "${h%/}"
   done
@@ -74,8 +79,12 @@ make_cgroup() {
   done < <(cgroup_hierarchies)
 }
 
-# start NAME CLUSTER|router COMMAND...: runs COMMAND detached inside the
-# cluster's namespaces and cgroup; its output goes to $lab/logs/NAME.log.
+# start NAME WHERE COMMAND...: runs COMMAND detached, in the lab's cgroup
+# for WHERE and in its namespaces; its output goes to $lab/logs/NAME.log.
+#   router        the lab network's namespace
+#   host          the host's (the registry forward, the LB controllers)
+#   CLUSTER-net   the cluster's network namespace only (its node's holder)
+#   CLUSTER       the cluster's network and mount namespaces (its daemons)
 start() {
   local name=$1 where=$2
   shift 2
@@ -86,6 +95,9 @@ start() {
     enter=(nsenter "--net=/run/netns/$router_ns")
   elif [ "$where" = host ]; then
     cgroup=playground-lab/host
+  elif [[ $where == *-net ]]; then
+    cgroup=$(cgroup_of "${where%-net}")/daemons
+    enter=(nsenter "--net=/run/netns/$(netns_of "${where%-net}")")
   else
     cgroup=$(cgroup_of "$where")/daemons
     enter=(nsenter "--target=$(cat "$lab/pids/$where-holder.pid")" --mount --net)
@@ -238,8 +250,8 @@ kubeconfig() {
 # ---- one cluster
 
 start_cluster() {
-  local name=$1 i dir ns node_ip
-  i=$(index_of "$name") dir=$lab/$name ns=$(netns_of "$name") node_ip=10.250.$i.2
+  local name=$1 i dir node_ip
+  i=$(index_of "$name") dir=$lab/$name node_ip=10.250.$i.2
   mkdir -p "$dir"/{etcd,kubelet,containerd/root,containerd/state,runc,cni/net.d,cni/data,certs.d/$registry,pod-logs}
   pki "$dir/pki" "$name" "$i"
   local p=$dir/pki
@@ -248,24 +260,16 @@ start_cluster() {
   done
 
   # The node's mount namespace: /var/lib/kubelet is this cluster's, and the
-  # runtime's sockets and the kubelet's log links are private to it.
-  make_cgroup "$(cgroup_of "$name")/daemons"
-  (
-    for fd in /proc/self/fd/*; do
-      fd=${fd##*/}
-      [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
-    done
-    while read -r h; do echo "$BASHPID" >"$h/$(cgroup_of "$name")/daemons/cgroup.procs"; done < <(cgroup_hierarchies)
-    exec setsid nsenter "--net=/run/netns/$ns" unshare --mount --propagation slave -- sh -c '
+  # runtime's sockets and the kubelet's log links are private to it. Its
+  # holder keeps it while the daemons enter it (start CLUSTER).
+  start "$name-holder" "$name-net" unshare --mount --propagation slave -- sh -c '
       mount --make-rshared /
       mount --bind "$1" /var/lib/kubelet
       mount -t tmpfs -o mode=0755 tmpfs /run/containerd
       mount -t tmpfs -o mode=0755 tmpfs /var/log
-      exec sleep infinity' holder "$dir/kubelet" </dev/null >>"$lab/logs/$name-holder.log" 2>&1
-  ) &
-  echo $! >"$lab/pids/$name-holder.pid"
+      exec sleep infinity' holder "$dir/kubelet"
   wait_for "the $name node's mount namespace" 10 \
-    sh -c "nsenter --target=$! --mount findmnt /run/containerd"
+    sh -c "nsenter --target=$(cat "$lab/pids/$name-holder.pid") --mount findmnt /run/containerd"
 
   start "$name-etcd" "$name" "$bin/etcd" --name "$name" --data-dir "$dir/etcd" \
     --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
@@ -440,8 +444,8 @@ push_addon_images() {
   local image tag
   for image in pause:3.10 coredns:1.13.1 metrics-server:lab; do
     tag=$registry/$image
-    docker build -q --target "${image%%:*}" -t "$tag" "$context" >/dev/null 2>&1
-    docker push -q "$tag" >/dev/null
+    docker build -q --target "${image%%:*}" -t "$tag" "$context" >>"$lab/logs/addon-images.log" 2>&1
+    docker push -q "$tag" >>"$lab/logs/addon-images.log" 2>&1
   done
   rm -rf "$context"
 }
@@ -514,7 +518,7 @@ up() {
   for name in "${clusters[@]}"; do start_cluster "$name"; done
   write_kubeconfig
   export KUBECONFIG=$lab/kubeconfig
-  wait "$images" || die "building or pushing the add-on images failed"
+  wait "$images" || die "building or pushing the add-on images failed (see $lab/logs/addon-images.log)"
   for name in "${clusters[@]}"; do install_addons "$name"; done
   for name in "${clusters[@]}"; do wait_ready "$name"; done
   trap - EXIT

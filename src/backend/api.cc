@@ -1,10 +1,13 @@
 // Routes and handlers of playground-backend (see api.h).
 #include "backend/api.h"
 
+#include <unistd.h>
+
 #include <boost/json/array.hpp>
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <set>
 
 #include "backend/eval_result.h"
 #include "protocol/eval_request.h"
@@ -25,6 +28,41 @@ Response busy(std::string_view message) {
   return r;
 }
 
+// The program and its files are written into the run's /tmp before it
+// starts: what cannot fit there is refused now, with the reason, rather
+// than failing inside the sandbox. tmpfs stores whole pages, and the
+// directory itself and every subdirectory take an inode too.
+std::string too_large_for_tmp(const protocol::EvalRequest& request,
+                              const sandbox::Limits& limits) {
+  const int64_t page = ::sysconf(_SC_PAGESIZE);
+  auto pages = [page](size_t bytes) {
+    return (static_cast<int64_t>(bytes) + page - 1) / page * page;
+  };
+  int64_t bytes = pages(request.code.size());
+  std::set<std::string> entries = {"main.py"};
+  for (const protocol::ProgramFile& f : request.files) {
+    bytes += pages(f.content.size());
+    for (size_t slash = f.name.find('/'); slash != std::string::npos;
+         slash = f.name.find('/', slash + 1)) {
+      entries.insert(f.name.substr(0, slash));
+    }
+    entries.insert(f.name);
+  }
+  if (bytes > limits.tmp_bytes) {
+    return "The program and its files take " + std::to_string(bytes) +
+           " bytes in whole pages, more than the run's working directory "
+           "holds (" +
+           std::to_string(limits.tmp_bytes) + " bytes).";
+  }
+  if (static_cast<int64_t>(entries.size()) + 1 > limits.tmp_inodes) {
+    return "The program and its files need " + std::to_string(entries.size()) +
+           " files and directories, more than the run's working directory "
+           "holds (" +
+           std::to_string(limits.tmp_inodes - 1) + ").";
+  }
+  return "";
+}
+
 boost::asio::awaitable<Response> handle_eval(BackendApi& api,
                                              http::Request& req,
                                              http::RequestContext& ctx) {
@@ -33,6 +71,11 @@ boost::asio::awaitable<Response> handle_eval(BackendApi& api,
   if (!parsed) {
     co_return http::json_error(static_cast<Status>(parsed.error().code),
                                parsed.error().message);
+  }
+  if (std::string why =
+          too_large_for_tmp(*parsed, api.evaluator.config().limits);
+      !why.empty()) {
+    co_return http::json_error(Status::payload_too_large, why);
   }
   if (!api.probe.ready) {
     co_return busy("The sandbox is not available on this server: " +

@@ -9,7 +9,7 @@
 // code required) and code, stdin and timeout_ms as a urlencoded or multipart
 // form. `files` are written beside main.py in the run's working directory
 // before it starts; `args` become sys.argv[1:]. Both are bounded and checked
-// here (kMaxFiles, kMaxArgs, valid_file_name), so a request that passes is
+// here (kMaxFiles, kMaxArgs, file_name_problem), so a request that passes is
 // one the sandbox can carry out.
 #pragma once
 

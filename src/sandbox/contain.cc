@@ -176,9 +176,10 @@ bool make_etc() {
 bool make_dev() {
   std::string dev = in_root("/dev");
   if (mkdir(dev.c_str(), 0755) != 0) return false;
+  // Where each run mounts its own /dev/shm (mount_shm).
+  if (mkdir((dev + "/shm").c_str(), 0755) != 0) return false;
   // Device nodes are bound from the host (mknod is refused in a user
   // namespace). These mounts stay writable: writing /dev/null must work.
-  if (mkdir((dev + "/shm").c_str(), 0755) != 0) return false;
   for (const char* node : {"null", "zero", "full", "random", "urandom"}) {
     std::string host = std::string("/dev/") + node;
     std::string target = dev + "/" + node;

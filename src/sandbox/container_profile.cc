@@ -31,6 +31,10 @@ const std::vector<std::string_view>& service_syscalls() {
 std::vector<std::string> allowed_syscalls() {
   std::vector<std::string> all;
   for (auto name : seccomp_policy::allowed_syscalls()) all.emplace_back(name);
+  // The sandbox may add local sockets in its own network namespace.
+  for (auto name : seccomp_policy::local_socket_syscalls()) {
+    all.emplace_back(name);
+  }
   for (auto name : service_syscalls()) all.emplace_back(name);
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());

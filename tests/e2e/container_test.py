@@ -15,14 +15,13 @@ import glob
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from cases import Failure, case, check, http, main  # noqa: E402
+from cases import Failure, case, check, free_port, http, main  # noqa: E402
 
 SOURCE = os.environ.get(
     "PLAYGROUND_SOURCE_DIR",
@@ -46,12 +45,6 @@ def run(*args, check_status=True, timeout=600, **kwargs):
         raise Failure(f"{' '.join(args)} failed ({result.returncode}):\n"
                       f"{result.stdout}{result.stderr}")
     return result
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---------------------------------------------------------------- HTTP

@@ -282,6 +282,46 @@ TEST_F(BackendApi, FilesDoNotOutliveTheirRun) {
   }
 }
 
+// What cannot fit in the run's /tmp is refused before anything runs: 413
+// with the sizes, not a failure inside the sandbox.
+TEST(BackendFiles, FilesOverTheWorkingDirectoryAre413) {
+  BackendProcess backend({"--tmp", "256k", "--tmp-inodes", "16"});
+  ASSERT_TRUE(backend.started()) << backend.log();
+  auto file = [](const std::string& name, size_t size) {
+    return boost::json::object{{"name", name},
+                               {"content", std::string(size, 'x')}};
+  };
+  auto r =
+      HttpClient(backend.port())
+          .post("/py/eval",
+                boost::json::serialize(boost::json::object{
+                    {"code", "print('ran')"},
+                    {"files", boost::json::array{file("big.txt", 300'000)}}}));
+  EXPECT_EQ(r.status, 413) << r.body;
+  EXPECT_NE(r.body.find("in whole pages, more than the run's working "
+                        "directory holds (262144 bytes)"),
+            std::string::npos)
+      << r.body;
+  boost::json::array many;
+  for (int i = 0; i < 20; ++i) many.push_back(file("f" + std::to_string(i), 1));
+  r = HttpClient(backend.port())
+          .post("/py/eval", boost::json::serialize(boost::json::object{
+                                {"code", "print('ran')"}, {"files", many}}));
+  EXPECT_EQ(r.status, 413) << r.body;
+  EXPECT_NE(r.body.find("21 files and directories, more than the run's "
+                        "working directory holds (15)"),
+            std::string::npos)
+      << r.body;
+  // What fits runs.
+  r = HttpClient(backend.port())
+          .post("/py/eval",
+                boost::json::serialize(boost::json::object{
+                    {"code", "print(len(open('ok.txt').read()))"},
+                    {"files", boost::json::array{file("ok.txt", 10'000)}}}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json().at("stdout"), "10000\n");
+}
+
 TEST_F(BackendApi, ArgsBecomeSysArgv) {
   boost::json::object body{
       {"code", "import sys\nprint(sys.argv)\n"},

@@ -8,6 +8,7 @@ once per case by CTest, `script.py CASE`, and prints PASS or FAIL.
     sys.exit(main(__doc__, setup=setup, cleanup=cleanup))
 """
 import json
+import socket
 import sys
 import time
 import urllib.error
@@ -29,6 +30,13 @@ def case(function):
     """Registers a case under its function's name."""
     CASES[function.__name__] = function
     return function
+
+
+def free_port():
+    """A loopback port nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def http(method, url, body=None, headers=None, timeout=30):
