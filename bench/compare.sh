@@ -3,7 +3,8 @@
 #   bench/compare.sh OLD_BIN_DIR NEW_BIN_DIR [ROUNDS]
 # Each round measures print("hello") over HTTP keep-alive on both, one
 # connection back to back (c1) and saturated (c4, 2 per core on 2 cores),
-# alternating old and new so that the machine's drift hits both alike.
+# alternating old and new so that the machine's drift hits both alike, and
+# bare `python3 main.py` (the physical reference) saturated.
 # Build the old one from a worktree, e.g.
 #   git worktree add /tmp/old REV && (cd /tmp/old && cmake --preset release \
 #     -DPLAYGROUND_TESTS=OFF && cmake --build build/release --target \
@@ -23,7 +24,16 @@ for p in "$p_old" "$p_new"; do
   for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$p/readyz" && break; sleep 0.1; done
 done
 sleep 1
+script_dir=$(mktemp -d)
+trap 'kill "$a" "$b" 2>/dev/null; wait; rm -rf "$script_dir"' EXIT
 for round in $(seq "$rounds"); do
+  # The physical reference of both: bare `python3 main.py`, all cores busy.
+  "$new/playground-bench" spawn --concurrency 4 --seconds 5 --warmup 1 \
+    --script "$script_dir" |
+    python3 -c 'import json, sys
+d = json.load(sys.stdin)
+print("round %s bare python3 main.py c4: %.0f runs/s, p50 %.2f ms" % (
+    sys.argv[1], d["rate_per_s"], d["p50_ms"]))' "$round"
   for side in "old $p_old" "new $p_new"; do
     set -- $side
     for c in 1 4; do

@@ -1,8 +1,10 @@
 // playground-bench: load generator for the benchmarks in bench/.
 //
-//   playground-bench spawn --concurrency 4 --seconds 5
+//   playground-bench spawn --concurrency 4 --seconds 5 [--script DIR]
 //       the physical reference: start and finish bare
-//       /usr/bin/python3 -I -S -c CODE as fast as possible, stdout via a pipe
+//       /usr/bin/python3 -I -S -c CODE as fast as possible, stdout via a pipe;
+//       with --script, `/usr/bin/python3 main.py` in DIR (where CODE is
+//       written to main.py), what the sandbox runs
 //   playground-bench http --port 6000 --concurrency 4 --seconds 5
 //       closed loop: N keep-alive connections, each sends when answered
 //   playground-bench http --port 6000 --rate 50 --seconds 5
@@ -28,6 +30,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -53,6 +56,7 @@ struct Settings {
   long expect_size =
       -1;  // when >= 0: check stdout's length instead of its text
   std::string python = "/usr/bin/python3";
+  std::string script_dir;  // spawn `python3 main.py` there instead of -I -S -c
 };
 
 struct Sample {
@@ -68,11 +72,19 @@ bool spawn_once(const Settings& s, std::string& error) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  const char* argv[] = {"python3", "-I", "-S", "-c", s.code.c_str(), nullptr};
-  const char* envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
+  const char* command[] = {"python3", "-I",           "-S",
+                           "-c",      s.code.c_str(), nullptr};
+  const char* script[] = {s.python.c_str(), "main.py", nullptr};
+  if (!s.script_dir.empty()) {
+    posix_spawn_file_actions_addchdir_np(&actions, s.script_dir.c_str());
+  }
+  const char* envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "HOME=/tmp",
+                        nullptr};
   pid_t pid;
-  int rc = posix_spawn(&pid, s.python.c_str(), &actions, nullptr,
-                       const_cast<char**>(argv), const_cast<char**>(envp));
+  int rc =
+      posix_spawn(&pid, s.python.c_str(), &actions, nullptr,
+                  const_cast<char**>(s.script_dir.empty() ? command : script),
+                  const_cast<char**>(envp));
   posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
   if (rc != 0) {
@@ -241,10 +253,11 @@ int run(const Settings& s) {
 }
 
 void usage() {
-  std::cerr << "usage: playground-bench spawn|http [--concurrency N | --rate "
-               "R] [--seconds S]\n"
-               "       [--warmup S] [--port P] [--path P] [--code CODE]\n"
-               "       [--expect STDOUT | --expect-size BYTES]\n";
+  std::cerr
+      << "usage: playground-bench spawn|http [--concurrency N | --rate "
+         "R] [--seconds S]\n"
+         "       [--warmup S] [--port P] [--path P] [--code CODE]\n"
+         "       [--expect STDOUT | --expect-size BYTES] [--script DIR]\n";
 }
 
 }  // namespace
@@ -280,8 +293,18 @@ int main(int argc, char** argv) {
       s.expect = value;
     } else if (flag == "--expect-size") {
       s.expect_size = std::stol(value);
+    } else if (flag == "--script") {
+      s.script_dir = value;
     } else {
       usage();
+      return 2;
+    }
+  }
+  if (!s.script_dir.empty()) {
+    std::ofstream main_py(s.script_dir + "/main.py", std::ios::trunc);
+    main_py << s.code;
+    if (!main_py.flush()) {
+      std::cerr << "cannot write " << s.script_dir << "/main.py\n";
       return 2;
     }
   }

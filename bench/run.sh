@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: Playground against its references, side by side in one run.
 #
-#   - the physical reference: bare /usr/bin/python3 -I -S -c 'print("hello")'
+#   - the physical reference: bare /usr/bin/python3 main.py (print("hello"))
 #     started and finished as fast as possible (stdout through a pipe);
 #   - playground-backend over HTTP keep-alive, every sandbox layer, with its
 #     pool of pre-started sandboxes;
@@ -56,8 +56,13 @@ http() { bench http --port "$1" "${@:2}"; }
 echo "Measuring on $CORES cores (${SECONDS_PER_RUN}s per row) ..." >&2
 
 # Physical reference and the three services, print("hello").
-bare1=$(bench spawn --concurrency 1 --seconds "$SECONDS_PER_RUN")
-bareN=$(bench spawn --concurrency "$HIGH" --seconds "$SECONDS_PER_RUN")
+# `python3 main.py` in a directory holding only main.py is what a sandbox
+# runs; `python3 -I -S -c` (no site, no .pth files) is the floor below it.
+script_dir=$(mktemp -d)
+bare1=$(bench spawn --concurrency 1 --seconds "$SECONDS_PER_RUN" --script "$script_dir")
+bareN=$(bench spawn --concurrency "$HIGH" --seconds "$SECONDS_PER_RUN" --script "$script_dir")
+floorN=$(bench spawn --concurrency "$HIGH" --seconds "$SECONDS_PER_RUN")
+rm -rf "$script_dir"
 pg_paced=$(http "$backend_port" --rate 10 --seconds "$SECONDS_PER_RUN")
 pg1=$(http "$backend_port" --concurrency 1 --seconds "$SECONDS_PER_RUN")
 pgN=$(http "$backend_port" --concurrency "$HIGH" --seconds "$SECONDS_PER_RUN")
@@ -143,8 +148,9 @@ report="$OUT/report.md"
   echo
   echo '| print("hello") | concurrency | per second | p50 ms | p99 ms | errors |'
   echo '|---|---|---|---|---|---|'
-  row "physical reference: bare python3 -I -S spawn" 1 "$bare1"
-  row "physical reference: bare python3 -I -S spawn" "$HIGH" "$bareN"
+  row "physical reference: bare python3 main.py spawn" 1 "$bare1"
+  row "physical reference: bare python3 main.py spawn" "$HIGH" "$bareN"
+  row "floor: bare python3 -I -S -c spawn (no site)" "$HIGH" "$floorN"
   row "playground-backend, paced 10/s (a person pressing Run)" "open loop" "$pg_paced"
   row "playground-backend, back to back" 1 "$pg1"
   row "playground-backend, saturation" "$HIGH" "$pgN"

@@ -186,7 +186,7 @@ std::vector<http::Route> make_routes(BackendApi& api) {
     boost::json::object body{
         {"ready", ready},
         {"sandbox_self_test", api.probe.ready ? "passed" : "failed"},
-        {"bootstrap", api.probe.bootstrap.empty() ? "source" : "compiled"},
+        {"program", api.probe.runs_as_script ? "python3 main.py" : "bootstrap"},
         {"isolation", api.probe.isolation.to_json()},
         {"warnings", std::move(warnings)},
         {"running", api.admission.running()},

@@ -147,7 +147,6 @@ int main(int argc, char** argv) {
   }
   if (probe.isolation.cgroups.empty()) cgroups.reset();
   launch.isolation = probe.isolation;
-  launch.bootstrap = probe.bootstrap;
 
   pg::metrics::Registry registry;
   pg::backend::Admission admission(static_cast<int>(cfg.concurrency),

@@ -27,9 +27,10 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "sandbox/python_bootstrap.h"
+#include "sandbox/python_startup.h"
 #include "sandbox/seccomp_policy.h"
 
 namespace playground::sandbox::contain {
@@ -135,6 +136,151 @@ bool mirror_top_level(const char* name) {
          bind(host.c_str(), target, MS_RDONLY | MS_NOSUID | MS_NODEV);
 }
 
+std::string read_fd(int fd) {
+  std::string content;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+    if (n > 0) content.append(buf, static_cast<size_t>(n));
+  }
+  return content;
+}
+
+std::string read_file(const char* path) {
+  std::string content;
+  if (FILE* f = std::fopen(path, "re")) {
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) content.append(buf, n);
+    std::fclose(f);
+  }
+  return content;
+}
+
+// Runs `python` (no site, as nobody when root) on our own `source` and
+// returns the unchecked pyc it made (python_startup.h); empty on failure.
+std::string compile_to_pyc(const std::string& python, const std::string& source,
+                           const std::string& filename) {
+  int in[2], out[2];
+  if (pipe2(in, O_CLOEXEC) != 0) return "";
+  if (pipe2(out, O_CLOEXEC) != 0) {
+    ::close(in[0]);
+    ::close(in[1]);
+    return "";
+  }
+  // The keeper ignores SIGCHLD (its inits are reaped by the kernel); this
+  // child's exit status is wanted.
+  struct sigaction keep {
+  }, wait_for{};
+  wait_for.sa_handler = SIG_DFL;
+  sigaction(SIGCHLD, &wait_for, &keep);
+  const pid_t child = fork();
+  if (child == 0) {
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 || null < 0 ||
+        dup2(null, 2) < 0) {
+      _exit(120);
+    }
+    if (getuid() == 0 &&
+        (setgroups(0, nullptr) != 0 ||
+         setresgid(kSandboxGid, kSandboxGid, kSandboxGid) != 0 ||
+         setresuid(kSandboxUid, kSandboxUid, kSandboxUid) != 0)) {
+      _exit(121);
+    }
+    const char* argv[] = {
+        "python3",        "-I",   "-S", "-c", pyc_compiler_source(),
+        filename.c_str(), nullptr};
+    const char* envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
+    execve(python.c_str(), const_cast<char* const*>(argv),
+           const_cast<char* const*>(envp));
+    _exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  std::string pyc;
+  if (child > 0) {
+    // A few KB: the pipe holds it, so writing first cannot deadlock.
+    const bool sent = ::write(in[1], source.data(), source.size()) ==
+                      static_cast<ssize_t>(source.size());
+    ::close(in[1]);
+    pyc = read_fd(out[0]);
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!sent || !WIFEXITED(status) || WEXITSTATUS(status) != 0) pyc.clear();
+  } else {
+    ::close(in[1]);
+  }
+  ::close(out[0]);
+  sigaction(SIGCHLD, &keep, nullptr);
+  return pyc;
+}
+
+// The hook compiled once, bound over the interpreter's own cached
+// sitecustomize in the root (where the machine has one to bind over), so no
+// run compiles it. Best effort: without it each run compiles the hook.
+void precompile_site_hook(const std::string& name, const std::string& source,
+                          const std::string& etc_dir) {
+  const std::string cached = "/usr/lib/" + name +
+                             "/__pycache__/sitecustomize." + "cpython-" +
+                             name.substr(6, 1) + name.substr(8) + ".pyc";
+  if (access(cached.c_str(), F_OK) != 0) return;
+  const std::string pyc = compile_to_pyc(
+      "/usr/bin/" + name, source, "/usr/lib/" + name + "/sitecustomize.py");
+  if (pyc.size() < 16) return;
+  const std::string staged_dir = etc_dir + "/__pycache__";
+  const std::string staged =
+      staged_dir + "/" + cached.substr(cached.rfind('/') + 1);
+  if ((mkdir(staged_dir.c_str(), 0755) == 0 || errno == EEXIST) &&
+      write_file(staged.c_str(), pyc)) {
+    bind(staged.c_str(), in_root(cached.c_str()),
+         MS_RDONLY | MS_NOSUID | MS_NODEV);
+  }
+}
+
+// Debian links each interpreter's site customisation,
+// /usr/lib/python3.X/sitecustomize.py, to /etc/python3.X/sitecustomize.py.
+// The sandbox's copy there is the hook that receives the program
+// (python_startup.h), followed by the machine's own customisation.
+bool install_site_hooks(const std::string& etc) {
+  DIR* lib = opendir("/usr/lib");
+  if (lib == nullptr) return true;  // no Debian Python: the fallback runs
+  bool ok = true;
+  while (const dirent* entry = readdir(lib)) {
+    const std::string name = entry->d_name;
+    if (!name.starts_with("python3.")) continue;
+    const std::string link = "/usr/lib/" + name + "/sitecustomize.py";
+    const std::string expected = "/etc/" + name + "/sitecustomize.py";
+    char target[PATH_MAX];
+    const ssize_t n = readlink(link.c_str(), target, sizeof target - 1);
+    if (n <= 0 || std::string_view(target, n) != expected) continue;
+    const std::string dir = etc + "/" + name;
+    const std::string hook = site_hook_source(read_file(expected.c_str()));
+    if ((mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) ||
+        !write_file((dir + "/sitecustomize.py").c_str(), hook)) {
+      ok = false;
+      break;
+    }
+    precompile_site_hook(name, hook, dir);
+  }
+  closedir(lib);
+  return ok;
+}
+
+// Whether the keeper installed the hook for this interpreter (python3.X):
+// only then can it run as `python3 main.py`.
+bool has_site_hook(const std::string& python) {
+  char real[PATH_MAX];
+  if (realpath(python.c_str(), real) == nullptr) return false;
+  const char* slash = std::strrchr(real, '/');
+  const std::string name = slash != nullptr ? slash + 1 : real;
+  const std::string hook = "/etc/" + name + "/sitecustomize.py";
+  const std::string link = "/usr/lib/" + name + "/sitecustomize.py";
+  char resolved[PATH_MAX];
+  return realpath(link.c_str(), resolved) != nullptr && hook == resolved &&
+         read_file(hook.c_str()).starts_with(kSiteHookMarker);
+}
+
 bool make_etc() {
   std::string etc = in_root("/etc");
   if (mkdir(etc.c_str(), 0755) != 0) return false;
@@ -162,6 +308,7 @@ bool make_etc() {
       return false;
     }
   }
+  if (!install_site_hooks(etc)) return false;
   // The loader's cache of library paths; harmless and speeds up start-up.
   if (access("/etc/ld.so.cache", R_OK) == 0) {
     std::string cache = etc + "/ld.so.cache";
@@ -252,6 +399,14 @@ bool build_root() {
   }
   if (mkdir(in_root("/usr").c_str(), 0755) != 0 ||
       !bind("/usr", in_root("/usr"), MS_RDONLY | MS_NOSUID | MS_NODEV)) {
+    return fail("mount-usr");
+  }
+  // Nothing installed by hand on the host (pip or make install under
+  // /usr/local) is part of the sandbox; Debian's packages under /usr are.
+  struct stat local;
+  if (stat("/usr/local", &local) == 0 && S_ISDIR(local.st_mode) &&
+      !mount_tmpfs(in_root("/usr/local"), "size=4k,nr_inodes=16,mode=0755",
+                   MS_RDONLY | MS_NOSUID | MS_NODEV)) {
     return fail("mount-usr");
   }
   for (const char* name : {"bin", "sbin", "lib", "lib32", "lib64", "libx32"}) {
@@ -406,11 +561,10 @@ bool die_with_init() {
   return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 || fail("pdeathsig");
 }
 
-// Python keeps 0-3, the ready pipe and (when used) the bootstrap pipe; the
-// status descriptor stays only to report a failed exec, and closes with it.
-bool close_other_fds(const InitSpec& spec) {
-  if (!spec.precompiled) ::close(kBootstrapFd);
-  if (syscall(SYS_close_range, kBootstrapFd + 1, ~0U, 0) != 0)
+// Python keeps 0-3 and the ready pipe; the status descriptor stays only to
+// report a failed exec, and closes with it.
+bool close_other_fds() {
+  if (syscall(SYS_close_range, kReadyFd + 1, ~0U, 0) != 0)
     return fail("close-fds");
   return fcntl(kStatusFd, F_SETFD, FD_CLOEXEC) == 0 || fail("close-fds");
 }
@@ -425,14 +579,22 @@ bool apply_seccomp(const InitSpec& spec,
   return seccomp_policy::load(filter) || fail("seccomp");
 }
 
-void exec_python(const InitSpec& spec) {
-  const char* program =
-      spec.precompiled ? kPythonLoader : kPythonBootstrapSource;
-  const char* argv[] = {"python3", "-I", "-S", "-c", program, nullptr};
+// `python3 main.py` in the run's /tmp where the site hook is in place
+// (python_startup.h), else the fallback bootstrap.
+void exec_python(const InitSpec& spec, bool as_script) {
   const char* envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "HOME=/tmp",
                         nullptr};
-  execve(spec.python.c_str(), const_cast<char* const*>(argv),
-         const_cast<char* const*>(envp));
+  if (as_script) {
+    const char* argv[] = {spec.python.c_str(), "main.py", nullptr};
+    execve(spec.python.c_str(), const_cast<char* const*>(argv),
+           const_cast<char* const*>(envp));
+  } else {
+    const char* argv[] = {
+        "python3", "-I", "-S", "-c", fallback_bootstrap_source().c_str(),
+        nullptr};
+    execve(spec.python.c_str(), const_cast<char* const*>(argv),
+           const_cast<char* const*>(envp));
+  }
   fail("exec");
 }
 
@@ -445,6 +607,7 @@ bool unblock_signals() {
 
 bool contain_python(const InitSpec& spec,
                     const seccomp_policy::Program& filter) {
+  const bool as_script = spec.filesystem && has_site_hook(spec.python);
   RETURN_ON_FAILURE(unblock_signals());  // the init reset dispositions
   RETURN_ON_FAILURE(start_session());
   RETURN_ON_FAILURE(reset_priority());
@@ -454,9 +617,9 @@ bool contain_python(const InitSpec& spec,
   RETURN_ON_FAILURE(drop_privileges(spec));
   RETURN_ON_FAILURE(die_with_init());
   RETURN_ON_FAILURE(set_no_new_privs());
-  RETURN_ON_FAILURE(close_other_fds(spec));
+  RETURN_ON_FAILURE(close_other_fds());
   RETURN_ON_FAILURE(apply_seccomp(spec, filter));
-  exec_python(spec);
+  exec_python(spec, as_script);
   return false;
 }
 
@@ -584,7 +747,7 @@ void run_init(const InitSpec& spec, const seccomp_policy::Program& filter) {
     _exit(127);
   }
   // The init keeps none of Python's pipes, so their ends close with Python.
-  for (int fd : {0, 1, 2, kCodeFd, kReadyFd, kBootstrapFd}) ::close(fd);
+  for (int fd : {0, 1, 2, kCodeFd, kReadyFd}) ::close(fd);
   supervise(python);
 }
 

@@ -26,7 +26,6 @@ std::vector<std::string> to_args(const InitSpec& s) {
       std::string("user_namespace=") + flag(s.user_namespace),
       std::string("seccomp=") + flag(s.seccomp),
       std::string("private_network=") + flag(s.private_network),
-      std::string("precompiled=") + flag(s.precompiled),
       "uid=" + std::to_string(s.uid),
       "cpu_seconds=" + std::to_string(s.cpu_seconds),
       "address_space_bytes=" + std::to_string(s.address_space_bytes),
@@ -65,8 +64,6 @@ Result<InitSpec> from_args(int argc, const char* const* argv) {
       s.seccomp = n != 0;
     else if (key == "private_network")
       s.private_network = n != 0;
-    else if (key == "precompiled")
-      s.precompiled = n != 0;
     else if (key == "uid")
       s.uid = n;
     else if (key == "cpu_seconds")

@@ -8,10 +8,9 @@
 // slot's cgroup, so no per-run cgroup migration) and answers with its pidfd.
 // The init then sees these descriptors:
 //   0 stdin of Python      1 stdout of Python     2 stderr of Python
-//   3 code (Python reads the snippet here until EOF)
+//   3 code (Python reads the program here until EOF; see python_startup.h)
 //   4 status (the init writes report lines here; Python never has it)
 //   5 ready (Python writes one byte once started, then closes it)
-//   6 bootstrap (the compiled bootstrap; see python_bootstrap.h)
 // Requests carry only settings chosen by the operator, never anything from
 // an HTTP request.
 //
@@ -33,8 +32,7 @@ namespace playground::sandbox {
 constexpr int kCodeFd = 3;
 constexpr int kStatusFd = 4;
 constexpr int kReadyFd = 5;
-constexpr int kBootstrapFd = 6;
-constexpr int kSpawnFdCount = 7;    // descriptors 0..6 above
+constexpr int kSpawnFdCount = 6;    // descriptors 0..5 above
 constexpr int kKeeperSocketFd = 3;  // the keeper's end of its socket
 constexpr int kSandboxUid = 65534;
 constexpr int kSandboxGid = 65534;
@@ -54,7 +52,6 @@ struct InitSpec {
   // In a network namespace of its own (only a loopback, brought up for it):
   // local sockets are then allowed, as nothing outside can be reached.
   bool private_network = false;
-  bool precompiled = false;   // run the compiled bootstrap from fd 6
   int64_t uid = kSandboxUid;  // and gid
   int64_t cpu_seconds = 5;
   int64_t address_space_bytes = 1LL << 30;

@@ -97,7 +97,6 @@ InitSpec make_init_spec(const LaunchConfig& c, int slot) {
   // CLONE_NEWNET comes with the other namespaces (SandboxProcess::start).
   s.private_network = iso.namespaces;
   s.uid = iso.namespaces ? kSandboxUid : kSlotUidBase + slot;
-  s.precompiled = !c.bootstrap.empty();
   s.cpu_seconds = std::max<int64_t>(1, (l.cpu_ms + 999) / 1000);
   // With a memory cgroup the cgroup is the limit, on memory actually used;
   // an address-space limit there would only cut reservations that cost
@@ -123,12 +122,11 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
   box->keeper_ =
       keepers.keeper_pid(slot);  // spared by kill_all, whatever happens
 
-  Pipe in, out, err, code, status, ready, bootstrap;
-  for (Pipe* p : {&in, &out, &err, &code, &status, &ready, &bootstrap}) {
+  Pipe in, out, err, code, status, ready;
+  for (Pipe* p : {&in, &out, &err, &code, &status, &ready}) {
     if (!p->open()) {
       int e = errno;
-      for (Pipe* q : {&in, &out, &err, &code, &status, &ready, &bootstrap})
-        q->close();
+      for (Pipe* q : {&in, &out, &err, &code, &status, &ready}) q->close();
       co_return Error{std::string("cannot create pipes: ") + std::strerror(e),
                       e, "pipes"};
     }
@@ -139,18 +137,6 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
   box->code_fd_ = code.write;
   box->status_fd_ = status.read;
   box->ready_fd_ = ready.read;
-  // The compiled bootstrap (a few KB) fits in the pipe: written whole now.
-  if (!config.bootstrap.empty() &&
-      ::write(bootstrap.write, config.bootstrap.data(),
-              config.bootstrap.size()) !=
-          static_cast<ssize_t>(config.bootstrap.size())) {
-    int e = errno;
-    bootstrap.close();
-    co_return Error{
-        std::string("cannot hand over the bootstrap: ") + std::strerror(e), e,
-        "pipes"};
-  }
-  close_fd(bootstrap.write);
   fcntl(ready.read, F_SETFL, O_NONBLOCK);
 
   int flags = 0;
@@ -161,15 +147,14 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
   if (box->cgroups_ != nullptr)
     box->oom_kills_before_ = box->cgroups_->oom_kills(slot);
 
-  const int child_ends[kSpawnFdCount] = {
-      in.read,      out.write,   err.write,     code.read,
-      status.write, ready.write, bootstrap.read};
+  const int child_ends[kSpawnFdCount] = {in.read,   out.write,    err.write,
+                                         code.read, status.write, ready.write};
   const auto t_begin = std::chrono::steady_clock::now();
   auto spawned = co_await keepers.spawn(
       slot, flags, make_init_spec(config, slot), child_ends);
   // The init holds its own copies now; ours would hide EOF on the pipes.
   for (int* fd : {&in.read, &out.write, &err.write, &code.read, &status.write,
-                  &ready.write, &bootstrap.read}) {
+                  &ready.write}) {
     close_fd(*fd);
   }
   if (!spawned) co_return spawned.error();

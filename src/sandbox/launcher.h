@@ -34,9 +34,6 @@ struct LaunchConfig {
   std::string python_path = "/usr/bin/python3";
   Limits limits;
   Isolation isolation;  // the layers to apply
-  // The compiled bootstrap (marshal bytes, see python_bootstrap.h); empty:
-  // Python compiles the bootstrap's source at each start instead.
-  std::string bootstrap;
 };
 
 // The InitSpec a configuration asks the init of `slot` to apply.

@@ -5,7 +5,6 @@
 
 #include <cstring>
 
-#include "sandbox/python_bootstrap.h"
 #include "sandbox/slot_keepers.h"
 
 namespace playground::sandbox {
@@ -63,57 +62,6 @@ bool drop_layer_for(const Error& e, Isolation& iso,
   return false;
 }
 
-// Has Python, in a sandbox of the configuration just found to work, compile
-// and marshal the bootstrap, then checks a sandbox runs with the result.
-// Without it every start compiles the bootstrap from source (slower).
-boost::asio::awaitable<std::string> compile_bootstrap(
-    LaunchConfig config, CgroupSlots* cgroups,
-    std::vector<std::string>& warnings) {
-  CgroupSlots* slots = config.isolation.cgroups.empty() ? nullptr : cgroups;
-  SlotKeepers keepers(config.init_path, slots, 1,
-                      {.user_namespace = config.isolation.user_namespace,
-                       .filesystem = config.isolation.filesystem});
-  std::string problem;
-  {
-    auto box = co_await SandboxProcess::start(config, keepers, slots, 0);
-    if (!box) {
-      problem = box.error().message;
-    } else {
-      auto run =
-          co_await (*box)->run(kMarshalBootstrapSnippet, kPythonBootstrapSource,
-                               std::chrono::seconds(10));
-      if (!run) {
-        problem = run.error().message;
-      } else if (run->status != RunStatus::ok || run->stdout_bytes.empty()) {
-        problem = "status " + std::string(to_string(run->status)) + ": " +
-                  run->stderr_bytes.substr(0, 300);
-      } else {
-        config.bootstrap = run->stdout_bytes;
-      }
-    }
-  }
-  if (problem.empty()) {
-    auto box = co_await SandboxProcess::start(config, keepers, slots, 0);
-    if (!box) {
-      problem = box.error().message;
-    } else {
-      auto check =
-          co_await (*box)->run("print(6 * 7)", "", std::chrono::seconds(10));
-      if (check && check->status == RunStatus::ok &&
-          check->stdout_bytes == "42\n") {
-        co_return config.bootstrap;
-      }
-      problem = check ? "the compiled bootstrap did not run: " +
-                            check->stderr_bytes.substr(0, 300)
-                      : check.error().message;
-    }
-  }
-  warnings.push_back(
-      "compiled bootstrap unavailable, compiling it at each start (" + problem +
-      ")");
-  co_return std::string();
-}
-
 }  // namespace
 
 boost::asio::awaitable<ProbeResult> probe_isolation(LaunchConfig config,
@@ -139,15 +87,19 @@ boost::asio::awaitable<ProbeResult> probe_isolation(LaunchConfig config,
       probe.error = box.error().message;
       co_return probe;
     }
-    auto run =
-        co_await (*box)->run("import sys\nprint(6 * 7, sys.flags.isolated)\n",
-                             "", std::chrono::seconds(10));
+    // Run as `python3 main.py` (site imported) or, without a private
+    // filesystem, by the fallback bootstrap (python_startup.h).
+    auto run = co_await (*box)->run(
+        "import sys\nprint(6 * 7, sys.flags.no_site, sys.argv)\n", "",
+        std::chrono::seconds(10));
     if (!run) {
       if (drop_layer_for(run.error(), iso, probe.warnings)) continue;
       probe.error = run.error().message;
       co_return probe;
     }
-    if (run->status != RunStatus::ok || run->stdout_bytes != "42 1\n") {
+    const bool as_script = run->stdout_bytes == "42 0 ['main.py']\n";
+    if (run->status != RunStatus::ok ||
+        (!as_script && run->stdout_bytes != "42 1 ['main.py']\n")) {
       probe.error = "the self-test snippet did not run correctly (status " +
                     std::string(to_string(run->status)) + ", stdout \"" +
                     run->stdout_bytes.substr(0, 200) + "\", stderr \"" +
@@ -156,8 +108,15 @@ boost::asio::awaitable<ProbeResult> probe_isolation(LaunchConfig config,
     }
     probe.ready = true;
     probe.isolation = iso;
-    probe.bootstrap =
-        co_await compile_bootstrap(config, cgroups, probe.warnings);
+    probe.runs_as_script = as_script;
+    if (!as_script) {
+      probe.warnings.push_back(
+          "programs run by a bootstrap (python3 -I -S -c), not as python3 "
+          "main.py: " +
+          std::string(iso.filesystem
+                          ? "the interpreter has no Debian sitecustomize link"
+                          : "no private filesystem"));
+    }
     co_return probe;
   }
   probe.error = "no working sandbox configuration was found";

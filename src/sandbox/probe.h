@@ -26,7 +26,9 @@ struct ProbeResult {
   Isolation isolation;
   std::vector<std::string> warnings;  // one sentence per refused layer
   std::string error;                  // why not ready
-  std::string bootstrap;  // compiled bootstrap; empty if unavailable
+  // Programs run as `python3 main.py`; false: by the fallback bootstrap
+  // (python_startup.h).
+  bool runs_as_script = false;
 };
 
 // `config.isolation` is ignored; cgroups may be null (then none are used).

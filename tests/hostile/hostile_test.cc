@@ -474,6 +474,35 @@ TEST_F(Hostile, GivenFilesStayInTheRunsOwnDirectory) {
   EXPECT_EQ(leftovers(backend_->pid(), before_), "");
 }
 
+// The site customisation that receives each program (python_startup.h) is
+// part of the read-only root every sandbox of a keeper shares: a program can
+// neither change it for later runs nor make it act again in its own
+// processes (a child python3, or itself after exec) to reach the pipes.
+TEST_F(Hostile, SiteHookCannotBeChangedOrReplayed) {
+  auto j = attack(
+      "import os, sys, subprocess\n"
+      "hook = '/etc/python3.%d/sitecustomize.py' % sys.version_info[1]\n"
+      "print(open(hook).readline().startswith('# Playground sandbox'))\n"
+      "for attempt in (lambda: open(hook, 'a').write('print(1)'),\n"
+      "                lambda: os.rename(hook, hook + '.old'),\n"
+      "                lambda: os.chmod(hook, 0o777),\n"
+      "                lambda: os.unlink(hook)):\n"
+      "    try:\n"
+      "        attempt(); print('CHANGED')\n"
+      "    except OSError as e:\n"
+      "        print('refused')\n"
+      "r, w = os.pipe()\n"
+      "os.dup2(r, 3); os.dup2(w, 5)\n"
+      "c = subprocess.run([sys.executable, '-c', 'print(2)'], pass_fds=(3, "
+      "5),\n"
+      "                   capture_output=True, text=True, timeout=5)\n"
+      "print(c.stdout.strip(), repr(c.stderr), c.returncode)\n");
+  EXPECT_EQ(out(j), "True\nrefused\nrefused\nrefused\nrefused\n2 '' 0\n") << j;
+  // The next run starts from the untouched hook.
+  EXPECT_EQ(out(attack("import sys\nprint(sys.argv)")), "['main.py']\n");
+  EXPECT_EQ(leftovers(backend_->pid(), before_), "");
+}
+
 TEST_F(Hostile, TenMegabyteCodeIsRejectedUnread) {
   HttpClient c(backend_->port());
   HttpReply r =

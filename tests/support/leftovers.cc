@@ -74,8 +74,9 @@ std::vector<std::string> children_of(const std::string& pid) {
 }
 
 // A pre-started sandbox that no request has used: a pg-init whose only
-// child is a python3 still holding its code pipe (fd 3). The bootstrap closes
-// fd 3 before any snippet code runs, so nothing a snippet started looks so.
+// child is a python3 still holding its code pipe (fd 3). The site hook
+// (python_startup.h) closes fd 3 before any program code runs, so nothing a
+// program started looks so.
 bool is_unused_pooled_sandbox(const std::string& init) {
   if (comm_of(init) != "pg-init") return false;
   auto children = children_of(init);

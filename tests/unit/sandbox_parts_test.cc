@@ -43,7 +43,6 @@ TEST(InitProtocol, ArgsRoundTrip) {
   s.filesystem = false;
   s.seccomp = false;
   s.user_namespace = true;
-  s.precompiled = true;
   s.uid = 200003;
   s.cpu_seconds = 7;
   s.tmp_inodes = 99;
@@ -56,7 +55,6 @@ TEST(InitProtocol, ArgsRoundTrip) {
   EXPECT_FALSE(back->filesystem);
   EXPECT_FALSE(back->seccomp);
   EXPECT_TRUE(back->user_namespace);
-  EXPECT_TRUE(back->precompiled);
   EXPECT_EQ(back->uid, 200003);
   EXPECT_EQ(back->cpu_seconds, 7);
   EXPECT_EQ(back->tmp_inodes, 99);
