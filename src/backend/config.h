@@ -19,7 +19,11 @@
 namespace playground::backend {
 
 struct BackendConfig {
-  http::ListenerConfig listener{.port = 6000, .max_connections = 10'000};
+  // Behind the frontend every client has the frontend's address: one
+  // address may hold the whole body budget.
+  http::ListenerConfig listener{.port = 6000,
+                                .max_connections = 10'000,
+                                .body_memory_per_client = 64LL << 20};
   sandbox::Limits limits;
   int64_t concurrency = 0;  // 0: the number of cores
   int64_t queue = 64;

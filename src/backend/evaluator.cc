@@ -72,6 +72,7 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
     }
     result = co_await lease->box().run(program, request.stdin_data,
                                        deadline_for(request), client_gone);
+    co_await lease->end();
     if (result || !lease->pooled || client_gone.stop_requested()) break;
     log::warn(
         "a pooled sandbox failed without reporting; retrying on a fresh one",

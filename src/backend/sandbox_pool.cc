@@ -60,6 +60,26 @@ SandboxPool::Lease::~Lease() {
   pool_->release_slot(slot);
 }
 
+asio::awaitable<void> SandboxPool::Lease::end() {
+  if (!box_) co_return;
+  co_await box_->finish();
+  const int slot = box_->slot();
+  box_.reset();
+  pool_->release_slot(slot);
+}
+
+void SandboxPool::retire(std::unique_ptr<sandbox::SandboxProcess> box) {
+  asio::co_spawn(
+      executor_,
+      [this, box = std::move(box)]() mutable -> asio::awaitable<void> {
+        co_await box->finish();
+        const int slot = box->slot();
+        box.reset();
+        release_slot(slot);
+      },
+      asio::detached);
+}
+
 void SandboxPool::start(asio::any_io_executor executor) {
   executor_ = std::move(executor);
   stopped_ = false;
@@ -71,9 +91,15 @@ void SandboxPool::stop() {
   stopped_ = true;
   if (sizing_timer_) sizing_timer_->cancel();
   while (!ready_.empty()) {
-    const int slot = ready_.front()->slot();
+    std::unique_ptr<sandbox::SandboxProcess> box = std::move(ready_.front());
     ready_.pop_front();
-    release_slot(slot);
+    if (executor_) {
+      retire(std::move(box));
+    } else {
+      const int slot = box->slot();
+      box.reset();
+      release_slot(slot);
+    }
   }
 }
 
@@ -95,9 +121,9 @@ void SandboxPool::resize() {
   const int peak = *std::max_element(peaks_.begin(), peaks_.end());
   target_ = std::clamp(peak + 1, std::min(1, max_ready_), max_ready_);
   while (static_cast<int>(ready_.size()) > target_) {
-    const int slot = ready_.front()->slot();
-    ready_.pop_front();  // the oldest goes first
-    release_slot(slot);
+    std::unique_ptr<sandbox::SandboxProcess> oldest = std::move(ready_.front());
+    ready_.pop_front();
+    retire(std::move(oldest));
   }
   refill();
   current_second_ = (current_second_ + 1) % peaks_.size();
@@ -130,6 +156,7 @@ asio::awaitable<void> SandboxPool::fill_one(int slot) {
     co_return;
   }
   if (stopped_) {
+    co_await (*box)->finish();
     box->reset();
     free_slots_.push_back(slot);
     co_return;
@@ -143,13 +170,16 @@ asio::awaitable<Result<SandboxPool::Lease>> SandboxPool::take(int running) {
     target_ = std::min(max_ready_, running + 1);  // grow at once, shrink slowly
   }
   // Drop sandboxes that died while waiting (killed, out of memory...).
-  std::erase_if(ready_, [this](auto& box) {
-    if (!box->exited()) return false;
+  for (auto it = ready_.begin(); it != ready_.end();) {
+    if (!(*it)->exited()) {
+      ++it;
+      continue;
+    }
     log::warn("a pooled sandbox ended while waiting; discarding it",
-              {{"slot", box->slot()}});
-    free_slots_.push_back(box->slot());
-    return true;
-  });
+              {{"slot", (*it)->slot()}});
+    retire(std::move(*it));
+    it = ready_.erase(it);
+  }
   auto warm = std::find_if(ready_.begin(), ready_.end(),
                            [](auto& box) { return box->warm(); });
   if (warm == ready_.end() && !ready_.empty()) warm = ready_.begin();

@@ -3,8 +3,8 @@
 //   SandboxPool pool(config, cgroups, keepers, /*slots=*/8, /*max_ready=*/4,
 //   registry); pool.start(executor); auto lease = co_await pool.take(); // a
 //   warm sandbox, or a new one co_await lease->box->run(code, stdin, deadline);
-//   // the lease's destructor ends the sandbox and frees its slot; the pool
-//   // starts a replacement in the background
+//   co_await lease->end();  // the sandbox ended, its slot free again; the
+//   // pool starts a replacement in the background
 //
 // A pooled sandbox is fully contained (every layer applied) with Python
 // initialised and blocked reading its code; handing it code is all that is
@@ -48,6 +48,9 @@ class SandboxPool {
     Lease& operator=(Lease&&) = delete;
     ~Lease();
     sandbox::SandboxProcess& box() { return *box_; }
+    // Ends the sandbox without blocking the loop and frees its slot; the
+    // destructor does the same, blocking, for a lease not ended so.
+    boost::asio::awaitable<void> end();
     bool pooled = false;  // taken ready from the pool (else started for it)
 
    private:
@@ -70,6 +73,9 @@ class SandboxPool {
 
  private:
   void release_slot(int slot);
+  // Ends a sandbox the pool no longer wants in the background (see
+  // SandboxProcess::finish), then frees its slot.
+  void retire(std::unique_ptr<sandbox::SandboxProcess> box);
   std::optional<int> claim_slot();
   void refill();
   void resize();

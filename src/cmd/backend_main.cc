@@ -18,6 +18,7 @@
 #include "backend/sandbox_pool.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "http/body_budget.h"
 #include "http/health_check.h"
 #include "http/server.h"
 #include "sandbox/cgroup.h"
@@ -74,6 +75,7 @@ int fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  pg::http::give_large_blocks_back();
   pg::backend::BackendConfig cfg;
   std::string help;
   auto parsed = pg::backend::parse_backend_config(argc, argv, cfg, help);

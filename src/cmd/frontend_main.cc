@@ -14,6 +14,7 @@
 #include "frontend/config.h"
 #include "frontend/gateway.h"
 #include "frontend/rate_limiter.h"
+#include "http/body_budget.h"
 #include "http/health_check.h"
 #include "http/server.h"
 
@@ -46,6 +47,7 @@ void raise_open_file_limit(int64_t max_connections) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  pg::http::give_large_blocks_back();
   pg::frontend::FrontendConfig cfg;
   std::string help;
   auto parsed = pg::frontend::parse_frontend_config(argc, argv, cfg, help);

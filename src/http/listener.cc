@@ -22,6 +22,13 @@ void add_listener_options(Options& o, ListenerConfig& l,
                "On SIGTERM, how long " + drained + " may take to finish.");
   o.add_int("max-connections", "PLAYGROUND_MAX_CONNECTIONS", &l.max_connections,
             1, 1'000'000, "Open connections at most; more are closed at once.");
+  o.add_bytes("body-memory", "PLAYGROUND_BODY_MEMORY", &l.body_memory, 1 << 20,
+              1LL << 40,
+              "Memory for request bodies at once, whatever the number of "
+              "connections; a body that does not fit is answered 503.");
+  o.add_bytes("body-memory-per-client", "PLAYGROUND_BODY_MEMORY_PER_CLIENT",
+              &l.body_memory_per_client, 1 << 20, 1LL << 40,
+              "The part of --body-memory one client address may hold.");
 }
 
 ServerOptions server_options(const ListenerConfig& l, std::string server_name) {
@@ -32,6 +39,9 @@ ServerOptions server_options(const ListenerConfig& l, std::string server_name) {
   options.body_timeout = std::chrono::milliseconds(l.body_timeout_ms);
   options.idle_timeout = std::chrono::milliseconds(l.idle_timeout_ms);
   options.max_connections = static_cast<size_t>(l.max_connections);
+  options.body_memory = static_cast<size_t>(l.body_memory);
+  options.body_memory_per_address =
+      static_cast<size_t>(l.body_memory_per_client);
   options.server_name = std::move(server_name);
   return options;
 }

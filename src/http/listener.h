@@ -23,10 +23,13 @@ struct ListenerConfig {
   int64_t idle_timeout_ms = 60'000;
   int64_t shutdown_grace_ms = 30'000;
   int64_t max_connections = 10'000;
+  int64_t body_memory = 64LL << 20;
+  int64_t body_memory_per_client = 16LL << 20;
 };
 
 // --bind, --port, --header-timeout, --body-timeout, --idle-timeout,
-// --shutdown-grace (what may finish: `drained`) and --max-connections.
+// --shutdown-grace (what may finish: `drained`), --max-connections,
+// --body-memory and --body-memory-per-client.
 void add_listener_options(Options& options, ListenerConfig& listener,
                           const std::string& drained);
 

@@ -21,6 +21,7 @@
 #include <stop_token>
 
 #include "common/log.h"
+#include "http/body_budget.h"
 
 namespace playground::http {
 namespace {
@@ -150,6 +151,7 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
   metrics::CounterFamily& requests;
   metrics::Gauge& connections;
   std::set<Connection*> open;
+  BodyBudget bodies{options.body_memory, options.body_memory_per_address};
   bool draining = false;
   std::function<void()> on_drained;
 
@@ -280,6 +282,22 @@ asio::awaitable<std::optional<Response>> Server::State::read_and_handle(
     co_return json_error(Status::payload_too_large,
                          "The request body is larger than the limit of " +
                              std::to_string(route->body_limit) + " bytes.");
+  }
+  // The body's memory is reserved before a byte of it is read; it is given
+  // back when this request is done (`hold` lives until then).
+  std::optional<BodyBudget::Hold> hold =
+      has_body ? bodies.reserve(
+                     ctx.remote,
+                     header_parser.content_length().value_or(route->body_limit))
+               : std::nullopt;
+  if (has_body && !hold) {
+    close_after = true;
+    Response busy =
+        json_error(Status::service_unavailable,
+                   "Too many request bodies are being received at once "
+                   "(from your address or in all); retry shortly.");
+    busy.set(beast_http::field::retry_after, "1");
+    co_return busy;
   }
   if (has_body && expects_continue(header)) {
     beast_http::response<beast_http::empty_body> go{Status::continue_,

@@ -79,6 +79,10 @@ struct ServerOptions {
   std::chrono::milliseconds write_timeout{30'000};
   size_t header_limit = 16 * 1024;
   size_t max_connections = 10'000;
+  // Memory for request bodies being read or handled (http/body_budget.h):
+  // in all, and for one client address.
+  size_t body_memory = 64u << 20;
+  size_t body_memory_per_address = 16u << 20;
   std::string server_name = "playground";
 };
 

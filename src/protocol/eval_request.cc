@@ -2,9 +2,10 @@
 #include "protocol/eval_request.h"
 
 #include <boost/json/array.hpp>
-#include <boost/json/parse.hpp>
+#include <boost/json/stream_parser.hpp>
 #include <boost/json/value.hpp>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "common/options.h"
@@ -92,12 +93,52 @@ Result<std::vector<std::string>> args_from_json(const boost::json::value& v) {
   return args;
 }
 
+namespace {
+
+// What is wrong with a body that is not JSON, and where: "syntax error"
+// alone does not help a client find a lone surrogate in its code.
+std::string json_problem(std::string_view body, size_t at,
+                         const boost::system::error_code& ec) {
+  at = std::min(at, body.size());
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < at; ++i) {
+    if (body[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  std::string what = ec.message();
+  // A \uD800-\uDFFF escape that is not half of a pair is the usual cause
+  // (a string cut in the middle of an emoji, or made by a UTF-16 encoder).
+  const size_t from = at >= 12 ? at - 12 : 0;
+  const std::string_view near = body.substr(from, at + 6 - from);
+  for (size_t i = 0; i + 3 < near.size(); ++i) {
+    if (near[i] == '\\' && (near[i + 1] == 'u' || near[i + 1] == 'U') &&
+        (near[i + 2] == 'd' || near[i + 2] == 'D') &&
+        std::strchr("89abcdefABCDEF", near[i + 3]) != nullptr) {
+      what =
+          "a \\u escape of a lone UTF-16 surrogate (half of a pair; "
+          "characters beyond U+FFFF need both halves, e.g. \\ud83d\\ude00)";
+      break;
+    }
+  }
+  return "The body is not valid JSON: " + what + " at line " +
+         std::to_string(line) + ", column " + std::to_string(column) + ".";
+}
+
+}  // namespace
+
 Result<EvalRequest> from_json(std::string_view body) {
   boost::system::error_code ec;
   boost::json::parse_options options;
   options.max_depth = 32;
-  boost::json::value doc = boost::json::parse(body, ec, {}, options);
-  if (ec) return bad("The body is not valid JSON: " + ec.message() + ".");
+  boost::json::stream_parser parser({}, options);
+  const size_t consumed = parser.write_some(body.data(), body.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) return bad(json_problem(body, consumed, ec));
+  boost::json::value doc = parser.release();
   const boost::json::object* obj = doc.if_object();
   if (obj == nullptr)
     return bad("The body must be a JSON object with a \"code\" field.");

@@ -411,6 +411,17 @@ bool CgroupSlots::empty(int slot, pid_t spare) const {
   return true;
 }
 
+bool CgroupSlots::kill_remaining(int slot, pid_t spare) {
+  const std::string& d = slots_[slot].front();
+  bool none = true;
+  for (pid_t p : read_pids(d + "/cgroup.procs")) {
+    if (p == spare) continue;
+    none = false;
+    ::kill(p, SIGKILL);
+  }
+  return none;
+}
+
 void CgroupSlots::kill_all(int slot, pid_t spare) {
   const std::string& d = slots_[slot].front();
   // cgroup.kill (v2) would take the keeper too; it is only for a slot
@@ -420,13 +431,7 @@ void CgroupSlots::kill_all(int slot, pid_t spare) {
     (void)write_file(d + "/cgroup.kill", "1");
   }
   for (int attempt = 0; attempt < 200; ++attempt) {
-    bool any = false;
-    for (pid_t p : read_pids(d + "/cgroup.procs")) {
-      if (p == spare) continue;
-      any = true;
-      ::kill(p, SIGKILL);
-    }
-    if (!any) return;
+    if (kill_remaining(slot, spare)) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   log::warn("processes remain in a sandbox cgroup after SIGKILL",

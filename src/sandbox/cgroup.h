@@ -73,8 +73,12 @@ class CgroupSlots {
   Result<void> place(int slot, pid_t pid);
   // Number of OOM kills in the slot since it was created.
   uint64_t oom_kills(int slot) const;
-  // SIGKILLs every process in the slot but `spare` (its keeper) and waits
-  // (briefly) until no other is left.
+  // One pass: SIGKILLs every process in the slot but `spare` (its keeper);
+  // true when there was none left to kill. Never waits: the service's loop
+  // repeats it on a timer (SandboxProcess::finish) until it is true.
+  bool kill_remaining(int slot, pid_t spare = 0);
+  // kill_remaining until the slot is empty, sleeping between passes (at
+  // most ~200 ms); for shutdown, off the service's loop.
   void kill_all(int slot, pid_t spare = 0);
   // True when no process but `spare` is in the slot.
   bool empty(int slot, pid_t spare = 0) const;

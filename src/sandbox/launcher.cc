@@ -35,6 +35,8 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::chrono::milliseconds kDrainGrace{200};
 // Asked to end a run, the init gets this long to report before SIGKILL.
 constexpr std::chrono::milliseconds kEndGrace{500};
+// After SIGKILL, how long an init's exit is awaited.
+constexpr std::chrono::seconds kExitWait{5};
 
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);
@@ -174,15 +176,50 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
 }
 
 SandboxProcess::~SandboxProcess() {
-  if (pidfd_ >= 0 && !exited_) {
+  if (!finished_ && pidfd_ >= 0 && !exited_) {
     kill();
-    wait_exit(std::chrono::seconds(5));
+    wait_exit(kExitWait);
   }
   for (int* fd : {&stdin_fd_, &stdout_fd_, &stderr_fd_, &code_fd_, &status_fd_,
                   &ready_fd_, &pidfd_}) {
     close_fd(*fd);
   }
-  if (pid_ > 0) kill_leftovers();
+  if (!finished_ && pid_ > 0) kill_leftovers();
+}
+
+asio::awaitable<void> SandboxProcess::finish() {
+  auto ex = co_await asio::this_coro::executor;
+  if (pidfd_ >= 0 && !exited()) {
+    kill();
+    stream_descriptor watch(ex, fcntl(pidfd_, F_DUPFD_CLOEXEC, 0));
+    asio::steady_timer limit(ex, kExitWait);
+    auto first =
+        co_await (watch.async_wait(stream_descriptor::wait_read, nothrow) ||
+                  limit.async_wait(nothrow));
+    if (first.index() == 0) {
+      exited_ = true;
+    } else {
+      log::warn("a sandbox init did not exit after SIGKILL",
+                {{"pid", pid_}, {"slot", slot_}});
+    }
+  }
+  if (pid_ > 0) co_await empty_slot();
+  finished_ = true;
+}
+
+asio::awaitable<void> SandboxProcess::empty_slot() {
+  if (cgroups_ == nullptr) {
+    kill_leftovers();  // by uid, without cgroups: no waiting there
+    co_return;
+  }
+  asio::steady_timer pause(co_await asio::this_coro::executor);
+  for (int pass = 0; pass < 200; ++pass) {
+    if (cgroups_->kill_remaining(slot_, keeper_)) co_return;
+    pause.expires_after(std::chrono::milliseconds(1));
+    co_await pause.async_wait(nothrow);
+  }
+  log::warn("processes remain in a sandbox cgroup after SIGKILL",
+            {{"slot", slot_}});
 }
 
 void SandboxProcess::kill() {
@@ -345,7 +382,7 @@ asio::awaitable<Result<RunResult>> SandboxProcess::run(
 
   const bool oom =
       cgroups_ != nullptr && cgroups_->oom_kills(slot_) > oom_kills_before_;
-  kill_leftovers();
+  co_await empty_slot();
   if (cancelled) {
     co_return Error{"the run was cancelled", ECANCELED, "cancelled"};
   }

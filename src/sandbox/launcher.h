@@ -56,6 +56,13 @@ class SandboxProcess {
                                                 std::chrono::milliseconds wall,
                                                 std::stop_token cancel = {});
 
+  // Ends the sandbox without blocking the caller's loop: SIGKILL to its
+  // init, its exit awaited (5 s at most), then whatever is left in its slot
+  // killed on a timer until none is. Afterwards the slot may be reused and
+  // the destructor waits for nothing (without finish() it ends the sandbox
+  // itself, blocking: for shutdown only).
+  boost::asio::awaitable<void> finish();
+
   pid_t pid() const { return pid_; }
   int slot() const { return slot_; }
   // True once Python has started and waits for its code (never blocks).
@@ -72,6 +79,8 @@ class SandboxProcess {
   // Kills whatever the run left: the slot's cgroup, or without namespaces
   // and cgroups every process of the slot's own uid.
   void kill_leftovers();
+  // kill_leftovers() on the loop: cgroup passes 1 ms apart, never a sleep.
+  boost::asio::awaitable<void> empty_slot();
   void wait_exit(std::chrono::milliseconds timeout);
 
   const LaunchConfig* config_ = nullptr;
@@ -82,6 +91,7 @@ class SandboxProcess {
   pid_t pid_ = -1;
   int pidfd_ = -1;
   bool exited_ = false;
+  bool finished_ = false;  // finish() done: nothing left to end
   bool warm_ = false;
   int stdin_fd_ = -1, stdout_fd_ = -1, stderr_fd_ = -1, code_fd_ = -1,
       ready_fd_ = -1, status_fd_ = -1;

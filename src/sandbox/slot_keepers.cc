@@ -12,7 +12,10 @@
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstring>
@@ -23,6 +26,16 @@
 namespace playground::sandbox {
 
 namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+// How long a starting keeper may take to build its root and say "ready".
+constexpr int kReadyTimeoutMs = 10'000;
+
+Error not_ready_in_time() {
+  return Error{"the sandbox keeper did not say it was ready within " +
+                   std::to_string(kReadyTimeoutMs / 1000) + " s",
+               ETIMEDOUT, "keeper"};
+}
 
 struct SlotKeepers::Keeper {
   pid_t pid = -1;
@@ -58,7 +71,7 @@ Result<void> SlotKeepers::start_all() {
   return Ok();
 }
 
-Result<void> SlotKeepers::start(int slot) {
+Result<std::unique_ptr<SlotKeepers::Keeper>> SlotKeepers::launch() {
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
     return Error{std::string("socketpair: ") + std::strerror(errno), errno,
@@ -97,31 +110,69 @@ Result<void> SlotKeepers::start(int slot) {
     return Error{"cannot start " + init_path_ + ": " + std::strerror(rc), rc,
                  "keeper"};
   }
+  return keeper;
+}
+
+Result<void> SlotKeepers::read_ready(int socket) {
+  char answer[128] = {};
+  const ssize_t n = recv(socket, answer, sizeof answer - 1, MSG_DONTWAIT);
+  if (n > 0 && std::strncmp(answer, "ready", 5) == 0) return Ok();
+  std::istringstream words(n > 0 ? std::string(answer, static_cast<size_t>(n))
+                                 : "");
+  std::string kind, step = "keeper";
+  int err = n == 0 ? EPIPE : EPROTO;
+  words >> kind >> step >> err;
+  return Error{
+      "the sandbox keeper failed at " + step + ": " + std::strerror(err), err,
+      step};
+}
+
+Result<void> SlotKeepers::start(int slot) {
+  auto keeper = launch();
+  if (!keeper) return keeper.error();
   if (cgroups_ != nullptr) {
     // The one cgroup migration per slot; every sandbox is then born inside.
-    if (auto placed = cgroups_->place(slot, keeper->pid); !placed) {
+    if (auto placed = cgroups_->place(slot, (*keeper)->pid); !placed) {
       return Error{"cgroup: " + placed.error().message, placed.error().code,
                    "cgroup"};
     }
   }
   // The keeper answers "ready" once its namespaces and root are in place.
-  pollfd p{keeper->socket, POLLIN, 0};
-  char answer[128] = {};
-  ssize_t n = ::poll(&p, 1, 10'000) == 1
-                  ? recv(keeper->socket, answer, sizeof answer - 1, 0)
-                  : -1;
-  if (n <= 0 || std::strncmp(answer, "ready", 5) != 0) {
-    std::istringstream words(n > 0 ? std::string(answer, static_cast<size_t>(n))
-                                   : "");
-    std::string kind, step = "keeper";
-    int err = n == 0 ? EPIPE : ETIMEDOUT;
-    words >> kind >> step >> err;
-    return Error{
-        "the sandbox keeper failed at " + step + ": " + std::strerror(err), err,
-        step};
+  pollfd p{(*keeper)->socket, POLLIN, 0};
+  if (::poll(&p, 1, kReadyTimeoutMs) == 1) {
+    if (auto ready = read_ready((*keeper)->socket); !ready) return ready;
+  } else {
+    return not_ready_in_time();
   }
-  keepers_[static_cast<size_t>(slot)] = std::move(keeper);
+  keepers_[static_cast<size_t>(slot)] = std::move(*keeper);
   return Ok();
+}
+
+asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
+  auto keeper = launch();
+  if (!keeper) co_return keeper.error();
+  auto ex = co_await asio::this_coro::executor;
+  if (cgroups_ != nullptr) {
+    // The cgroup move waits for an RCU grace period: on the worker thread.
+    const pid_t pid = (*keeper)->pid;
+    auto placed = co_await asio::co_spawn(
+        blocking_,
+        [this, slot, pid]() -> asio::awaitable<std::string> {
+          auto r = cgroups_->place(slot, pid);
+          co_return r ? std::string() : r.error().message;
+        },
+        asio::use_awaitable);
+    if (!placed.empty()) co_return Error{"cgroup: " + placed, EIO, "cgroup"};
+  }
+  asio::posix::stream_descriptor answer(ex, ::dup((*keeper)->socket));
+  asio::steady_timer limit(ex, std::chrono::milliseconds(kReadyTimeoutMs));
+  auto first = co_await (
+      answer.async_wait(asio::posix::stream_descriptor::wait_read, nothrow) ||
+      limit.async_wait(nothrow));
+  if (first.index() != 0) co_return not_ready_in_time();
+  if (auto ready = read_ready((*keeper)->socket); !ready) co_return ready;
+  keepers_[static_cast<size_t>(slot)] = std::move(*keeper);
+  co_return Ok();
 }
 
 asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::spawn(
@@ -133,7 +184,8 @@ asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::spawn(
     if (!keeper) {
       if (attempt > 0)
         log::warn("restarting a sandbox keeper", {{"slot", slot}});
-      if (auto started = start(slot); !started) co_return started.error();
+      if (auto started = co_await start_async(slot); !started)
+        co_return started.error();
     }
     // Send the request with the descriptors attached.
     iovec iov{const_cast<char*>(message.data()), message.size()};

@@ -5,13 +5,16 @@
 //   // spawned->pidfd: the new sandbox init, born in the slot's cgroups
 //
 // A keeper is started on first use (or by start_all) and placed in its
-// slot's cgroups once; if it dies it is started again on the next spawn.
-// See keeper.h for why keepers exist.
+// slot's cgroups once; if it dies it is started again on the next spawn,
+// without blocking the caller's loop: the cgroup move (which waits for an
+// RCU grace period) runs on a worker thread, and the keeper's "ready" is
+// awaited on the loop with a deadline. See keeper.h for why keepers exist.
 #pragma once
 
 #include <sys/types.h>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,7 +35,8 @@ class SlotKeepers {
   SlotKeepers(const SlotKeepers&) = delete;
   SlotKeepers& operator=(const SlotKeepers&) = delete;
 
-  // Starts every keeper now, so the first requests pay nothing.
+  // Starts every keeper now, so the first requests pay nothing (blocking:
+  // at start-up, before anything is served).
   Result<void> start_all();
 
   struct Spawned {
@@ -50,12 +54,20 @@ class SlotKeepers {
 
  private:
   struct Keeper;
-  Result<void> start(int slot);
+  // Spawns slot's keeper process, not yet placed nor known to be ready.
+  Result<std::unique_ptr<Keeper>> launch();
+  // The keeper's first answer, already waiting on its socket: "ready", or
+  // "fail <step> <errno>" (empty: it closed or did not answer in time).
+  static Result<void> read_ready(int socket);
+  Result<void> start(int slot);  // blocking, for start_all
+  boost::asio::awaitable<Result<void>> start_async(int slot);
 
   std::string init_path_;
   CgroupSlots* cgroups_;
   keeper::Options options_;
   std::vector<std::unique_ptr<Keeper>> keepers_;
+  // Runs the cgroup moves of keepers started while serving.
+  boost::asio::thread_pool blocking_{1};
 };
 
 }  // namespace playground::sandbox

@@ -313,6 +313,36 @@ TEST_F(Hostile, HostProcAndServiceFilesAreNotReachable) {
   EXPECT_EQ(o.find(kSecret), std::string::npos) << o;
 }
 
+// The sandbox's /proc has only process directories: no host facts (memory,
+// CPUs, load, uptime, disks, partitions, the kernel's command line, boot
+// id, /proc/sys), while what Python needs of it keeps working.
+TEST_F(Hostile, ProcShowsNothingOfTheHost) {
+  auto j = attack(
+      "import os, multiprocessing, resource\n"
+      "for p in ['meminfo', 'cpuinfo', 'loadavg', 'stat', 'diskstats',\n"
+      "          'uptime', 'partitions', 'cmdline', 'vmstat', 'swaps',\n"
+      "          'sys/kernel/random/boot_id', 'sys/kernel/hostname']:\n"
+      "    try:\n"
+      "        data = open('/proc/' + p, 'rb').read()\n"
+      "        print('READ', p, len(data))\n"
+      "    except OSError as e:\n"
+      "        print('absent', p)\n"
+      "print(sorted(n for n in os.listdir('/proc') if not n.isdigit()))\n"
+      "print(os.cpu_count() == len(os.sched_getaffinity(0)))\n"
+      "print('VmRSS' in open('/proc/self/status').read())\n"
+      "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0)\n"
+      "def square(x):\n"
+      "    return x * x\n"
+      "if __name__ == '__main__':\n"
+      "    with multiprocessing.Pool(2) as pool:\n"
+      "        print(pool.map(square, range(4)))\n");
+  const std::string o = out(j);
+  EXPECT_EQ(o.find("READ"), std::string::npos) << o;
+  EXPECT_NE(o.find("['self', 'thread-self']\n"), std::string::npos) << o;
+  EXPECT_NE(o.find("True\nTrue\nTrue\n[0, 1, 4, 9]\n"), std::string::npos)
+      << o;
+}
+
 TEST_F(Hostile, NoNetworkEvenToLoopback) {
   // A listener the test owns: the sandbox must not reach it.
   int listener = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -17,7 +17,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
+#include <fstream>
 #include <functional>
+#include <iostream>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -322,6 +324,85 @@ TEST_F(HostileClients, BodyThatNeverEndsIsClosedOrRefused) {
     EXPECT_EQ(responses[0].status, 413) << t.name;
   }
   EXPECT_EQ(good.finish(), "");
+}
+
+// Resident memory of a process, in KiB.
+long rss_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// 400 connections each announce a 1.9 MB body and send all of it but the
+// last byte, then wait: what the service holds for them is bounded by its
+// body budget (64 MiB in all, 16 MiB per client address at the frontend),
+// whatever their number; the rest are answered 503 at once. A well-behaved
+// client keeps its answers meanwhile, and the memory is given back after.
+TEST(HostileBodies, HalfSentBodiesCannotGrowMemory) {
+  constexpr int kConnections = 400;
+  constexpr size_t kBody = 1'900'000;
+  const std::string filler(kBody - 1, ' ');
+  // The default body timeout (30 s): the bodies stay held while measured.
+  BackendProcess backend;
+  ASSERT_TRUE(backend.started()) << backend.log();
+  FrontendProcess frontend(
+      {"--rate-limit", "0", "--backends",
+       "a=http://127.0.0.1:" + std::to_string(backend.port())});
+  ASSERT_TRUE(frontend.started()) << frontend.log();
+  struct Target {
+    const char* name;
+    ServiceProcess* service;
+    const char* eval_path;
+  };
+  for (const Target& t : {Target{"backend", &backend, "/py/eval"},
+                          Target{"frontend", &frontend, "/python"}}) {
+    const pid_t pid = t.service->pid();
+    WellBehaved good(backend.port(), frontend.port());
+    const long before = rss_kib(pid);
+    std::vector<int> fds;
+    for (int i = 0; i < kConnections; ++i) {
+      const int fd = connect_to(t.service->port());
+      ASSERT_GE(fd, 0);
+      fds.push_back(fd);
+      // Refused ones fail part way (the service answered 503 and closed).
+      send_all(fd, std::string("POST ") + t.eval_path +
+                       " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                       "application/json\r\nContent-Length: " +
+                       std::to_string(kBody) + "\r\n\r\n") &&
+          send_all(fd, filler);
+    }
+    std::this_thread::sleep_for(300ms);
+    // Held: nothing to read yet, the service waits for the last byte.
+    std::vector<int> held;
+    int refused = 0;
+    for (int fd : fds) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 0) == 1) {
+        ++refused;
+        ::close(fd);
+      } else {
+        held.push_back(fd);
+      }
+    }
+    const long during = rss_kib(pid);
+    std::cout << t.name << ": RSS " << before / 1024 << " MiB before, "
+              << during / 1024 << " MiB holding " << held.size()
+              << " half-sent 1.9 MB bodies (" << refused << " refused)";
+    EXPECT_GT(refused, kConnections / 2) << t.name;
+    // The budget (64 MiB) and the service's own memory; without the bound
+    // 400 bodies held 760 MB.
+    EXPECT_LT(during - before, 96 * 1024) << t.name;
+    for (int fd : held) ::close(fd);
+    EXPECT_EQ(good.finish(), "") << t.name;
+    // Given back: big bodies are their own mappings, unmapped when freed.
+    ASSERT_TRUE(
+        wait_until([&] { return rss_kib(pid) - before < 16 * 1024; }, 5s))
+        << t.name << ": " << rss_kib(pid) / 1024 << " MiB after closing";
+    std::cout << ", " << rss_kib(pid) / 1024 << " MiB after\n";
+  }
 }
 
 TEST_F(HostileClients, ThousandsOfIdleConnectionsAreClosedAndOthersServed) {

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iostream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -194,6 +196,74 @@ TEST(SandboxPoolDisabled, PoolZeroStartsEachSandboxOnDemand) {
   EXPECT_EQ(metric(backend.port(), "playground_pool_ready"), 0);
   EXPECT_EQ(metric(backend.port(), "playground_pool_started_on_demand_total"),
             3);
+}
+
+// A keeper that hangs on start must not stall the service's loop. Here the
+// init program is replaced, after start-up, by one that never answers (as a
+// broken upgrade would), and slot 0's keeper is killed: the next run there
+// restarts it and waits for its "ready". Meanwhile /healthz answers at once
+// and a run on the other slot completes; the hung one fails clearly once
+// the keeper's start times out.
+TEST(KeeperStall, AHangingKeeperDoesNotStallTheService) {
+  const fs::path dir = fs::temp_directory_path() /
+                       ("pg-keeper-stall-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path init = dir / "playground-sandbox-init";
+  fs::copy_file(fs::path(bin_dir()) / "playground-sandbox-init", init,
+                fs::copy_options::overwrite_existing);
+  {
+    BackendProcess backend(
+        {"--init", init.string(), "--concurrency", "2", "--pool", "0"});
+    ASSERT_TRUE(backend.started()) << backend.log();
+    std::vector<pid_t> keepers = children_named(backend.pid(), "pg-keeper");
+    ASSERT_EQ(keepers.size(), 2u);
+    std::sort(keepers.begin(), keepers.end());  // started in slot order
+    const fs::path hanging = dir / "hanging";
+    std::ofstream(hanging) << "#!/bin/sh\nexec sleep 60\n";
+    fs::permissions(hanging, fs::perms::owner_all);
+    fs::rename(hanging, init);
+    ASSERT_EQ(::kill(keepers[0], SIGKILL), 0);
+    ASSERT_TRUE(wait_until(  // gone, or a zombie until the service notices
+        [&] {
+          std::ifstream stat("/proc/" + std::to_string(keepers[0]) + "/stat");
+          std::string pid, comm, state;
+          return !(stat >> pid >> comm >> state) || state == "Z";
+        },
+        std::chrono::seconds(5)));
+
+    // Slot 0 is claimed first: this run waits for the hanging keeper.
+    auto stuck = std::async(std::launch::async,
+                            [&] { return eval(backend.port(), "print(1)"); });
+    ASSERT_TRUE(backend.wait_for_log("restarting a sandbox keeper",
+                                     std::chrono::seconds(5)))
+        << backend.log();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto t0 = std::chrono::steady_clock::now();
+    HttpReply health = HttpClient(backend.port()).get("/healthz");
+    const double health_ms = std::chrono::duration<double, std::milli>(
+                                 std::chrono::steady_clock::now() - t0)
+                                 .count();
+    EXPECT_EQ(health.status, 200);
+    const auto t1 = std::chrono::steady_clock::now();
+    auto other = eval_json(backend.port(), "print('other slot')");
+    const double other_ms = std::chrono::duration<double, std::milli>(
+                                std::chrono::steady_clock::now() - t1)
+                                .count();
+    EXPECT_EQ(other["stdout"], "other slot\n") << other;
+    std::cout << "while a keeper hangs on start: /healthz " << health_ms
+              << " ms, a run on another slot " << other_ms << " ms\n";
+    // Generous bounds for a shared machine; the keeper waits 10 s.
+    EXPECT_LT(health_ms, 500);
+    EXPECT_LT(other_ms, 2000);
+    EXPECT_EQ(stuck.wait_for(std::chrono::seconds(0)),
+              std::future_status::timeout);  // still waiting on the keeper
+
+    HttpReply failed = stuck.get();
+    EXPECT_EQ(failed.status, 500) << failed.body;
+    EXPECT_NE(failed.body.find("ready within"), std::string::npos)
+        << failed.body;
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -75,6 +75,30 @@ TEST(EvalRequest, JsonErrorsAre400WithAReason) {
   }
 }
 
+// A JSON error says what is wrong and where; a lone surrogate (half of a
+// UTF-16 pair, e.g. a string cut in the middle of an emoji) is named.
+TEST(EvalRequest, JsonErrorsSayWhatAndWhere) {
+  auto lone = parse_eval_request("application/json",
+                                 R"J({"code": "print('\ud800')"})J");
+  ASSERT_FALSE(lone);
+  EXPECT_NE(lone.error().message.find("lone UTF-16 surrogate"),
+            std::string::npos)
+      << lone.error().message;
+  EXPECT_NE(lone.error().message.find("line 1, column"), std::string::npos)
+      << lone.error().message;
+  auto second_line =
+      parse_eval_request("application/json", "{\"code\": \"x\",\n  oops}");
+  ASSERT_FALSE(second_line);
+  EXPECT_NE(second_line.error().message.find("at line 2, column 3"),
+            std::string::npos)
+      << second_line.error().message;
+  // Both halves of a pair are a character like any other.
+  auto pair = parse_eval_request("application/json",
+                                 R"J({"code": "print('\ud83d\ude00')"})J");
+  ASSERT_TRUE(pair) << pair.error().message;
+  EXPECT_EQ(pair->code, "print('\xf0\x9f\x98\x80')");
+}
+
 TEST(EvalRequest, HugeTimeoutsAreAcceptedForClamping) {
   auto r = parse_eval_request("application/json",
                               R"({"code":"x","timeout_ms":1e30})");
