@@ -552,6 +552,8 @@ def main():
     frontend = Program("frontend", [
         f"{binp}/playground-frontend", "--bind", "127.0.0.1",
         "--port", str(ports["frontend"]), "--rate-limit", "0",
+        # All its clients share one address: no per-client share here.
+        "--runs-per-client", "1000",
         "--backends", ",".join(f"{b.name}=http://127.0.0.1:{b.port}"
                                for b in backends)], ports["frontend"], log_dir)
     programs = backends + [frontend]

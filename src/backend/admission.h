@@ -1,22 +1,28 @@
 // Admission: at most N sandboxes at once, a bounded queue behind them.
 //
-//   std::optional<int> permit = co_await admission.acquire(client_gone);
+//   std::optional<int> permit = co_await admission.acquire(client, gone);
 //   if (!permit) return busy_503();        // queue full: never wait unbounded
 //   ... take a sandbox from the pool and run it ...
 //   admission.release(*permit);
 //
 // A permit is a number in [0, N) (low ones first, handy in logs); the
 // sandbox's cgroup slot comes from the pool, which has more slots than N.
-// Waiters are served first come, first served; one whose `stop` is requested
-// (its client went away) leaves the queue with no permit. Single threaded:
-// use from the io_context's thread only.
+// Waiters are served fairly across clients: a freed permit goes to the
+// waiter whose client holds the fewest permits, among those the client
+// served longest ago, then the earliest; so one client's many queued runs
+// do not make another's wait behind all of them. One whose `stop` is requested
+// (its client went away) leaves the queue with no permit. Single threaded: the
+// io_context's thread only.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <stop_token>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace playground::backend {
@@ -25,7 +31,8 @@ class Admission {
  public:
   Admission(int concurrency, int queue_limit);
 
-  boost::asio::awaitable<std::optional<int>> acquire(std::stop_token stop = {});
+  boost::asio::awaitable<std::optional<int>> acquire(std::string client,
+                                                     std::stop_token stop = {});
   void release(int slot);
 
   int concurrency() const { return concurrency_; }
@@ -38,11 +45,20 @@ class Admission {
   struct Waiter {
     boost::asio::steady_timer* wake;
     std::optional<int>* granted;
+    std::string client;
   };
+  void grant(int slot, const std::string& client);
+  void forget_idle_clients();
+
   int concurrency_;
   int queue_limit_;
   std::vector<int> free_;
-  std::deque<Waiter> waiters_;
+  std::deque<Waiter> waiters_;                 // in arrival order
+  std::vector<std::string> holder_;            // the client of each permit
+  std::unordered_map<std::string, int> held_;  // permits held per client
+  // When each client with runs held or waiting was last given a permit.
+  std::unordered_map<std::string, uint64_t> last_grant_;
+  uint64_t grants_ = 0;
 };
 
 }  // namespace playground::backend

@@ -63,6 +63,17 @@ std::string too_large_for_tmp(const protocol::EvalRequest& request,
   return "";
 }
 
+// Who asked, for fair queueing: the frontend's word for its client when the
+// request carries the token (every request does when one is configured; the
+// precheck refused the others), else the peer's address. Clipped: a client
+// name is a key, not a place to store data.
+std::string client_of(const BackendApi& api, const http::Request& req,
+                      const http::RequestContext& ctx) {
+  const std::string_view told = req[protocol::kClientHeader];
+  if (api.config.token.empty() || told.empty()) return ctx.remote;
+  return "via " + std::string(told.substr(0, 64));
+}
+
 boost::asio::awaitable<Response> handle_eval(BackendApi& api,
                                              http::Request& req,
                                              http::RequestContext& ctx) {
@@ -82,7 +93,8 @@ boost::asio::awaitable<Response> handle_eval(BackendApi& api,
                    api.probe.error);
   }
   const auto started = std::chrono::steady_clock::now();
-  auto result = co_await api.evaluator.evaluate(*parsed, ctx.client_gone);
+  auto result = co_await api.evaluator.evaluate(
+      *parsed, client_of(api, req, ctx), ctx.client_gone);
   if (!result) {
     if (result.error().code == kClientGone) {
       // Logged on the request's line (status 499); nobody reads the answer.

@@ -36,10 +36,12 @@ std::chrono::milliseconds Evaluator::deadline_for(
 }
 
 boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
-    const EvalRequest& request, std::stop_token client_gone) {
+    const EvalRequest& request, std::string client,
+    std::stop_token client_gone) {
   const Error cancelled{"The client went away; the evaluation was stopped.",
                         kClientGone};
-  std::optional<int> permit = co_await admission_.acquire(client_gone);
+  std::optional<int> permit =
+      co_await admission_.acquire(std::move(client), client_gone);
   if (!permit && client_gone.stop_requested()) {
     outcomes_.with({"cancelled"}).inc();
     co_return cancelled;

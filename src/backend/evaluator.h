@@ -1,6 +1,7 @@
 // Evaluator: runs one evaluation request from admission to result.
 //
-//   Result<RunResult> r = co_await evaluator.evaluate(request, client_gone);
+//   Result<RunResult> r =
+//       co_await evaluator.evaluate(request, client, client_gone);
 //   // r.error().code: 503 when the queue is full, 500 when the sandbox
 //   // failed, 499 when `client_gone` was requested (the run was killed)
 //
@@ -31,10 +32,12 @@ class Evaluator {
   Evaluator(const sandbox::LaunchConfig& config, SandboxPool& pool,
             Admission& admission, metrics::Registry& registry);
 
-  // A stop on `client_gone` takes the request out of the queue, or kills its
-  // sandbox at once: nobody is left to read the result.
+  // `client` names who asked, for fair queueing (admission.h). A stop on
+  // `client_gone` takes the request out of the queue, or kills its sandbox
+  // at once: nobody is left to read the result.
   boost::asio::awaitable<Result<sandbox::RunResult>> evaluate(
-      const EvalRequest& request, std::stop_token client_gone = {});
+      const EvalRequest& request, std::string client,
+      std::stop_token client_gone = {});
 
   // The deadline a request gets: what it asked for (or the default), clamped
   // to [1 ms, the configured maximum].

@@ -84,7 +84,9 @@ int main(int argc, char** argv) {
   pg::frontend::RateLimiter limiter(
       {.per_second = static_cast<double>(cfg.rate_limit),
        .burst = static_cast<double>(cfg.rate_burst)});
-  pg::frontend::FrontendApi api{cfg, **gateway, limiter, registry};
+  pg::frontend::ClientShare share(static_cast<int>(cfg.runs_per_client),
+                                  static_cast<int>(cfg.waiting_per_client));
+  pg::frontend::FrontendApi api{cfg, **gateway, limiter, share, registry};
 
   const pg::http::ServerOptions options =
       pg::http::server_options(cfg.listener, "playground-frontend");

@@ -94,8 +94,25 @@ boost::asio::awaitable<Response> handle_python(FrontendApi& api,
             " bytes, more than the limit of " + std::to_string(limit) +
             " bytes.");
   }
-  Forwarded f =
-      co_await api.gateway.forward(std::move(upstream_text), ctx.client_gone);
+  // This client's fair share: its other runs wait in its own line here.
+  auto permit = co_await api.share.acquire(ctx.remote, ctx.client_gone);
+  if (!permit) {
+    if (ctx.client_gone.stop_requested()) {
+      ctx.log["upstream"] = "cancelled";
+      co_return http::json_error(Status::service_unavailable,
+                                 "The client went away.");
+    }
+    Response r = http::json_error(
+        Status::too_many_requests,
+        "Too many runs from this address are running or waiting (" +
+            std::to_string(api.config.runs_per_client) + " run at once, " +
+            std::to_string(api.config.waiting_per_client) +
+            " may wait); try again when one has finished.");
+    r.set(field::field::retry_after, "1");
+    co_return r;
+  }
+  Forwarded f = co_await api.gateway.forward(std::move(upstream_text),
+                                             ctx.remote, ctx.client_gone);
   ctx.log["backend"] = f.backend.empty() ? "none" : f.backend;
   ctx.log["attempts"] = f.attempts;
   if (f.cancelled) ctx.log["upstream"] = "cancelled";

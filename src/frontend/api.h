@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/metrics.h"
+#include "frontend/client_share.h"
 #include "frontend/config.h"
 #include "frontend/gateway.h"
 #include "frontend/rate_limiter.h"
@@ -24,6 +25,7 @@ struct FrontendApi {
   const FrontendConfig& config;
   Gateway& gateway;
   RateLimiter& limiter;
+  ClientShare& share;
   metrics::Registry& registry;
 };
 

@@ -69,6 +69,14 @@ Result<ParseOutcome> parse_frontend_config(int argc, const char* const* argv,
             1'000'000,
             "Requests a client may send at once before the rate "
             "applies.");
+  o.add_int("runs-per-client", "PLAYGROUND_RUNS_PER_CLIENT",
+            &cfg.runs_per_client, 1, 1'000'000,
+            "Runs of one client address forwarded at once; its others wait "
+            "in its own line, so it cannot fill the backends' queues.");
+  o.add_int("waiting-per-client", "PLAYGROUND_WAITING_PER_CLIENT",
+            &cfg.waiting_per_client, 0, 1'000'000,
+            "Runs of one client address that may wait for a place; more get "
+            "429.");
   o.add_bytes(
       "max-body", "PLAYGROUND_MAX_BODY", &cfg.body_bytes, 1024, 256LL << 20,
       std::string("Largest request body; larger ones get 413 before "

@@ -37,6 +37,8 @@ struct FrontendConfig {
   int64_t healthy_after = 2;
   int64_t rate_limit = 5;  // requests per second per client; 0: off
   int64_t rate_burst = 10;
+  int64_t runs_per_client = 4;      // forwarded at once per client address
+  int64_t waiting_per_client = 16;  // more wait, up to this many, then 429
   int64_t body_bytes = 2LL << 20;
   std::string log_level = "info";
 };

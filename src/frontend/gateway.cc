@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "common/log.h"
+#include "protocol/eval_request.h"
 
 namespace playground::frontend {
 namespace {
@@ -125,6 +126,7 @@ Gateway::Gateway(asio::any_io_executor executor,
 Gateway::~Gateway() = default;
 
 asio::awaitable<Forwarded> Gateway::forward(std::string json_body,
+                                            std::string client,
                                             std::stop_token client_gone) {
   Forwarded out;
   bool any_busy = false;
@@ -137,6 +139,8 @@ asio::awaitable<Forwarded> Gateway::forward(std::string json_body,
     request.set(field::field::content_type, "application/json");
     if (!options_.token.empty()) {
       request.set(field::field::authorization, "Bearer " + options_.token);
+      // Believed by the backend only with the token (see backend/api.cc).
+      request.set(protocol::kClientHeader, client);
     }
     request.body() = json_body;
 

@@ -4,7 +4,8 @@
 //   auto gateway = Gateway::create(io.get_executor(), backends, options,
 //                                  registry);
 //   (*gateway)->start_health_checks();
-//   Forwarded f = co_await (*gateway)->forward(R"({"code":"print(1)"})");
+//   Forwarded f = co_await (*gateway)->forward(R"({"code":"print(1)"})",
+//                                              client_address);
 //   // f.response: the backend's status and body, X-Playground-Backend set
 //
 // Evaluation has no effect outside its sandbox, so sending a request again
@@ -70,7 +71,10 @@ class Gateway {
 
   // Forwards a JSON evaluation request (the body for /py/eval). A stop on
   // `client_gone` abandons it, closing the connection to the backend.
+  // `client` (the client's address) goes to the backend with the token, for
+  // its fair queueing (X-Playground-Client).
   boost::asio::awaitable<Forwarded> forward(std::string json_body,
+                                            std::string client,
                                             std::stop_token client_gone = {});
 
   void start_health_checks();

@@ -23,6 +23,10 @@
 
 namespace playground::protocol {
 
+// Who the client is, as the frontend tells a backend for fair queueing;
+// believed only on a request that carries the backend's token.
+inline constexpr std::string_view kClientHeader = "X-Playground-Client";
+
 struct ProgramFile {
   std::string name;  // relative: "helper.py", "data/input.txt"
   std::string content;

@@ -10,7 +10,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <fstream>
@@ -687,6 +693,107 @@ TEST(FrontendLimits, ForwardedJsonFitsTheLimitOrIs413) {
   EXPECT_EQ(backend_state(front->port(), "a")["answered"].as_int64() +
                 backend_state(front->port(), "b")["answered"].as_int64(),
             1);
+}
+
+// POST /python from another loopback address (127.0.0.2): another client.
+HttpReply post_python_from(const std::string& source, uint16_t port,
+                           const std::string& code) {
+  namespace asio = boost::asio;
+  namespace bhttp = boost::beast::http;
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  boost::system::error_code ec;
+  socket.open(asio::ip::tcp::v4(), ec);
+  socket.bind({asio::ip::make_address(source), 0}, ec);
+  socket.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+  HttpReply reply;
+  if (ec) return reply;
+  bhttp::request<bhttp::string_body> req{bhttp::verb::post, "/python", 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  req.set(bhttp::field::content_type, "application/json");
+  req.body() = boost::json::serialize(boost::json::object{{"code", code}});
+  req.prepare_payload();
+  bhttp::write(socket, req, ec);
+  boost::beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(socket, buffer, res, ec);
+  if (ec) return reply;
+  reply.status = static_cast<int>(res.result_int());
+  reply.body = res.body();
+  return reply;
+}
+
+// One client sends many long runs at once; another client's short run must
+// not wait behind all of them. The frontend forwards at most --runs-per-
+// client of one address at once (the rest wait in that address's own line)
+// and tells the backend, with the token, who each client is; the backend
+// gives a freed sandbox to the client holding the fewest. So the other
+// client's run starts at the next free sandbox: within about one of the
+// hog's runs (2 s here), where first-come-first-served took all six (6 s).
+TEST(FrontendFairness, OneClientsManyRunsDoNotDelayAnothersBeyondOneRun) {
+  const std::map<std::string, std::string> token = {
+      {"PLAYGROUND_TOKEN", "fair-share-token"}};
+  BackendProcess backend({"--concurrency", "2"}, token);
+  ASSERT_TRUE(backend.started()) << backend.log();
+  FrontendProcess front(
+      {"--rate-limit", "0", "--backends",
+       "a=http://127.0.0.1:" + std::to_string(backend.port())},
+      token);
+  ASSERT_TRUE(front.started()) << front.log();
+  ASSERT_TRUE(wait_until(
+      [&] { return HttpClient(front.port()).get("/readyz").status == 200; },
+      std::chrono::seconds(10)));
+  constexpr int kHogRuns = 6;
+  std::vector<std::future<HttpReply>> hog;
+  for (int i = 0; i < kHogRuns; ++i) {
+    hog.push_back(std::async(std::launch::async, [&] {
+      return HttpClient(front.port())
+          .post("/python",
+                R"J({"code":"import time\ntime.sleep(2)\nprint('hog')"})J");
+    }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto t0 = std::chrono::steady_clock::now();
+  HttpReply other = post_python_from("127.0.0.2", front.port(), "print('hi')");
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
+  std::cout << "another client's print('hi') behind " << kHogRuns
+            << " runs of 2 s on 2 sandboxes: " << waited << " s\n";
+  ASSERT_EQ(other.status, 200) << other.body;
+  EXPECT_EQ(other.json()["stdout"], "hi\n");
+  EXPECT_LT(waited, 3.5);  // one run (2 s) and the rest of the hog's first
+  for (auto& run : hog) {
+    HttpReply r = run.get();
+    EXPECT_EQ(r.status, 200) << r.body;  // the hog's own runs all complete
+    EXPECT_EQ(r.json()["stdout"], "hog\n");
+  }
+}
+
+// A client's share is bounded: beyond its runs in flight and its line, 429.
+TEST(FrontendFairness, AClientsLineIsBounded) {
+  BackendProcess backend({"--concurrency", "1"});
+  ASSERT_TRUE(backend.started()) << backend.log();
+  FrontendProcess front(
+      {"--rate-limit", "0", "--runs-per-client", "1", "--waiting-per-client",
+       "1", "--backends",
+       "a=http://127.0.0.1:" + std::to_string(backend.port())});
+  ASSERT_TRUE(front.started()) << front.log();
+  std::vector<std::future<HttpReply>> runs;
+  for (int i = 0; i < 3; ++i) {
+    runs.push_back(std::async(std::launch::async, [&] {
+      return HttpClient(front.port())
+          .post("/python", R"J({"code":"import time\ntime.sleep(1)"})J");
+    }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  std::vector<int> statuses;
+  for (auto& run : runs) statuses.push_back(run.get().status);
+  std::sort(statuses.begin(), statuses.end());
+  EXPECT_EQ(statuses, (std::vector<int>{200, 200, 429}));
+  HttpReply r =
+      HttpClient(front.port()).post("/python", R"J({"code":"print(1)"})J");
+  EXPECT_EQ(r.status, 200) << r.body;  // the share is given back
 }
 
 TEST(FrontendToken, RequiredByBackendsAndSentByTheFrontend) {

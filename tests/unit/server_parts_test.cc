@@ -48,7 +48,7 @@ TEST(Admission, BoundsRunningAndQueuedAndServesInOrder) {
     boost::asio::co_spawn(
         io,
         [&, i]() -> boost::asio::awaitable<void> {
-          got[i] = co_await gate.acquire();
+          got[i] = co_await gate.acquire("one client");
           order.push_back(i);
         },
         boost::asio::detached);
@@ -69,6 +69,64 @@ TEST(Admission, BoundsRunningAndQueuedAndServesInOrder) {
   EXPECT_EQ(*got[2], *got[0]);  // the freed slot went to the waiter
   EXPECT_EQ(gate.queued(), 0);
   EXPECT_FALSE(gate.queue_full());
+}
+
+// A freed permit goes to the waiting client that holds the fewest: a client
+// with many queued runs does not make another wait behind all of them.
+TEST(Admission, FreedPermitsGoFirstToClientsHoldingFewest) {
+  boost::asio::io_context io;
+  backend::Admission gate(1, 10);
+  std::vector<std::string> served;
+  std::vector<int> permits;
+  auto run = [&](std::string client) {
+    boost::asio::co_spawn(
+        io,
+        [&, client]() -> boost::asio::awaitable<void> {
+          auto permit = co_await gate.acquire(client);
+          if (permit) {
+            served.push_back(client);
+            permits.push_back(*permit);
+          }
+        },
+        boost::asio::detached);
+  };
+  for (int i = 0; i < 4; ++i) run("hog");  // one runs, three wait
+  io.run_for(std::chrono::milliseconds(20));
+  run("other");  // arrives last
+  io.run_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(served, std::vector<std::string>{"hog"});
+  // The hog's run ends: both then hold none, and "other" was served longer
+  // ago (never), so it goes next, then the hog again.
+  gate.release(permits.back());
+  io.run_for(std::chrono::milliseconds(20));
+  gate.release(permits.back());
+  io.run_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(served, (std::vector<std::string>{"hog", "other", "hog"}));
+  // With two at once, while the hog holds one the freed one goes to
+  // "other", which holds none, whatever its place in the queue.
+  backend::Admission pair(2, 10);
+  std::vector<std::string> order;
+  std::vector<int> held;
+  auto take = [&](std::string client) {
+    boost::asio::co_spawn(
+        io,
+        [&, client]() -> boost::asio::awaitable<void> {
+          auto permit = co_await pair.acquire(client);
+          if (permit) {
+            order.push_back(client);
+            held.push_back(*permit);
+          }
+        },
+        boost::asio::detached);
+  };
+  for (int i = 0; i < 5; ++i) take("hog");  // two run, three wait
+  io.run_for(std::chrono::milliseconds(20));
+  take("other");
+  io.run_for(std::chrono::milliseconds(20));
+  pair.release(held[0]);  // the hog still holds one: "other" holds none
+  io.run_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(order, (std::vector<std::string>{"hog", "hog", "other"}));
+  EXPECT_EQ(pair.queued(), 3);
 }
 
 TEST(BearerToken, MatchesOnlyTheExactToken) {

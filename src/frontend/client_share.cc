@@ -1,0 +1,78 @@
+// Runs in flight per client address, with a line of its own (see
+// client_share.h).
+#include "frontend/client_share.h"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <utility>
+
+namespace playground::frontend {
+
+namespace asio = boost::asio;
+
+ClientShare::Permit::Permit(Permit&& other) noexcept
+    : share_(std::exchange(other.share_, nullptr)),
+      client_(std::move(other.client_)) {}
+
+ClientShare::Permit::~Permit() {
+  if (share_ != nullptr) share_->release(client_);
+}
+
+asio::awaitable<std::optional<ClientShare::Permit>> ClientShare::acquire(
+    const std::string& client, std::stop_token stop) {
+  Line& line = lines_[client];
+  if (line.in_flight < in_flight_) {
+    ++line.in_flight;
+    co_return Permit(this, client);
+  }
+  if (static_cast<int>(line.waiting.size()) >= waiting_) co_return std::nullopt;
+  asio::steady_timer wake(co_await asio::this_coro::executor,
+                          asio::steady_timer::time_point::max());
+  bool granted = false;
+  line.waiting.push_back({&wake, &granted});
+  {
+    // release() hands the place over and cancels the timer; a stop wakes
+    // the waiter without one.
+    std::stop_callback on_stop(stop, [&wake] {
+      wake.expires_at(asio::steady_timer::time_point::min());
+    });
+    co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  if (granted) co_return Permit(this, client);
+  // Gone while waiting: out of the line (`line` may have been rehashed).
+  auto it = lines_.find(client);
+  if (it != lines_.end()) {
+    std::erase_if(it->second.waiting, [&granted](const Waiter& w) {
+      return w.granted == &granted;
+    });
+    if (it->second.in_flight == 0 && it->second.waiting.empty())
+      lines_.erase(it);
+  }
+  co_return std::nullopt;
+}
+
+void ClientShare::release(const std::string& client) {
+  auto it = lines_.find(client);
+  if (it == lines_.end()) return;
+  Line& line = it->second;
+  if (!line.waiting.empty()) {
+    // The place goes to this client's next run: in_flight stays.
+    Waiter next = line.waiting.front();
+    line.waiting.pop_front();
+    *next.granted = true;
+    next.wake->cancel();
+    return;
+  }
+  if (--line.in_flight == 0) lines_.erase(it);
+}
+
+int ClientShare::waiting() const {
+  int n = 0;
+  for (const auto& [client, line] : lines_)
+    n += static_cast<int>(line.waiting.size());
+  return n;
+}
+
+}  // namespace playground::frontend

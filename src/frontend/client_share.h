@@ -1,0 +1,69 @@
+// ClientShare: a fair share of the backends per client address.
+//
+//   ClientShare share(/*in_flight=*/4, /*waiting=*/16);
+//   auto permit = co_await share.acquire(ctx.remote, ctx.client_gone);
+//   if (!permit) return too_many_429();   // this client's line is full
+//   ... forward the run; the permit's end lets this client's next one go
+//
+// One client address has at most `in_flight` runs forwarded at once; more
+// wait in that address's own line (first come, first served), at most
+// `waiting` of them. A client that sends many long runs then fills its own
+// line, not the backends' queues, and another client's run goes to the next
+// free sandbox. Single-threaded: the io_context's thread only.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <unordered_map>
+
+namespace playground::frontend {
+
+class ClientShare {
+ public:
+  ClientShare(int in_flight, int waiting)
+      : in_flight_(in_flight), waiting_(waiting) {}
+  ClientShare(const ClientShare&) = delete;
+  ClientShare& operator=(const ClientShare&) = delete;
+
+  class Permit {
+   public:
+    Permit(Permit&& other) noexcept;
+    Permit& operator=(Permit&&) = delete;
+    ~Permit();
+
+   private:
+    friend class ClientShare;
+    Permit(ClientShare* share, std::string client)
+        : share_(share), client_(std::move(client)) {}
+    ClientShare* share_;
+    std::string client_;
+  };
+
+  // A permit once one of the client's places is free; none when its line
+  // is full or `stop` is requested (the client went away) while it waits.
+  boost::asio::awaitable<std::optional<Permit>> acquire(
+      const std::string& client, std::stop_token stop = {});
+
+  int waiting() const;
+
+ private:
+  struct Waiter {
+    boost::asio::steady_timer* wake;
+    bool* granted;
+  };
+  struct Line {
+    int in_flight = 0;
+    std::deque<Waiter> waiting;
+  };
+  void release(const std::string& client);
+
+  const int in_flight_;
+  const int waiting_;
+  std::unordered_map<std::string, Line> lines_;
+};
+
+}  // namespace playground::frontend
