@@ -10,6 +10,7 @@
 #include <set>
 
 #include "backend/eval_result.h"
+#include "http/bearer_token.h"
 #include "protocol/eval_request.h"
 #include "sandbox/launcher.h"
 
@@ -121,25 +122,6 @@ boost::asio::awaitable<Response> handle_eval(BackendApi& api,
 
 }  // namespace
 
-bool bearer_token_matches(std::string_view authorization,
-                          std::string_view token) {
-  constexpr std::string_view kScheme = "Bearer ";
-  if (token.empty() || authorization.size() < kScheme.size()) return false;
-  for (size_t i = 0; i < kScheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(authorization[i])) !=
-        std::tolower(static_cast<unsigned char>(kScheme[i]))) {
-      return false;
-    }
-  }
-  std::string_view given = authorization.substr(kScheme.size());
-  // Compare every byte whatever the first difference, so timing says nothing.
-  unsigned char diff = given.size() == token.size() ? 0 : 1;
-  for (size_t i = 0; i < given.size(); ++i) {
-    diff |= static_cast<unsigned char>(given[i] ^ token[i % token.size()]);
-  }
-  return diff == 0;
-}
-
 std::vector<http::Route> make_routes(BackendApi& api) {
   std::vector<http::Route> routes;
 
@@ -150,14 +132,8 @@ std::vector<http::Route> make_routes(BackendApi& api) {
   eval.precheck = [&api](
                       const http::RequestHeader& h,
                       const http::RequestContext&) -> std::optional<Response> {
-    if (!api.config.token.empty() &&
-        !bearer_token_matches(h[http::beast_http::field::authorization],
-                              api.config.token)) {
-      Response r =
-          http::json_error(Status::unauthorized,
-                           "A valid Authorization: Bearer token is required.");
-      r.set(http::beast_http::field::www_authenticate, "Bearer");
-      return r;
+    if (auto refused = http::require_token(h, api.config.token)) {
+      return refused;
     }
     if (!is_supported_media_type(h[http::beast_http::field::content_type])) {
       return http::json_error(
@@ -189,10 +165,16 @@ std::vector<http::Route> make_routes(BackendApi& api) {
   readyz.methods = {Verb::get};
   readyz.quiet = true;
   readyz.handler =
-      [&api](http::Request&,
+      [&api](http::Request& req,
              http::RequestContext&) -> boost::asio::awaitable<Response> {
     const bool capacity = !api.admission.queue_full();
     const bool ready = api.probe.ready && capacity;
+    // Probes need only the status; the details (isolation, warnings, load)
+    // are for operators, who have the token when one is configured.
+    if (!api.config.public_ops && http::require_token(req, api.config.token)) {
+      co_return http::json_response(
+          ready ? Status::ok : Status::service_unavailable, {{"ready", ready}});
+    }
     boost::json::array warnings;
     for (auto& w : api.probe.warnings) warnings.emplace_back(w);
     boost::json::object body{
@@ -216,6 +198,11 @@ std::vector<http::Route> make_routes(BackendApi& api) {
   metrics.path = "/metrics";
   metrics.methods = {Verb::get};
   metrics.quiet = true;
+  metrics.precheck = [&api](const http::RequestHeader& h,
+                            const http::RequestContext&) {
+    return api.config.public_ops ? std::nullopt
+                                 : http::require_token(h, api.config.token);
+  };
   metrics.handler =
       [&api](http::Request&,
              http::RequestContext&) -> boost::asio::awaitable<Response> {

@@ -29,8 +29,4 @@ struct BackendApi {
 
 std::vector<http::Route> make_routes(BackendApi& api);
 
-// Constant-time check of an Authorization header against the shared token.
-bool bearer_token_matches(std::string_view authorization,
-                          std::string_view token);
-
 }  // namespace playground::backend

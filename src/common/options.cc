@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <sstream>
 
 namespace playground {
@@ -227,6 +228,21 @@ Result<std::string> load_token(const std::string& token_file) {
   }
   if (token.empty()) return Error{"the token file " + token_file + " is empty"};
   return token;
+}
+
+void add_ops_access_option(Options& options, bool* public_ops) {
+  // The option's text lives as long as the Options that reads it.
+  auto text = std::make_shared<std::string>("token");
+  options.add_checked(
+      "ops-access", "PLAYGROUND_OPS_ACCESS", text.get(),
+      [text, public_ops](std::string_view v) -> std::string {
+        if (v != "token" && v != "public") return "must be token or public";
+        *public_ops = v == "public";
+        return "";
+      },
+      "Who may read /metrics and the other operations endpoints: token\n"
+      "                              (only requests with the shared token, "
+      "when one is set) or public.");
 }
 
 }  // namespace playground

@@ -71,6 +71,12 @@ class Options {
 // A file that cannot be read or is empty is an error, never "no token".
 Result<std::string> load_token(const std::string& token_file);
 
+// --ops-access: who may read the operations endpoints (/metrics, the
+// frontend's /api/backends, a backend's /readyz details). "token" (the
+// default): with a shared token configured, only requests carrying it;
+// without one (a local set-up), everyone. "public": everyone.
+void add_ops_access_option(Options& options, bool* public_ops);
+
 // Parsers shared with other modules (and unit-tested directly).
 bool parse_int(std::string_view text, int64_t& out);
 bool parse_bytes(std::string_view text, int64_t& out);

@@ -6,6 +6,7 @@
 
 #include "common/json.h"
 #include "frontend/ui_assets.h"
+#include "http/bearer_token.h"
 #include "protocol/eval_request.h"
 
 namespace playground::frontend {
@@ -169,9 +170,17 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
   };
   routes.push_back(std::move(python));
 
+  // Operations endpoints: every backend's address, and the metrics; with a
+  // token configured only for requests carrying it (see --ops-access).
+  auto ops_guard = [&api](const http::RequestHeader& h,
+                          const http::RequestContext&) {
+    return api.config.public_ops ? std::nullopt
+                                 : http::require_token(h, api.config.token);
+  };
   routes.push_back({.path = "/api/backends",
                     .methods = {Verb::get},
                     .quiet = true,
+                    .precheck = ops_guard,
                     .handler = constant([&api] {
                       return http::json_response(Status::ok,
                                                  api.gateway.describe());
@@ -196,6 +205,7 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
   routes.push_back({.path = "/metrics",
                     .methods = {Verb::get},
                     .quiet = true,
+                    .precheck = ops_guard,
                     .handler = constant([&api] {
                       return http::text_response(
                           Status::ok, api.registry.render(),

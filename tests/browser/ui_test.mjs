@@ -11,7 +11,8 @@
 // PLAYGROUND_UI_DIR (ui/, where npm installed playwright-core), CHROMIUM.
 
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -253,6 +254,17 @@ const CASES = {
 
   // Round-robin: two runs in a row are answered by the two backends, and
   // the panel shows which one answered last.
+  // A deployment with a shared token keeps its backends (addresses, health)
+  // to its operators: the panel says so, and runs work as always.
+  async backends_private({ page }) {
+    await expectText(page, "#backends-summary", "not shown: this service keeps its backends to its operators");
+    assert.equal(await page.locator("#backends li").count(), 0);
+    await setCode(page, 'print("still runs")\n');
+    await page.locator("#run").click();
+    await expectOutcome(page, "ok", /Finished/);
+    assert.equal(await stdoutOf(page), "still runs\n");
+  },
+
   async round_robin({ page }) {
     await expectText(page, "#backends-summary", "2 of 2 healthy");
     assert.equal(await page.locator("#backends li.healthy").count(), 2);
@@ -412,16 +424,34 @@ const SETUP = {
   limits: { backend: ["--memory", "64M", "--output", "64K"] },
   rate_limit: { frontend: ["--rate-limit", "1", "--rate-burst", "1"], console: /status of 429/ },
   service_down: { console: /Failed to load resource/ },
+  backends_private: {
+    get backend() { return ["--token-file", tokenFile()]; },
+    get frontend() { return ["--token-file", tokenFile()]; },
+    token: "browser-test-token",
+    console: /status of 401/,
+  },
   phone_dark: { context: { viewport: { width: 390, height: 844 }, colorScheme: "dark", isMobile: true, hasTouch: true } },
 };
 
 // --- Running one case --------------------------------------------------------
 
-async function waitHealthy(front, count) {
+async function waitHealthy(front, count, token) {
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
   await until(`${count} healthy backends`, async () => {
-    const response = await fetch(`${front.url}/api/backends`);
+    const response = await fetch(`${front.url}/api/backends`, { headers });
     return (await response.json()).healthy === count;
   });
+}
+
+// The shared token of the backends_private case, in a file of its own.
+let tokenPath = null;
+function tokenFile() {
+  if (!tokenPath) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "pg-browser-token-"));
+    tokenPath = path.join(dir, "token");
+    writeFileSync(tokenPath, "browser-test-token\n", { mode: 0o600 });
+  }
+  return tokenPath;
 }
 
 async function main(name) {
@@ -457,7 +487,7 @@ async function main(name) {
     const aks = await stack.start("playground-backend", setup.backend);
     const front = await stack.start("playground-frontend",
       ["--backends", `gke=${gke.url},aks=${aks.url}`, "--rate-limit", "0", ...(setup.frontend || [])]);
-    await waitHealthy(front, 2);
+    await waitHealthy(front, 2, setup.token);
 
     browser = await chromium.launch({
       executablePath: env.chromium,

@@ -319,7 +319,9 @@ def pods_ready_with_every_layer():
             check(int(fields["CapBnd"], 16) == BACKEND_CAPS, f"{name}: CapBnd {fields['CapBnd']}")
             check(fields["NoNewPrivs"].strip() == "1", f"{name}: NoNewPrivs {fields['NoNewPrivs']}")
             check(fields["Seccomp"].strip() == "2", f"{name}: no seccomp filter ({fields['Seccomp']})")
-        ready = json.loads(fetch("GET", address(context, "playground-backend") + "/readyz")[2])
+        # The details are for operators: with the token (--ops-access token).
+        ready = json.loads(fetch("GET", address(context, "playground-backend") + "/readyz",
+                                 headers={"Authorization": f"Bearer {token()}"})[2])
         check(ready["ready"] and ready["isolation"]["missing"] == [] and
               ready["sandbox_self_test"] == "passed", f"{context}: {ready}")
     print("every pod Ready; both backends: missing [], CapEff = the manifest's four, seccomp on")

@@ -169,8 +169,10 @@ class Stack:
     def wait_all_healthy(self, deadline_s=30):
         end = time.time() + deadline_s
         while time.time() < end:
+            # With the shared token set, the backends are shown only with it.
             _, _, raw = http(
-                "GET", f"http://127.0.0.1:{self.frontend_port}/api/backends")
+                "GET", f"http://127.0.0.1:{self.frontend_port}/api/backends",
+                headers={"Authorization": f"Bearer {TOKEN}"})
             listed = json.loads(raw)
             listed = listed.get("backends", listed) if isinstance(listed, dict) else listed
             if listed and all(b.get("healthy") for b in listed):
@@ -260,7 +262,8 @@ def evaluation_with_full_isolation():
     port = free_port()
     backend = start_backend("full", port)
     try:
-        status, _, ready = http("GET", f"http://127.0.0.1:{port}/readyz")
+        status, _, ready = http("GET", f"http://127.0.0.1:{port}/readyz",
+                                headers={"Authorization": f"Bearer {TOKEN}"})
         ready = json.loads(ready)
         check(status == 200 and ready["sandbox_self_test"] == "passed",
               f"readyz: {ready}")
@@ -287,7 +290,8 @@ def evaluation_without_privileges():
     port = free_port()
     backend = start_backend("plain", port, privileged_set=False)
     try:
-        status, _, ready = http("GET", f"http://127.0.0.1:{port}/readyz")
+        status, _, ready = http("GET", f"http://127.0.0.1:{port}/readyz",
+                                headers={"Authorization": f"Bearer {TOKEN}"})
         ready = json.loads(ready)
         check(status == 200 and ready["sandbox_self_test"] == "passed",
               f"readyz: {ready}")

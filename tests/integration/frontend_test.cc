@@ -830,6 +830,44 @@ TEST(FrontendToken, RequiredByBackendsAndSentByTheFrontend) {
       << without->log();
 }
 
+// With a shared token, the operations endpoints (every backend's address,
+// the metrics, a backend's isolation details) answer only requests that
+// carry it; probes still get a backend's readiness, without the details.
+// --ops-access public opens them again.
+TEST(FrontendToken, OperationsEndpointsNeedTheToken) {
+  const std::map<std::string, std::string> token = {
+      {"PLAYGROUND_TOKEN", "ops-token"}};
+  BackendProcess a({}, token), b({}, token);
+  ASSERT_TRUE(a.started() && b.started());
+  auto front = start_frontend(backend_list(a, b), {}, token);
+  ASSERT_TRUE(front->started()) << front->log();
+  const std::map<std::string, std::string> bearer = {
+      {"Authorization", "Bearer ops-token"}};
+  for (const char* path : {"/api/backends", "/metrics"}) {
+    HttpReply open = HttpClient(front->port()).get(path);
+    EXPECT_EQ(open.status, 401) << path << ": " << open.body;
+    EXPECT_EQ(open.body.find("127.0.0.1:"), std::string::npos) << path;
+    EXPECT_EQ(
+        HttpClient(front->port()).request("GET", path, "", "", bearer).status,
+        200)
+        << path;
+  }
+  EXPECT_EQ(HttpClient(a.port()).get("/metrics").status, 401);
+  EXPECT_EQ(
+      HttpClient(a.port()).request("GET", "/metrics", "", "", bearer).status,
+      200);
+  HttpReply probe = HttpClient(a.port()).get("/readyz");
+  EXPECT_EQ(probe.status, 200);
+  EXPECT_EQ(probe.json(), (boost::json::object{{"ready", true}}));
+  HttpReply detail =
+      HttpClient(a.port()).request("GET", "/readyz", "", "", bearer);
+  EXPECT_TRUE(detail.json().contains("isolation")) << detail.body;
+  auto opened =
+      start_frontend(backend_list(a, b), {"--ops-access", "public"}, token);
+  ASSERT_TRUE(opened->started()) << opened->log();
+  EXPECT_EQ(HttpClient(opened->port()).get("/api/backends").status, 200);
+}
+
 // An https backend: a real backend behind a TLS terminator (socat) whose
 // certificate comes from a CA made here with openssl.
 TEST(FrontendTls, SelfSignedBackendAcceptedWithCaFileRefusedWithout) {

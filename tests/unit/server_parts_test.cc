@@ -8,6 +8,7 @@
 #include "backend/admission.h"
 #include "backend/api.h"
 #include "common/metrics.h"
+#include "http/bearer_token.h"
 #include "sandbox/policy.h"
 
 namespace playground {
@@ -130,13 +131,13 @@ TEST(Admission, FreedPermitsGoFirstToClientsHoldingFewest) {
 }
 
 TEST(BearerToken, MatchesOnlyTheExactToken) {
-  EXPECT_TRUE(backend::bearer_token_matches("Bearer s3cret", "s3cret"));
-  EXPECT_TRUE(backend::bearer_token_matches("bearer s3cret", "s3cret"));
-  EXPECT_FALSE(backend::bearer_token_matches("Bearer s3cre", "s3cret"));
-  EXPECT_FALSE(backend::bearer_token_matches("Bearer s3cretX", "s3cret"));
-  EXPECT_FALSE(backend::bearer_token_matches("Basic s3cret", "s3cret"));
-  EXPECT_FALSE(backend::bearer_token_matches("", "s3cret"));
-  EXPECT_FALSE(backend::bearer_token_matches("Bearer ", ""));
+  EXPECT_TRUE(http::bearer_token_matches("Bearer s3cret", "s3cret"));
+  EXPECT_TRUE(http::bearer_token_matches("bearer s3cret", "s3cret"));
+  EXPECT_FALSE(http::bearer_token_matches("Bearer s3cre", "s3cret"));
+  EXPECT_FALSE(http::bearer_token_matches("Bearer s3cretX", "s3cret"));
+  EXPECT_FALSE(http::bearer_token_matches("Basic s3cret", "s3cret"));
+  EXPECT_FALSE(http::bearer_token_matches("", "s3cret"));
+  EXPECT_FALSE(http::bearer_token_matches("Bearer ", ""));
 }
 
 TEST(Isolation, ReportsMissingLayers) {

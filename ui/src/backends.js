@@ -13,6 +13,7 @@ const REQUEST_TIMEOUT_MS = 4000;
 export function createBackendsPanel(list, summary) {
   let lastRun = null;
   let backends = null; // the last list received, or null when unavailable
+  let restricted = false; // the service keeps its backends to operators
   let pending = false;
 
   function item(b) {
@@ -48,6 +49,12 @@ export function createBackendsPanel(list, summary) {
   }
 
   function render() {
+    if (restricted) {
+      summary.textContent = "not shown: this service keeps its backends to its operators";
+      summary.className = "summary";
+      list.replaceChildren();
+      return;
+    }
     if (backends === null) {
       summary.textContent = "status unavailable: cannot reach the service";
       summary.className = "summary error";
@@ -69,6 +76,9 @@ export function createBackendsPanel(list, summary) {
     const deadline = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
     try {
       const response = await fetch("/api/backends", { cache: "no-store", signal: controller.signal });
+      // 401: a deployment with a shared token shows its backends only to
+      // requests that carry it (--ops-access), never to the browser.
+      restricted = response.status === 401;
       const body = response.ok ? await response.json() : null;
       backends = body && Array.isArray(body.backends) ? body.backends : null;
     } catch {
