@@ -217,6 +217,25 @@ def lint_dockerfile():
 
 
 @case
+def bare_debian_first_step():
+    """On a minimal Debian 12 (debootstrap minbase, no make), the README's
+    commands start: ./playground installs make and hands over to the
+    Makefile (shown with make -n: its plan, nothing built here)."""
+    mounts = []
+    for name in ("playground", "Makefile", "scripts"):
+        mounts += ["-v", f"{os.path.join(SOURCE, name)}:/w/{name}:ro"]
+    result = run("docker", "run", "--rm", *mounts, "debian:bookworm-slim", "bash", "-c",
+                 "command -v make && exit 3; cd /w && ./playground -n test && command -v make",
+                 check_status=False, timeout=600)
+    out = result.stdout + result.stderr
+    check(result.returncode == 0, f"exit {result.returncode}:\n{out[-2000:]}")
+    check("installing make" in out, f"make was not installed by ./playground:\n{out[-2000:]}")
+    check("scripts/install-deps.sh --containers" in out and "scripts/run-tests.sh" in out,
+          f"make test's plan is not the Makefile's:\n{out[-2000:]}")
+    print("bare Debian: ./playground installed make and ran make -n test")
+
+
+@case
 def image_contents():
     """No compiler or build tool in either image; labels, users, health."""
     for image in (BACKEND_IMAGE, FRONTEND_IMAGE):
