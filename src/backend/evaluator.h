@@ -44,7 +44,6 @@ class Evaluator {
   std::chrono::milliseconds deadline_for(const EvalRequest& request) const;
 
   const sandbox::LaunchConfig& config() const { return config_; }
-  int running() const { return running_; }
 
  private:
   const sandbox::LaunchConfig& config_;

@@ -2,6 +2,7 @@
 // metrics.h).
 #include "common/metrics.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -15,11 +16,12 @@ void atomic_add(std::atomic<double>& a, double by) {
   }
 }
 
+// The shortest text that reads back as `v` (0.1, not 0.10000000000000001).
 std::string format_number(double v) {
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : std::string("NaN");
 }
 
 // Label values are escaped as the exposition format requires.

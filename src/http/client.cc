@@ -289,6 +289,4 @@ void Client::keep_idle(std::unique_ptr<Connection> connection) {
 
 void Client::drop_idle() { idle_.clear(); }
 
-size_t Client::idle_connections() const { return idle_.size(); }
-
 }  // namespace playground::http

@@ -83,8 +83,6 @@ class Client {
 
   // Closes every idle connection (after the upstream was found down).
   void drop_idle();
-  size_t idle_connections() const;
-  const Origin& origin() const { return origin_; }
 
  private:
   struct Connection;

@@ -509,6 +509,4 @@ void Server::shutdown(std::function<void()> on_drained) {
   s.maybe_drained();
 }
 
-size_t Server::open_connections() const { return state_->open.size(); }
-
 }  // namespace playground::http

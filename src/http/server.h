@@ -101,7 +101,6 @@ class Server {
   // Stops accepting, lets in-flight requests finish, closes idle connections,
   // then calls `on_drained` once no connection is left.
   void shutdown(std::function<void()> on_drained);
-  size_t open_connections() const;
 
  private:
   struct State;

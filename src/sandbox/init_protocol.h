@@ -3,7 +3,7 @@
 // One keeper per cgroup slot: the service starts
 // `playground-sandbox-init keeper` once, with a SOCK_SEQPACKET socket at
 // fd 3, and places it in the slot's cgroup. For each run the service sends
-// the keeper a spawn request (encode_spawn_request) with five descriptors
+// the keeper a spawn request (encode_spawn_request) with six descriptors
 // attached; the keeper clones a sandbox init into new namespaces (born in the
 // slot's cgroup, so no per-run cgroup migration) and answers with its pidfd.
 // The init then sees these descriptors:

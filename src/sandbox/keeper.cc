@@ -83,7 +83,7 @@ bool enter_root(int sock, bool user_namespace) {
 int child_main(void* arg) {
   auto* c = static_cast<Child*>(arg);
   const int status_fd = c->fds[kStatusFd];
-  // Move the descriptors above the target range first, then into 0..4.
+  // Move the descriptors above the target range first, then into 0..5.
   int moved[kSpawnFdCount];
   for (int i = 0; i < kSpawnFdCount; ++i) {
     moved[i] = fcntl(c->fds[i], F_DUPFD_CLOEXEC, 16);

@@ -43,7 +43,7 @@ class SlotKeepers {
     pid_t pid;
     int pidfd;  // owned by the caller
   };
-  // Asks slot's keeper to clone an init with `fds` as its 0..4. The fds stay
+  // Asks slot's keeper to clone an init with `fds` as its 0..5. The fds stay
   // owned by the caller (the keeper gets copies).
   boost::asio::awaitable<Result<Spawned>> spawn(
       int slot, int clone_flags, const InitSpec& spec,
