@@ -31,6 +31,15 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 // How long a starting keeper may take to build its root and say "ready".
 constexpr int kReadyTimeoutMs = 10'000;
 
+// Whether a message (or the end of the connection) waits on `socket`: a
+// readiness wait may wake before it is there.
+bool answer_waiting(int socket) {
+  char byte;
+  const ssize_t n = recv(socket, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return !(n < 0 &&
+           (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR));
+}
+
 Error not_ready_in_time() {
   return Error{"the sandbox keeper did not say it was ready within " +
                    std::to_string(kReadyTimeoutMs / 1000) + " s",
@@ -120,7 +129,7 @@ Result<void> SlotKeepers::read_ready(int socket) {
   std::istringstream words(n > 0 ? std::string(answer, static_cast<size_t>(n))
                                  : "");
   std::string kind, step = "keeper";
-  int err = n == 0 ? EPIPE : EPROTO;
+  int err = n == 0 ? EPIPE : n < 0 ? errno : EPROTO;
   words >> kind >> step >> err;
   return Error{
       "the sandbox keeper failed at " + step + ": " + std::strerror(err), err,
@@ -166,10 +175,17 @@ asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
   }
   asio::posix::stream_descriptor answer(ex, ::dup((*keeper)->socket));
   asio::steady_timer limit(ex, std::chrono::milliseconds(kReadyTimeoutMs));
-  auto first = co_await (
-      answer.async_wait(asio::posix::stream_descriptor::wait_read, nothrow) ||
-      limit.async_wait(nothrow));
-  if (first.index() != 0) co_return not_ready_in_time();
+  for (;;) {
+    auto first = co_await (
+        answer.async_wait(asio::posix::stream_descriptor::wait_read, nothrow) ||
+        limit.async_wait(nothrow));
+    if (first.index() != 0) co_return not_ready_in_time();
+    if (auto [ec] = std::get<0>(first); ec) {
+      co_return Error{"waiting for the sandbox keeper: " + ec.message(), EIO,
+                      "keeper"};
+    }
+    if (answer_waiting((*keeper)->socket)) break;  // else woken early: wait on
+  }
   if (auto ready = read_ready((*keeper)->socket); !ready) co_return ready;
   keepers_[static_cast<size_t>(slot)] = std::move(*keeper);
   co_return Ok();
@@ -207,8 +223,11 @@ asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::spawn(
     // Wait for the answer without blocking other requests.
     asio::posix::stream_descriptor wait(co_await asio::this_coro::executor,
                                         ::dup(keeper->socket));
-    co_await wait.async_wait(asio::posix::stream_descriptor::wait_read,
-                             asio::as_tuple(asio::use_awaitable));
+    for (;;) {
+      auto [ec] = co_await wait.async_wait(
+          asio::posix::stream_descriptor::wait_read, nothrow);
+      if (ec || answer_waiting(keeper->socket)) break;  // else woken early
+    }
     std::array<char, 256> buf;
     alignas(cmsghdr) char reply_control[CMSG_SPACE(sizeof(int))];
     iovec reply_iov{buf.data(), buf.size() - 1};
