@@ -656,7 +656,70 @@ void kill_descendants() {
   }
 }
 
-[[noreturn]] void supervise(pid_t python) {
+// Reports how Python ended, with the usage of every process of the run (all
+// reaped by now: orphans come to this init), and ends the init.
+[[noreturn]] void report_exit(int status) {
+  struct rusage usage {};
+  getrusage(RUSAGE_CHILDREN, &usage);
+  const int64_t cpu_us =
+      (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1'000'000LL +
+      usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+  report("exit %d %d %lld %ld\n", WIFEXITED(status) ? WEXITSTATUS(status) : 0,
+         WIFSIGNALED(status) ? WTERMSIG(status) : 0,
+         static_cast<long long>(cpu_us), usage.ru_maxrss);
+  _exit(0);
+}
+
+// The processes under `pid`, through each thread's children lists (so it
+// works with or without a pid namespace of our own).
+void collect_descendants(pid_t pid, std::vector<pid_t>& out) {
+  const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+  DIR* dir = opendir(tasks.c_str());
+  if (dir == nullptr) return;
+  while (const dirent* task = readdir(dir)) {
+    if (task->d_name[0] == '.') continue;
+    if (FILE* f = std::fopen((tasks + "/" + task->d_name + "/children").c_str(),
+                             "re")) {
+      int child;
+      while (std::fscanf(f, "%d", &child) == 1 && out.size() < 4096) {
+        out.push_back(child);
+        collect_descendants(child, out);
+      }
+      std::fclose(f);
+    }
+  }
+  closedir(dir);
+}
+
+// The memory the run holds: each process's proportional set size (shared
+// pages counted once in all), in KiB.
+int64_t run_memory_kb() {
+  std::vector<pid_t> pids;
+  collect_descendants(getpid(), pids);
+  int64_t total = 0;
+  for (pid_t pid : pids) {
+    const std::string path = "/proc/" + std::to_string(pid) + "/smaps_rollup";
+    if (FILE* f = std::fopen(path.c_str(), "re")) {
+      char line[256];
+      while (std::fgets(line, sizeof line, f) != nullptr) {
+        long long kb = 0;
+        if (std::sscanf(line, "Pss: %lld kB", &kb) == 1) {
+          total += kb;
+          break;
+        }
+      }
+      std::fclose(f);
+    }
+  }
+  return total;
+}
+
+// Supervises Python until it exits. `memory_watch_bytes` (no memory
+// cgroup): every kWatchInterval the run's memory is summed and the whole run
+// ended past the limit, so its processes together cannot hold more than the
+// limit plus what they allocate within one interval.
+[[noreturn]] void supervise(pid_t python, int64_t memory_watch_bytes) {
+  constexpr timespec kWatchInterval{0, 10'000'000};  // 10 ms
   sigset_t watched;
   sigemptyset(&watched);
   for (int sig :
@@ -665,7 +728,18 @@ void kill_descendants() {
   }
   for (;;) {
     siginfo_t info;
-    int sig = sigwaitinfo(&watched, &info);
+    const int sig = memory_watch_bytes > 0
+                        ? sigtimedwait(&watched, &info, &kWatchInterval)
+                        : sigwaitinfo(&watched, &info);
+    if (sig < 0 && errno == EAGAIN) {
+      const int64_t used_kb = run_memory_kb();
+      if (used_kb * 1024 > memory_watch_bytes) {
+        report("memory %lld\n", static_cast<long long>(used_kb));
+        kill_descendants();  // Python and all it started, at once
+        report_exit(SIGKILL);  // the wait status of a SIGKILLed process
+      }
+      continue;
+    }
     if (sig < 0) continue;
     if (sig == SIGTERM) {
       // The service ends the run (deadline, output cap): end Python now and
@@ -685,16 +759,7 @@ void kill_descendants() {
       // by this init (orphans come to it): the init's children's usage is
       // then the whole run's, children never waited for included.
       kill_descendants();
-      struct rusage usage {};
-      getrusage(RUSAGE_CHILDREN, &usage);
-      const int64_t cpu_us =
-          (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1'000'000LL +
-          usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
-      report("exit %d %d %lld %ld\n",
-             WIFEXITED(status) ? WEXITSTATUS(status) : 0,
-             WIFSIGNALED(status) ? WTERMSIG(status) : 0,
-             static_cast<long long>(cpu_us), usage.ru_maxrss);
-      _exit(0);
+      report_exit(status);
     }
   }
 }
@@ -754,7 +819,7 @@ void run_init(const InitSpec& spec, const seccomp_policy::Program& filter) {
   }
   // The init keeps none of Python's pipes, so their ends close with Python.
   for (int fd : {0, 1, 2, kCodeFd, kReadyFd}) ::close(fd);
-  supervise(python);
+  supervise(python, spec.memory_watch_bytes);
 }
 
 }  // namespace playground::sandbox::contain

@@ -34,6 +34,7 @@ std::vector<std::string> to_args(const InitSpec& s) {
       "max_processes=" + std::to_string(s.max_processes),
       "tmp_bytes=" + std::to_string(s.tmp_bytes),
       "tmp_inodes=" + std::to_string(s.tmp_inodes),
+      "memory_watch_bytes=" + std::to_string(s.memory_watch_bytes),
   };
 }
 
@@ -80,6 +81,8 @@ Result<InitSpec> from_args(int argc, const char* const* argv) {
       s.tmp_bytes = n;
     else if (key == "tmp_inodes")
       s.tmp_inodes = n;
+    else if (key == "memory_watch_bytes")
+      s.memory_watch_bytes = n;
     else
       return Error{"unknown setting " + std::string(key)};
   }
@@ -137,6 +140,8 @@ InitReport parse_report(std::string_view lines) {
         r.cpu_us = e.cpu_us;
         r.maxrss_kb = e.maxrss_kb;
       }
+    } else if (kind == "memory") {
+      words >> r.memory_exceeded_kb;
     } else if (kind == "fail" && r.failed_step.empty()) {
       words >> r.failed_step >> r.failed_errno;
       if (r.failed_step.empty()) r.failed_step = "unknown";

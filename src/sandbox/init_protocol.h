@@ -17,6 +17,8 @@
 // Keeper replies: "ok <pid>" with the pidfd attached, or "fail <step> <errno>".
 // Report lines on fd 4, one per event:
 //   "fail <step> <errno>\n"                              a step failed
+//   "memory <kb>\n"                                      the run passed
+//                                                       memory_watch_bytes
 //   "exit <exit_code> <signal> <cpu_us> <maxrss_kb>\n"   Python ended
 #pragma once
 
@@ -60,6 +62,9 @@ struct InitSpec {
   int64_t max_processes = 0;  // RLIMIT_NPROC; 0 leaves it to the pids cgroup
   int64_t tmp_bytes = 16LL << 20;
   int64_t tmp_inodes = 4096;
+  // Without a memory cgroup: the init sums its processes' memory (PSS)
+  // every few ms and ends the run past this many bytes. 0: off.
+  int64_t memory_watch_bytes = 0;
 };
 
 std::vector<std::string> to_args(const InitSpec& spec);
@@ -74,6 +79,7 @@ struct InitReport {
   int64_t maxrss_kb = 0;
   std::string failed_step;  // from a "fail" line; empty when none
   int failed_errno = 0;
+  int64_t memory_exceeded_kb = 0;  // from a "memory" line: the run was ended
 };
 
 InitReport parse_report(std::string_view lines);

@@ -111,6 +111,9 @@ InitSpec make_init_spec(const LaunchConfig& c, int slot) {
   s.max_processes = iso.cgroups.empty() ? l.max_processes : 0;
   s.tmp_bytes = l.tmp_bytes;
   s.tmp_inodes = l.tmp_inodes;
+  // No memory cgroup: the address-space limit bounds each process only, so
+  // the init bounds their sum (see contain.cc's memory watch).
+  s.memory_watch_bytes = iso.cgroups.empty() ? l.memory_bytes : 0;
   return s;
 }
 
@@ -412,7 +415,7 @@ asio::awaitable<Result<RunResult>> SandboxProcess::run(
     result.status = RunStatus::timeout;
   } else if (report.signal == SIGXCPU) {
     result.status = RunStatus::timeout;
-  } else if (oom) {
+  } else if (oom || report.memory_exceeded_kb > 0) {
     // The kernel killed a process of the run at the memory limit: that is
     // what happened to the run, whichever process it was and however the
     // program went on. (What the program printed decides nothing: a

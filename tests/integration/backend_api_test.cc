@@ -2,11 +2,16 @@
 // real playground-backend on a loopback port.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
+#include <fstream>
 #include <future>
+#include <iostream>
 #include <set>
 #include <thread>
 
@@ -804,6 +809,70 @@ TEST(BackendUnprivileged, RunsWithReducedIsolationAndSaysSo) {
   EXPECT_EQ(std::string(j["stdout"].as_string()), expected + "]\nno network\n");
   auto timeout = eval_json(backend.port(), "while True: pass", "", 500);
   EXPECT_EQ(timeout["status"], "timeout");
+}
+
+// The memory (PSS, KiB) of every python3 running as `uid`.
+long python_memory_kb(uid_t uid) {
+  long total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream comm(entry.path() / "comm");
+    std::string command;
+    if (!(comm >> command) || command != "python3") continue;
+    struct stat st {};
+    if (::stat(entry.path().c_str(), &st) != 0 || st.st_uid != uid) continue;
+    std::ifstream rollup(entry.path() / "smaps_rollup");
+    std::string line;
+    while (std::getline(rollup, line)) {
+      if (line.rfind("Pss:", 0) == 0) {
+        total += std::stol(line.substr(4));
+        break;
+      }
+    }
+  }
+  return total;
+}
+
+// Not root, so no memory cgroup: the run's processes together are still
+// bounded. The init sums their memory every 10 ms and ends the run past
+// --memory; ten children touching 180 MB each reached 1.86 GB against a
+// 256 MB limit before.
+TEST(BackendUnprivileged, MemoryOfAllProcessesIsBoundedWithoutCgroups) {
+  BackendProcess backend({"--memory", "256M"}, {},
+                         {"--reuid=65534", "--regid=65534", "--clear-groups"});
+  ASSERT_TRUE(backend.started()) << backend.log();
+  std::atomic<bool> stop{false};
+  std::atomic<long> peak_kb{0};
+  std::thread sampler([&] {
+    while (!stop) {
+      peak_kb = std::max(peak_kb.load(), python_memory_kb(65534));
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  auto j = eval_json(backend.port(),
+                     "import os, time\n"
+                     "kids = []\n"
+                     "for i in range(10):\n"
+                     "    pid = os.fork()\n"
+                     "    if pid == 0:\n"
+                     "        block = bytearray(b'x') * (180 << 20)\n"
+                     "        time.sleep(5)\n"
+                     "        os._exit(0)\n"
+                     "    kids.append(pid)\n"
+                     "for pid in kids:\n"
+                     "    os.waitpid(pid, 0)\n"
+                     "print('all survived')\n",
+                     "", 10000);
+  stop = true;
+  sampler.join();
+  std::cout << "ten children touching 180 MB each under --memory 256M "
+               "without cgroups: peak "
+            << peak_kb / 1024 << " MiB of all the run's processes, status "
+            << j["status"] << "\n";
+  EXPECT_EQ(j["status"], "memory_limit") << j;
+  EXPECT_EQ(j["stdout"], "") << j;
+  EXPECT_LT(peak_kb.load(), 384 * 1024);  // 1.5 x --memory
 }
 
 TEST(BackendCli, HelpAndBadFlags) {

@@ -46,6 +46,7 @@ TEST(InitProtocol, ArgsRoundTrip) {
   s.uid = 200003;
   s.cpu_seconds = 7;
   s.tmp_inodes = 99;
+  s.memory_watch_bytes = 123456;
   auto args = to_args(s);
   std::vector<const char*> argv;
   for (auto& a : args) argv.push_back(a.c_str());
@@ -58,6 +59,7 @@ TEST(InitProtocol, ArgsRoundTrip) {
   EXPECT_EQ(back->uid, 200003);
   EXPECT_EQ(back->cpu_seconds, 7);
   EXPECT_EQ(back->tmp_inodes, 99);
+  EXPECT_EQ(back->memory_watch_bytes, 123456);
 }
 
 TEST(InitProtocol, RejectsUnknownOrMalformedArgs) {
@@ -82,6 +84,10 @@ TEST(InitProtocol, ParsesReports) {
   EXPECT_EQ(r.failed_errno, 22);
   r = parse_report("exit garbage\n");
   EXPECT_FALSE(r.exited);
+  EXPECT_EQ(r.memory_exceeded_kb, 0);
+  r = parse_report("memory 300123\nexit 0 9 10 20\n");
+  EXPECT_EQ(r.memory_exceeded_kb, 300123);
+  EXPECT_EQ(r.signal, 9);
 }
 
 TEST(InitSpecFromConfig, AddressSpaceIsTheLimitOnlyWithoutACgroup) {
@@ -92,11 +98,13 @@ TEST(InitSpecFromConfig, AddressSpaceIsTheLimitOnlyWithoutACgroup) {
   InitSpec s = make_init_spec(c, 0);
   EXPECT_EQ(s.address_space_bytes, 0);  // none: the memory cgroup bounds it
   EXPECT_EQ(s.max_processes, 0);        // the pids cgroup does it
+  EXPECT_EQ(s.memory_watch_bytes, 0);   // the cgroup bounds the sum
   EXPECT_EQ(s.cpu_seconds, 2);          // rounded up
   c.isolation.cgroups = "";
   s = make_init_spec(c, 0);
   EXPECT_EQ(s.address_space_bytes, 100 << 20);
   EXPECT_EQ(s.max_processes, 64);
+  EXPECT_EQ(s.memory_watch_bytes, 100 << 20);  // the init bounds the sum
 }
 
 TEST(InitSpecFromConfig, EachSlotHasItsOwnUidWithoutAPidNamespace) {
