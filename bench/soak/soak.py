@@ -325,7 +325,8 @@ def proc_field(pid, name):
 
 def sandbox_like_processes():
     """pid -> description of processes that look like ours: sandbox init,
-    keeper, or anything running as the sandbox user (uid 65534)."""
+    keeper, or anything running as a sandbox uid (65534, or a backend's
+    per-slot range from 2^20 on)."""
     found = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -334,7 +335,8 @@ def sandbox_like_processes():
         status = proc_field(pid, "status")
         m = re.search(r"^Uid:\s+(\d+)", status, re.M)
         ppid = re.search(r"^PPid:\s+(\d+)", status, re.M)
-        if comm in ("pg-init", "pg-keeper") or (m and m.group(1) == "65534"):
+        if comm in ("pg-init", "pg-keeper") or (
+                m and (m.group(1) == "65534" or int(m.group(1)) >= 1 << 20)):
             found[pid] = {"comm": comm, "ppid": ppid.group(1) if ppid else "?",
                           "cgroup": proc_field(pid, "cgroup")}
     return found

@@ -149,6 +149,12 @@ int main(int argc, char** argv) {
   }
   if (probe.isolation.cgroups.empty()) cgroups.reset();
   launch.isolation = probe.isolation;
+  // As root, each slot's sandboxes get a uid of their own, in a range of
+  // this process's own (a user namespace maps only the service's uid).
+  if (!launch.isolation.user_namespace && launch.isolation.drop_privileges &&
+      ::geteuid() == 0) {
+    launch.uid_base = pg::sandbox::pick_uid_base();
+  }
 
   pg::metrics::Registry registry;
   pg::backend::Admission admission(static_cast<int>(cfg.concurrency),
@@ -156,7 +162,8 @@ int main(int argc, char** argv) {
   pg::sandbox::SlotKeepers keepers(
       launch.init_path, cgroups.get(), slot_count,
       {.user_namespace = launch.isolation.user_namespace,
-       .filesystem = launch.isolation.filesystem});
+       .filesystem = launch.isolation.filesystem},
+      launch.uid_base);
   pg::backend::SandboxPool pool(launch, cgroups.get(), keepers, slot_count,
                                 static_cast<int>(cfg.pool), registry);
   if (probe.ready) {

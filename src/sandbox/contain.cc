@@ -281,16 +281,22 @@ bool has_site_hook(const std::string& python) {
          read_file(hook.c_str()).starts_with(kSiteHookMarker);
 }
 
+// The sandboxes' uid and gid, named in their /etc/passwd and /etc/group.
+int64_t g_sandbox_uid = kSandboxUid;
+
 bool make_etc() {
   std::string etc = in_root("/etc");
   if (mkdir(etc.c_str(), 0755) != 0) return false;
   // Only the accounts a snippet can see itself run as.
+  const std::string id = std::to_string(g_sandbox_uid);
   if (!write_file((etc + "/passwd").c_str(),
                   "root:x:0:0:root:/:/usr/sbin/nologin\n"
-                  "nobody:x:65534:65534:nobody:/tmp:/usr/sbin/nologin\n")) {
+                  "nobody:x:" +
+                      id + ":" + id + ":nobody:/tmp:/usr/sbin/nologin\n")) {
     return false;
   }
-  if (!write_file((etc + "/group").c_str(), "root:x:0:\nnogroup:x:65534:\n")) {
+  if (!write_file((etc + "/group").c_str(),
+                  "root:x:0:\nnogroup:x:" + id + ":\n")) {
     return false;
   }
   // The machine's time zone, as time.tzname and localtime() see it with
@@ -735,7 +741,7 @@ int64_t run_memory_kb() {
       const int64_t used_kb = run_memory_kb();
       if (used_kb * 1024 > memory_watch_bytes) {
         report("memory %lld\n", static_cast<long long>(used_kb));
-        kill_descendants();  // Python and all it started, at once
+        kill_descendants();    // Python and all it started, at once
         report_exit(SIGKILL);  // the wait status of a SIGKILLed process
       }
       continue;
@@ -766,8 +772,9 @@ int64_t run_memory_kb() {
 
 }  // namespace
 
-bool prepare_root(int report_fd, bool pivot) {
+bool prepare_root(int report_fd, bool pivot, int64_t sandbox_uid) {
   g_report_fd = report_fd;
+  if (sandbox_uid > 0) g_sandbox_uid = sandbox_uid;
   const bool ok =
       make_mounts_private() && build_root() && (!pivot || pivot_into_root());
   g_report_fd = kStatusFd;

@@ -9,6 +9,8 @@
 // ends, so the service learns exactly which layer this machine refuses.
 #pragma once
 
+#include <cstdint>
+
 #include "sandbox/init_protocol.h"
 #include "sandbox/seccomp_policy.h"
 
@@ -16,9 +18,10 @@ namespace playground::sandbox::contain {
 
 // Builds the sandbox's read-only root in the calling process's (new) mount
 // namespace and, when `pivot`, makes it the root; done once by each keeper,
-// whose clones then start from a copy of this small tree. Failures are
+// whose clones then start from a copy of this small tree. `sandbox_uid`
+// (0: 65534) is the user its /etc/passwd names "nobody". Failures are
 // reported as "fail <step> <errno>" on `report_fd`.
-bool prepare_root(int report_fd, bool pivot);
+bool prepare_root(int report_fd, bool pivot, int64_t sandbox_uid);
 
 // `filter` is the compiled seccomp program, applied to Python when
 // spec.seccomp is set.

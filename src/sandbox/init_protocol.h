@@ -41,6 +41,10 @@ constexpr int kSandboxGid = 65534;
 // Without a pid namespace sandboxes could signal or ptrace-inspect each
 // other's processes were they one user; each slot then runs as its own uid.
 constexpr int kSlotUidBase = 200000;
+// With a uid range per service process (LaunchConfig::uid_base): where the
+// ranges start, and how many uids (slots) each holds.
+constexpr int64_t kServiceUidStart = 1 << 20;
+constexpr int64_t kUidsPerService = 4096;  // slots: at most 1024 + 1024
 
 // What the init applies, decided by the service from its configuration and
 // the start-up self-test.

@@ -62,13 +62,13 @@ bool enter_user_namespace(int sock) {
   return false;
 }
 
-bool enter_root(int sock, bool user_namespace) {
+bool enter_root(int sock, bool user_namespace, int64_t sandbox_uid) {
   if (unshare(CLONE_NEWNS) != 0) {
     send_text(sock, "fail mount-namespace " + std::to_string(errno));
     return false;
   }
   // In a user namespace each init pivots itself (see contain::run_init).
-  return contain::prepare_root(sock, /*pivot=*/!user_namespace);
+  return contain::prepare_root(sock, /*pivot=*/!user_namespace, sandbox_uid);
 }
 
 // Before the init runs, failures are reported on the status pipe directly.
@@ -166,6 +166,9 @@ bool parse_options(int argc, const char* const* argv, Options& out) {
     else if (std::strncmp(argv[i], "parent=", 7) == 0 &&
              std::atoi(argv[i] + 7) > 0)
       out.parent = std::atoi(argv[i] + 7);
+    else if (std::strncmp(argv[i], "uid=", 4) == 0 &&
+             std::atoll(argv[i] + 4) > 0)
+      out.sandbox_uid = std::atoll(argv[i] + 4);
     else
       return false;
   }
@@ -194,7 +197,10 @@ void serve(int sock, const Options& options) {
   sigaction(SIGCHLD, &ignore, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
   if (options.user_namespace && !enter_user_namespace(sock)) _exit(1);
-  if (options.filesystem && !enter_root(sock, options.user_namespace)) _exit(1);
+  if (options.filesystem &&
+      !enter_root(sock, options.user_namespace, options.sandbox_uid)) {
+    _exit(1);
+  }
   send_text(sock, "ready");
 
   // The clone child runs on its own copy of this stack (no CLONE_VM).

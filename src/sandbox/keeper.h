@@ -15,6 +15,8 @@
 // only mounts its own /proc and /tmp.
 #pragma once
 
+#include <cstdint>
+
 namespace playground::sandbox::keeper {
 
 struct Options {
@@ -24,10 +26,13 @@ struct Options {
   // The service that started it. Inside a container the service is pid 1,
   // so "reparented to pid 1" cannot tell whether it died.
   int parent = 0;
+  // The uid its sandboxes run as (named "nobody" in their /etc/passwd);
+  // 0: 65534.
+  int64_t sandbox_uid = 0;
 };
 
 // Parses the keeper's argv:
-// "keeper [user_namespace=0|1] [filesystem=0|1] [parent=PID]".
+// "keeper [user_namespace=0|1] [filesystem=0|1] [parent=PID] [uid=UID]".
 bool parse_options(int argc, const char* const* argv, Options& out);
 
 // Prepares the keeper (namespaces, root), answers "ready" or "fail <step>

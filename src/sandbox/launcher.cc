@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,6 +87,14 @@ void kill_every_process_of(uid_t uid) {
 
 }  // namespace
 
+int64_t pick_uid_base() {
+  uint32_t r = 0;
+  if (getrandom(&r, sizeof r, 0) != sizeof r)
+    r = static_cast<uint32_t>(::getpid());
+  // 500,000 ranges: the last ends below 2^31.
+  return kServiceUidStart + static_cast<int64_t>(r % 500'000) * kUidsPerService;
+}
+
 InitSpec make_init_spec(const LaunchConfig& c, int slot) {
   InitSpec s;
   const Limits& l = c.limits;
@@ -98,7 +107,9 @@ InitSpec make_init_spec(const LaunchConfig& c, int slot) {
   s.seccomp = iso.seccomp;
   // CLONE_NEWNET comes with the other namespaces (SandboxProcess::start).
   s.private_network = iso.namespaces;
-  s.uid = iso.namespaces ? kSandboxUid : kSlotUidBase + slot;
+  s.uid = c.uid_base > 0   ? c.uid_base + slot
+          : iso.namespaces ? kSandboxUid
+                           : kSlotUidBase + slot;
   s.cpu_seconds = std::max<int64_t>(1, (l.cpu_ms + 999) / 1000);
   // With a memory cgroup the cgroup is the limit, on memory actually used;
   // an address-space limit there would only cut reservations that cost
@@ -237,7 +248,8 @@ void SandboxProcess::kill_leftovers() {
     cgroups_->kill_all(slot_, keeper_);
   } else if (!config_->isolation.namespaces &&
              config_->isolation.drop_privileges) {
-    kill_every_process_of(kSlotUidBase + static_cast<uid_t>(slot_));
+    kill_every_process_of(
+        static_cast<uid_t>(make_init_spec(*config_, slot_).uid));
   }
 }
 

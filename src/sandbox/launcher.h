@@ -34,7 +34,17 @@ struct LaunchConfig {
   std::string python_path = "/usr/bin/python3";
   Limits limits;
   Isolation isolation;  // the layers to apply
+  // Slot N's sandboxes run as uid_base + N: a range of its own per service
+  // process (pick_uid_base), so no per-user kernel quota, lock or signal
+  // queue is shared between sandboxes, here or in another backend on the
+  // host. 0: uid 65534 for all (the tests' fixed configurations).
+  int64_t uid_base = 0;
 };
+
+// A random range of kUidsPerService uids among 500,000, above those the
+// system and container runtimes use: two services on one host share one
+// with a chance of one in 500,000.
+int64_t pick_uid_base();
 
 // The InitSpec a configuration asks the init of `slot` to apply.
 InitSpec make_init_spec(const LaunchConfig& config, int slot);

@@ -59,8 +59,11 @@ struct SlotKeepers::Keeper {
 };
 
 SlotKeepers::SlotKeepers(std::string init_path, CgroupSlots* cgroups, int count,
-                         keeper::Options options)
-    : init_path_(std::move(init_path)), cgroups_(cgroups), options_(options) {
+                         keeper::Options options, int64_t uid_base)
+    : init_path_(std::move(init_path)),
+      cgroups_(cgroups),
+      options_(options),
+      uid_base_(uid_base) {
   keepers_.resize(static_cast<size_t>(count));
 }
 
@@ -80,7 +83,7 @@ Result<void> SlotKeepers::start_all() {
   return Ok();
 }
 
-Result<std::unique_ptr<SlotKeepers::Keeper>> SlotKeepers::launch() {
+Result<std::unique_ptr<SlotKeepers::Keeper>> SlotKeepers::launch(int slot) {
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
     return Error{std::string("socketpair: ") + std::strerror(errno), errno,
@@ -103,9 +106,15 @@ Result<std::unique_ptr<SlotKeepers::Keeper>> SlotKeepers::launch() {
   const std::string filesystem =
       options_.filesystem ? "filesystem=1" : "filesystem=0";
   const std::string parent = "parent=" + std::to_string(::getpid());
-  const char* argv[] = {
-      "playground-sandbox-init", "keeper",       userns.c_str(),
-      filesystem.c_str(),        parent.c_str(), nullptr};
+  const std::string uid =
+      "uid=" + std::to_string(uid_base_ > 0 ? uid_base_ + slot : kSandboxUid);
+  const char* argv[] = {"playground-sandbox-init",
+                        "keeper",
+                        userns.c_str(),
+                        filesystem.c_str(),
+                        parent.c_str(),
+                        uid.c_str(),
+                        nullptr};
   char* envp[] = {nullptr};
   auto keeper = std::make_unique<Keeper>();
   int rc = posix_spawn(&keeper->pid, init_path_.c_str(), &actions, &attr,
@@ -137,7 +146,7 @@ Result<void> SlotKeepers::read_ready(int socket) {
 }
 
 Result<void> SlotKeepers::start(int slot) {
-  auto keeper = launch();
+  auto keeper = launch(slot);
   if (!keeper) return keeper.error();
   if (cgroups_ != nullptr) {
     // The one cgroup migration per slot; every sandbox is then born inside.
@@ -158,7 +167,7 @@ Result<void> SlotKeepers::start(int slot) {
 }
 
 asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
-  auto keeper = launch();
+  auto keeper = launch(slot);
   if (!keeper) co_return keeper.error();
   auto ex = co_await asio::this_coro::executor;
   if (cgroups_ != nullptr) {

@@ -29,8 +29,9 @@ namespace playground::sandbox {
 class SlotKeepers {
  public:
   // `cgroups` may be null: keepers then stay in the service's cgroup.
+  // `uid_base` (0: none) + slot is the uid of each slot's sandboxes.
   SlotKeepers(std::string init_path, CgroupSlots* cgroups, int count,
-              keeper::Options options);
+              keeper::Options options, int64_t uid_base = 0);
   ~SlotKeepers();
   SlotKeepers(const SlotKeepers&) = delete;
   SlotKeepers& operator=(const SlotKeepers&) = delete;
@@ -55,7 +56,7 @@ class SlotKeepers {
  private:
   struct Keeper;
   // Spawns slot's keeper process, not yet placed nor known to be ready.
-  Result<std::unique_ptr<Keeper>> launch();
+  Result<std::unique_ptr<Keeper>> launch(int slot);
   // The keeper's first answer, already waiting on its socket: "ready", or
   // "fail <step> <errno>" (empty: it closed or did not answer in time).
   static Result<void> read_ready(int socket);
@@ -65,6 +66,7 @@ class SlotKeepers {
   std::string init_path_;
   CgroupSlots* cgroups_;
   keeper::Options options_;
+  int64_t uid_base_;
   std::vector<std::unique_ptr<Keeper>> keepers_;
   // Runs the cgroup moves of keepers started while serving.
   boost::asio::thread_pool blocking_{1};

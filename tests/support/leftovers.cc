@@ -109,7 +109,8 @@ std::string unexpected_descendants(pid_t backend,
   return found;
 }
 
-// Processes whose real uid is the sandbox user's (65534), but `expected`.
+// Processes whose real uid is a sandbox's (65534, or one of a backend's
+// per-slot ranges from 2^20 on), but `expected`.
 std::string sandbox_user_processes(const std::set<std::string>& expected) {
   std::string found;
   std::error_code ec;
@@ -126,7 +127,10 @@ std::string sandbox_user_processes(const std::set<std::string>& expected) {
       std::istringstream uids(line.substr(4));
       int real = -1;
       uids >> real;
-      if (real == 65534) found += pid + " (" + comm_of(pid) + ") ";
+      if (real == 65534 || real >= (1 << 20)) {
+        found +=
+            pid + " (" + comm_of(pid) + ", uid " + std::to_string(real) + ") ";
+      }
       break;
     }
   }
@@ -142,7 +146,7 @@ std::string describe(pid_t backend, const HostState& before) {
   expected.insert(before.sandbox_user_pids.begin(),
                   before.sandbox_user_pids.end());
   if (auto nobody = sandbox_user_processes(expected); !nobody.empty()) {
-    problems += "processes running as uid 65534: " + nobody + "; ";
+    problems += "processes running as a sandbox uid: " + nobody + "; ";
   }
   if (size_t mounts = count_host_mounts(); mounts != before.mounts) {
     problems += "host mounts changed from " + std::to_string(before.mounts) +
