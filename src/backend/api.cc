@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <boost/json/array.hpp>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <set>
@@ -171,7 +170,8 @@ std::vector<http::Route> make_routes(BackendApi& api) {
     const bool ready = api.probe.ready && capacity;
     // Probes need only the status; the details (isolation, warnings, load)
     // are for operators, who have the token when one is configured.
-    if (!api.config.public_ops && http::require_token(req, api.config.token)) {
+    if (http::require_ops_token(req, api.config.token,
+                                api.config.public_ops())) {
       co_return http::json_response(
           ready ? Status::ok : Status::service_unavailable, {{"ready", ready}});
     }
@@ -200,8 +200,8 @@ std::vector<http::Route> make_routes(BackendApi& api) {
   metrics.quiet = true;
   metrics.precheck = [&api](const http::RequestHeader& h,
                             const http::RequestContext&) {
-    return api.config.public_ops ? std::nullopt
-                                 : http::require_token(h, api.config.token);
+    return http::require_ops_token(h, api.config.token,
+                                   api.config.public_ops());
   };
   metrics.handler =
       [&api](http::Request&,

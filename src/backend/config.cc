@@ -55,7 +55,7 @@ Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
       "File holding the shared token; when set (or PLAYGROUND_TOKEN is),\n"
       "                              POST /py/eval requires Authorization: "
       "Bearer.");
-  add_ops_access_option(o, &cfg.public_ops);
+  add_ops_access_option(o, &cfg.ops_access);
   o.add_checked(
       "log-level", "PLAYGROUND_LOG_LEVEL", &cfg.log_level,
       [](std::string_view v) {

@@ -31,7 +31,8 @@ struct BackendConfig {
   int64_t body_bytes = 2LL << 20;
   std::string token;  // PLAYGROUND_TOKEN or the file --token-file names
   std::string token_file;
-  bool public_ops = false;  // --ops-access public
+  std::string ops_access = "token";  // or "public" (add_ops_access_option)
+  bool public_ops() const { return ops_access == "public"; }
   std::string log_level = "info";
   std::string python = "/usr/bin/python3";
   std::string init_path;  // "": playground-sandbox-init next to this program

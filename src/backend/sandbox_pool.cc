@@ -71,11 +71,8 @@ asio::awaitable<void> SandboxPool::Lease::end() {
 void SandboxPool::retire(std::unique_ptr<sandbox::SandboxProcess> box) {
   asio::co_spawn(
       executor_,
-      [this, box = std::move(box)]() mutable -> asio::awaitable<void> {
-        co_await box->finish();
-        const int slot = box->slot();
-        box.reset();
-        release_slot(slot);
+      [lease = Lease(this, std::move(box))]() mutable -> asio::awaitable<void> {
+        co_await lease.end();
       },
       asio::detached);
 }

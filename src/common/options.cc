@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
-#include <memory>
 #include <sstream>
 
 namespace playground {
@@ -230,15 +229,11 @@ Result<std::string> load_token(const std::string& token_file) {
   return token;
 }
 
-void add_ops_access_option(Options& options, bool* public_ops) {
-  // The option's text lives as long as the Options that reads it.
-  auto text = std::make_shared<std::string>("token");
+void add_ops_access_option(Options& options, std::string* ops_access) {
   options.add_checked(
-      "ops-access", "PLAYGROUND_OPS_ACCESS", text.get(),
-      [text, public_ops](std::string_view v) -> std::string {
-        if (v != "token" && v != "public") return "must be token or public";
-        *public_ops = v == "public";
-        return "";
+      "ops-access", "PLAYGROUND_OPS_ACCESS", ops_access,
+      [](std::string_view v) -> std::string {
+        return v == "token" || v == "public" ? "" : "must be token or public";
       },
       "Who may read /metrics and the other operations endpoints: token\n"
       "                              (only requests with the shared token, "

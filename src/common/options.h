@@ -75,7 +75,7 @@ Result<std::string> load_token(const std::string& token_file);
 // frontend's /api/backends, a backend's /readyz details). "token" (the
 // default): with a shared token configured, only requests carrying it;
 // without one (a local set-up), everyone. "public": everyone.
-void add_ops_access_option(Options& options, bool* public_ops);
+void add_ops_access_option(Options& options, std::string* ops_access);
 
 // Parsers shared with other modules (and unit-tested directly).
 bool parse_int(std::string_view text, int64_t& out);

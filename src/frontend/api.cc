@@ -174,8 +174,8 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
   // token configured only for requests carrying it (see --ops-access).
   auto ops_guard = [&api](const http::RequestHeader& h,
                           const http::RequestContext&) {
-    return api.config.public_ops ? std::nullopt
-                                 : http::require_token(h, api.config.token);
+    return http::require_ops_token(h, api.config.token,
+                                   api.config.public_ops());
   };
   routes.push_back({.path = "/api/backends",
                     .methods = {Verb::get},

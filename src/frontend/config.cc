@@ -34,7 +34,7 @@ Result<ParseOutcome> parse_frontend_config(int argc, const char* const* argv,
       "token-file", "PLAYGROUND_TOKEN_FILE", &cfg.token_file,
       std::string("File holding the shared token sent to backends as") + kMore +
           "Authorization: Bearer (or set PLAYGROUND_TOKEN).");
-  add_ops_access_option(o, &cfg.public_ops);
+  add_ops_access_option(o, &cfg.ops_access);
   o.add_string("ca-file", "PLAYGROUND_CA_FILE", &cfg.ca_file,
                std::string("PEM file of the CAs trusted for https backends") +
                    kMore + "(default: the system's trusted roots).");

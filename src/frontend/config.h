@@ -28,7 +28,8 @@ struct FrontendConfig {
   std::string token;                  // PLAYGROUND_TOKEN or --token-file
   std::string token_file;
   std::string ca_file;
-  bool public_ops = false;  // --ops-access public
+  std::string ops_access = "token";  // or "public" (add_ops_access_option)
+  bool public_ops() const { return ops_access == "public"; }
   int64_t attempts = 3;
   int64_t connect_timeout_ms = 2'000;
   int64_t upstream_timeout_ms = 30'000;

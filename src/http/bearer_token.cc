@@ -36,4 +36,11 @@ std::optional<Response> require_token(const RequestHeader& header,
   return r;
 }
 
+std::optional<Response> require_ops_token(const RequestHeader& header,
+                                          std::string_view token,
+                                          bool public_ops) {
+  if (public_ops) return std::nullopt;
+  return require_token(header, token);
+}
+
 }  // namespace playground::http

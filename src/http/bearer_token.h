@@ -23,4 +23,10 @@ bool bearer_token_matches(std::string_view authorization,
 std::optional<Response> require_token(const RequestHeader& header,
                                       std::string_view token);
 
+// The same for an operations endpoint (/metrics, /api/backends, /readyz's
+// details), unless the operator opened them (--ops-access public).
+std::optional<Response> require_ops_token(const RequestHeader& header,
+                                          std::string_view token,
+                                          bool public_ops);
+
 }  // namespace playground::http

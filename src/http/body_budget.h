@@ -52,9 +52,6 @@ class BodyBudget {
   // Reserves `bytes` for `address`; empty when either bound would be passed.
   std::optional<Hold> reserve(const std::string& address, size_t bytes);
 
-  size_t used() const { return used_; }
-  size_t total() const { return total_; }
-
  private:
   void release(const std::string& address, size_t bytes);
 

@@ -2,10 +2,10 @@
 #include "protocol/eval_request.h"
 
 #include <boost/json/array.hpp>
+#include <boost/json/error.hpp>
 #include <boost/json/stream_parser.hpp>
 #include <boost/json/value.hpp>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include "common/options.h"
@@ -109,21 +109,26 @@ std::string json_problem(std::string_view body, size_t at,
       ++column;
     }
   }
-  std::string what = ec.message();
-  // A \uD800-\uDFFF escape that is not half of a pair is the usual cause
-  // (a string cut in the middle of an emoji, or made by a UTF-16 encoder).
-  const size_t from = at >= 12 ? at - 12 : 0;
-  const std::string_view near = body.substr(from, at + 6 - from);
-  for (size_t i = 0; i + 3 < near.size(); ++i) {
-    if (near[i] == '\\' && (near[i + 1] == 'u' || near[i + 1] == 'U') &&
-        (near[i + 2] == 'd' || near[i + 2] == 'D') &&
-        std::strchr("89abcdefABCDEF", near[i + 3]) != nullptr) {
-      what =
-          "a \\u escape of a lone UTF-16 surrogate (half of a pair; "
-          "characters beyond U+FFFF need both halves, e.g. \\ud83d\\ude00)";
-      break;
-    }
-  }
+  // A \uD800-\uDFFF escape that is not half of a pair (a string cut in the
+  // middle of an emoji, or made by a UTF-16 encoder): Boost.JSON names the
+  // pair's wrong half, but says only "syntax error" when a first half is
+  // followed by anything but a second escape.
+  auto high_surrogate_before = [&] {
+    if (at < 6) return false;
+    const std::string_view escape = body.substr(at - 6, 6);
+    return escape[0] == '\\' && escape[1] == 'u' &&
+           (escape[2] == 'd' || escape[2] == 'D') &&
+           std::string_view("89abAB").find(escape[3]) != std::string_view::npos;
+  };
+  const bool lone_surrogate =
+      ec == boost::json::error::illegal_leading_surrogate ||
+      ec == boost::json::error::illegal_trailing_surrogate ||
+      (ec == boost::json::error::syntax && high_surrogate_before());
+  const std::string what =
+      lone_surrogate
+          ? "a \\u escape of a lone UTF-16 surrogate (half of a pair; "
+            "characters beyond U+FFFF need both halves, e.g. \\ud83d\\ude00)"
+          : ec.message();
   return "The body is not valid JSON: " + what + " at line " +
          std::to_string(line) + ", column " + std::to_string(column) + ".";
 }

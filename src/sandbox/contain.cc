@@ -157,10 +157,12 @@ std::string read_file(const char* path) {
   return content;
 }
 
-// Runs `python` (no site, as nobody when root) on our own `source` and
-// returns the unchecked pyc it made (python_startup.h); empty on failure.
+// Runs `python` (no site; as nobody when really root, as the user namespace's
+// one mapped user otherwise) on our own `source` and returns the unchecked
+// pyc it made (python_startup.h); empty on failure.
 std::string compile_to_pyc(const std::string& python, const std::string& source,
-                           const std::string& filename) {
+                           const std::string& filename,
+                           bool in_user_namespace) {
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0) return "";
   if (pipe2(out, O_CLOEXEC) != 0) {
@@ -181,7 +183,7 @@ std::string compile_to_pyc(const std::string& python, const std::string& source,
         dup2(null, 2) < 0) {
       _exit(120);
     }
-    if (getuid() == 0 &&
+    if (getuid() == 0 && !in_user_namespace &&
         (setgroups(0, nullptr) != 0 ||
          setresgid(kSandboxGid, kSandboxGid, kSandboxGid) != 0 ||
          setresuid(kSandboxUid, kSandboxUid, kSandboxUid) != 0)) {
@@ -220,13 +222,14 @@ std::string compile_to_pyc(const std::string& python, const std::string& source,
 // sitecustomize in the root (where the machine has one to bind over), so no
 // run compiles it. Best effort: without it each run compiles the hook.
 void precompile_site_hook(const std::string& name, const std::string& source,
-                          const std::string& etc_dir) {
+                          const std::string& etc_dir, bool in_user_namespace) {
   const std::string cached = "/usr/lib/" + name +
                              "/__pycache__/sitecustomize." + "cpython-" +
                              name.substr(6, 1) + name.substr(8) + ".pyc";
   if (access(cached.c_str(), F_OK) != 0) return;
   const std::string pyc = compile_to_pyc(
-      "/usr/bin/" + name, source, "/usr/lib/" + name + "/sitecustomize.py");
+      "/usr/bin/" + name, source, "/usr/lib/" + name + "/sitecustomize.py",
+      in_user_namespace);
   if (pyc.size() < 16) return;
   const std::string staged_dir = etc_dir + "/__pycache__";
   const std::string staged =
@@ -242,7 +245,7 @@ void precompile_site_hook(const std::string& name, const std::string& source,
 // /usr/lib/python3.X/sitecustomize.py, to /etc/python3.X/sitecustomize.py.
 // The sandbox's copy there is the hook that receives the program
 // (python_startup.h), followed by the machine's own customisation.
-bool install_site_hooks(const std::string& etc) {
+bool install_site_hooks(const std::string& etc, bool in_user_namespace) {
   DIR* lib = opendir("/usr/lib");
   if (lib == nullptr) return true;  // no Debian Python: the fallback runs
   bool ok = true;
@@ -261,7 +264,7 @@ bool install_site_hooks(const std::string& etc) {
       ok = false;
       break;
     }
-    precompile_site_hook(name, hook, dir);
+    precompile_site_hook(name, hook, dir, in_user_namespace);
   }
   closedir(lib);
   return ok;
@@ -277,12 +280,24 @@ bool has_site_hook(const std::string& python) {
   const std::string hook = "/etc/" + name + "/sitecustomize.py";
   const std::string link = "/usr/lib/" + name + "/sitecustomize.py";
   char resolved[PATH_MAX];
-  return realpath(link.c_str(), resolved) != nullptr && hook == resolved &&
-         read_file(hook.c_str()).starts_with(kSiteHookMarker);
+  if (realpath(link.c_str(), resolved) == nullptr || hook != resolved) {
+    return false;
+  }
+  // Its first line only: this runs at every start.
+  char head[kSiteHookMarker.size()];
+  const int fd = ::open(hook.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool marked =
+      ::read(fd, head, sizeof head) == static_cast<ssize_t>(sizeof head) &&
+      kSiteHookMarker == std::string_view(head, sizeof head);
+  ::close(fd);
+  return marked;
 }
 
 // The sandboxes' uid and gid, named in their /etc/passwd and /etc/group.
 int64_t g_sandbox_uid = kSandboxUid;
+// The keeper runs as root of a user namespace (a service that is not root).
+bool g_in_user_namespace = false;
 
 bool make_etc() {
   std::string etc = in_root("/etc");
@@ -314,7 +329,7 @@ bool make_etc() {
       return false;
     }
   }
-  if (!install_site_hooks(etc)) return false;
+  if (!install_site_hooks(etc, g_in_user_namespace)) return false;
   // The loader's cache of library paths; harmless and speeds up start-up.
   if (access("/etc/ld.so.cache", R_OK) == 0) {
     std::string cache = etc + "/ld.so.cache";
@@ -775,6 +790,7 @@ int64_t run_memory_kb() {
 bool prepare_root(int report_fd, bool pivot, int64_t sandbox_uid) {
   g_report_fd = report_fd;
   if (sandbox_uid > 0) g_sandbox_uid = sandbox_uid;
+  g_in_user_namespace = !pivot;  // in a user namespace each init pivots
   const bool ok =
       make_mounts_private() && build_root() && (!pivot || pivot_into_root());
   g_report_fd = kStatusFd;

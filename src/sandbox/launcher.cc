@@ -95,6 +95,11 @@ int64_t pick_uid_base() {
   return kServiceUidStart + static_cast<int64_t>(r % 500'000) * kUidsPerService;
 }
 
+int64_t slot_uid(const LaunchConfig& c, int slot) {
+  if (c.uid_base > 0) return c.uid_base + slot;
+  return c.isolation.namespaces ? kSandboxUid : kSlotUidBase + slot;
+}
+
 InitSpec make_init_spec(const LaunchConfig& c, int slot) {
   InitSpec s;
   const Limits& l = c.limits;
@@ -107,9 +112,7 @@ InitSpec make_init_spec(const LaunchConfig& c, int slot) {
   s.seccomp = iso.seccomp;
   // CLONE_NEWNET comes with the other namespaces (SandboxProcess::start).
   s.private_network = iso.namespaces;
-  s.uid = c.uid_base > 0   ? c.uid_base + slot
-          : iso.namespaces ? kSandboxUid
-                           : kSlotUidBase + slot;
+  s.uid = slot_uid(c, slot);
   s.cpu_seconds = std::max<int64_t>(1, (l.cpu_ms + 999) / 1000);
   // With a memory cgroup the cgroup is the limit, on memory actually used;
   // an address-space limit there would only cut reservations that cost
@@ -248,8 +251,7 @@ void SandboxProcess::kill_leftovers() {
     cgroups_->kill_all(slot_, keeper_);
   } else if (!config_->isolation.namespaces &&
              config_->isolation.drop_privileges) {
-    kill_every_process_of(
-        static_cast<uid_t>(make_init_spec(*config_, slot_).uid));
+    kill_every_process_of(static_cast<uid_t>(slot_uid(*config_, slot_)));
   }
 }
 

@@ -46,6 +46,9 @@ struct LaunchConfig {
 // with a chance of one in 500,000.
 int64_t pick_uid_base();
 
+// The uid and gid `slot`'s sandboxes run as.
+int64_t slot_uid(const LaunchConfig& config, int slot);
+
 // The InitSpec a configuration asks the init of `slot` to apply.
 InitSpec make_init_spec(const LaunchConfig& config, int slot);
 

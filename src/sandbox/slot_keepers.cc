@@ -26,6 +26,8 @@
 namespace playground::sandbox {
 
 namespace asio = boost::asio;
+namespace {
+
 using namespace asio::experimental::awaitable_operators;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 // How long a starting keeper may take to build its root and say "ready".
@@ -45,6 +47,8 @@ Error not_ready_in_time() {
                    std::to_string(kReadyTimeoutMs / 1000) + " s",
                ETIMEDOUT, "keeper"};
 }
+
+}  // namespace
 
 struct SlotKeepers::Keeper {
   pid_t pid = -1;

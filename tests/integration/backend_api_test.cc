@@ -182,6 +182,20 @@ TEST_F(BackendApi, RebindingBuiltinsDoesNotBreakTheRun) {
 }
 
 // What `site` adds (and -S would leave out) is there, as in `python3 main.py`.
+// The site hook that receives the program is loaded from a pyc the keeper
+// compiled once (bound over the interpreter's cached sitecustomize), not
+// compiled from source at every start.
+constexpr const char* kSiteHookPycMounted =
+    "print(any(line.split()[4].endswith('/__pycache__/sitecustomize.'\n"
+    "                                     'cpython-%d%d.pyc' % "
+    "__import__('sys')"
+    ".version_info[:2])\n"
+    "          for line in open('/proc/self/mountinfo')))\n";
+
+TEST_F(BackendApi, SiteHookIsLoadedPrecompiled) {
+  EXPECT_EQ(eval_json(port(), kSiteHookPycMounted).at("stdout"), "True\n");
+}
+
 TEST_F(BackendApi, ExitQuitAndHelpExist) {
   EXPECT_EQ(eval_json(port(), "exit(3)").at("exit_code"), 3);
   EXPECT_EQ(eval_json(port(), "quit()").at("status"), "ok");
@@ -807,6 +821,8 @@ TEST(BackendUnprivileged, RunsWithReducedIsolationAndSaysSo) {
   for (auto& n : names)
     expected += (expected.size() > 1 ? ", '" : "'") + n + "'";
   EXPECT_EQ(std::string(j["stdout"].as_string()), expected + "]\nno network\n");
+  // In its user namespace too, the site hook comes precompiled.
+  EXPECT_EQ(eval_json(backend.port(), kSiteHookPycMounted)["stdout"], "True\n");
   auto timeout = eval_json(backend.port(), "while True: pass", "", 500);
   EXPECT_EQ(timeout["status"], "timeout");
 }

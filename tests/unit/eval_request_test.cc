@@ -86,6 +86,20 @@ TEST(EvalRequest, JsonErrorsSayWhatAndWhere) {
       << lone.error().message;
   EXPECT_NE(lone.error().message.find("line 1, column"), std::string::npos)
       << lone.error().message;
+  for (const char* other :
+       {R"J({"code": "\udc00"})J", R"J({"code": "x\uD83D"})J"}) {
+    auto r = parse_eval_request("application/json", other);
+    ASSERT_FALSE(r) << other;
+    EXPECT_NE(r.error().message.find("lone UTF-16 surrogate"),
+              std::string::npos)
+        << other << ": " << r.error().message;
+  }
+  // A whole pair before an unrelated error is not blamed.
+  auto unrelated = parse_eval_request("application/json",
+                                      R"J({"code": "\ud83d\ude00" oops})J");
+  ASSERT_FALSE(unrelated);
+  EXPECT_EQ(unrelated.error().message.find("surrogate"), std::string::npos)
+      << unrelated.error().message;
   auto second_line =
       parse_eval_request("application/json", "{\"code\": \"x\",\n  oops}");
   ASSERT_FALSE(second_line);

@@ -3,8 +3,15 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <optional>
+#include <stop_token>
+
 #include "frontend/backend_list.h"
 #include "frontend/balancer.h"
+#include "frontend/client_share.h"
 #include "frontend/rate_limiter.h"
 #include "frontend/ui_assets.h"
 #include "http/message.h"
@@ -13,6 +20,50 @@ namespace playground::frontend {
 namespace {
 
 using namespace std::chrono_literals;
+
+// One address's share: `in_flight` at once, `waiting` more in its own line
+// (then refused), a finished one's place handed to its next; another
+// address is not held up; a waiter whose client leaves gives up its place.
+TEST(ClientShare, BoundsEachAddressAndHandsPlacesOver) {
+  boost::asio::io_context io;
+  ClientShare share(/*in_flight=*/1, /*waiting=*/1);
+  std::vector<std::optional<ClientShare::Permit>> held;
+  std::vector<std::string> log;
+  auto ask = [&](std::string who, std::stop_token stop = {}) {
+    boost::asio::co_spawn(
+        io,
+        [&, who, stop]() -> boost::asio::awaitable<void> {
+          auto permit =
+              co_await share.acquire(who.substr(0, who.find('#')), stop);
+          log.push_back(who + (permit ? " runs" : " refused"));
+          if (permit) held.push_back(std::move(permit));
+        },
+        boost::asio::detached);
+    io.run_for(10ms);
+    io.restart();
+  };
+  ask("a#1");
+  ask("a#2");  // waits in a's line
+  ask("a#3");  // a's line is full
+  ask("b#1");  // another address runs at once
+  EXPECT_EQ(log,
+            (std::vector<std::string>{"a#1 runs", "a#3 refused", "b#1 runs"}));
+  EXPECT_EQ(share.waiting(), 1);
+  held[0].reset();  // a#1 ends: its place goes to a#2
+  io.run_for(10ms);
+  io.restart();
+  EXPECT_EQ(log.back(), "a#2 runs");
+  std::stop_source gone;
+  ask("b#2", gone.get_token());  // waits behind b#1
+  gone.request_stop();           // and leaves
+  io.run_for(10ms);
+  io.restart();
+  EXPECT_EQ(log.back(), "b#2 refused");
+  EXPECT_EQ(share.waiting(), 0);
+  held.clear();  // every place given back: nothing is kept for a or b
+  ask("a#4");
+  EXPECT_EQ(log.back(), "a#4 runs");
+}
 
 TEST(BackendList, ParsesNamesSchemesPortsAndPrefixes) {
   auto list = parse_backend_list(

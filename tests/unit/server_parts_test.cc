@@ -9,6 +9,7 @@
 #include "backend/api.h"
 #include "common/metrics.h"
 #include "http/bearer_token.h"
+#include "http/body_budget.h"
 #include "sandbox/policy.h"
 
 namespace playground {
@@ -71,62 +72,73 @@ TEST(Admission, BoundsRunningAndQueuedAndServesInOrder) {
   EXPECT_FALSE(gate.queue_full());
 }
 
-// A freed permit goes to the waiting client that holds the fewest: a client
-// with many queued runs does not make another wait behind all of them.
-TEST(Admission, FreedPermitsGoFirstToClientsHoldingFewest) {
-  boost::asio::io_context io;
-  backend::Admission gate(1, 10);
-  std::vector<std::string> served;
-  std::vector<int> permits;
-  auto run = [&](std::string client) {
+// Clients asking an Admission for permits, in the order they are granted.
+struct Clients {
+  boost::asio::io_context& io;
+  backend::Admission& gate;
+  std::vector<std::string> served;  // who got a permit, in order
+  std::vector<int> permits;         // the permits, in the same order
+
+  void ask(const std::string& client) {
     boost::asio::co_spawn(
         io,
-        [&, client]() -> boost::asio::awaitable<void> {
-          auto permit = co_await gate.acquire(client);
-          if (permit) {
+        [this, client]() -> boost::asio::awaitable<void> {
+          if (auto permit = co_await gate.acquire(client)) {
             served.push_back(client);
             permits.push_back(*permit);
           }
         },
         boost::asio::detached);
-  };
-  for (int i = 0; i < 4; ++i) run("hog");  // one runs, three wait
-  io.run_for(std::chrono::milliseconds(20));
-  run("other");  // arrives last
-  io.run_for(std::chrono::milliseconds(20));
-  ASSERT_EQ(served, std::vector<std::string>{"hog"});
+    settle();
+  }
+  void settle() {
+    io.run_for(std::chrono::milliseconds(20));
+    io.restart();
+  }
+};
+
+// A freed permit goes to the waiting client that holds the fewest: a client
+// with many queued runs does not make another wait behind all of them.
+TEST(Admission, FreedPermitsGoFirstToClientsHoldingFewest) {
+  boost::asio::io_context io;
+  backend::Admission one(1, 10);
+  Clients a{io, one};
+  for (int i = 0; i < 4; ++i) a.ask("hog");  // one runs, three wait
+  a.ask("other");                            // arrives last
+  ASSERT_EQ(a.served, std::vector<std::string>{"hog"});
   // The hog's run ends: both then hold none, and "other" was served longer
   // ago (never), so it goes next, then the hog again.
-  gate.release(permits.back());
-  io.run_for(std::chrono::milliseconds(20));
-  gate.release(permits.back());
-  io.run_for(std::chrono::milliseconds(20));
-  EXPECT_EQ(served, (std::vector<std::string>{"hog", "other", "hog"}));
+  one.release(a.permits.back());
+  a.settle();
+  one.release(a.permits.back());
+  a.settle();
+  EXPECT_EQ(a.served, (std::vector<std::string>{"hog", "other", "hog"}));
+
   // With two at once, while the hog holds one the freed one goes to
   // "other", which holds none, whatever its place in the queue.
-  backend::Admission pair(2, 10);
-  std::vector<std::string> order;
-  std::vector<int> held;
-  auto take = [&](std::string client) {
-    boost::asio::co_spawn(
-        io,
-        [&, client]() -> boost::asio::awaitable<void> {
-          auto permit = co_await pair.acquire(client);
-          if (permit) {
-            order.push_back(client);
-            held.push_back(*permit);
-          }
-        },
-        boost::asio::detached);
-  };
-  for (int i = 0; i < 5; ++i) take("hog");  // two run, three wait
-  io.run_for(std::chrono::milliseconds(20));
-  take("other");
-  io.run_for(std::chrono::milliseconds(20));
-  pair.release(held[0]);  // the hog still holds one: "other" holds none
-  io.run_for(std::chrono::milliseconds(20));
-  EXPECT_EQ(order, (std::vector<std::string>{"hog", "hog", "other"}));
-  EXPECT_EQ(pair.queued(), 3);
+  backend::Admission two(2, 10);
+  Clients b{io, two};
+  for (int i = 0; i < 5; ++i) b.ask("hog");  // two run, three wait
+  b.ask("other");
+  two.release(b.permits[0]);  // the hog still holds one: "other" holds none
+  b.settle();
+  EXPECT_EQ(b.served, (std::vector<std::string>{"hog", "hog", "other"}));
+  EXPECT_EQ(two.queued(), 3);
+}
+
+// Memory for bodies: bounded in all and per address, given back with the
+// hold.
+TEST(BodyBudget, BoundsInAllAndPerAddressAndGivesBack) {
+  http::BodyBudget budget(/*total=*/100, /*per_address=*/60);
+  auto a1 = budget.reserve("a", 50);
+  ASSERT_TRUE(a1);
+  EXPECT_FALSE(budget.reserve("a", 20));  // a's share: 50 + 20 > 60
+  auto b1 = budget.reserve("b", 40);
+  ASSERT_TRUE(b1);
+  EXPECT_FALSE(budget.reserve("c", 20));  // in all: 90 + 20 > 100
+  EXPECT_TRUE(budget.reserve("c", 10));   // fits, and is given back at once
+  a1.reset();
+  EXPECT_TRUE(budget.reserve("a", 60));  // all of a's share again
 }
 
 TEST(BearerToken, MatchesOnlyTheExactToken) {
