@@ -22,12 +22,6 @@ using http::Verb;
 using protocol::is_supported_media_type;
 using protocol::parse_eval_request;
 
-Response busy(std::string_view message) {
-  Response r = http::json_error(Status::service_unavailable, message);
-  r.set(http::beast_http::field::retry_after, "1");
-  return r;
-}
-
 // The program and its files are written into the run's /tmp before it
 // starts: what cannot fit there is refused now, with the reason, rather
 // than failing inside the sandbox. tmpfs stores whole pages, and the
@@ -79,24 +73,22 @@ boost::asio::awaitable<Response> handle_eval(BackendApi& api,
                                              http::RequestContext& ctx) {
   auto parsed = parse_eval_request(req[http::beast_http::field::content_type],
                                    req.body());
-  if (!parsed) {
-    co_return http::json_error(static_cast<Status>(parsed.error().code),
-                               parsed.error().message);
-  }
+  if (!parsed) co_return http::error_response(parsed.error());
   if (std::string why =
           too_large_for_tmp(*parsed, api.evaluator.config().limits);
       !why.empty()) {
-    co_return http::json_error(Status::payload_too_large, why);
+    co_return http::error_response({why, Errc::too_large});
   }
   if (!api.probe.ready) {
-    co_return busy("The sandbox is not available on this server: " +
-                   api.probe.error);
+    co_return http::error_response(
+        {"The sandbox is not available on this server: " + api.probe.error,
+         Errc::unavailable});
   }
   const auto started = std::chrono::steady_clock::now();
   auto result = co_await api.evaluator.evaluate(
       *parsed, client_of(api, req, ctx), ctx.client_gone);
   if (!result) {
-    if (result.error().code == kClientGone) {
+    if (result.error().code == Errc::client_gone) {
       // Logged on the request's line (status 499); nobody reads the answer.
       ctx.log["eval_status"] = "cancelled";
       ctx.log["cancelled_after_ms"] =
@@ -105,12 +97,8 @@ boost::asio::awaitable<Response> handle_eval(BackendApi& api,
                          .count() *
                      100) /
           100;
-      co_return http::json_error(Status::service_unavailable,
-                                 result.error().message);
     }
-    if (result.error().code == 503) co_return busy(result.error().message);
-    co_return http::json_error(Status::internal_server_error,
-                               result.error().message);
+    co_return http::error_response(result.error());
   }
   ctx.log["eval_status"] = sandbox::to_string(result->status);
   ctx.log["exit_code"] = result->exit_code;

@@ -39,7 +39,7 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
     const EvalRequest& request, std::string client,
     std::stop_token client_gone) {
   const Error cancelled{"The client went away; the evaluation was stopped.",
-                        kClientGone};
+                        Errc::client_gone};
   std::optional<int> permit =
       co_await admission_.acquire(std::move(client), client_gone);
   if (!permit && client_gone.stop_requested()) {
@@ -48,7 +48,8 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
   }
   if (!permit) {
     outcomes_.with({"rejected_busy"}).inc();
-    co_return Error{"The service is at capacity; retry shortly.", 503};
+    co_return Error{"The service is at capacity; retry shortly.",
+                    Errc::at_capacity};
   }
   sandbox::Program as_given{.code = request.code, .args = request.args};
   for (const protocol::ProgramFile& f : request.files) {
@@ -93,7 +94,8 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
   if (!result) {
     outcomes_.with({"sandbox_failure"}).inc();
     log::error("sandbox failure", {{"error", result.error().message}});
-    co_return Error{"The sandbox failed: " + result.error().message, 500};
+    co_return Error{"The sandbox failed: " + result.error().message,
+                    Errc::sandbox_failed};
   }
   outcomes_.with({std::string(sandbox::to_string(result->status))}).inc();
   co_return result;

@@ -2,8 +2,9 @@
 //
 //   Result<RunResult> r =
 //       co_await evaluator.evaluate(request, client, client_gone);
-//   // r.error().code: 503 when the queue is full, 500 when the sandbox
-//   // failed, 499 when `client_gone` was requested (the run was killed)
+//   // r.error().code: Errc::at_capacity when the queue is full,
+//   // Errc::sandbox_failed when the sandbox broke, Errc::client_gone when
+//   // `client_gone` was requested (the run was killed)
 //
 // Admission bounds how many run at once; the pool supplies the sandboxes.
 #pragma once
@@ -22,10 +23,6 @@
 namespace playground::backend {
 
 using protocol::EvalRequest;
-
-// The error code of an evaluation stopped because its client went away
-// (nginx's "client closed request"; never sent, the client is gone).
-inline constexpr int kClientGone = 499;
 
 class Evaluator {
  public:

@@ -191,7 +191,7 @@ asio::awaitable<Result<SandboxPool::Lease>> SandboxPool::take(int running) {
   }
   started_now_.inc();
   auto slot = claim_slot();
-  if (!slot) co_return Error{"no free sandbox slot", 503};
+  if (!slot) co_return Error{"no free sandbox slot", Errc::at_capacity};
   auto box = co_await sandbox::SandboxProcess::start(config_, keepers_,
                                                      cgroups_, *slot);
   if (!box) {

@@ -8,17 +8,12 @@
 // everything else reports failure as a value so the caller decides.
 #pragma once
 
-#include <string>
 #include <utility>
 #include <variant>
 
-namespace playground {
+#include "common/error.h"
 
-struct Error {
-  std::string message;  // a plain sentence, safe to show to a client or a log
-  int code = 0;         // errno, or an HTTP status where the caller wants one
-  std::string step;     // the step that failed, where a caller acts on which
-};
+namespace playground {
 
 template <class T>
 class [[nodiscard]] Result {

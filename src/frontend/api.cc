@@ -61,8 +61,7 @@ boost::asio::awaitable<Response> handle_python(FrontendApi& api,
   auto parsed =
       protocol::parse_eval_request(req[field::field::content_type], req.body());
   if (!parsed) {
-    co_return http::json_error(static_cast<Status>(parsed.error().code),
-                               parsed.error().message);
+    co_return http::error_response(parsed.error());
   }
   boost::json::object upstream{{"code", std::move(parsed->code)},
                                {"stdin", std::move(parsed->stdin_data)}};

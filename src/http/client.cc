@@ -34,7 +34,7 @@ bool is_ip_literal(const std::string& host) {
 }
 
 Error fail(Failure failure, std::string message) {
-  return Error{std::move(message), static_cast<int>(failure)};
+  return Error{std::move(message), failure};
 }
 
 // Transport errors that mean the peer closed or reset the connection.
@@ -55,8 +55,21 @@ Failure classify(const boost::system::error_code& ec) {
 
 }  // namespace
 
+const std::error_category& failure_category() {
+  class Category final : public std::error_category {
+   public:
+    const char* name() const noexcept override { return "upstream"; }
+    std::string message(int value) const override {
+      return std::string(to_string(static_cast<Failure>(value)));
+    }
+  };
+  static const Category category;
+  return category;
+}
+
 Failure failure_of(const Error& error) {
-  return static_cast<Failure>(error.code);
+  if (error.code.category() != failure_category()) return Failure::protocol;
+  return static_cast<Failure>(error.code.value());
 }
 
 std::string_view to_string(Failure failure) {
@@ -66,6 +79,7 @@ std::string_view to_string(Failure failure) {
     case Failure::timeout:
       return "timeout";
     case Failure::closed:
+    case Failure::unanswered:
       return "closed";
     case Failure::protocol:
       return "protocol";
@@ -218,11 +232,11 @@ asio::awaitable<Result<Response>> Client::exchange(Connection& c,
       std::string what =
           rec == beast::error::timeout ? "timed out" : rec.message();
       const bool nothing = !parser->got_some() && buffered == 0;
-      Error e = fail(
-          classify(rec),
+      Failure failure = classify(rec);
+      if (failure == Failure::closed && nothing) failure = Failure::unanswered;
+      co_return fail(
+          failure,
           (nothing ? "no response: " : "reading the response failed: ") + what);
-      e.step = nothing ? "no_response" : "partial_response";
-      co_return e;
     }
     if (parser->get().result_int() / 100 == 1) continue;
     c.tcp().expires_never();
@@ -261,9 +275,8 @@ asio::awaitable<Result<Response>> Client::send(
     // A kept-alive connection the server had closed while it sat idle: not
     // one byte came back, so send the request again, once, on a fresh
     // connection.
-    if (reused && !fresh_only &&
-        failure_of(response.error()) == Failure::closed &&
-        response.error().step == "no_response" && Clock::now() < deadline) {
+    if (reused && !fresh_only && response.error().code == Failure::unanswered &&
+        Clock::now() < deadline) {
       fresh_only = true;
       continue;
     }

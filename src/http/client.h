@@ -57,11 +57,20 @@ enum class Failure {
   connect = 1,  // resolve, connect or TLS handshake failed: nothing was sent
   timeout,      // no complete response within the deadline
   closed,       // the connection closed or reset before the response ended
+  unanswered,   // closed before one byte of a response: `closed`, and safe
+                // to send again when the connection had sat idle
   protocol,     // the response was not valid HTTP or exceeded the limit
   local,        // this process could not open a connection (descriptors)
   cancelled,    // the caller stopped waiting (its own client went away)
 };
+const std::error_category& failure_category();
+inline std::error_code make_error_code(Failure f) {
+  return {static_cast<int>(f), failure_category()};
+}
+// The failure of an Error from this client (Failure::protocol for others).
 Failure failure_of(const Error& error);
+// The metrics and log label: "connect", "timeout", "closed" (unanswered
+// too), "protocol", "local", "cancelled".
 std::string_view to_string(Failure failure);
 
 class Client {
@@ -105,3 +114,6 @@ class Client {
 };
 
 }  // namespace playground::http
+
+template <>
+struct std::is_error_code_enum<playground::http::Failure> : std::true_type {};

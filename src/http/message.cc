@@ -19,6 +19,37 @@ Response json_error(Status status, std::string_view message) {
   return json_response(status, boost::json::object{{"error", message}});
 }
 
+Status status_of(const Error& error) {
+  if (error.code.category() != errc_category()) {
+    return Status::internal_server_error;  // errno, a sandbox step: ours
+  }
+  switch (static_cast<Errc>(error.code.value())) {
+    case Errc::invalid_request:
+      return Status::bad_request;
+    case Errc::unsupported_media_type:
+      return Status::unsupported_media_type;
+    case Errc::too_large:
+      return Status::payload_too_large;
+    case Errc::at_capacity:
+    case Errc::unavailable:
+    // Nobody reads this answer; the request's log line says 499.
+    case Errc::client_gone:
+      return Status::service_unavailable;
+    case Errc::sandbox_failed:
+      return Status::internal_server_error;
+  }
+  return Status::internal_server_error;
+}
+
+Response error_response(const Error& error) {
+  Response r = json_error(status_of(error), error.message);
+  // Capacity comes back within a run's time: say when to try again.
+  if (error.code == Errc::at_capacity || error.code == Errc::unavailable) {
+    r.set(beast_http::field::retry_after, "1");
+  }
+  return r;
+}
+
 Response text_response(Status status, std::string body,
                        std::string_view content_type) {
   Response res{status, 11};

@@ -11,6 +11,8 @@
 #include <boost/json/value.hpp>
 #include <string>
 
+#include "common/error.h"
+
 namespace playground::http {
 
 namespace beast_http = boost::beast::http;
@@ -24,6 +26,11 @@ using Verb = beast_http::verb;
 Response json_response(Status status, const boost::json::value& body);
 // {"error": "<message>"} with the given status.
 Response json_error(Status status, std::string_view message);
+// The status that answers `error`: the one place where what failed (its
+// code, see common/error.h) becomes an HTTP status.
+Status status_of(const Error& error);
+// json_error(status_of(error), error.message).
+Response error_response(const Error& error);
 // A plain-text response (for /metrics).
 Response text_response(Status status, std::string body,
                        std::string_view content_type);

@@ -482,8 +482,7 @@ Result<void> Server::listen() {
   if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) s.acceptor.bind(endpoint, ec);
   if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec)
-    return Error{"cannot listen on " + where + ": " + ec.message(), ec.value()};
+  if (ec) return Error{"cannot listen on " + where + ": " + ec.message(), ec};
   return Ok();
 }
 

@@ -15,11 +15,8 @@
 namespace playground::protocol {
 namespace {
 
-constexpr int kBadRequest = 400;
-constexpr int kUnsupportedMediaType = 415;
-
 Error bad(std::string message) {
-  return Error{std::move(message), kBadRequest};
+  return Error{std::move(message), Errc::invalid_request};
 }
 
 Error timeout_error() {
@@ -266,7 +263,7 @@ Result<EvalRequest> parse_eval_request(std::string_view content_type,
       "Content-Type must be application/json, "
       "application/x-www-form-urlencoded "
       "or multipart/form-data.",
-      kUnsupportedMediaType};
+      Errc::unsupported_media_type};
 }
 
 }  // namespace playground::protocol

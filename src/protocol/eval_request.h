@@ -2,7 +2,7 @@
 // for, parsed and validated the same way by both services.
 //
 //   auto req = parse_eval_request(content_type, body);
-//   if (!req) return json_error(req.error().code, req.error().message);
+//   if (!req) return http::error_response(req.error());
 //
 // Accepts JSON {"code": "...", "stdin": "...", "timeout_ms": 2000,
 // "files": [{"name": "helper.py", "content": "..."}], "args": ["-v"]} (only
@@ -55,7 +55,7 @@ std::string file_name_problem(std::string_view name);
 // header before the body is read so a wrong type costs no upload.
 bool is_supported_media_type(std::string_view content_type);
 
-// Error.code is the HTTP status to answer with: 400 or 415.
+// Errors are Errc::invalid_request or Errc::unsupported_media_type.
 Result<EvalRequest> parse_eval_request(std::string_view content_type,
                                        std::string_view body);
 

@@ -32,7 +32,8 @@ bool exists(const std::string& path) {
 Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path);
   if (!in)
-    return Error{"cannot read " + path + ": " + errno_text(errno), errno};
+    return Error{"cannot read " + path + ": " + errno_text(errno),
+                 errno_code(errno)};
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
@@ -43,7 +44,8 @@ Result<std::string> read_file(const std::string& path) {
 Result<void> write_file(const std::string& path, const std::string& value) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return Error{"cannot open " + path + ": " + errno_text(errno), errno};
+    return Error{"cannot open " + path + ": " + errno_text(errno),
+                 errno_code(errno)};
   }
   ssize_t n = ::write(fd, value.data(), value.size());
   int saved = errno;
@@ -51,7 +53,7 @@ Result<void> write_file(const std::string& path, const std::string& value) {
   if (n != static_cast<ssize_t>(value.size())) {
     return Error{
         "cannot write \"" + value + "\" to " + path + ": " + errno_text(saved),
-        saved};
+        errno_code(saved)};
   }
   return Ok();
 }
@@ -66,7 +68,8 @@ std::vector<pid_t> read_pids(const std::string& procs_file) {
 
 Result<void> make_dir(const std::string& path) {
   if (::mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) return Ok();
-  return Error{"cannot create " + path + ": " + errno_text(errno), errno};
+  return Error{"cannot create " + path + ": " + errno_text(errno),
+               errno_code(errno)};
 }
 
 std::vector<std::string> split_words(const std::string& s) {
@@ -148,7 +151,8 @@ Result<void> enable_v2_controllers(const std::string& dir,
   // A cgroup the kernel just made has the file; a plain directory in the
   // unit tests does not, which reads as "nothing enabled".
   auto enabled = read_file(dir + "/cgroup.subtree_control");
-  if (!enabled && enabled.error().code != ENOENT) return enabled.error();
+  if (!enabled && enabled.error().code != std::errc::no_such_file_or_directory)
+    return enabled.error();
   auto have = enabled ? split_words(*enabled) : std::vector<std::string>{};
   std::string request;
   for (auto& c : wanted) {
@@ -161,7 +165,8 @@ Result<void> enable_v2_controllers(const std::string& dir,
     if (auto r = make_dir(leaf); !r) return r;
     int fd = ::open((leaf + "/cgroup.procs").c_str(),
                     O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return Error{"cannot open " + leaf + "/cgroup.procs", errno};
+    if (fd < 0)
+      return Error{"cannot open " + leaf + "/cgroup.procs", errno_code(errno)};
     for (pid_t pid : procs) {
       std::string line = std::to_string(pid) + "\n";
       // A process may exit meanwhile; the write for it fails and that is fine.
@@ -276,7 +281,8 @@ Result<std::vector<std::string>> remount_writable(const CgroupLayout& layout) {
   for (const auto& point : layout.mount_points) {
     struct statvfs st;
     if (::statvfs(point.c_str(), &st) != 0) {
-      return Error{"cannot stat " + point + ": " + errno_text(errno), errno};
+      return Error{"cannot stat " + point + ": " + errno_text(errno),
+                   errno_code(errno)};
     }
     if ((st.f_flag & ST_RDONLY) == 0) continue;
     // A bind remount changes this mount's flags only; the others it keeps
@@ -291,7 +297,7 @@ Result<std::vector<std::string>> remount_writable(const CgroupLayout& layout) {
     if (::mount(nullptr, point.c_str(), nullptr, flags, nullptr) != 0) {
       return Error{
           "cannot remount " + point + " read-write: " + errno_text(errno),
-          errno};
+          errno_code(errno)};
     }
     remounted.push_back(point);
   }
@@ -330,7 +336,7 @@ Result<std::unique_ptr<CgroupSlots>> CgroupSlots::create(
       // Without swap the memory limit is the whole limit. Kernels without
       // swap accounting have no such file; nothing can swap there anyway.
       if (auto r = write_file(dir + "/memory.swap.max", "0");
-          !r && r.error().code != ENOENT) {
+          !r && r.error().code != std::errc::no_such_file_or_directory) {
         return r.error();
       }
       if (auto r = write_file(dir + "/pids.max", pids); !r) return r.error();

@@ -32,6 +32,7 @@
 
 #include "sandbox/python_startup.h"
 #include "sandbox/seccomp_policy.h"
+#include "sandbox/step.h"
 
 namespace playground::sandbox::contain {
 namespace {
@@ -61,9 +62,11 @@ void report(const char* format, ...) {
 }
 
 // Reports the failed step with errno and returns false, for RETURN_ON_FAILURE.
-bool fail(const char* step) {
+bool fail(Step step) {
   int saved = errno;
-  report("fail %s %d\n", step, saved);
+  const std::string_view step_name = name(step);
+  report("fail %.*s %d\n", static_cast<int>(step_name.size()), step_name.data(),
+         saved);
   errno = saved;
   return false;
 }
@@ -90,17 +93,17 @@ bool reset_signals() {
   }
   sigset_t none;
   sigemptyset(&none);
-  return sigprocmask(SIG_SETMASK, &none, nullptr) == 0 || fail("signals");
+  return sigprocmask(SIG_SETMASK, &none, nullptr) == 0 || fail(Step::signals);
 }
 
 // If the keeper (and so the service) dies, its sandboxes die with it.
 bool die_with_keeper() {
-  return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 || fail("pdeathsig");
+  return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 || fail(Step::pdeathsig);
 }
 
 bool make_mounts_private() {
   return mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 ||
-         fail("mount-private");
+         fail(Step::mount_private);
 }
 
 bool mount_tmpfs(const std::string& target, const std::string& options,
@@ -378,7 +381,7 @@ bool mount_proc(const std::string& target) {
     if (mount("proc", target.c_str(), "proc", flags, options) == 0) return true;
   }
   return mount("proc", target.c_str(), "proc", flags, nullptr) == 0 ||
-         fail("mount-proc");
+         fail(Step::mount_proc);
 }
 
 // A private /dev/shm per run, for POSIX shared memory and semaphores
@@ -388,7 +391,7 @@ bool mount_shm(const std::string& target, const InitSpec& spec) {
   std::string options =
       "size=" + std::to_string(spec.tmp_bytes) + ",nr_inodes=256,mode=1777";
   return mount_tmpfs(target, options, MS_NOSUID | MS_NODEV | MS_NOEXEC) ||
-         fail("mount-shm");
+         fail(Step::mount_shm);
 }
 
 // The network namespace of its own starts with its loopback down: up, the
@@ -414,7 +417,7 @@ bool mount_tmp(const std::string& target, const InitSpec& spec) {
                         ",nr_inodes=" + std::to_string(spec.tmp_inodes) +
                         ",mode=1777";
   return mount_tmpfs(target, options, MS_NOSUID | MS_NODEV | MS_NOEXEC) ||
-         fail("mount-tmp");
+         fail(Step::mount_tmp);
 }
 
 // Layer 2: a read-only root holding /usr, a minimal /etc and /dev, and
@@ -422,11 +425,11 @@ bool mount_tmp(const std::string& target, const InitSpec& spec) {
 bool build_root() {
   if (!mount_tmpfs(kNewRoot, "size=1m,nr_inodes=256,mode=0755",
                    MS_NOSUID | MS_NODEV)) {
-    return fail("mount-root");
+    return fail(Step::mount_root);
   }
   if (mkdir(in_root("/usr").c_str(), 0755) != 0 ||
       !bind("/usr", in_root("/usr"), MS_RDONLY | MS_NOSUID | MS_NODEV)) {
-    return fail("mount-usr");
+    return fail(Step::mount_usr);
   }
   // Nothing installed by hand on the host (pip or make install under
   // /usr/local) is part of the sandbox; Debian's packages under /usr are.
@@ -434,19 +437,19 @@ bool build_root() {
   if (stat("/usr/local", &local) == 0 && S_ISDIR(local.st_mode) &&
       !mount_tmpfs(in_root("/usr/local"), "size=4k,nr_inodes=16,mode=0755",
                    MS_RDONLY | MS_NOSUID | MS_NODEV)) {
-    return fail("mount-usr");
+    return fail(Step::mount_usr);
   }
   for (const char* name : {"bin", "sbin", "lib", "lib32", "lib64", "libx32"}) {
-    if (!mirror_top_level(name)) return fail("mount-lib");
+    if (!mirror_top_level(name)) return fail(Step::mount_lib);
   }
-  RETURN_ON_FAILURE(make_etc() || fail("mount-etc"));
-  RETURN_ON_FAILURE(make_dev() || fail("mount-dev"));
-  if (mkdir(in_root("/proc").c_str(), 0555) != 0) return fail("mount-proc");
-  if (mkdir(in_root("/tmp").c_str(), 01777) != 0) return fail("mount-tmp");
+  RETURN_ON_FAILURE(make_etc() || fail(Step::mount_etc));
+  RETURN_ON_FAILURE(make_dev() || fail(Step::mount_dev));
+  if (mkdir(in_root("/proc").c_str(), 0555) != 0) return fail(Step::mount_proc);
+  if (mkdir(in_root("/tmp").c_str(), 01777) != 0) return fail(Step::mount_tmp);
   // Shared by every sandbox of the keeper: nobody may write it, ever.
   if (mount(nullptr, kNewRoot, nullptr,
             MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0) {
-    return fail("root-readonly");
+    return fail(Step::root_readonly);
   }
   return true;
 }
@@ -454,13 +457,13 @@ bool build_root() {
 // Swaps the assembled tree in as "/", drops the host's root from this mount
 // namespace, and makes the new root read-only.
 bool pivot_into_root() {
-  if (chdir(kNewRoot) != 0) return fail("pivot-chdir");
-  if (syscall(SYS_pivot_root, ".", ".") != 0) return fail("pivot");
-  if (umount2(".", MNT_DETACH) != 0) return fail("pivot-umount");
-  if (chdir("/") != 0) return fail("pivot-chdir");
+  if (chdir(kNewRoot) != 0) return fail(Step::pivot_chdir);
+  if (syscall(SYS_pivot_root, ".", ".") != 0) return fail(Step::pivot);
+  if (umount2(".", MNT_DETACH) != 0) return fail(Step::pivot_umount);
+  if (chdir("/") != 0) return fail(Step::pivot_chdir);
   if (mount(nullptr, "/", nullptr,
             MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0) {
-    return fail("root-readonly");
+    return fail(Step::root_readonly);
   }
   return true;
 }
@@ -480,25 +483,25 @@ void prefer_init_on_cpu() {
 
 bool set_hostname() {
   static const char kName[] = "playground";
-  return sethostname(kName, sizeof kName - 1) == 0 || fail("hostname");
+  return sethostname(kName, sizeof kName - 1) == 0 || fail(Step::hostname);
 }
 
 // ---- steps for the Python process, after fork ------------------------------
 
-bool start_session() { return setsid() >= 0 || fail("setsid"); }
+bool start_session() { return setsid() >= 0 || fail(Step::setsid); }
 
 // Back to the service's own niceness, never above it: lowering priority
 // always works, while an unprivileged service started under `nice` could not
 // return to 0.
 bool reset_priority() {
   return setpriority(PRIO_PROCESS, 0, inherited_niceness) == 0 ||
-         fail("priority");
+         fail(Step::priority);
 }
 
 // Under memory pressure the kernel should pick the snippet, never the init.
 bool prefer_oom_kill() {
   if (write_file("/proc/self/oom_score_adj", "1000")) return true;
-  return errno == ENOENT || fail("oom-score");
+  return errno == ENOENT || fail(Step::oom_score);
 }
 
 bool set_limit(int resource, rlim_t soft, rlim_t hard) {
@@ -532,11 +535,11 @@ bool set_rlimits(const InitSpec& spec) {
   if (ok && spec.max_processes > 0) {
     ok = set_limit(RLIMIT_NPROC, spec.max_processes, spec.max_processes);
   }
-  return ok || fail("rlimits");
+  return ok || fail(Step::rlimits);
 }
 
 bool enter_workdir(const InitSpec& spec) {
-  return chdir(spec.filesystem ? "/tmp" : "/") == 0 || fail("chdir");
+  return chdir(spec.filesystem ? "/tmp" : "/") == 0 || fail(Step::chdir);
 }
 
 bool drop_bounding_set() {
@@ -559,7 +562,7 @@ bool clear_capabilities() {
 // loses every capability, and the securebits stop exec from granting any.
 bool drop_privileges(const InitSpec& spec) {
   if (!spec.drop_privileges) return true;
-  if (!drop_bounding_set()) return fail("capbset");
+  if (!drop_bounding_set()) return fail(Step::capbset);
   if (spec.user_namespace) {
     constexpr int kNoRoot = (1 << 0) | (1 << 1);  // NOROOT, locked
     constexpr int kNoSetuidFixup =
@@ -567,33 +570,34 @@ bool drop_privileges(const InitSpec& spec) {
     constexpr int kKeepCapsLocked = 1 << 5;
     if (prctl(PR_SET_SECUREBITS, kNoRoot | kNoSetuidFixup | kKeepCapsLocked) !=
         0) {
-      return fail("securebits");
+      return fail(Step::securebits);
     }
   } else {
     const gid_t gid = static_cast<gid_t>(spec.uid);
     const uid_t uid = static_cast<uid_t>(spec.uid);
-    if (setgroups(0, nullptr) != 0) return fail("setgroups");
-    if (setresgid(gid, gid, gid) != 0) return fail("setgid");
-    if (setresuid(uid, uid, uid) != 0) return fail("setuid");
+    if (setgroups(0, nullptr) != 0) return fail(Step::setgroups);
+    if (setresgid(gid, gid, gid) != 0) return fail(Step::setgid);
+    if (setresuid(uid, uid, uid) != 0) return fail(Step::setuid);
   }
-  return clear_capabilities() || fail("capset");
+  return clear_capabilities() || fail(Step::capset);
 }
 
 bool set_no_new_privs() {
-  return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 || fail("no-new-privs");
+  return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 ||
+         fail(Step::no_new_privs);
 }
 
 // Credential changes clear the parent-death signal; set it again as nobody.
 bool die_with_init() {
-  return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 || fail("pdeathsig");
+  return prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 || fail(Step::pdeathsig);
 }
 
 // Python keeps 0-3 and the ready pipe; the status descriptor stays only to
 // report a failed exec, and closes with it.
 bool close_other_fds() {
   if (syscall(SYS_close_range, kReadyFd + 1, ~0U, 0) != 0)
-    return fail("close-fds");
-  return fcntl(kStatusFd, F_SETFD, FD_CLOEXEC) == 0 || fail("close-fds");
+    return fail(Step::close_fds);
+  return fcntl(kStatusFd, F_SETFD, FD_CLOEXEC) == 0 || fail(Step::close_fds);
 }
 
 bool apply_seccomp(const InitSpec& spec,
@@ -601,9 +605,9 @@ bool apply_seccomp(const InitSpec& spec,
   if (!spec.seccomp) return true;
   if (filter.instructions.empty()) {
     errno = ENOENT;
-    return fail("seccomp");
+    return fail(Step::seccomp);
   }
-  return seccomp_policy::load(filter) || fail("seccomp");
+  return seccomp_policy::load(filter) || fail(Step::seccomp);
 }
 
 // `python3 main.py` in the run's /tmp where the site hook is in place
@@ -622,14 +626,14 @@ void exec_python(const InitSpec& spec, bool as_script) {
     execve(spec.python.c_str(), const_cast<char* const*>(argv),
            const_cast<char* const*>(envp));
   }
-  fail("exec");
+  fail(Step::exec);
 }
 
 // Layers 4-6 for the Python process, in order. Returns only on failure.
 bool unblock_signals() {
   sigset_t none;
   sigemptyset(&none);
-  return sigprocmask(SIG_SETMASK, &none, nullptr) == 0 || fail("signals");
+  return sigprocmask(SIG_SETMASK, &none, nullptr) == 0 || fail(Step::signals);
 }
 
 bool contain_python(const InitSpec& spec,
@@ -818,7 +822,7 @@ void run_init(const InitSpec& spec, const seccomp_policy::Program& filter) {
   if (spec.private_network) bring_up_loopback();
   prefer_init_on_cpu();
   if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
-    fail("subreaper");
+    fail(Step::subreaper);
     _exit(1);
   }
 
@@ -833,7 +837,7 @@ void run_init(const InitSpec& spec, const seccomp_policy::Program& filter) {
 
   pid_t python = fork();
   if (python < 0) {
-    fail("fork");
+    fail(Step::fork);
     _exit(1);
   }
   if (python == 0) {

@@ -2,7 +2,9 @@
 // init_protocol.h).
 #include "sandbox/init_protocol.h"
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <sstream>
 
 namespace playground::sandbox {
@@ -123,6 +125,27 @@ Result<SpawnRequest> decode_spawn_request(std::string_view message) {
   return SpawnRequest{static_cast<int>(flags), std::move(*spec)};
 }
 
+Error StepFailure::error() const {
+  return Error{"sandbox step \"" + std::string(name(step)) +
+                   "\" failed: " + std::strerror(err),
+               step};
+}
+
+std::string failure_line(Step step, int err) {
+  return "fail " + std::string(name(step)) + " " + std::to_string(err) + "\n";
+}
+
+StepFailure parse_failure_line(std::string_view line) {
+  std::istringstream words{std::string(line)};
+  std::string kind, step;
+  StepFailure failure{.step = Step::unknown, .err = EPROTO};
+  if (words >> kind >> step && kind == "fail") {
+    failure.step = step_named(step);
+    words >> failure.err;
+  }
+  return failure;
+}
+
 InitReport parse_report(std::string_view lines) {
   InitReport r;
   std::istringstream in{std::string(lines)};
@@ -142,9 +165,8 @@ InitReport parse_report(std::string_view lines) {
       }
     } else if (kind == "memory") {
       words >> r.memory_exceeded_kb;
-    } else if (kind == "fail" && r.failed_step.empty()) {
-      words >> r.failed_step >> r.failed_errno;
-      if (r.failed_step.empty()) r.failed_step = "unknown";
+    } else if (kind == "fail" && !r.failure) {
+      r.failure = parse_failure_line(line);
     }
   }
   return r;

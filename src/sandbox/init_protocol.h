@@ -23,11 +23,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.h"
+#include "sandbox/step.h"
 
 namespace playground::sandbox {
 
@@ -74,6 +76,19 @@ struct InitSpec {
 std::vector<std::string> to_args(const InitSpec& spec);
 Result<InitSpec> from_args(int argc, const char* const* argv);
 
+// A step that failed, as the init and the keeper report it:
+// "fail <step> <errno>\n" (step.h names the steps).
+struct StepFailure {
+  Step step = Step::unknown;
+  int err = 0;
+  // "sandbox step "mount-proc" failed: Permission denied", coded by the step.
+  Error error() const;
+};
+std::string failure_line(Step step, int err);
+// The failure a line starting with "fail" reports; Step::unknown (and EPROTO)
+// for what cannot be read, so a garbled report is never taken for success.
+StepFailure parse_failure_line(std::string_view line);
+
 // What the init reported for one run.
 struct InitReport {
   bool exited = false;  // an "exit" line arrived
@@ -81,8 +96,7 @@ struct InitReport {
   int signal = 0;       // when a signal ended Python
   int64_t cpu_us = 0;
   int64_t maxrss_kb = 0;
-  std::string failed_step;  // from a "fail" line; empty when none
-  int failed_errno = 0;
+  std::optional<StepFailure> failure;  // the first "fail" line
   int64_t memory_exceeded_kb = 0;  // from a "memory" line: the run was ended
 };
 

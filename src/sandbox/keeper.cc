@@ -49,22 +49,22 @@ bool enter_user_namespace(int sock) {
   char uid_map[64], gid_map[64];
   std::snprintf(uid_map, sizeof uid_map, "0 %d 1", static_cast<int>(geteuid()));
   std::snprintf(gid_map, sizeof gid_map, "0 %d 1", static_cast<int>(getegid()));
-  const char* step = "userns";
+  Step step = Step::userns;
   if (unshare(CLONE_NEWUSER) == 0) {
-    step = "userns-map";
+    step = Step::userns_map;
     if (write_proc_file("/proc/self/setgroups", "deny") &&
         write_proc_file("/proc/self/uid_map", uid_map) &&
         write_proc_file("/proc/self/gid_map", gid_map)) {
       return true;
     }
   }
-  send_text(sock, std::string("fail ") + step + " " + std::to_string(errno));
+  send_text(sock, failure_line(step, errno));
   return false;
 }
 
 bool enter_root(int sock, bool user_namespace, int64_t sandbox_uid) {
   if (unshare(CLONE_NEWNS) != 0) {
-    send_text(sock, "fail mount-namespace " + std::to_string(errno));
+    send_text(sock, failure_line(Step::mount_namespace, errno));
     return false;
   }
   // In a user namespace each init pivots itself (see contain::run_init).
@@ -72,10 +72,9 @@ bool enter_root(int sock, bool user_namespace, int64_t sandbox_uid) {
 }
 
 // Before the init runs, failures are reported on the status pipe directly.
-[[noreturn]] void fail_early(int status_fd, const char* step) {
-  char line[64];
-  int n = std::snprintf(line, sizeof line, "fail %s %d\n", step, errno);
-  [[maybe_unused]] ssize_t w = ::write(status_fd, line, static_cast<size_t>(n));
+[[noreturn]] void fail_early(int status_fd, Step step) {
+  const std::string line = failure_line(step, errno);
+  [[maybe_unused]] ssize_t w = ::write(status_fd, line.data(), line.size());
   _exit(126);
 }
 
@@ -87,10 +86,10 @@ int child_main(void* arg) {
   int moved[kSpawnFdCount];
   for (int i = 0; i < kSpawnFdCount; ++i) {
     moved[i] = fcntl(c->fds[i], F_DUPFD_CLOEXEC, 16);
-    if (moved[i] < 0) fail_early(status_fd, "descriptors");
+    if (moved[i] < 0) fail_early(status_fd, Step::descriptors);
   }
   for (int i = 0; i < kSpawnFdCount; ++i) {
-    if (dup2(moved[i], i) < 0) fail_early(moved[kStatusFd], "descriptors");
+    if (dup2(moved[i], i) < 0) fail_early(moved[kStatusFd], Step::descriptors);
   }
   syscall(SYS_close_range, kSpawnFdCount, ~0U, 0);
   contain::run_init(c->request->spec, *c->filter);
@@ -217,7 +216,7 @@ void serve(int sock, const Options& options) {
     auto request = decode_spawn_request(message);
     if (!request || nfds != kSpawnFdCount) {
       for (int i = 0; i < nfds; ++i) ::close(fds[i]);
-      reply(sock, "fail request " + std::to_string(EINVAL), -1);
+      reply(sock, failure_line(Step::request, EINVAL), -1);
       continue;
     }
     const int kind = request->spec.private_network ? 1 : 0;
@@ -230,7 +229,7 @@ void serve(int sock, const Options& options) {
     }
     if (request->spec.seccomp && filter.instructions.empty()) {
       for (int fd : fds) ::close(fd);
-      reply(sock, "fail seccomp " + std::to_string(filter_errnos[kind]), -1);
+      reply(sock, failure_line(Step::seccomp, filter_errnos[kind]), -1);
       continue;
     }
     Child child;
@@ -244,7 +243,7 @@ void serve(int sock, const Options& options) {
     const int clone_errno = errno;
     for (int fd : fds) ::close(fd);
     if (pid < 0) {
-      reply(sock, "fail clone " + std::to_string(clone_errno), -1);
+      reply(sock, failure_line(Step::clone, clone_errno), -1);
       continue;
     }
     reply(sock, "ok " + std::to_string(pid), pidfd);

@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "sandbox/step.h"
 
 namespace playground::sandbox {
 namespace {
@@ -147,7 +148,7 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
       int e = errno;
       for (Pipe* q : {&in, &out, &err, &code, &status, &ready}) q->close();
       co_return Error{std::string("cannot create pipes: ") + std::strerror(e),
-                      e, "pipes"};
+                      Step::descriptors};
     }
   }
   box->stdin_fd_ = in.write;
@@ -401,15 +402,11 @@ asio::awaitable<Result<RunResult>> SandboxProcess::run(
       cgroups_ != nullptr && cgroups_->oom_kills(slot_) > oom_kills_before_;
   co_await empty_slot();
   if (cancelled) {
-    co_return Error{"the run was cancelled", ECANCELED, "cancelled"};
+    co_return Error{"the run was cancelled", Errc::client_gone};
   }
 
   const InitReport report = parse_report(status_text);
-  if (!report.failed_step.empty()) {
-    co_return Error{"sandbox step \"" + report.failed_step +
-                        "\" failed: " + std::strerror(report.failed_errno),
-                    report.failed_errno, report.failed_step};
-  }
+  if (report.failure) co_return report.failure->error();
   if (!report.exited && !timed_out && !budget.exceeded) {
     co_return Error{"the sandbox ended without reporting how Python exited"};
   }

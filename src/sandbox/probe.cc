@@ -3,16 +3,11 @@
 
 #include <unistd.h>
 
-#include <cstring>
-
 #include "sandbox/slot_keepers.h"
+#include "sandbox/step.h"
 
 namespace playground::sandbox {
 namespace {
-
-bool starts_with(const std::string& s, const char* prefix) {
-  return s.rfind(prefix, 0) == 0;
-}
 
 // Drops the layer a failed step belongs to; false when the failure is not
 // one a weaker configuration could avoid.
@@ -21,43 +16,38 @@ bool drop_layer_for(const Error& e, Isolation& iso,
   auto why = [&](const std::string& layer) {
     warnings.push_back(layer + " unavailable (" + e.message + ")");
   };
-  const std::string& step = e.step;
-  if (step == "clone" || step == "userns" || step == "userns-map" ||
-      step == "hostname") {
-    if (iso.namespaces && !iso.user_namespace && geteuid() != 0) {
-      iso.user_namespace = true;  // unprivileged: try with a user namespace
-      return true;
-    }
-    if (iso.namespaces) {
+  switch (layer_of(step_of(e.code))) {
+    case Layer::namespaces:
+      if (iso.namespaces && !iso.user_namespace && geteuid() != 0) {
+        iso.user_namespace = true;  // unprivileged: try with a user namespace
+        return true;
+      }
+      if (!iso.namespaces) return false;
       why("namespaces");
       iso.namespaces = iso.user_namespace = iso.filesystem = false;
       return true;
-    }
-    return false;
-  }
-  if (step == "cgroup" && !iso.cgroups.empty()) {
-    why("cgroups");
-    iso.cgroups.clear();
-    return true;
-  }
-  if ((starts_with(step, "mount") || starts_with(step, "pivot") ||
-       step == "root-readonly") &&
-      iso.filesystem) {
-    why("private filesystem");
-    iso.filesystem = false;
-    return true;
-  }
-  if (step == "seccomp" && iso.seccomp) {
-    why("seccomp");
-    iso.seccomp = false;
-    return true;
-  }
-  if ((step == "setgroups" || step == "setgid" || step == "setuid" ||
-       step == "capbset" || step == "capset" || step == "securebits") &&
-      iso.drop_privileges) {
-    why("privilege drop");
-    iso.drop_privileges = false;
-    return true;
+    case Layer::cgroups:
+      if (iso.cgroups.empty()) return false;
+      why("cgroups");
+      iso.cgroups.clear();
+      return true;
+    case Layer::filesystem:
+      if (!iso.filesystem) return false;
+      why("private filesystem");
+      iso.filesystem = false;
+      return true;
+    case Layer::seccomp:
+      if (!iso.seccomp) return false;
+      why("seccomp");
+      iso.seccomp = false;
+      return true;
+    case Layer::privileges:
+      if (!iso.drop_privileges) return false;
+      why("privilege drop");
+      iso.drop_privileges = false;
+      return true;
+    case Layer::none:
+      return false;
   }
   return false;
 }

@@ -22,6 +22,7 @@
 #include <sstream>
 
 #include "common/log.h"
+#include "sandbox/step.h"
 
 namespace playground::sandbox {
 
@@ -45,7 +46,7 @@ bool answer_waiting(int socket) {
 Error not_ready_in_time() {
   return Error{"the sandbox keeper did not say it was ready within " +
                    std::to_string(kReadyTimeoutMs / 1000) + " s",
-               ETIMEDOUT, "keeper"};
+               Step::keeper};
 }
 
 }  // namespace
@@ -90,8 +91,8 @@ Result<void> SlotKeepers::start_all() {
 Result<std::unique_ptr<SlotKeepers::Keeper>> SlotKeepers::launch(int slot) {
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
-    return Error{std::string("socketpair: ") + std::strerror(errno), errno,
-                 "keeper"};
+    return Error{std::string("socketpair: ") + std::strerror(errno),
+                 Step::keeper};
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -129,8 +130,8 @@ Result<std::unique_ptr<SlotKeepers::Keeper>> SlotKeepers::launch(int slot) {
   keeper->socket = pair[0];
   if (rc != 0) {
     keeper->pid = -1;
-    return Error{"cannot start " + init_path_ + ": " + std::strerror(rc), rc,
-                 "keeper"};
+    return Error{"cannot start " + init_path_ + ": " + std::strerror(rc),
+                 Step::keeper};
   }
   return keeper;
 }
@@ -139,14 +140,13 @@ Result<void> SlotKeepers::read_ready(int socket) {
   char answer[128] = {};
   const ssize_t n = recv(socket, answer, sizeof answer - 1, MSG_DONTWAIT);
   if (n > 0 && std::strncmp(answer, "ready", 5) == 0) return Ok();
-  std::istringstream words(n > 0 ? std::string(answer, static_cast<size_t>(n))
-                                 : "");
-  std::string kind, step = "keeper";
-  int err = n == 0 ? EPIPE : n < 0 ? errno : EPROTO;
-  words >> kind >> step >> err;
-  return Error{
-      "the sandbox keeper failed at " + step + ": " + std::strerror(err), err,
-      step};
+  const StepFailure failure =
+      n > 0 ? parse_failure_line({answer, static_cast<size_t>(n)})
+            : StepFailure{.step = Step::keeper, .err = n == 0 ? EPIPE : errno};
+  return Error{"the sandbox keeper failed at " +
+                   std::string(name(failure.step)) + ": " +
+                   std::strerror(failure.err),
+               failure.step};
 }
 
 Result<void> SlotKeepers::start(int slot) {
@@ -155,8 +155,7 @@ Result<void> SlotKeepers::start(int slot) {
   if (cgroups_ != nullptr) {
     // The one cgroup migration per slot; every sandbox is then born inside.
     if (auto placed = cgroups_->place(slot, (*keeper)->pid); !placed) {
-      return Error{"cgroup: " + placed.error().message, placed.error().code,
-                   "cgroup"};
+      return Error{"cgroup: " + placed.error().message, Step::cgroup};
     }
   }
   // The keeper answers "ready" once its namespaces and root are in place.
@@ -184,7 +183,7 @@ asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
           co_return r ? std::string() : r.error().message;
         },
         asio::use_awaitable);
-    if (!placed.empty()) co_return Error{"cgroup: " + placed, EIO, "cgroup"};
+    if (!placed.empty()) co_return Error{"cgroup: " + placed, Step::cgroup};
   }
   asio::posix::stream_descriptor answer(ex, ::dup((*keeper)->socket));
   asio::steady_timer limit(ex, std::chrono::milliseconds(kReadyTimeoutMs));
@@ -194,8 +193,8 @@ asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
         limit.async_wait(nothrow));
     if (first.index() != 0) co_return not_ready_in_time();
     if (auto [ec] = std::get<0>(first); ec) {
-      co_return Error{"waiting for the sandbox keeper: " + ec.message(), EIO,
-                      "keeper"};
+      co_return Error{"waiting for the sandbox keeper: " + ec.message(),
+                      Step::keeper};
     }
     if (answer_waiting((*keeper)->socket)) break;  // else woken early: wait on
   }
@@ -262,22 +261,18 @@ asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::spawn(
         std::memcpy(&pidfd, CMSG_DATA(rc), sizeof pidfd);
       }
     }
-    std::istringstream words(std::string(buf.data(), static_cast<size_t>(n)));
-    std::string kind, step;
-    words >> kind;
-    if (kind == "ok" && pidfd >= 0) {
+    const std::string_view text(buf.data(), static_cast<size_t>(n));
+    if (text.rfind("ok ", 0) == 0 && pidfd >= 0) {
       pid_t pid = -1;
-      words >> pid;
+      std::istringstream(std::string(text.substr(3))) >> pid;
       co_return Spawned{pid, pidfd};
     }
     if (pidfd >= 0) ::close(pidfd);
-    int err = 0;
-    words >> step >> err;
-    co_return Error{step + ": " + std::strerror(err), err, step};
+    co_return parse_failure_line(text).error();
   }
   co_return Error{
       "the sandbox keeper of slot " + std::to_string(slot) + " keeps failing",
-      EIO, "keeper"};
+      Step::keeper};
 }
 
 }  // namespace playground::sandbox

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "http/message.h"
+#include "sandbox/step.h"
+
 namespace playground::protocol {
 namespace {
 
@@ -69,7 +72,7 @@ TEST(EvalRequest, JsonErrorsAre400WithAReason) {
   for (const auto& c : cases) {
     auto r = parse_eval_request("application/json", c.body);
     ASSERT_FALSE(r) << c.body;
-    EXPECT_EQ(r.error().code, 400) << c.body;
+    EXPECT_EQ(r.error().code, Errc::invalid_request) << c.body;
     EXPECT_NE(r.error().message.find(c.says), std::string::npos)
         << c.body << " -> " << r.error().message;
   }
@@ -129,7 +132,7 @@ TEST(EvalRequest, DeeplyNestedJsonIsRejectedNotOverflowed) {
                      std::string(10000, ']') + "}";
   auto r = parse_eval_request("application/json", deep);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, 400);
+  EXPECT_EQ(r.error().code, Errc::invalid_request);
 }
 
 TEST(EvalRequest, FormBodies) {
@@ -141,11 +144,11 @@ TEST(EvalRequest, FormBodies) {
   EXPECT_EQ(r->timeout_ms, 300);
   r = parse_eval_request("application/x-www-form-urlencoded", "stdin=hi");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, 400);
+  EXPECT_EQ(r.error().code, Errc::invalid_request);
   r = parse_eval_request("application/x-www-form-urlencoded",
                          "code=x&timeout_ms=abc");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, 400);
+  EXPECT_EQ(r.error().code, Errc::invalid_request);
 }
 
 TEST(EvalRequest, OtherMediaTypesAre415) {
@@ -154,8 +157,42 @@ TEST(EvalRequest, OtherMediaTypesAre415) {
   EXPECT_TRUE(is_supported_media_type("Application/JSON ; charset=utf-8"));
   auto r = parse_eval_request("text/plain", "print(1)");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, 415);
+  EXPECT_EQ(r.error().code, Errc::unsupported_media_type);
 }
 
 }  // namespace
 }  // namespace playground::protocol
+
+namespace playground::http {
+namespace {
+
+// The one mapping from what failed to the HTTP status that answers it.
+TEST(ErrorModel, StatusAtTheEdge) {
+  EXPECT_EQ(status_of({"x", Errc::invalid_request}), Status::bad_request);
+  EXPECT_EQ(status_of({"x", Errc::unsupported_media_type}),
+            Status::unsupported_media_type);
+  EXPECT_EQ(status_of({"x", Errc::too_large}), Status::payload_too_large);
+  EXPECT_EQ(status_of({"x", Errc::at_capacity}), Status::service_unavailable);
+  EXPECT_EQ(status_of({"x", Errc::sandbox_failed}),
+            Status::internal_server_error);
+  // Codes of other categories are the service's own failures.
+  EXPECT_EQ(status_of({"x", errno_code(ENOENT)}),
+            Status::internal_server_error);
+  EXPECT_EQ(status_of({"x", sandbox::Step::seccomp}),
+            Status::internal_server_error);
+  EXPECT_EQ(status_of({"x"}), Status::internal_server_error);
+  // Retry-After where waiting helps, nowhere else.
+  EXPECT_EQ(error_response(
+                {"busy", Errc::at_capacity})[beast_http::field::retry_after],
+            "1");
+  EXPECT_TRUE(
+      error_response(
+          {"bad", Errc::invalid_request})[beast_http::field::retry_after]
+          .empty());
+  // Codes compare across categories only when they mean the same.
+  EXPECT_NE(Error({"x", Errc::invalid_request}).code,
+            std::error_code(1, std::generic_category()));
+}
+
+}  // namespace
+}  // namespace playground::http
