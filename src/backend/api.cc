@@ -11,6 +11,7 @@
 #include "backend/eval_result.h"
 #include "http/bearer_token.h"
 #include "protocol/eval_request.h"
+#include "protocol/grade_request.h"
 #include "sandbox/launcher.h"
 
 namespace playground::backend {
@@ -107,6 +108,62 @@ boost::asio::awaitable<Response> handle_eval(BackendApi& api,
   co_return http::json_response(Status::ok, result_to_json(*result));
 }
 
+boost::asio::awaitable<Response> handle_grade(BackendApi& api,
+                                              http::Request& req,
+                                              http::RequestContext& ctx) {
+  auto parsed =
+      protocol::parse_grade_request(req[http::beast_http::field::content_type],
+                                    req.body(), api.config.limits.wall_ms);
+  if (!parsed) co_return http::error_response(parsed.error());
+  if (std::string why = too_large_for_tmp(
+          {.code = parsed->code, .files = parsed->files}, api.config.limits);
+      !why.empty()) {
+    co_return http::error_response({why, Errc::too_large});
+  }
+  if (!api.probe.ready) {
+    co_return http::error_response(
+        {"The sandbox is not available on this server: " + api.probe.error,
+         Errc::unavailable});
+  }
+  auto report = co_await api.grader.grade(*parsed, client_of(api, req, ctx),
+                                          ctx.client_gone);
+  if (!report) {
+    if (report.error().code == Errc::client_gone) {
+      ctx.log["grade_status"] = "cancelled";
+    }
+    co_return http::error_response(report.error());
+  }
+  ctx.log["grade_cases"] = report->cases.size();
+  ctx.log["grade_passed"] = report->passed;
+  co_return http::json_response(Status::ok, report_to_json(*report, *parsed));
+}
+
+// POST /py/grade: as /py/eval (token, disconnect), JSON only.
+http::Route grade_route(BackendApi& api) {
+  http::Route grade;
+  grade.path = "/py/grade";
+  grade.methods = {Verb::post};
+  grade.body_limit = static_cast<size_t>(api.config.body_bytes);
+  grade.precheck = [&api](
+                       const http::RequestHeader& h,
+                       const http::RequestContext&) -> std::optional<Response> {
+    if (auto refused = http::require_token(h, api.config.token)) {
+      return refused;
+    }
+    if (http::media_type(h[http::beast_http::field::content_type]) !=
+        "application/json") {
+      return http::json_error(Status::unsupported_media_type,
+                              "Content-Type must be application/json.");
+    }
+    return std::nullopt;
+  };
+  grade.cancel_on_disconnect = true;
+  grade.handler = [&api](http::Request& req, http::RequestContext& ctx) {
+    return handle_grade(api, req, ctx);
+  };
+  return grade;
+}
+
 }  // namespace
 
 std::vector<http::Route> make_routes(BackendApi& api) {
@@ -135,6 +192,7 @@ std::vector<http::Route> make_routes(BackendApi& api) {
     return handle_eval(api, req, ctx);
   };
   routes.push_back(std::move(eval));
+  routes.push_back(grade_route(api));
 
   http::Route healthz;
   healthz.path = "/healthz";

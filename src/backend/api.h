@@ -1,4 +1,5 @@
-// The backend's HTTP API: POST /py/eval, GET /healthz, /readyz, /metrics.
+// The backend's HTTP API: POST /py/eval, POST /py/grade, GET /healthz,
+// /readyz, /metrics.
 //
 //   BackendApi api{cfg, evaluator, admission, registry, probe};
 //   http::Server server(io, options, make_routes(api), registry);
@@ -13,6 +14,7 @@
 #include "backend/admission.h"
 #include "backend/config.h"
 #include "backend/evaluator.h"
+#include "backend/grader.h"
 #include "common/metrics.h"
 #include "http/server.h"
 #include "sandbox/probe.h"
@@ -25,6 +27,12 @@ struct BackendApi {
   Admission& admission;
   metrics::Registry& registry;
   sandbox::ProbeResult probe;
+  // One grading request runs at most this many cases at once: half the
+  // slots, at least two (fair admission lets other clients in between).
+  Grader grader{
+      evaluator,
+      std::min(static_cast<int>(config.concurrency),
+               std::max(2, static_cast<int>(config.concurrency + 1) / 2))};
 };
 
 std::vector<http::Route> make_routes(BackendApi& api);

@@ -1,0 +1,38 @@
+// The JSON fields every request that carries a program shares (POST
+// /py/eval, /py/grade, and the endpoints of the other APIs), parsed and
+// bounded one way.
+//
+//   auto doc = parse_json_body(body);        // line and column on errors
+//   auto files = files_from_json(*value);     // kMaxFiles, file_name_problem
+//
+// Errors are Errc::invalid_request with a sentence that names the field.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "protocol/eval_request.h"
+
+namespace playground::protocol {
+
+// An Errc::invalid_request error with `message`.
+Error bad_request(std::string message);
+
+// The body as JSON (nested at most 32 deep); the error says what is wrong
+// and where (line, column), naming a lone UTF-16 surrogate as such.
+Result<boost::json::value> parse_json_body(std::string_view body);
+
+// "files": [{"name", "content"}], at most kMaxFiles, valid distinct names.
+Result<std::vector<ProgramFile>> files_from_json(const boost::json::value& v);
+// "args": [strings], at most kMaxArgs of kMaxArgBytes, no NUL.
+Result<std::vector<std::string>> args_from_json(const boost::json::value& v);
+// "timeout_ms": a positive whole number (huge ones are kept as the largest
+// int64, for the caller to clamp); absent or null gives nullopt.
+Result<std::optional<int64_t>> timeout_from_json(const boost::json::value* v);
+
+}  // namespace playground::protocol
