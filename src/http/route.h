@@ -31,6 +31,11 @@ struct RequestContext {
   std::stop_token client_gone;
 };
 
+using Precheck = std::function<std::optional<Response>(const RequestHeader&,
+                                                       const RequestContext&)>;
+using Handler =
+    std::function<boost::asio::awaitable<Response>(Request&, RequestContext&)>;
+
 struct Route {
   std::string path;
   std::vector<Verb> methods;
@@ -46,11 +51,8 @@ struct Route {
   bool cancel_on_disconnect = false;
   // Runs on the header before the body is read (authentication, media type,
   // rate limits). Returning a response answers the request with it.
-  std::function<std::optional<Response>(const RequestHeader&,
-                                        const RequestContext&)>
-      precheck;
-  std::function<boost::asio::awaitable<Response>(Request&, RequestContext&)>
-      handler;
+  Precheck precheck;
+  Handler handler;
 };
 
 }  // namespace playground::http
