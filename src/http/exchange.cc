@@ -170,9 +170,10 @@ asio::awaitable<Exchange> read_and_handle(ServerState& s, Connection& c,
   const Admission admitted = admit(s, header_parser, ctx, ex);
   if (admitted.route == nullptr) co_return ex;
   const Route& route = *admitted.route;
-  if (announces_body(header_parser) && expects_continue(header) &&
-      !co_await send_continue(c, header.version(), s.options.write_timeout)) {
-    co_return ex;  // no answer: the client is gone
+  if (announces_body(header_parser) && expects_continue(header)) {
+    const bool sent =
+        co_await send_continue(c, header.version(), s.options.write_timeout);
+    if (!sent) co_return ex;  // no answer: the client is gone
   }
 
   beast_http::request_parser<beast_http::string_body> parser{
@@ -189,11 +190,11 @@ asio::awaitable<Exchange> read_and_handle(ServerState& s, Connection& c,
   Request req = parser.release();
   ex.body_bytes = req.body().size();
   if (!req.keep_alive()) ex.close_after = true;
-  ex.response = co_await call_handler(
-      route, req, ctx,
-      {.path = ex.path,
-       .socket = c.stream.socket(),
-       .watch = route.cancel_on_disconnect && buffer.size() == 0});
+  const HandlerCall call{
+      .path = ex.path,
+      .socket = c.stream.socket(),
+      .watch = route.cancel_on_disconnect && buffer.size() == 0};
+  ex.response = co_await call_handler(route, req, ctx, call);
   co_return ex;
 }
 

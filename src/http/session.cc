@@ -143,8 +143,10 @@ asio::awaitable<void> run_session(std::shared_ptr<ServerState> s,
   beast::flat_buffer buffer;
   bool served = false;
   while (!s->draining) {
-    if (buffer.size() == 0 && !co_await await_request(*s, c, buffer, served))
-      break;
+    if (buffer.size() == 0) {
+      const bool arrived = co_await await_request(*s, c, buffer, served);
+      if (!arrived) break;
+    }
     const auto started = Clock::now();
     RequestContext ctx{.remote = remote};
     served = true;
