@@ -10,6 +10,7 @@
 
 #include "backend/eval_result.h"
 #include "http/bearer_token.h"
+#include "http/ops_routes.h"
 #include "protocol/eval_request.h"
 #include "protocol/grade_request.h"
 #include "sandbox/launcher.h"
@@ -20,7 +21,6 @@ namespace {
 using http::Response;
 using http::Status;
 using http::Verb;
-using protocol::is_supported_media_type;
 using protocol::parse_eval_request;
 
 // The program and its files are written into the run's /tmp before it
@@ -138,124 +138,83 @@ boost::asio::awaitable<Response> handle_grade(BackendApi& api,
   co_return http::json_response(Status::ok, report_to_json(*report, *parsed));
 }
 
-// POST /py/grade: as /py/eval (token, disconnect), JSON only.
-http::Route grade_route(BackendApi& api) {
-  http::Route grade;
-  grade.path = "/py/grade";
-  grade.methods = {Verb::post};
-  grade.body_limit = static_cast<size_t>(api.config.body_bytes);
-  grade.precheck = [&api](
-                       const http::RequestHeader& h,
-                       const http::RequestContext&) -> std::optional<Response> {
-    if (auto refused = http::require_token(h, api.config.token)) {
-      return refused;
-    }
-    if (http::media_type(h[http::beast_http::field::content_type]) !=
-        "application/json") {
-      return http::json_error(Status::unsupported_media_type,
-                              "Content-Type must be application/json.");
-    }
-    return std::nullopt;
+// Probes need only the status; the details (isolation, warnings, load) are
+// for operators, who have the token when one is configured.
+Response readiness(const BackendApi& api, const http::Request& req) {
+  const bool capacity = !api.admission.queue_full();
+  const bool ready = api.probe.ready && capacity;
+  if (http::require_ops_token(req, api.config.token, api.config.public_ops())) {
+    return http::json_response(ready ? Status::ok : Status::service_unavailable,
+                               {{"ready", ready}});
+  }
+  boost::json::array warnings;
+  for (auto& w : api.probe.warnings) warnings.emplace_back(w);
+  boost::json::object body{
+      {"ready", ready},
+      {"sandbox_self_test", api.probe.ready ? "passed" : "failed"},
+      {"program", api.probe.runs_as_script ? "python3 main.py" : "bootstrap"},
+      {"isolation", api.probe.isolation.to_json()},
+      {"warnings", std::move(warnings)},
+      {"running", api.admission.running()},
+      {"queued", api.admission.queued()},
+      {"concurrency", api.admission.concurrency()},
+      {"queue_limit", api.admission.queue_limit()},
   };
-  grade.cancel_on_disconnect = true;
-  grade.handler = [&api](http::Request& req, http::RequestContext& ctx) {
-    return handle_grade(api, req, ctx);
-  };
-  return grade;
+  if (!api.probe.ready) body["error"] = api.probe.error;
+  return http::json_response(ready ? Status::ok : Status::service_unavailable,
+                             body);
 }
 
 }  // namespace
 
 std::vector<http::Route> make_routes(BackendApi& api) {
   std::vector<http::Route> routes;
-
-  http::Route eval;
-  eval.path = "/py/eval";
-  eval.methods = {Verb::post};
-  eval.body_limit = static_cast<size_t>(api.config.body_bytes);
-  eval.precheck = [&api](
-                      const http::RequestHeader& h,
-                      const http::RequestContext&) -> std::optional<Response> {
-    if (auto refused = http::require_token(h, api.config.token)) {
-      return refused;
-    }
-    if (!is_supported_media_type(h[http::beast_http::field::content_type])) {
-      return http::json_error(
-          Status::unsupported_media_type,
-          "Content-Type must be application/json, "
-          "application/x-www-form-urlencoded or multipart/form-data.");
-    }
-    return std::nullopt;
-  };
-  eval.cancel_on_disconnect = true;  // a run nobody waits for is killed
-  eval.handler = [&api](http::Request& req, http::RequestContext& ctx) {
-    return handle_eval(api, req, ctx);
-  };
-  routes.push_back(std::move(eval));
-  routes.push_back(grade_route(api));
-
-  http::Route healthz;
-  healthz.path = "/healthz";
-  healthz.methods = {Verb::get};
-  healthz.quiet = true;
-  healthz.handler =
-      [](http::Request&,
-         http::RequestContext&) -> boost::asio::awaitable<Response> {
-    co_return http::json_response(Status::ok, {{"status", "ok"}});
-  };
-  routes.push_back(std::move(healthz));
-
-  http::Route readyz;
-  readyz.path = "/readyz";
-  readyz.methods = {Verb::get};
-  readyz.quiet = true;
-  readyz.handler =
-      [&api](http::Request& req,
-             http::RequestContext&) -> boost::asio::awaitable<Response> {
-    const bool capacity = !api.admission.queue_full();
-    const bool ready = api.probe.ready && capacity;
-    // Probes need only the status; the details (isolation, warnings, load)
-    // are for operators, who have the token when one is configured.
-    if (http::require_ops_token(req, api.config.token,
-                                api.config.public_ops())) {
-      co_return http::json_response(
-          ready ? Status::ok : Status::service_unavailable, {{"ready", ready}});
-    }
-    boost::json::array warnings;
-    for (auto& w : api.probe.warnings) warnings.emplace_back(w);
-    boost::json::object body{
-        {"ready", ready},
-        {"sandbox_self_test", api.probe.ready ? "passed" : "failed"},
-        {"program", api.probe.runs_as_script ? "python3 main.py" : "bootstrap"},
-        {"isolation", api.probe.isolation.to_json()},
-        {"warnings", std::move(warnings)},
-        {"running", api.admission.running()},
-        {"queued", api.admission.queued()},
-        {"concurrency", api.admission.concurrency()},
-        {"queue_limit", api.admission.queue_limit()},
-    };
-    if (!api.probe.ready) body["error"] = api.probe.error;
-    co_return http::json_response(
-        ready ? Status::ok : Status::service_unavailable, body);
-  };
-  routes.push_back(std::move(readyz));
-
-  http::Route metrics;
-  metrics.path = "/metrics";
-  metrics.methods = {Verb::get};
-  metrics.quiet = true;
-  metrics.precheck = [&api](const http::RequestHeader& h,
-                            const http::RequestContext&) {
-    return http::require_ops_token(h, api.config.token,
-                                   api.config.public_ops());
-  };
-  metrics.handler =
-      [&api](http::Request&,
-             http::RequestContext&) -> boost::asio::awaitable<Response> {
-    co_return http::text_response(Status::ok, api.registry.render(),
-                                  "text/plain; version=0.0.4; charset=utf-8");
-  };
-  routes.push_back(std::move(metrics));
+  routes.push_back({
+      .path = "/py/eval",
+      .methods = {Verb::post},
+      .body_limit = static_cast<size_t>(api.config.body_bytes),
+      .cancel_on_disconnect = true,  // a run nobody waits for is killed
+      .precheck =
+          [&api](const http::RequestHeader& h, const http::RequestContext&) {
+            if (auto refused = http::require_token(h, api.config.token)) {
+              return refused;
+            }
+            return protocol::refuse_media_type(h);
+          },
+      .handler =
+          [&api](http::Request& req, http::RequestContext& ctx) {
+            return handle_eval(api, req, ctx);
+          },
+  });
+  routes.push_back({
+      .path = "/py/grade",
+      .methods = {Verb::post},
+      .body_limit = static_cast<size_t>(api.config.body_bytes),
+      .cancel_on_disconnect = true,  // its runs are killed with it
+      .precheck =
+          [&api](const http::RequestHeader& h, const http::RequestContext&) {
+            if (auto refused = http::require_token(h, api.config.token)) {
+              return refused;
+            }
+            return protocol::refuse_non_json(h);
+          },
+      .handler =
+          [&api](http::Request& req, http::RequestContext& ctx) {
+            return handle_grade(api, req, ctx);
+          },
+  });
+  routes.push_back(http::healthz_route());
+  routes.push_back({
+      .path = "/readyz",
+      .methods = {Verb::get},
+      .quiet = true,
+      .handler = [&api](http::Request& req, http::RequestContext&)
+          -> boost::asio::awaitable<Response> {
+        co_return readiness(api, req);
+      },
+  });
+  routes.push_back(http::metrics_route(
+      api.registry, http::ops_only(api.config.token, api.config.public_ops())));
   return routes;
 }
 

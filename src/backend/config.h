@@ -13,7 +13,7 @@
 
 #include "common/options.h"
 #include "common/result.h"
-#include "http/listener.h"
+#include "http/listener_config.h"
 #include "sandbox/policy.h"
 
 namespace playground::backend {

@@ -1,25 +1,23 @@
-// playground-frontend: wiring of configuration, gateway, HTTP API and signals.
+// playground-frontend: wiring of configuration, gateway service, HTTP API
+// and signals.
 #include <signal.h>
 #include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/json/array.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "common/log.h"
 #include "common/metrics.h"
-#include "frontend/api.h"
 #include "frontend/config.h"
-#include "frontend/gateway.h"
-#include "frontend/rate_limiter.h"
+#include "frontend/service.h"
 #include "http/body_budget.h"
+#include "http/graceful_shutdown.h"
 #include "http/health_check.h"
 #include "http/server.h"
 
 namespace pg = playground;
-namespace asio = boost::asio;
 
 namespace {
 
@@ -44,6 +42,14 @@ void raise_open_file_limit(int64_t max_connections) {
   }
 }
 
+boost::json::array backend_list(const pg::frontend::FrontendConfig& cfg) {
+  boost::json::array backends;
+  for (const auto& b : cfg.backends) {
+    backends.push_back(boost::json::object{{"name", b.name}, {"url", b.url}});
+  }
+  return backends;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -65,82 +71,36 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   raise_open_file_limit(cfg.listener.max_connections);
 
-  asio::io_context io(1);
+  boost::asio::io_context io(1);
   pg::metrics::Registry registry;
-  pg::frontend::GatewayOptions gateway_options{
-      .token = cfg.token,
-      .ca_file = cfg.ca_file,
-      .max_attempts = static_cast<size_t>(cfg.attempts),
-      .connect_timeout = std::chrono::milliseconds(cfg.connect_timeout_ms),
-      .upstream_timeout = std::chrono::milliseconds(cfg.upstream_timeout_ms),
-      .health_interval = std::chrono::milliseconds(cfg.health_interval_ms),
-      .health_timeout = std::chrono::milliseconds(cfg.health_timeout_ms),
-      .health = {.unhealthy_after = static_cast<int>(cfg.unhealthy_after),
-                 .healthy_after = static_cast<int>(cfg.healthy_after)},
-  };
-  auto gateway = pg::frontend::Gateway::create(io.get_executor(), cfg.backends,
-                                               gateway_options, registry);
-  if (!gateway) return fail(gateway.error().message);
-  pg::frontend::RateLimiter limiter(
-      {.per_second = static_cast<double>(cfg.rate_limit),
-       .burst = static_cast<double>(cfg.rate_burst)});
-  pg::frontend::ClientShare share(static_cast<int>(cfg.runs_per_client),
-                                  static_cast<int>(cfg.waiting_per_client));
-  pg::frontend::FrontendApi api{cfg, **gateway, limiter, share, registry};
-
-  const pg::http::ServerOptions options =
-      pg::http::server_options(cfg.listener, "playground-frontend");
-  pg::http::Server server(io, options, pg::frontend::make_routes(api),
-                          registry);
+  auto service =
+      pg::frontend::Service::create(cfg, io.get_executor(), registry);
+  if (!service) return fail(service.error().message);
+  pg::http::Server server(
+      io, pg::http::server_options(cfg.listener, "playground-frontend"),
+      (*service)->routes(), registry);
   if (auto listening = server.listen(); !listening) {
     pg::log::error("cannot start", {{"error", listening.error().message}});
     return 1;
   }
   server.start();
-  (*gateway)->start_health_checks();
-  boost::json::array backends;
-  for (const auto& b : cfg.backends) {
-    backends.push_back(boost::json::object{{"name", b.name}, {"url", b.url}});
-  }
+  (*service)->start_health_checks();
   pg::log::info("listening", {{"bind", cfg.listener.bind},
                               {"port", server.port()},
-                              {"backends", backends},
+                              {"backends", backend_list(cfg)},
                               {"token", !cfg.token.empty()},
                               {"rate_limit", cfg.rate_limit}});
 
-  // SIGTERM (rolling update) or Ctrl+C: stop accepting, let forwarded
-  // requests finish, exit 0.
-  asio::signal_set signals(io, SIGTERM, SIGINT);
-  asio::steady_timer grace(io);
-  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
-    if (ec) return;
-    signals.async_wait([&](const boost::system::error_code& again, int) {
-      if (!again) pg::log::info("already shutting down");
-    });
-    pg::log::info("shutting down: no new connections, finishing requests",
-                  {{"signal", sig}});
-    (*gateway)->stop();
-    grace.expires_after(
-        std::chrono::milliseconds(cfg.listener.shutdown_grace_ms));
-    grace.async_wait([&](const boost::system::error_code& gec) {
-      if (gec) return;
-      pg::log::warn("shutdown grace period over; stopping now");
-      io.stop();
-    });
-    server.shutdown([&] {
-      grace.cancel();
-      signals.cancel();
-      // Every request is answered. A name lookup may still be running (they
-      // cannot be cancelled), and would hold the exit until it returned.
-      io.stop();
-    });
-  });
-  io.run();
-  signals.clear();
-  ::signal(SIGTERM, SIG_IGN);
-  ::signal(SIGINT, SIG_IGN);
-  pg::log::info("stopped");
-  // Suspended requests may still reference the objects above when the grace
-  // period ran out; nothing needs unwinding.
+  pg::http::run_until_drained(
+      io, server,
+      {.grace = std::chrono::milliseconds(cfg.listener.shutdown_grace_ms),
+       .draining = "shutting down: no new connections, finishing requests",
+       .grace_over = "shutdown grace period over; stopping now",
+       .on_drain = [&] { (*service)->stop(); },
+       // Every request is answered. A name lookup may still be running (they
+       // cannot be cancelled), and would hold the exit until it returned.
+       .stop_when_drained = true});
+  // Requests still suspended may reference the objects above; nothing
+  // needs unwinding.
   std::_Exit(0);
 }

@@ -6,7 +6,7 @@
 
 #include "common/json.h"
 #include "frontend/ui_assets.h"
-#include "http/bearer_token.h"
+#include "http/ops_routes.h"
 #include "protocol/eval_request.h"
 
 namespace playground::frontend {
@@ -16,8 +16,7 @@ using http::Response;
 using http::Status;
 using http::Verb;
 namespace field = boost::beast::http;
-using Handler = std::function<boost::asio::awaitable<Response>(
-    http::Request&, http::RequestContext&)>;
+using http::Handler;
 
 // The UI loads nothing but its own files: no inline script, no third party.
 constexpr const char* kContentSecurityPolicy =
@@ -55,6 +54,58 @@ Handler constant(std::function<Response()> make) {
              -> boost::asio::awaitable<Response> { co_return make(); };
 }
 
+// The request as a backend's /py/eval takes it: JSON, whatever the client
+// sent (a form, say).
+std::string for_backend(protocol::EvalRequest& request) {
+  boost::json::object upstream{{"code", std::move(request.code)},
+                               {"stdin", std::move(request.stdin_data)}};
+  if (request.timeout_ms) upstream["timeout_ms"] = *request.timeout_ms;
+  if (!request.files.empty()) {
+    boost::json::array files;
+    for (protocol::ProgramFile& f : request.files) {
+      files.push_back(boost::json::object{{"name", std::move(f.name)},
+                                          {"content", std::move(f.content)}});
+    }
+    upstream["files"] = std::move(files);
+  }
+  if (!request.args.empty()) {
+    boost::json::array args;
+    for (std::string& a : request.args) args.emplace_back(std::move(a));
+    upstream["args"] = std::move(args);
+  }
+  return json::to_text(upstream);
+}
+
+// 429 (with Retry-After) when this address is over its request rate.
+std::optional<Response> refuse_over_rate(FrontendApi& api,
+                                         const std::string& remote) {
+  auto wait = api.limiter.take(remote, RateLimiter::Clock::now());
+  if (!wait) return std::nullopt;
+  Response r = http::json_error(
+      Status::too_many_requests,
+      "Too many requests from this address; try again shortly.");
+  r.set(field::field::retry_after,
+        std::to_string(std::max(1, static_cast<int>(std::ceil(*wait)))));
+  return r;
+}
+
+// The UI's files, and its page at / too.
+void add_ui_routes(std::vector<http::Route>& routes) {
+  for (const UiAsset& asset : ui_assets()) {
+    auto serve =
+        [&asset](http::Request& req,
+                 http::RequestContext&) -> boost::asio::awaitable<Response> {
+      co_return static_file(asset, req);
+    };
+    routes.push_back({.path = std::string(asset.path),
+                      .methods = {Verb::get},
+                      .handler = serve});
+    if (asset.path == "/index.html") {
+      routes.push_back({.path = "/", .methods = {Verb::get}, .handler = serve});
+    }
+  }
+}
+
 boost::asio::awaitable<Response> handle_python(FrontendApi& api,
                                                http::Request& req,
                                                http::RequestContext& ctx) {
@@ -63,23 +114,7 @@ boost::asio::awaitable<Response> handle_python(FrontendApi& api,
   if (!parsed) {
     co_return http::error_response(parsed.error());
   }
-  boost::json::object upstream{{"code", std::move(parsed->code)},
-                               {"stdin", std::move(parsed->stdin_data)}};
-  if (parsed->timeout_ms) upstream["timeout_ms"] = *parsed->timeout_ms;
-  if (!parsed->files.empty()) {
-    boost::json::array files;
-    for (protocol::ProgramFile& f : parsed->files) {
-      files.push_back(boost::json::object{{"name", std::move(f.name)},
-                                          {"content", std::move(f.content)}});
-    }
-    upstream["files"] = std::move(files);
-  }
-  if (!parsed->args.empty()) {
-    boost::json::array args;
-    for (std::string& a : parsed->args) args.emplace_back(std::move(a));
-    upstream["args"] = std::move(args);
-  }
-  std::string upstream_text = json::to_text(upstream);
+  std::string upstream_text = for_backend(*parsed);
   // JSON escapes a control byte as six, so a form body can grow sixfold on
   // its way to the backend. The limit bounds what is forwarded too: a
   // backend with the same limit then never answers 413 to a request this
@@ -123,20 +158,7 @@ boost::asio::awaitable<Response> handle_python(FrontendApi& api,
 
 std::vector<http::Route> make_routes(FrontendApi& api) {
   std::vector<http::Route> routes;
-
-  for (const UiAsset& asset : ui_assets()) {
-    auto serve =
-        [&asset](http::Request& req,
-                 http::RequestContext&) -> boost::asio::awaitable<Response> {
-      co_return static_file(asset, req);
-    };
-    routes.push_back({.path = std::string(asset.path),
-                      .methods = {Verb::get},
-                      .handler = serve});
-    if (asset.path == "/index.html") {
-      routes.push_back({.path = "/", .methods = {Verb::get}, .handler = serve});
-    }
-  }
+  add_ui_routes(routes);
 
   http::Route python;
   python.path = "/python";
@@ -145,21 +167,8 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
   python.precheck =
       [&api](const http::RequestHeader& h,
              const http::RequestContext& ctx) -> std::optional<Response> {
-    if (auto wait = api.limiter.take(ctx.remote, RateLimiter::Clock::now())) {
-      Response r = http::json_error(
-          Status::too_many_requests,
-          "Too many requests from this address; try again shortly.");
-      r.set(field::field::retry_after,
-            std::to_string(std::max(1, static_cast<int>(std::ceil(*wait)))));
-      return r;
-    }
-    if (!protocol::is_supported_media_type(h[field::field::content_type])) {
-      return http::json_error(
-          Status::unsupported_media_type,
-          "Content-Type must be application/json, "
-          "application/x-www-form-urlencoded or multipart/form-data.");
-    }
-    return std::nullopt;
+    if (auto refused = refuse_over_rate(api, ctx.remote)) return refused;
+    return protocol::refuse_media_type(h);
   };
   // A client that leaves closes the request's backend connection too, so
   // the backend kills the run.
@@ -171,11 +180,8 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
 
   // Operations endpoints: every backend's address, and the metrics; with a
   // token configured only for requests carrying it (see --ops-access).
-  auto ops_guard = [&api](const http::RequestHeader& h,
-                          const http::RequestContext&) {
-    return http::require_ops_token(h, api.config.token,
-                                   api.config.public_ops());
-  };
+  const http::Precheck ops_guard =
+      http::ops_only(api.config.token, api.config.public_ops());
   routes.push_back({.path = "/api/backends",
                     .methods = {Verb::get},
                     .quiet = true,
@@ -184,13 +190,7 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
                       return http::json_response(Status::ok,
                                                  api.gateway.describe());
                     })});
-  routes.push_back(
-      {.path = "/healthz",
-       .methods = {Verb::get},
-       .quiet = true,
-       .handler = constant([] {
-         return http::json_response(Status::ok, {{"status", "ok"}});
-       })});
+  routes.push_back(http::healthz_route());
   routes.push_back(
       {.path = "/readyz",
        .methods = {Verb::get},
@@ -201,15 +201,7 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
              healthy > 0 ? Status::ok : Status::service_unavailable,
              {{"ready", healthy > 0}, {"healthy_backends", healthy}});
        })});
-  routes.push_back({.path = "/metrics",
-                    .methods = {Verb::get},
-                    .quiet = true,
-                    .precheck = ops_guard,
-                    .handler = constant([&api] {
-                      return http::text_response(
-                          Status::ok, api.registry.render(),
-                          "text/plain; version=0.0.4; charset=utf-8");
-                    })});
+  routes.push_back(http::metrics_route(api.registry, ops_guard));
   return routes;
 }
 

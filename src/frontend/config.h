@@ -16,7 +16,7 @@
 #include "common/options.h"
 #include "common/result.h"
 #include "frontend/backend_list.h"
-#include "http/listener.h"
+#include "http/listener_config.h"
 
 namespace playground::frontend {
 

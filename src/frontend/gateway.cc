@@ -46,6 +46,22 @@ http::Response relay(http::Response& upstream, const std::string& backend) {
   return r;
 }
 
+// The request for a backend's /py/eval; the client's address goes with
+// the token only.
+http::Request upstream_request(const std::string& json_body,
+                               const std::string& client,
+                               const std::string& token) {
+  http::Request request{http::Verb::post, "/py/eval", 11};
+  request.set(field::field::content_type, "application/json");
+  if (!token.empty()) {
+    request.set(field::field::authorization, "Bearer " + token);
+    // Believed by the backend only with the token (see backend/api.cc).
+    request.set(protocol::kClientHeader, client);
+  }
+  request.body() = json_body;
+  return request;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Gateway>> Gateway::create(
@@ -128,130 +144,143 @@ Gateway::~Gateway() = default;
 asio::awaitable<Forwarded> Gateway::forward(std::string json_body,
                                             std::string client,
                                             std::stop_token client_gone) {
-  Forwarded out;
-  bool any_busy = false;
-  std::string last_error = "no backend is configured";
+  Forwarding f;
   for (size_t i : balancer_.plan(options_.max_attempts)) {
-    const BackendSpec& backend = backends_[i];
     if (client_gone.stop_requested()) break;
-    out.attempts++;
-    http::Request request{http::Verb::post, "/py/eval", 11};
-    request.set(field::field::content_type, "application/json");
-    if (!options_.token.empty()) {
-      request.set(field::field::authorization, "Bearer " + options_.token);
-      // Believed by the backend only with the token (see backend/api.cc).
-      request.set(protocol::kClientHeader, client);
-    }
-    request.body() = json_body;
-
-    const auto start = Clock::now();
-    // Stopped when the client goes or when the health checks eject this
-    // backend meanwhile (abandon_in_flight).
-    auto waiting = in_flight_[i].emplace(in_flight_[i].end());
-    std::optional<std::stop_callback<std::function<void()>>> follow_client;
-    follow_client.emplace(client_gone,
-                          [&stop = *waiting] { stop.request_stop(); });
-    balancer_.begin(i);
-    auto answer = co_await clients_[i]->send(
-        std::move(request), options_.upstream_timeout, waiting->get_token());
-    balancer_.end(i);
-    const bool ejected =
-        waiting->stop_requested() && !client_gone.stop_requested();
-    follow_client.reset();
-    in_flight_[i].erase(waiting);
-
-    if (!answer) {
-      const http::Failure failure = http::failure_of(answer.error());
-      if (failure == http::Failure::cancelled && ejected) {
-        // Already out of rotation: the next backend may answer it.
-        upstream_.with({backend.name, "ejected"}).inc();
-        last_error = backend.name + ": ejected while the request waited";
-        log::warn("backend ejected while a request waited; trying the next one",
-                  {{"backend", backend.name}});
-        continue;
-      }
-      if (failure == http::Failure::cancelled) {
-        // Not the backend's fault, and never retried: nobody is waiting.
-        upstream_.with({backend.name, "cancelled"}).inc();
-        out.backend = backend.name;
-        break;
-      }
-      if (failure == http::Failure::local) {
-        // This process is short of descriptors: not the backend's fault.
-        upstream_.with({backend.name, "local"}).inc();
-        last_error = "the frontend cannot open connections now";
-        log::error(
-            "cannot open a connection to a backend",
-            {{"backend", backend.name}, {"error", answer.error().message}});
-        continue;
-      }
-      const bool down = failure == http::Failure::connect;
-      if (down) clients_[i]->drop_idle();
-      upstream_.with({backend.name, std::string(http::to_string(failure))})
-          .inc();
-      last_error = backend.name + ": " + answer.error().message;
-      log::warn("backend failed; trying the next one",
-                {{"backend", backend.name},
-                 {"failure", http::to_string(failure)},
-                 {"error", answer.error().message}});
-      if (balancer_.on_failure(i, down, answer.error().message)) {
-        note_health_change(i);
-      }
-      continue;
-    }
-    if (answer->result() == Status::service_unavailable) {
-      upstream_.with({backend.name, "busy"}).inc();
-      balancer_.on_busy(i);
-      any_busy = true;
-      continue;
-    }
-    if (answer->result() == Status::unauthorized) {
-      // The backend wants a token this frontend does not have: a
-      // configuration error, never the client's to fix.
-      upstream_.with({backend.name, "unauthorized"}).inc();
-      last_error = backend.name + " refused the frontend's token";
-      log::error(
-          "backend refused the frontend's token; check "
-          "PLAYGROUND_TOKEN on both",
-          {{"backend", backend.name}});
-      if (balancer_.on_failure(i, false, "refused the frontend's token")) {
-        note_health_change(i);
-      }
-      continue;
-    }
-    if (answer->result() == Status::bad_gateway ||
-        answer->result() == Status::gateway_timeout) {
-      // Never sent by a backend itself: a proxy or load balancer in front
-      // of it could not reach it.
-      upstream_.with({backend.name, "gateway_error"}).inc();
-      last_error = backend.name + ": a proxy in front of it answered " +
-                   std::to_string(answer->result_int());
-      if (balancer_.on_failure(i, false, last_error)) note_health_change(i);
-      continue;
-    }
-    const double ms = ms_since(start);
-    upstream_.with({backend.name, "answered"}).inc();
-    latency_.observe(ms / 1000);
-    balancer_.on_answer(i, ms);
-    out.response = relay(*answer, backend.name);
-    out.backend = backend.name;
-    co_return out;
+    f.out.attempts++;
+    const Next next =
+        co_await try_backend(i, json_body, client, client_gone, f);
+    if (next == Next::answered) co_return std::move(f.out);
+    if (next == Next::stop) break;
   }
+  f.out.cancelled = client_gone.stop_requested();
+  f.out.response = give_up(f, f.out.cancelled);
+  co_return std::move(f.out);
+}
 
-  if (client_gone.stop_requested()) {
-    out.cancelled = true;
-    out.response =
-        http::json_error(Status::service_unavailable, "The client went away.");
-  } else if (any_busy) {
-    out.response =
+asio::awaitable<Gateway::Next> Gateway::try_backend(
+    size_t i, const std::string& json_body, const std::string& client,
+    std::stop_token client_gone, Forwarding& f) {
+  const BackendSpec& backend = backends_[i];
+  http::Request request = upstream_request(json_body, client, options_.token);
+  const auto start = Clock::now();
+  // Stopped when the client goes or when the health checks eject this
+  // backend meanwhile (abandon_in_flight).
+  auto waiting = in_flight_[i].emplace(in_flight_[i].end());
+  std::optional<std::stop_callback<std::function<void()>>> follow_client;
+  follow_client.emplace(client_gone,
+                        [&stop = *waiting] { stop.request_stop(); });
+  balancer_.begin(i);
+  auto answer = co_await clients_[i]->send(
+      std::move(request), options_.upstream_timeout, waiting->get_token());
+  balancer_.end(i);
+  const bool ejected =
+      waiting->stop_requested() && !client_gone.stop_requested();
+  follow_client.reset();
+  in_flight_[i].erase(waiting);
+
+  if (!answer) {
+    if (on_failure(i, answer.error(), ejected, f)) co_return Next::try_next;
+    f.out.backend = backend.name;  // the client went away meanwhile
+    co_return Next::stop;
+  }
+  if (on_refusal(i, *answer, f)) co_return Next::try_next;
+  const double ms = ms_since(start);
+  upstream_.with({backend.name, "answered"}).inc();
+  latency_.observe(ms / 1000);
+  balancer_.on_answer(i, ms);
+  f.out.response = relay(*answer, backend.name);
+  f.out.backend = backend.name;
+  co_return Next::answered;
+}
+
+bool Gateway::on_failure(size_t i, const Error& error, bool ejected,
+                         Forwarding& f) {
+  const BackendSpec& backend = backends_[i];
+  const http::Failure failure = http::failure_of(error);
+  if (failure == http::Failure::cancelled && ejected) {
+    // Already out of rotation: the next backend may answer it.
+    upstream_.with({backend.name, "ejected"}).inc();
+    f.last_error = backend.name + ": ejected while the request waited";
+    log::warn("backend ejected while a request waited; trying the next one",
+              {{"backend", backend.name}});
+    return true;
+  }
+  if (failure == http::Failure::cancelled) {
+    // Not the backend's fault, and never retried: nobody is waiting.
+    upstream_.with({backend.name, "cancelled"}).inc();
+    return false;
+  }
+  if (failure == http::Failure::local) {
+    // This process is short of descriptors: not the backend's fault.
+    upstream_.with({backend.name, "local"}).inc();
+    f.last_error = "the frontend cannot open connections now";
+    log::error("cannot open a connection to a backend",
+               {{"backend", backend.name}, {"error", error.message}});
+    return true;
+  }
+  const bool down = failure == http::Failure::connect;
+  if (down) clients_[i]->drop_idle();
+  upstream_.with({backend.name, std::string(http::to_string(failure))}).inc();
+  f.last_error = backend.name + ": " + error.message;
+  log::warn("backend failed; trying the next one",
+            {{"backend", backend.name},
+             {"failure", http::to_string(failure)},
+             {"error", error.message}});
+  if (balancer_.on_failure(i, down, error.message)) note_health_change(i);
+  return true;
+}
+
+bool Gateway::on_refusal(size_t i, const http::Response& answer,
+                         Forwarding& f) {
+  const BackendSpec& backend = backends_[i];
+  if (answer.result() == Status::service_unavailable) {
+    upstream_.with({backend.name, "busy"}).inc();
+    balancer_.on_busy(i);
+    f.any_busy = true;
+    return true;
+  }
+  if (answer.result() == Status::unauthorized) {
+    // The backend wants a token this frontend does not have: a
+    // configuration error, never the client's to fix.
+    upstream_.with({backend.name, "unauthorized"}).inc();
+    f.last_error = backend.name + " refused the frontend's token";
+    log::error(
+        "backend refused the frontend's token; check "
+        "PLAYGROUND_TOKEN on both",
+        {{"backend", backend.name}});
+    if (balancer_.on_failure(i, false, "refused the frontend's token")) {
+      note_health_change(i);
+    }
+    return true;
+  }
+  if (answer.result() == Status::bad_gateway ||
+      answer.result() == Status::gateway_timeout) {
+    // Never sent by a backend itself: a proxy or load balancer in front
+    // of it could not reach it.
+    upstream_.with({backend.name, "gateway_error"}).inc();
+    f.last_error = backend.name + ": a proxy in front of it answered " +
+                   std::to_string(answer.result_int());
+    if (balancer_.on_failure(i, false, f.last_error)) note_health_change(i);
+    return true;
+  }
+  return false;
+}
+
+http::Response Gateway::give_up(const Forwarding& f, bool client_gone) {
+  if (client_gone) {
+    return http::json_error(Status::service_unavailable,
+                            "The client went away.");
+  }
+  if (f.any_busy) {
+    http::Response r =
         http::json_error(Status::service_unavailable,
                          "Every backend is busy; try again in a moment.");
-    out.response.set(field::field::retry_after, "1");
-  } else {
-    out.response = http::json_error(
-        Status::bad_gateway, "No backend could answer (" + last_error + ").");
+    r.set(field::field::retry_after, "1");
+    return r;
   }
-  co_return out;
+  return http::json_error(Status::bad_gateway,
+                          "No backend could answer (" + f.last_error + ").");
 }
 
 void Gateway::start_health_checks() {

@@ -89,6 +89,29 @@ class Gateway {
   Gateway(boost::asio::any_io_executor executor,
           std::vector<BackendSpec> backends, GatewayOptions options,
           metrics::Registry& registry);
+  // What forward() has so far: the client's answer, and, for the answer
+  // when no backend gives one, whether one was busy and the last failure.
+  struct Forwarding {
+    Forwarded out;
+    bool any_busy = false;
+    std::string last_error = "no backend is configured";
+  };
+  enum class Next { answered, try_next, stop };
+  // One try at backend i; `answered` leaves its answer in f.out.
+  boost::asio::awaitable<Next> try_backend(size_t i,
+                                           const std::string& json_body,
+                                           const std::string& client,
+                                           std::stop_token client_gone,
+                                           Forwarding& f);
+  // A backend that did not answer: counted, logged, its health told. False
+  // when forwarding must stop (the client went away).
+  bool on_failure(size_t i, const Error& error, bool ejected, Forwarding& f);
+  // An answer that is not the backend's word on the run (busy, the token
+  // refused, a proxy's 502 or 504): counted, and the request moves on. False
+  // for an answer to relay.
+  bool on_refusal(size_t i, const http::Response& answer, Forwarding& f);
+  // What the client gets when no backend answered.
+  static http::Response give_up(const Forwarding& f, bool client_gone);
   boost::asio::awaitable<void> check_health(size_t i);
   void note_health_change(size_t i);
   // Stops every request waiting on backend i (it was just ejected).

@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "http/listener.h"
+#include "http/listener_config.h"
 
 namespace playground::http {
 

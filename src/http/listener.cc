@@ -1,49 +1,60 @@
-// Flags of the listening side (see listener.h).
+// Binding and the accept loop (see listener.h).
 #include "http/listener.h"
 
-namespace playground::http {
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
-void add_listener_options(Options& o, ListenerConfig& l,
-                          const std::string& drained) {
-  o.add_string("bind", "PLAYGROUND_BIND", &l.bind,
-               "Address to listen on (0.0.0.0 for all interfaces).");
-  o.add_int("port", "PLAYGROUND_PORT", &l.port, 0, 65535,
-            "TCP port to listen on.");
-  o.add_millis("header-timeout", "PLAYGROUND_HEADER_TIMEOUT",
-               &l.header_timeout_ms, 100, 600'000,
-               "Time allowed to send a request's headers.");
-  o.add_millis("body-timeout", "PLAYGROUND_BODY_TIMEOUT", &l.body_timeout_ms,
-               100, 600'000, "Time allowed to send a request's body.");
-  o.add_millis("idle-timeout", "PLAYGROUND_IDLE_TIMEOUT", &l.idle_timeout_ms,
-               100, 3'600'000,
-               "Idle keep-alive connections are closed after this.");
-  o.add_millis("shutdown-grace", "PLAYGROUND_SHUTDOWN_GRACE",
-               &l.shutdown_grace_ms, 0, 3'600'000,
-               "On SIGTERM, how long " + drained + " may take to finish.");
-  o.add_int("max-connections", "PLAYGROUND_MAX_CONNECTIONS", &l.max_connections,
-            1, 1'000'000, "Open connections at most; more are closed at once.");
-  o.add_bytes("body-memory", "PLAYGROUND_BODY_MEMORY", &l.body_memory, 1 << 20,
-              1LL << 40,
-              "Memory for request bodies at once, whatever the number of "
-              "connections; a body that does not fit is answered 503.");
-  o.add_bytes("body-memory-per-client", "PLAYGROUND_BODY_MEMORY_PER_CLIENT",
-              &l.body_memory_per_client, 1 << 20, 1LL << 40,
-              "The part of --body-memory one client address may hold.");
+#include "common/log.h"
+#include "http/session.h"
+
+namespace playground::http {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+}  // namespace
+
+Result<void> bind_and_listen(ServerState& s) {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(s.options.bind, ec);
+  if (ec) return Error{"invalid bind address \"" + s.options.bind + "\""};
+  tcp::endpoint endpoint(address, s.options.port);
+  const std::string where =
+      s.options.bind + ":" + std::to_string(s.options.port);
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Error{"cannot listen on " + where + ": " + ec.message(), ec};
+  return Ok();
 }
 
-ServerOptions server_options(const ListenerConfig& l, std::string server_name) {
-  ServerOptions options;
-  options.bind = l.bind;
-  options.port = static_cast<uint16_t>(l.port);
-  options.header_timeout = std::chrono::milliseconds(l.header_timeout_ms);
-  options.body_timeout = std::chrono::milliseconds(l.body_timeout_ms);
-  options.idle_timeout = std::chrono::milliseconds(l.idle_timeout_ms);
-  options.max_connections = static_cast<size_t>(l.max_connections);
-  options.body_memory = static_cast<size_t>(l.body_memory);
-  options.body_memory_per_address =
-      static_cast<size_t>(l.body_memory_per_client);
-  options.server_name = std::move(server_name);
-  return options;
+asio::awaitable<void> accept_connections(std::shared_ptr<ServerState> s) {
+  while (!s->draining) {
+    auto [ec, socket] = co_await s->acceptor.async_accept(nothrow);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || s->draining) break;
+      log::warn("accept failed", {{"error", ec.message()}});
+      // Out of descriptors and similar: back off instead of spinning.
+      asio::steady_timer t(s->io, std::chrono::milliseconds(50));
+      co_await t.async_wait(nothrow);
+      continue;
+    }
+    if (s->open.size() >= s->options.max_connections) {
+      log::warn("connection limit reached; closing new connection",
+                {{"limit", s->options.max_connections}});
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true));
+    asio::co_spawn(s->io, run_session(s, std::move(socket)), asio::detached);
+  }
 }
 
 }  // namespace playground::http

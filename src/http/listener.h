@@ -1,39 +1,24 @@
-// ListenerConfig: the listening side both services share (address, port,
-// client timeouts, connection limit, drain time), as flags and environment.
+// Listener: the server's listening socket and its accept loop, which hands
+// each connection to a session (session.h) and closes at once those past
+// the connection limit.
 //
-//   http::ListenerConfig listener{.port = 6000};
-//   http::add_listener_options(opts, listener, "running evaluations");
-//   http::Server server(io, http::server_options(listener, "name"), ...);
+//   if (auto r = bind_and_listen(*state); !r) die(r.error().message);
+//   co_spawn(io, accept_connections(state), detached);
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <string_view>
+#include <boost/asio/awaitable.hpp>
+#include <memory>
 
-#include "common/options.h"
-#include "http/server.h"
+#include "common/result.h"
+#include "http/server_state.h"
 
 namespace playground::http {
 
-struct ListenerConfig {
-  std::string bind = "127.0.0.1";
-  int64_t port = 0;
-  int64_t header_timeout_ms = 10'000;
-  int64_t body_timeout_ms = 30'000;
-  int64_t idle_timeout_ms = 60'000;
-  int64_t shutdown_grace_ms = 30'000;
-  int64_t max_connections = 10'000;
-  int64_t body_memory = 64LL << 20;
-  int64_t body_memory_per_client = 16LL << 20;
-};
+// Opens, binds and listens on options.bind:options.port; the error names
+// the address.
+Result<void> bind_and_listen(ServerState& s);
 
-// --bind, --port, --header-timeout, --body-timeout, --idle-timeout,
-// --shutdown-grace (what may finish: `drained`), --max-connections,
-// --body-memory and --body-memory-per-client.
-void add_listener_options(Options& options, ListenerConfig& listener,
-                          const std::string& drained);
-
-ServerOptions server_options(const ListenerConfig& listener,
-                             std::string server_name);
+// Accepts until the acceptor is closed (a drain); holds `s` meanwhile.
+boost::asio::awaitable<void> accept_connections(std::shared_ptr<ServerState> s);
 
 }  // namespace playground::http

@@ -19,56 +19,28 @@
 // read as a second request. A route may ask to hear when its client goes
 // away mid-request (`cancel_on_disconnect`): the handler's
 // `ctx.client_gone` is then requested, and its answer dropped (logged 499).
+//
+// The pieces, as in Beast's examples: route.h (what a service declares),
+// router.h (which route answers), listener.h (accepting), session.h (one
+// connection), exchange.h (one request), handler_call.h (running a handler
+// while watching the connection), server_state.h (what they share).
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/json/object.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <optional>
-#include <stop_token>
 #include <string>
 #include <vector>
 
 #include "common/metrics.h"
 #include "common/result.h"
 #include "http/message.h"
+#include "http/route.h"
 
 namespace playground::http {
 
-// Per-request information a handler may read and annotate.
-struct RequestContext {
-  std::string remote;       // peer address
-  boost::json::object log;  // extra fields for this request's log line
-  // Requested when the client closes or resets the connection while the
-  // handler runs (only on routes with `cancel_on_disconnect`): long work
-  // should stop at once, nobody will read its answer.
-  std::stop_token client_gone;
-};
-
-struct Route {
-  std::string path;
-  std::vector<Verb> methods;
-  // Largest body accepted; checked before the body is read.
-  size_t body_limit = 16 * 1024;
-  // Successful answers are logged at debug level: health probes and metric
-  // scrapes several times a second would otherwise bury the real requests.
-  bool quiet = false;
-  // Watch the connection while the handler runs (one more wait per request,
-  // so only for long-running routes). More bytes from the client (the next
-  // pipelined request) are not a disconnect; end of stream or a reset is.
-  // Like nginx, a client that half-closes its side counts as gone.
-  bool cancel_on_disconnect = false;
-  // Runs on the header before the body is read (authentication, media type,
-  // rate limits). Returning a response answers the request with it.
-  std::function<std::optional<Response>(const RequestHeader&,
-                                        const RequestContext&)>
-      precheck;
-  std::function<boost::asio::awaitable<Response>(Request&, RequestContext&)>
-      handler;
-};
+struct ServerState;
 
 struct ServerOptions {
   std::string bind = "127.0.0.1";
@@ -103,8 +75,7 @@ class Server {
   void shutdown(std::function<void()> on_drained);
 
  private:
-  struct State;
-  std::shared_ptr<State> state_;
+  std::shared_ptr<ServerState> state_;
 };
 
 }  // namespace playground::http

@@ -114,6 +114,15 @@ bool is_supported_media_type(std::string_view content_type) {
          type == "multipart/form-data";
 }
 
+std::optional<http::Response> refuse_media_type(
+    const http::RequestHeader& header) {
+  if (is_supported_media_type(header[http::beast_http::field::content_type])) {
+    return std::nullopt;
+  }
+  return http::json_error(http::Status::unsupported_media_type,
+                          kUnsupportedMediaTypeMessage);
+}
+
 Result<EvalRequest> parse_eval_request(std::string_view content_type,
                                        std::string_view body) {
   const std::string type = http::media_type(content_type);
@@ -130,11 +139,8 @@ Result<EvalRequest> parse_eval_request(std::string_view content_type,
       return bad("The form body is malformed: " + fields.error().message + ".");
     return from_form(*fields);
   }
-  return Error{
-      "Content-Type must be application/json, "
-      "application/x-www-form-urlencoded "
-      "or multipart/form-data.",
-      Errc::unsupported_media_type};
+  return Error{std::string(kUnsupportedMediaTypeMessage),
+               Errc::unsupported_media_type};
 }
 
 }  // namespace playground::protocol

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "http/message.h"
 
 namespace playground::protocol {
 
@@ -54,6 +55,16 @@ std::string file_name_problem(std::string_view name);
 // True for the media types parse_eval_request understands; checked on the
 // header before the body is read so a wrong type costs no upload.
 bool is_supported_media_type(std::string_view content_type);
+
+// What both services answer (415) for any other media type.
+inline constexpr std::string_view kUnsupportedMediaTypeMessage =
+    "Content-Type must be application/json, "
+    "application/x-www-form-urlencoded or multipart/form-data.";
+
+// The 415 answer unless the request's Content-Type is supported: the
+// media-type step of both services' precheck.
+std::optional<http::Response> refuse_media_type(
+    const http::RequestHeader& header);
 
 // Errors are Errc::invalid_request or Errc::unsupported_media_type.
 Result<EvalRequest> parse_eval_request(std::string_view content_type,

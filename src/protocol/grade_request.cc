@@ -161,11 +161,21 @@ Result<std::vector<TestCase>> cases_from_json(const boost::json::value* v,
 
 }  // namespace
 
+std::optional<http::Response> refuse_non_json(
+    const http::RequestHeader& header) {
+  if (http::media_type(header[http::beast_http::field::content_type]) ==
+      "application/json") {
+    return std::nullopt;
+  }
+  return http::json_error(http::Status::unsupported_media_type,
+                          kGradeMediaTypeMessage);
+}
+
 Result<GradeRequest> parse_grade_request(std::string_view content_type,
                                          std::string_view body,
                                          int64_t default_timeout_ms) {
   if (http::media_type(content_type) != "application/json") {
-    return Error{"Content-Type must be application/json.",
+    return Error{std::string(kGradeMediaTypeMessage),
                  Errc::unsupported_media_type};
   }
   auto doc = parse_json_body(body);

@@ -22,6 +22,7 @@
 
 #include "common/result.h"
 #include "grading/compare.h"
+#include "http/message.h"
 #include "protocol/eval_request.h"
 
 namespace playground::protocol {
@@ -49,6 +50,13 @@ inline constexpr int64_t kMaxPoints = 1'000'000;
 // The sum of the cases' time limits (each as asked, or `default_timeout_ms`
 // when not): what one request may cost a backend at most.
 inline constexpr int64_t kMaxTotalTimeoutMs = 300'000;
+
+// What POST /py/grade answers (415) for any body but JSON.
+inline constexpr std::string_view kGradeMediaTypeMessage =
+    "Content-Type must be application/json.";
+// The 415 answer unless the Content-Type is JSON: checked on the header.
+std::optional<http::Response> refuse_non_json(
+    const http::RequestHeader& header);
 
 // Errors: Errc::invalid_request (what is wrong, naming the case), or
 // Errc::unsupported_media_type for a body that is not JSON.

@@ -781,6 +781,42 @@ TEST(BackendShutdown, SigtermFinishesRunningEvaluationsAndExitsZero) {
   EXPECT_NE(backend->log().find("\"msg\":\"stopped\""), std::string::npos);
 }
 
+// A run that outlasts --shutdown-grace: a second signal is noted and
+// ignored, then the grace period ends the process (status 0) with the run,
+// its sandbox and its cgroup.
+TEST(BackendShutdown, GraceOverEndsRunningEvaluationsSecondSignalIgnored) {
+  BackendProcess backend(
+      {"--wall", "10s", "--max-wall", "10s", "--shutdown-grace", "1s"});
+  ASSERT_TRUE(backend.started()) << backend.log();
+  const pid_t pid = backend.pid();
+  auto running = std::async(std::launch::async, [port = backend.port()] {
+    return eval(port, "import time\ntime.sleep(8)");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ::kill(pid, SIGTERM);
+  ASSERT_TRUE(backend.wait_for_log("finishing running evaluations",
+                                   std::chrono::seconds(2)))
+      << backend.log();
+  ::kill(pid, SIGINT);
+  EXPECT_TRUE(backend.wait_for_log("\"msg\":\"already shutting down\"",
+                                   std::chrono::seconds(2)))
+      << backend.log();
+  EXPECT_EQ(backend.stop(SIGTERM), 0) << backend.log();
+  EXPECT_EQ(running.get().status, 0);  // closed unanswered
+  EXPECT_TRUE(cgroup_groups_of(pid).empty());
+  const std::string log = backend.log();
+  EXPECT_NE(log.find("\"msg\":\"shutting down: no new connections, "
+                     "finishing running evaluations\",\"signal\":15,"
+                     "\"running\":1"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("\"msg\":\"shutdown grace period over; stopping with "
+                     "evaluations still running\",\"running\":1"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("\"msg\":\"stopped\""), std::string::npos) << log;
+}
+
 // Not root: no cgroups to write to, so the service must say so and run with
 // every other layer, through a user namespace.
 TEST(BackendUnprivileged, RunsWithReducedIsolationAndSaysSo) {

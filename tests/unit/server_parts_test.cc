@@ -1,4 +1,5 @@
-// Metrics exposition, admission control and the token check.
+// Metrics exposition, admission control, the token check, routing and the
+// operations routes.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -10,6 +11,9 @@
 #include "common/metrics.h"
 #include "http/bearer_token.h"
 #include "http/body_budget.h"
+#include "http/ops_routes.h"
+#include "http/router.h"
+#include "protocol/eval_request.h"
 #include "sandbox/policy.h"
 
 namespace playground {
@@ -149,6 +153,102 @@ TEST(BearerToken, MatchesOnlyTheExactToken) {
   EXPECT_FALSE(http::bearer_token_matches("Basic s3cret", "s3cret"));
   EXPECT_FALSE(http::bearer_token_matches("", "s3cret"));
   EXPECT_FALSE(http::bearer_token_matches("Bearer ", ""));
+}
+
+http::RequestHeader header(http::Verb method, std::string target) {
+  http::RequestHeader h;
+  h.method(method);
+  h.target(target);
+  h.version(11);
+  return h;
+}
+
+TEST(Router, AnswersUnknownPathsAndMethodsBeforeTheBody) {
+  http::Router router({{.path = "/healthz", .methods = {http::Verb::get}},
+                       {.path = "/py/eval", .methods = {http::Verb::post}}});
+  auto found = router.route(header(http::Verb::post, "/py/eval?x=1"));
+  ASSERT_NE(found.route, nullptr);
+  EXPECT_EQ(found.route->path, "/py/eval");
+  EXPECT_FALSE(found.refusal);
+  // A route that answers GET answers HEAD too.
+  EXPECT_FALSE(router.route(header(http::Verb::head, "/healthz")).refusal);
+
+  auto missing = router.route(header(http::Verb::get, "/nope?secret=1"));
+  EXPECT_EQ(missing.route, nullptr);
+  ASSERT_TRUE(missing.refusal);
+  EXPECT_EQ(missing.refusal->result(), http::Status::not_found);
+  EXPECT_EQ(missing.refusal->body(),
+            R"({"error":"There is no endpoint /nope."})");
+  EXPECT_EQ(http::metric_label(missing.route), "unmatched");
+
+  auto wrong = router.route(header(http::Verb::delete_, "/healthz"));
+  ASSERT_NE(wrong.route, nullptr);  // counted under its route
+  EXPECT_EQ(http::metric_label(wrong.route), "/healthz");
+  ASSERT_TRUE(wrong.refusal);
+  EXPECT_EQ(wrong.refusal->result(), http::Status::method_not_allowed);
+  EXPECT_EQ((*wrong.refusal)[http::beast_http::field::allow], "GET, HEAD");
+  EXPECT_EQ(
+      wrong.refusal->body(),
+      R"({"error":"Method DELETE is not allowed on /healthz; use GET, HEAD."})");
+}
+
+TEST(Router, ShownPathsLoseTheQueryAndStayShort) {
+  EXPECT_EQ(http::shown_path("/a?b=c"), "/a");
+  EXPECT_EQ(http::shown_path("/" + std::string(1000, 'x')).size(), 256u);
+}
+
+TEST(OpsRoutes, HealthzAndGuardedMetrics) {
+  metrics::Registry registry;
+  registry.gauge("up_gauge", "Up.").set(1);
+  http::Route healthz = http::healthz_route();
+  EXPECT_EQ(healthz.path, "/healthz");
+  EXPECT_TRUE(healthz.quiet);
+  http::Route metrics =
+      http::metrics_route(registry, http::ops_only("t0ken", false));
+  EXPECT_EQ(metrics.path, "/metrics");
+  http::RequestContext ctx;
+  EXPECT_TRUE(metrics.precheck(header(http::Verb::get, "/metrics"), ctx));
+  auto with_token = header(http::Verb::get, "/metrics");
+  with_token.set(http::beast_http::field::authorization, "Bearer t0ken");
+  EXPECT_FALSE(metrics.precheck(with_token, ctx));
+  EXPECT_FALSE(
+      http::ops_only("t0ken", true)(header(http::Verb::get, "/"), ctx));
+
+  boost::asio::io_context io;
+  http::Request req;
+  std::optional<http::Response> health, text;
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        health = co_await healthz.handler(req, ctx);
+        text = co_await metrics.handler(req, ctx);
+      },
+      boost::asio::detached);
+  io.run();
+  ASSERT_TRUE(health && text);
+  EXPECT_EQ(health->body(), R"({"status":"ok"})");
+  EXPECT_EQ((*text)[http::beast_http::field::content_type],
+            "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(text->body().find("up_gauge 1"), std::string::npos);
+}
+
+TEST(EvalMediaType, OneRefusalForBothServices) {
+  auto h = header(http::Verb::post, "/python");
+  h.set(http::beast_http::field::content_type, "text/plain");
+  auto refused = protocol::refuse_media_type(h);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->result(), http::Status::unsupported_media_type);
+  EXPECT_EQ(refused->body(),
+            R"({"error":"Content-Type must be application/json, )"
+            R"(application/x-www-form-urlencoded or multipart/form-data."})");
+  h.set(http::beast_http::field::content_type, "application/json");
+  EXPECT_FALSE(protocol::refuse_media_type(h));
+  auto parsed = protocol::parse_eval_request("text/plain", "x");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().code, Errc::unsupported_media_type);
+  EXPECT_EQ(http::status_of(parsed.error()),
+            http::Status::unsupported_media_type);
+  EXPECT_EQ(parsed.error().message, protocol::kUnsupportedMediaTypeMessage);
 }
 
 TEST(Isolation, ReportsMissingLayers) {

@@ -1,0 +1,50 @@
+// Service: what answers the frontend's API. The gateway to the backends
+// (with its health checks), the rate limiter and each client's share of
+// runs, built from the configuration.
+//
+//   auto service = frontend::Service::create(cfg, io.get_executor(), registry);
+//   if (!service) die(service.error().message);
+//   http::Server server(io, options, (*service)->routes(), registry);
+//   (*service)->start_health_checks();
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <memory>
+#include <vector>
+
+#include "common/metrics.h"
+#include "common/result.h"
+#include "frontend/api.h"
+#include "frontend/client_share.h"
+#include "frontend/config.h"
+#include "frontend/gateway.h"
+#include "frontend/rate_limiter.h"
+#include "http/route.h"
+
+namespace playground::frontend {
+
+class Service {
+ public:
+  // Fails when the gateway cannot load the CA certificates.
+  static Result<std::unique_ptr<Service>> create(
+      const FrontendConfig& cfg, boost::asio::any_io_executor executor,
+      metrics::Registry& registry);
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  std::vector<http::Route> routes() { return make_routes(api_); }
+  void start_health_checks() { gateway_->start_health_checks(); }
+  // Ends the health checks (within one health timeout).
+  void stop() { gateway_->stop(); }
+
+ private:
+  Service(const FrontendConfig& cfg, std::unique_ptr<Gateway> gateway,
+          metrics::Registry& registry);
+
+  std::unique_ptr<Gateway> gateway_;
+  RateLimiter limiter_;
+  ClientShare share_;
+  FrontendApi api_;
+};
+
+}  // namespace playground::frontend

@@ -1,0 +1,31 @@
+// Running a route's handler: a handler that throws is answered 500, and on
+// a route with `cancel_on_disconnect` the connection is watched meanwhile so
+// that `ctx.client_gone` is requested when the client leaves.
+//
+//   std::optional<Response> r = co_await call_handler(
+//       route, req, ctx, {.path = path, .socket = socket, .watch = true});
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <optional>
+#include <string>
+
+#include "http/message.h"
+#include "http/route.h"
+
+namespace playground::http {
+
+struct HandlerCall {
+  const std::string& path;  // for the log line of a handler that threw
+  boost::asio::ip::tcp::socket& socket;
+  // Watch `socket` for the client leaving (the route's choice, and only
+  // when no next request is buffered already: that client is still there,
+  // and its data would hide the end of the stream anyway).
+  bool watch = false;
+};
+
+boost::asio::awaitable<std::optional<Response>> call_handler(
+    const Route& route, Request& req, RequestContext& ctx, HandlerCall call);
+
+}  // namespace playground::http
