@@ -8,6 +8,7 @@
 #include "frontend/ui_assets.h"
 #include "http/ops_routes.h"
 #include "protocol/eval_request.h"
+#include "protocol/grade_request.h"
 
 namespace playground::frontend {
 namespace {
@@ -106,30 +107,27 @@ void add_ui_routes(std::vector<http::Route>& routes) {
   }
 }
 
-boost::asio::awaitable<Response> handle_python(FrontendApi& api,
-                                               http::Request& req,
-                                               http::RequestContext& ctx) {
-  auto parsed =
-      protocol::parse_eval_request(req[field::field::content_type], req.body());
-  if (!parsed) {
-    co_return http::error_response(parsed.error());
-  }
-  std::string upstream_text = for_backend(*parsed);
-  // JSON escapes a control byte as six, so a form body can grow sixfold on
-  // its way to the backend. The limit bounds what is forwarded too: a
-  // backend with the same limit then never answers 413 to a request this
-  // frontend accepted.
+constexpr std::string_view kExercisesPrefix = "/api/exercises/";
+
+// Forwards `upstream_text` (JSON for a backend's `target`) within the
+// client's fair share of runs: its other requests wait in its own line here.
+// The body limit bounds what is forwarded too (JSON escapes a control byte
+// as six, so a form body can grow sixfold): a backend with the same limit
+// then never answers 413 to a request this frontend accepted.
+boost::asio::awaitable<Response> forward_in_share(FrontendApi& api,
+                                                  http::RequestContext& ctx,
+                                                  std::string_view target,
+                                                  std::string upstream_text) {
   const auto limit = static_cast<size_t>(api.config.body_bytes);
   if (upstream_text.size() > limit) {
     ctx.log["forward_bytes"] = upstream_text.size();
     co_return http::json_error(
         Status::payload_too_large,
-        "Encoded as JSON for the backend, the program and its input take " +
+        "Encoded as JSON for the backend, the request takes " +
             std::to_string(upstream_text.size()) +
             " bytes, more than the limit of " + std::to_string(limit) +
             " bytes.");
   }
-  // This client's fair share: its other runs wait in its own line here.
   auto permit = co_await api.share.acquire(ctx.remote, ctx.client_gone);
   if (!permit) {
     if (ctx.client_gone.stop_requested()) {
@@ -146,12 +144,117 @@ boost::asio::awaitable<Response> handle_python(FrontendApi& api,
     r.set(field::field::retry_after, "1");
     co_return r;
   }
-  Forwarded f = co_await api.gateway.forward(std::move(upstream_text),
+  Forwarded f = co_await api.gateway.forward(std::string(target),
+                                             std::move(upstream_text),
                                              ctx.remote, ctx.client_gone);
   ctx.log["backend"] = f.backend.empty() ? "none" : f.backend;
   ctx.log["attempts"] = f.attempts;
   if (f.cancelled) ctx.log["upstream"] = "cancelled";
   co_return std::move(f.response);
+}
+
+boost::asio::awaitable<Response> handle_python(FrontendApi& api,
+                                               http::Request& req,
+                                               http::RequestContext& ctx) {
+  auto parsed =
+      protocol::parse_eval_request(req[field::field::content_type], req.body());
+  if (!parsed) {
+    co_return http::error_response(parsed.error());
+  }
+  co_return co_await forward_in_share(api, ctx, kEvalTarget,
+                                      for_backend(*parsed));
+}
+
+boost::asio::awaitable<Response> handle_grade(FrontendApi& api,
+                                              http::Request& req,
+                                              http::RequestContext& ctx) {
+  // Checked here too, so a bad request costs no backend a thing; the
+  // backend applies its own default time limit to the total.
+  auto parsed = protocol::parse_grade_request(
+      req[field::field::content_type], req.body(), /*default_timeout_ms=*/0);
+  if (!parsed) co_return http::error_response(parsed.error());
+  ctx.log["grade_cases"] = parsed->tests.size();
+  co_return co_await forward_in_share(api, ctx, kGradeTarget,
+                                      std::move(req.body()));
+}
+
+// GET /api/exercises/<id> and POST /api/exercises/<id>/grade.
+boost::asio::awaitable<Response> handle_exercise(FrontendApi& api,
+                                                 http::Request& req,
+                                                 http::RequestContext& ctx) {
+  std::string_view rest = req.target();
+  rest = rest.substr(0, rest.find('?'));
+  rest.remove_prefix(kExercisesPrefix.size());
+  const bool grading = rest.ends_with("/grade");
+  if (grading) rest.remove_suffix(std::string_view("/grade").size());
+  const Exercise* exercise = api.exercises.find(rest);
+  if (exercise == nullptr) {
+    co_return http::json_error(
+        Status::not_found,
+        "There is no exercise \"" + std::string(rest.substr(0, 64)) + "\".");
+  }
+  const bool post = req.method() == Verb::post;
+  if (post != grading) {
+    Response r = http::json_error(
+        Status::method_not_allowed,
+        grading ? "Grade with POST." : "Read an exercise with GET.");
+    r.set(field::field::allow, grading ? "POST" : "GET, HEAD");
+    co_return r;
+  }
+  if (!grading) {
+    co_return http::json_response(Status::ok, exercise->public_json());
+  }
+  auto code =
+      protocol::code_from_json(req[field::field::content_type], req.body());
+  if (!code) co_return http::error_response(code.error());
+  ctx.log["exercise"] = exercise->id;
+  co_return co_await forward_in_share(api, ctx, kGradeTarget,
+                                      exercise->grade_request(*code));
+}
+
+// POST /grade, and the exercises: the list, one exercise, its grading.
+// Grading costs runs, so it shares /python's rate limit.
+void add_grading_routes(FrontendApi& api, std::vector<http::Route>& routes) {
+  const size_t limit = static_cast<size_t>(api.config.body_bytes);
+  routes.push_back({.path = "/grade",
+                    .methods = {Verb::post},
+                    .body_limit = limit,
+                    .cancel_on_disconnect = true,
+                    .precheck = [&api](const http::RequestHeader& h,
+                                       const http::RequestContext& ctx)
+                        -> std::optional<Response> {
+                      if (auto refused = refuse_over_rate(api, ctx.remote))
+                        return refused;
+                      return protocol::refuse_non_json(h);
+                    },
+                    .handler =
+                        [&api](http::Request& req, http::RequestContext& ctx) {
+                          return handle_grade(api, req, ctx);
+                        }});
+  routes.push_back({.path = "/api/exercises",
+                    .methods = {Verb::get},
+                    .handler = constant([&api] {
+                      return http::json_response(
+                          Status::ok,
+                          {{"exercises", api.exercises.list_json()}});
+                    })});
+  routes.push_back({.path = std::string(kExercisesPrefix),
+                    .prefix = true,
+                    .methods = {Verb::get, Verb::post},
+                    .body_limit = limit,
+                    .cancel_on_disconnect = true,
+                    .precheck = [&api](const http::RequestHeader& h,
+                                       const http::RequestContext& ctx)
+                        -> std::optional<Response> {
+                      if (h.method() != Verb::post) return std::nullopt;
+                      if (auto refused = refuse_over_rate(api, ctx.remote))
+                        return refused;
+                      return protocol::refuse_non_json(h);
+                    },
+                    .handler =
+                        [&api](http::Request& req, http::RequestContext& ctx) {
+                          return handle_exercise(api, req, ctx);
+                        }});
 }
 
 }  // namespace
@@ -177,6 +280,7 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
     return handle_python(api, req, ctx);
   };
   routes.push_back(std::move(python));
+  add_grading_routes(api, routes);
 
   // Operations endpoints: every backend's address, and the metrics; with a
   // token configured only for requests carrying it (see --ops-access).

@@ -1,5 +1,7 @@
-// The frontend's HTTP API: the UI at /, POST /python, GET /api/backends,
-// /healthz, /readyz and /metrics.
+// The frontend's HTTP API: the UI at /, POST /python, POST /grade, the
+// exercises (GET /api/exercises, GET /api/exercises/<id>, POST
+// /api/exercises/<id>/grade), GET /api/backends, /healthz, /readyz and
+// /metrics.
 //
 //   FrontendApi api{cfg, gateway, limiter, registry};
 //   http::Server server(io, options, make_routes(api), registry);
@@ -15,6 +17,7 @@
 #include "common/metrics.h"
 #include "frontend/client_share.h"
 #include "frontend/config.h"
+#include "frontend/exercises.h"
 #include "frontend/gateway.h"
 #include "frontend/rate_limiter.h"
 #include "http/server.h"
@@ -27,6 +30,7 @@ struct FrontendApi {
   RateLimiter& limiter;
   ClientShare& share;
   metrics::Registry& registry;
+  const Exercises& exercises;
 };
 
 std::vector<http::Route> make_routes(FrontendApi& api);

@@ -38,6 +38,9 @@ Result<ParseOutcome> parse_frontend_config(int argc, const char* const* argv,
   o.add_string("ca-file", "PLAYGROUND_CA_FILE", &cfg.ca_file,
                std::string("PEM file of the CAs trusted for https backends") +
                    kMore + "(default: the system's trusted roots).");
+  o.add_string("exercises", "PLAYGROUND_EXERCISES", &cfg.exercises_dir,
+               std::string("Directory of exercise files (*.json) served at") +
+                   kMore + "/api/exercises and graded by the backends.");
   o.add_int("attempts", "PLAYGROUND_ATTEMPTS", &cfg.attempts, 1, 64,
             std::string("Backends one request may try before the client gets "
                         "502/503.") +

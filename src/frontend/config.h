@@ -27,6 +27,8 @@ struct FrontendConfig {
   std::vector<BackendSpec> backends;  // parsed from backends_text
   std::string token;                  // PLAYGROUND_TOKEN or --token-file
   std::string token_file;
+  // --exercises: the directory of exercise files (exercises.h); "" none.
+  std::string exercises_dir;
   std::string ca_file;
   std::string ops_access = "token";  // or "public" (add_ops_access_option)
   bool public_ops() const { return ops_access == "public"; }

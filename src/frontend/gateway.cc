@@ -46,12 +46,13 @@ http::Response relay(http::Response& upstream, const std::string& backend) {
   return r;
 }
 
-// The request for a backend's /py/eval; the client's address goes with
+// The request for a backend's `target`; the client's address goes with
 // the token only.
-http::Request upstream_request(const std::string& json_body,
+http::Request upstream_request(std::string_view target,
+                               const std::string& json_body,
                                const std::string& client,
                                const std::string& token) {
-  http::Request request{http::Verb::post, "/py/eval", 11};
+  http::Request request{http::Verb::post, target, 11};
   request.set(field::field::content_type, "application/json");
   if (!token.empty()) {
     request.set(field::field::authorization, "Bearer " + token);
@@ -141,7 +142,8 @@ Gateway::Gateway(asio::any_io_executor executor,
 
 Gateway::~Gateway() = default;
 
-asio::awaitable<Forwarded> Gateway::forward(std::string json_body,
+asio::awaitable<Forwarded> Gateway::forward(std::string target,
+                                            std::string json_body,
                                             std::string client,
                                             std::stop_token client_gone) {
   Forwarding f;
@@ -149,7 +151,7 @@ asio::awaitable<Forwarded> Gateway::forward(std::string json_body,
     if (client_gone.stop_requested()) break;
     f.out.attempts++;
     const Next next =
-        co_await try_backend(i, json_body, client, client_gone, f);
+        co_await try_backend(i, target, json_body, client, client_gone, f);
     if (next == Next::answered) co_return std::move(f.out);
     if (next == Next::stop) break;
   }
@@ -159,10 +161,11 @@ asio::awaitable<Forwarded> Gateway::forward(std::string json_body,
 }
 
 asio::awaitable<Gateway::Next> Gateway::try_backend(
-    size_t i, const std::string& json_body, const std::string& client,
-    std::stop_token client_gone, Forwarding& f) {
+    size_t i, const std::string& target, const std::string& json_body,
+    const std::string& client, std::stop_token client_gone, Forwarding& f) {
   const BackendSpec& backend = backends_[i];
-  http::Request request = upstream_request(json_body, client, options_.token);
+  http::Request request =
+      upstream_request(target, json_body, client, options_.token);
   const auto start = Clock::now();
   // Stopped when the client goes or when the health checks eject this
   // backend meanwhile (abandon_in_flight).

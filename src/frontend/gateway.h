@@ -54,6 +54,10 @@ struct GatewayOptions {
   size_t max_idle_per_backend = 64;
 };
 
+// The backend endpoints the frontend forwards to.
+inline constexpr std::string_view kEvalTarget = "/py/eval";
+inline constexpr std::string_view kGradeTarget = "/py/grade";
+
 struct Forwarded {
   http::Response response;
   std::string backend;     // who answered; "" when none did
@@ -69,11 +73,12 @@ class Gateway {
       GatewayOptions options, metrics::Registry& registry);
   ~Gateway();
 
-  // Forwards a JSON evaluation request (the body for /py/eval). A stop on
-  // `client_gone` abandons it, closing the connection to the backend.
-  // `client` (the client's address) goes to the backend with the token, for
-  // its fair queueing (X-Playground-Client).
-  boost::asio::awaitable<Forwarded> forward(std::string json_body,
+  // Forwards a JSON request to a backend's `target` (kEvalTarget,
+  // kGradeTarget). A stop on `client_gone` abandons it, closing the
+  // connection to the backend. `client` (the client's address) goes to the
+  // backend with the token, for its fair queueing (X-Playground-Client).
+  boost::asio::awaitable<Forwarded> forward(std::string target,
+                                            std::string json_body,
                                             std::string client,
                                             std::stop_token client_gone = {});
 
@@ -98,7 +103,7 @@ class Gateway {
   };
   enum class Next { answered, try_next, stop };
   // One try at backend i; `answered` leaves its answer in f.out.
-  boost::asio::awaitable<Next> try_backend(size_t i,
+  boost::asio::awaitable<Next> try_backend(size_t i, const std::string& target,
                                            const std::string& json_body,
                                            const std::string& client,
                                            std::stop_token client_gone,

@@ -26,17 +26,24 @@ Result<std::unique_ptr<Service>> Service::create(
   auto gateway = Gateway::create(std::move(executor), cfg.backends,
                                  gateway_options(cfg), registry);
   if (!gateway) return gateway.error();
+  Exercises exercises;
+  if (!cfg.exercises_dir.empty()) {
+    auto loaded = Exercises::load(cfg.exercises_dir);
+    if (!loaded) return loaded.error();
+    exercises = std::move(*loaded);
+  }
   return std::unique_ptr<Service>(
-      new Service(cfg, std::move(*gateway), registry));
+      new Service(cfg, std::move(*gateway), std::move(exercises), registry));
 }
 
 Service::Service(const FrontendConfig& cfg, std::unique_ptr<Gateway> gateway,
-                 metrics::Registry& registry)
+                 Exercises exercises, metrics::Registry& registry)
     : gateway_(std::move(gateway)),
+      exercises_(std::move(exercises)),
       limiter_({.per_second = static_cast<double>(cfg.rate_limit),
                 .burst = static_cast<double>(cfg.rate_burst)}),
       share_(static_cast<int>(cfg.runs_per_client),
              static_cast<int>(cfg.waiting_per_client)),
-      api_{cfg, *gateway_, limiter_, share_, registry} {}
+      api_{cfg, *gateway_, limiter_, share_, registry, exercises_} {}
 
 }  // namespace playground::frontend

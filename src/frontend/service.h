@@ -17,6 +17,7 @@
 #include "frontend/api.h"
 #include "frontend/client_share.h"
 #include "frontend/config.h"
+#include "frontend/exercises.h"
 #include "frontend/gateway.h"
 #include "frontend/rate_limiter.h"
 #include "http/route.h"
@@ -25,7 +26,8 @@ namespace playground::frontend {
 
 class Service {
  public:
-  // Fails when the gateway cannot load the CA certificates.
+  // Fails when the gateway cannot load the CA certificates or an exercise
+  // file is broken.
   static Result<std::unique_ptr<Service>> create(
       const FrontendConfig& cfg, boost::asio::any_io_executor executor,
       metrics::Registry& registry);
@@ -39,9 +41,10 @@ class Service {
 
  private:
   Service(const FrontendConfig& cfg, std::unique_ptr<Gateway> gateway,
-          metrics::Registry& registry);
+          Exercises exercises, metrics::Registry& registry);
 
   std::unique_ptr<Gateway> gateway_;
+  Exercises exercises_;
   RateLimiter limiter_;
   ClientShare share_;
   FrontendApi api_;

@@ -38,6 +38,10 @@ using Handler =
 
 struct Route {
   std::string path;
+  // The route takes every path that starts with `path` (which then ends in
+  // '/'), e.g. "/api/exercises/" for /api/exercises/<id>; the handler reads
+  // the rest. An exact route at the same path wins.
+  bool prefix = false;
   std::vector<Verb> methods;
   // Largest body accepted; checked before the body is read.
   size_t body_limit = 16 * 1024;

@@ -56,10 +56,16 @@ Routing Router::route(const RequestHeader& header) const {
 }
 
 const Route* Router::find(std::string_view path) const {
+  const Route* longest_prefix = nullptr;
   for (const auto& r : routes_) {
-    if (r.path == path) return &r;
+    if (!r.prefix && r.path == path) return &r;
+    if (r.prefix && path.starts_with(r.path) &&
+        (longest_prefix == nullptr ||
+         r.path.size() > longest_prefix->path.size())) {
+      longest_prefix = &r;
+    }
   }
-  return nullptr;
+  return longest_prefix;
 }
 
 std::string metric_label(const Route* route) {

@@ -1,5 +1,6 @@
-// Router: which of a server's routes answers a request, by exact path and
-// method, and the 404 or 405 (with Allow) when none does.
+// Router: which of a server's routes answers a request, by exact path (or
+// the longest prefix route) and method, and the 404 or 405 (with Allow)
+// when none does.
 //
 //   Router router(std::move(routes));
 //   Routing r = router.route(header);

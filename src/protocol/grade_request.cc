@@ -206,4 +206,20 @@ Result<GradeRequest> parse_grade_request(std::string_view content_type,
   return req;
 }
 
+Result<std::string> code_from_json(std::string_view content_type,
+                                   std::string_view body) {
+  if (http::media_type(content_type) != "application/json") {
+    return Error{std::string(kGradeMediaTypeMessage),
+                 Errc::unsupported_media_type};
+  }
+  auto doc = parse_json_body(body);
+  if (!doc) return doc.error();
+  const boost::json::object* obj = doc->if_object();
+  const boost::json::value* code = obj ? obj->if_contains("code") : nullptr;
+  if (code == nullptr || !code->is_string()) {
+    return bad_request("The body must be {\"code\": \"...\"}.");
+  }
+  return std::string(code->get_string());
+}
+
 }  // namespace playground::protocol

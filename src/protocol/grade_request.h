@@ -64,4 +64,9 @@ Result<GradeRequest> parse_grade_request(std::string_view content_type,
                                          std::string_view body,
                                          int64_t default_timeout_ms);
 
+// The program of a submission to an exercise: {"code": "..."} (JSON only;
+// the exercise supplies everything else).
+Result<std::string> code_from_json(std::string_view content_type,
+                                   std::string_view body);
+
 }  // namespace playground::protocol

@@ -1,10 +1,12 @@
 // POST /py/grade against the real playground-backend: verdicts, points,
 // hidden cases, bounds and parallel cases (grading/, backend/grader.h).
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <boost/json/serialize.hpp>
 #include <chrono>
 #include <future>
+#include <map>
 #include <string>
 
 #include "support/http_client.h"
@@ -250,6 +252,127 @@ TEST_F(Grade, BoundsAndBadRequests) {
   HttpClient c(backend_->port());
   EXPECT_EQ(c.post("/py/grade", R"j({"code":"print(1)","tests":[]})j").status,
             401);
+}
+
+// Through the frontend: POST /grade and the exercises, over two backends.
+class FrontendGrade : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    a_ = new BackendProcess({"--concurrency", "2", "--pool", "1"});
+    b_ = new BackendProcess({"--concurrency", "2", "--pool", "1"});
+    frontend_ = new FrontendProcess(
+        {"--backends",
+         "a=http://127.0.0.1:" + std::to_string(a_->port()) +
+             ",b=http://127.0.0.1:" + std::to_string(b_->port()),
+         "--rate-limit", "0", "--exercises", PLAYGROUND_SOURCE_DIR "/exercises",
+         "--health-interval", "200ms"});
+  }
+  void SetUp() override {
+    ASSERT_TRUE(frontend_->started()) << frontend_->log();
+    ASSERT_TRUE(a_->started() && b_->started());
+  }
+  static void TearDownTestSuite() {
+    delete frontend_;
+    delete a_;
+    delete b_;
+  }
+  static HttpReply post(const std::string& target,
+                        const boost::json::value& body) {
+    HttpClient c(frontend_->port());
+    return c.post(target, boost::json::serialize(body));
+  }
+  static BackendProcess* a_;
+  static BackendProcess* b_;
+  static FrontendProcess* frontend_;
+};
+BackendProcess* FrontendGrade::a_ = nullptr;
+BackendProcess* FrontendGrade::b_ = nullptr;
+FrontendProcess* FrontendGrade::frontend_ = nullptr;
+
+// The hidden case of exercises/sum-two.json.
+constexpr const char* kHiddenSum = "123456789012345678901234567891";
+
+TEST_F(FrontendGrade, ExercisesAreListedWithoutTheirHiddenCases) {
+  HttpClient c(frontend_->port());
+  auto list = c.get("/api/exercises");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_GE(list.json().at("exercises").as_array().size(), 3u);
+  auto one = c.get("/api/exercises/sum-two");
+  ASSERT_EQ(one.status, 200) << one.body;
+  const auto e = one.json();
+  EXPECT_EQ(e.at("title"), "Sum of two numbers");
+  EXPECT_EQ(e.at("tests").as_array().size(), 2u);
+  EXPECT_EQ(e.at("hidden_tests"), 2);
+  EXPECT_EQ(e.at("max_score"), 5);
+  EXPECT_EQ(one.body.find(kHiddenSum), std::string::npos);
+  EXPECT_EQ(list.body.find(kHiddenSum), std::string::npos);
+  EXPECT_EQ(c.get("/api/exercises/no-such").status, 404);
+  EXPECT_EQ(c.post("/api/exercises/sum-two", "{}").status, 405);
+  EXPECT_EQ(c.get("/api/exercises/sum-two/grade").status, 405);
+}
+
+TEST_F(FrontendGrade, AnExerciseIsGradedOnEveryCaseServerSide) {
+  auto right =
+      post("/api/exercises/sum-two/grade",
+           {{"code", "a, b = map(int, input().split())\nprint(a + b)\n"}});
+  ASSERT_EQ(right.status, 200) << right.body;
+  EXPECT_EQ(right.json().at("passed"), 4);
+  EXPECT_EQ(right.json().at("score"), 5);
+  EXPECT_EQ(right.body.find(kHiddenSum), std::string::npos) << right.body;
+  // A wrong program: hidden cases fail with a verdict and nothing else.
+  auto wrong =
+      post("/api/exercises/sum-two/grade",
+           {{"code", "a, b = map(int, input().split())\nprint(1 - a - b)\n"}});
+  ASSERT_EQ(wrong.status, 200) << wrong.body;
+  EXPECT_EQ(wrong.json().at("passed"), 0);
+  const auto report = wrong.json();  // outlives the loop over its cases
+  for (const auto& t : report.at("tests").as_array()) {
+    EXPECT_EQ(t.at("verdict"), "wrong_answer");
+    EXPECT_EQ(t.as_object().contains("difference"), !t.at("hidden").as_bool());
+  }
+  EXPECT_EQ(wrong.body.find(kHiddenSum), std::string::npos) << wrong.body;
+  EXPECT_EQ(frontend_->log().find(kHiddenSum), std::string::npos);
+  EXPECT_EQ(post("/api/exercises/sum-two/grade", {{"source", "x"}}).status,
+            400);
+}
+
+TEST_F(FrontendGrade, TheShippedExercisesHaveWorkingSolutions) {
+  const std::map<std::string, std::string> solutions = {
+      {"sum-two", "a, b = map(int, input().split())\nprint(a + b)\n"},
+      {"fizzbuzz",
+       "n = int(input())\nfor i in range(1, n + 1):\n"
+       "    print('Fizz' * (i % 3 == 0) + 'Buzz' * (i % 5 == 0) or i)\n"},
+      {"mean-and-deviation",
+       "import statistics, sys\n"
+       "xs = [float(l) for l in sys.stdin if l.strip()]\n"
+       "print(statistics.mean(xs), statistics.pstdev(xs))\n"},
+  };
+  for (const auto& [id, code] : solutions) {
+    auto r = post("/api/exercises/" + id + "/grade", {{"code", code}});
+    ASSERT_EQ(r.status, 200) << id << ": " << r.body;
+    EXPECT_EQ(r.json().at("passed"), r.json().at("total"))
+        << id << ": " << r.body;
+    EXPECT_EQ(r.json().at("score"), r.json().at("max_score")) << id;
+  }
+}
+
+TEST_F(FrontendGrade, GradeFailsOverWhenABackendDies) {
+  boost::json::object request{
+      {"code", "print(input()[::-1])"},
+      {"tests", boost::json::array{case_of("rev", "abc", "cba\n")}}};
+  ASSERT_EQ(post("/grade", request).status, 200);
+  EXPECT_EQ(a_->stop(SIGKILL), 128 + SIGKILL);
+  for (int i = 0; i < 6; ++i) {
+    auto r = post("/grade", request);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("x-playground-backend"), "b");
+    EXPECT_EQ(r.json().at("passed"), 1);
+  }
+  HttpClient c(frontend_->port());
+  EXPECT_EQ(
+      c.post("/grade", "code=1", "application/x-www-form-urlencoded").status,
+      415);
+  EXPECT_EQ(post("/grade", {{"code", "print(1)"}}).status, 400);
 }
 
 }  // namespace
