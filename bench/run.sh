@@ -10,7 +10,8 @@
 #   - a container per run (docker run --rm --network none), when a Docker
 #     engine answers;
 # plus a sweep of latency against offered load (plotted with gnuplot), a
-# CPU-heavy and a 1 MB-output snippet, and the backend's memory.
+# CPU-heavy and a 1 MB-output snippet, the backend's memory, and a 10-case
+# exercise graded by /py/grade beside its cases run one by one (grade.py).
 #
 # Writes build/bench/report.md and build/bench/latency.png.
 # SECONDS_PER_RUN (default 5) and SWEEP_SECONDS (default 3) set the length.
@@ -111,6 +112,7 @@ for rate in 10 25 50 100 150 175 200; do
   r=$(http "$flask_port" --rate "$rate" --seconds "$SWEEP_SECONDS")
   echo "$rate $(field "$r" rate_per_s) $(field "$r" p50_ms) $(field "$r" p99_ms)" >> "$OUT/sweep-flask.dat"
 done
+grading=$(/usr/bin/python3 bench/grade.py --port "$backend_port" --rounds "${GRADE_ROUNDS:-30}")
 rss_after=$(rss_kb "$backend")
 keeper_rss=$(for k in $(pgrep -P "$backend"); do rss_kb "$k"; done | sort -n | tail -1)
 
@@ -179,5 +181,7 @@ report="$OUT/report.md"
   echo '| offered /s | Flask + subprocess achieved /s | p50 ms | p99 ms |'
   echo '|---|---|---|---|'
   sweep_rows "$OUT/sweep-flask.dat"
+  echo
+  echo "$grading"
 } | tee "$report"
 echo "(written to $report and $OUT/latency.png)" >&2
