@@ -31,7 +31,8 @@ pids+=($!)
 "$bin/playground-backend" --bind 127.0.0.1 --port "$aks_port" &
 pids+=($!)
 "$bin/playground-frontend" --bind 127.0.0.1 --port "$front_port" \
-  --backends "gke=http://127.0.0.1:$gke_port,aks=http://127.0.0.1:$aks_port" &
+  --backends "gke=http://127.0.0.1:$gke_port,aks=http://127.0.0.1:$aks_port" \
+  --exercises exercises &
 pids+=($!)
 
 # Ready when both backends are, and the frontend's own checks have found

@@ -86,6 +86,15 @@ TEST(LocalStack, StartsThreeProgramsServesAndStopsOnCtrlC) {
     served.insert(r.header("x-playground-backend"));
   }
   EXPECT_EQ(served, (std::set<std::string>{"gke", "aks"}));
+  // The shipped exercises are served, and graded by the backends.
+  auto exercises = client.get("/api/exercises");
+  ASSERT_EQ(exercises.status, 200) << exercises.body;
+  EXPECT_GE(exercises.json()["exercises"].as_array().size(), 3u);
+  auto graded =
+      client.post("/api/exercises/sum-two/grade",
+                  R"j({"code": "print(sum(map(int, input().split())))"})j");
+  ASSERT_EQ(graded.status, 200) << graded.body;
+  EXPECT_EQ(graded.json()["passed"], 4) << graded.body;
 
   // Ctrl+C: everything stops, promptly, and the ports are free again.
   ASSERT_EQ(::kill(-script, SIGINT), 0);
