@@ -9,7 +9,7 @@ import { check, main, overlays, readText, render, require } from './lib.mjs';
 import { violations } from './policy.mjs';
 
 const expectedKinds = {
-  base: ['ConfigMap', 'ConfigMap', 'ConfigMap', 'Deployment', 'Deployment', 'HorizontalPodAutoscaler',
+  base: ['ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'Deployment', 'Deployment', 'HorizontalPodAutoscaler',
     'HorizontalPodAutoscaler', 'Namespace', 'NetworkPolicy', 'NetworkPolicy', 'PodDisruptionBudget',
     'PodDisruptionBudget', 'Service', 'Service'],
   aks: ['ConfigMap', 'ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'Namespace', 'NetworkPolicy',
