@@ -13,7 +13,6 @@
 #include "backend/admission.h"
 #include "backend/api.h"
 #include "backend/config.h"
-#include "backend/container_init.h"
 #include "backend/evaluator.h"
 #include "backend/sandbox_pool.h"
 #include "common/log.h"
@@ -87,8 +86,6 @@ int main(int argc, char** argv) {
   if (*parsed == pg::ParseOutcome::health_check) {
     return pg::http::run_health_check(cfg.listener, "playground-backend");
   }
-  // Before any thread exists: as a container's pid 1 this forks.
-  if (auto status = pg::backend::run_as_container_init()) return *status;
   pg::log::Level level = pg::log::Level::info;
   pg::log::parse_level(cfg.log_level, level);
   pg::log::set_level(level);
