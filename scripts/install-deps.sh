@@ -12,6 +12,7 @@ packages=(
   python3-pyflakes                    # tests: lints the sandbox's own Python
   util-linux curl ca-certificates     # setpriv (tests), curl (examples, bench)
   libssl-dev libboost-url1.81-dev     # https to backends, backend URLs
+  libcli11-dev                        # flags and environment variables
   openssl socat                       # tests: a self-signed https backend
   chromium fonts-dejavu-core          # browser tests: Debian's headless Chromium
   clang libclang-rt-14-dev            # fuzz tests: clang 14 and libFuzzer

@@ -8,18 +8,10 @@
 #include "common/log.h"
 
 namespace playground::backend {
+namespace {
 
-Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
-                                          BackendConfig& cfg,
-                                          std::string& help) {
-  cfg.concurrency = std::max(1u, std::thread::hardware_concurrency());
-  sandbox::Limits& l = cfg.limits;
-  Options o(
-      "playground-backend",
-      "Runs Python snippets, each in a fresh sandboxed interpreter, behind\n"
-      "POST /py/eval. Also serves GET /healthz, /readyz and /metrics.\n"
-      "Every flag has an environment variable; a flag wins over its variable.");
-  http::add_listener_options(o, cfg.listener, "running evaluations");
+// What one run may use: --wall to --open-files.
+void add_limit_options(Options& o, sandbox::Limits& l) {
   o.add_millis("wall", "PLAYGROUND_WALL", &l.wall_ms, 1, 3'600'000,
                "Default wall-clock limit of a run.");
   o.add_millis("max-wall", "PLAYGROUND_MAX_WALL", &l.max_wall_ms, 1, 3'600'000,
@@ -38,12 +30,15 @@ Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
             "Number of files and directories the run's /tmp may hold.");
   o.add_int("open-files", "PLAYGROUND_OPEN_FILES", &l.open_files, 16, 65536,
             "Open file descriptors per process.");
+}
+
+// The rest of the service: sandboxes, queue, body, token and the like.
+void add_service_options(Options& o, BackendConfig& cfg) {
   o.add_int("concurrency", "PLAYGROUND_CONCURRENCY", &cfg.concurrency, 1, 1024,
             "Sandboxes running at once (default: number of cores).");
   o.add_int("pool", "PLAYGROUND_POOL", &cfg.pool, -1, 1024,
             "Pre-started sandboxes at most (-1: the concurrency; 0: none).\n"
-            "                              The pool follows the load between 1 "
-            "and this.");
+            "The pool follows the load between 1 and this.");
   o.add_int(
       "queue", "PLAYGROUND_QUEUE", &cfg.queue, 0, 100'000,
       "Requests that may wait for a sandbox; beyond it the answer is 503.");
@@ -53,8 +48,7 @@ Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
   o.add_string(
       "token-file", "PLAYGROUND_TOKEN_FILE", &cfg.token_file,
       "File holding the shared token; when set (or PLAYGROUND_TOKEN is),\n"
-      "                              POST /py/eval requires Authorization: "
-      "Bearer.");
+      "POST /py/eval requires Authorization: Bearer.");
   add_ops_access_option(o, &cfg.ops_access);
   o.add_checked(
       "log-level", "PLAYGROUND_LOG_LEVEL", &cfg.log_level,
@@ -85,8 +79,24 @@ Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
                    : "must be strict or best-effort";
       },
       "strict: refuse to start unless every sandbox layer works;\n"
-      "                              best-effort: run with what works and say "
-      "what is missing.");
+      "best-effort: run with what works and say what is missing.");
+}
+
+}  // namespace
+
+Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
+                                          BackendConfig& cfg,
+                                          std::string& help) {
+  cfg.concurrency = std::max(1u, std::thread::hardware_concurrency());
+  const sandbox::Limits& l = cfg.limits;
+  Options o(
+      "playground-backend",
+      "Runs Python snippets, each in a fresh sandboxed interpreter, behind\n"
+      "POST /py/eval. Also serves GET /healthz, /readyz and /metrics.\n"
+      "Every flag has an environment variable; a flag wins over its variable.");
+  http::add_listener_options(o, cfg.listener, "running evaluations");
+  add_limit_options(o, cfg.limits);
+  add_service_options(o, cfg);
 
   auto outcome = o.parse(argc, argv);
   if (!outcome) return outcome;

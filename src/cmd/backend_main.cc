@@ -6,7 +6,6 @@
 #include <iostream>
 
 #include "backend/config.h"
-#include "backend/container_init.h"
 #include "backend/service.h"
 #include "common/log.h"
 #include "common/metrics.h"
@@ -39,8 +38,6 @@ int main(int argc, char** argv) {
   if (*parsed == pg::ParseOutcome::health_check) {
     return pg::http::run_health_check(cfg.listener, "playground-backend");
   }
-  // Before any thread exists: as a container's pid 1 this forks.
-  if (auto status = pg::backend::run_as_container_init()) return *status;
   pg::log::Level level = pg::log::Level::info;
   pg::log::parse_level(cfg.log_level, level);
   pg::log::set_level(level);

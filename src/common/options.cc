@@ -1,6 +1,8 @@
 // Command-line and environment configuration (see options.h).
 #include "common/options.h"
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -9,6 +11,25 @@
 
 namespace playground {
 namespace {
+
+// Help as the services have always printed it: the kind of value after the
+// flag, and its variable and default on a line under the description (CLI11
+// puts them on the flag's line, pushing the description out of its column).
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_option_opts(const CLI::Option* o) const override {
+    return o->get_type_size() == 0 ? "" : " " + o->get_type_name();
+  }
+  std::string make_option_desc(const CLI::Option* o) const override {
+    std::string text = o->get_description();
+    if (o->get_envname().empty()) return text;
+    text += "\n[env " + o->get_envname();
+    if (!o->get_default_str().empty()) {
+      text += ", default " + o->get_default_str();
+    }
+    return text + "]";
+  }
+};
 
 std::string range_error(const std::string& what, int64_t min, int64_t max) {
   return "must be " + what + " between " + std::to_string(min) + " and " +
@@ -65,56 +86,73 @@ bool parse_millis(std::string_view text, int64_t& out) {
 }
 
 Options::Options(std::string program, std::string summary)
-    : program_(std::move(program)), summary_(std::move(summary)) {}
+    : app_(std::make_unique<CLI::App>(summary + "\n", std::move(program))) {
+  app_->formatter(std::make_shared<HelpFormatter>());
+  // A flag given twice: the last one wins (CLI11's default is an error).
+  app_->option_defaults()->multi_option_policy(
+      CLI::MultiOptionPolicy::TakeLast);
+  app_->set_help_flag("-h,--help", "Show this help and exit.");
+  health_check_ =
+      app_->add_flag("--health-check")
+          ->description(
+              "Ask the service these settings describe for GET /healthz\n"
+              "and exit 0 when it answers 200, else 1 (for container\n"
+              "health checks).");
+}
 
-void Options::add(Option option) { options_.push_back(std::move(option)); }
+Options::~Options() = default;
 
-Options::Option* Options::find(std::string_view flag) {
-  for (auto& o : options_) {
-    if (o.flag == flag) return &o;
-  }
-  return nullptr;
+void Options::add(std::string flag, std::string env, std::string value_name,
+                  std::string default_text, std::string help,
+                  std::function<std::string(std::string_view)> set) {
+  CLI::Option* option = app_->add_option("--" + flag)
+                            ->description(std::move(help))
+                            ->envname(env)
+                            ->type_name(std::move(value_name))
+                            ->default_str(std::move(default_text));
+  settings_.push_back(
+      {std::move(flag), std::move(env), option, std::move(set)});
 }
 
 void Options::add_int(std::string flag, std::string env, int64_t* target,
                       int64_t min, int64_t max, std::string help) {
-  add({std::move(flag), std::move(env), "N", std::move(help),
-       std::to_string(*target), [=](std::string_view v) -> std::string {
-         int64_t n = 0;
-         if (!parse_int(v, n) || n < min || n > max) {
-           return range_error("an integer", min, max);
-         }
-         *target = n;
-         return "";
-       }});
+  add(std::move(flag), std::move(env), "N", std::to_string(*target),
+      std::move(help), [=](std::string_view v) -> std::string {
+        int64_t n = 0;
+        if (!parse_int(v, n) || n < min || n > max) {
+          return range_error("an integer", min, max);
+        }
+        *target = n;
+        return "";
+      });
 }
 
 void Options::add_bytes(std::string flag, std::string env, int64_t* target,
                         int64_t min, int64_t max, std::string help) {
-  add({std::move(flag), std::move(env), "BYTES", std::move(help),
-       std::to_string(*target), [=](std::string_view v) -> std::string {
-         int64_t n = 0;
-         if (!parse_bytes(v, n) || n < min || n > max) {
-           return range_error("a size (e.g. 65536, 512K, 16M, 1G)", min, max) +
-                  " bytes";
-         }
-         *target = n;
-         return "";
-       }});
+  add(std::move(flag), std::move(env), "BYTES", std::to_string(*target),
+      std::move(help), [=](std::string_view v) -> std::string {
+        int64_t n = 0;
+        if (!parse_bytes(v, n) || n < min || n > max) {
+          return range_error("a size (e.g. 65536, 512K, 16M, 1G)", min, max) +
+                 " bytes";
+        }
+        *target = n;
+        return "";
+      });
 }
 
 void Options::add_millis(std::string flag, std::string env, int64_t* target,
                          int64_t min, int64_t max, std::string help) {
-  add({std::move(flag), std::move(env), "MS", std::move(help),
-       std::to_string(*target) + "ms", [=](std::string_view v) -> std::string {
-         int64_t n = 0;
-         if (!parse_millis(v, n) || n < min || n > max) {
-           return range_error("a duration (e.g. 250ms, 5s)", min, max) +
-                  " milliseconds";
-         }
-         *target = n;
-         return "";
-       }});
+  add(std::move(flag), std::move(env), "MS", std::to_string(*target) + "ms",
+      std::move(help), [=](std::string_view v) -> std::string {
+        int64_t n = 0;
+        if (!parse_millis(v, n) || n < min || n > max) {
+          return range_error("a duration (e.g. 250ms, 5s)", min, max) +
+                 " milliseconds";
+        }
+        *target = n;
+        return "";
+      });
 }
 
 void Options::add_string(std::string flag, std::string env, std::string* target,
@@ -128,88 +166,46 @@ void Options::add_checked(std::string flag, std::string env,
                           std::string* target,
                           std::function<std::string(std::string_view)> validate,
                           std::string help) {
-  add({std::move(flag), std::move(env), "TEXT", std::move(help), *target,
-       [=](std::string_view v) -> std::string {
-         std::string problem = validate(v);
-         if (problem.empty()) *target = std::string(v);
-         return problem;
-       }});
+  add(std::move(flag), std::move(env), "TEXT", *target, std::move(help),
+      [=](std::string_view v) -> std::string {
+        std::string problem = validate(v);
+        if (problem.empty()) *target = std::string(v);
+        return problem;
+      });
 }
 
 Result<ParseOutcome> Options::parse(int argc, const char* const* argv) {
-  for (auto& o : options_) {
-    if (o.env.empty()) continue;
-    const char* value = std::getenv(o.env.c_str());
-    if (value == nullptr) continue;
-    std::string problem = o.set(value);
-    if (!problem.empty()) {
-      return Error{"environment variable " + o.env + " " + problem +
-                   " (got \"" + value + "\")"};
-    }
+  // CLI11 lists the options argv gave in parse_order(), never emptied: this
+  // parse's start there.
+  const size_t earlier = app_->parse_order().size();
+  try {
+    app_->parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    return ParseOutcome::help;
+  } catch (const CLI::ParseError& e) {
+    return Error{std::string(e.what()) + "; see --help"};
   }
-  bool health_check = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") return ParseOutcome::help;
-    if (arg == "--health-check") {
-      health_check = true;
-      continue;
-    }
-    if (arg.substr(0, 2) != "--") {
-      return Error{"unexpected argument \"" + std::string(arg) +
-                   "\"; see --help"};
-    }
-    arg.remove_prefix(2);
-    std::string_view value;
-    bool has_value = false;
-    if (auto eq = arg.find('='); eq != std::string_view::npos) {
-      value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
-      has_value = true;
-    }
-    Option* o = find(arg);
-    if (o == nullptr) {
-      return Error{"unknown flag --" + std::string(arg) + "; see --help"};
-    }
-    if (!has_value) {
-      if (i + 1 >= argc) {
-        return Error{"flag --" + o->flag + " needs a value; see --help"};
+  // The values are checked only now, not by CLI11 validators: those run
+  // before --help is looked at (a bad variable would hide the help) and name
+  // the flag even when the value came from its variable.
+  const auto from_argv = app_->parse_order().begin() + earlier;
+  const auto end = app_->parse_order().end();
+  for (const Setting& s : settings_) {
+    const bool flag = std::find(from_argv, end, s.option) != end;
+    for (const std::string& value : s.option->results()) {
+      const std::string problem = s.set(value);
+      if (!problem.empty()) {
+        return Error{
+            (flag ? "flag --" + s.flag : "environment variable " + s.env) +
+            " " + problem + " (got \"" + value + "\")"};
       }
-      value = argv[++i];
-    }
-    std::string problem = o->set(value);
-    if (!problem.empty()) {
-      return Error{"flag --" + o->flag + " " + problem + " (got \"" +
-                   std::string(value) + "\")"};
     }
   }
-  return health_check ? ParseOutcome::health_check : ParseOutcome::run;
+  return health_check_->count() > 0 ? ParseOutcome::health_check
+                                    : ParseOutcome::run;
 }
 
-std::string Options::help() const {
-  std::ostringstream out;
-  out << "Usage: " << program_ << " [flags]\n\n" << summary_ << "\n\nFlags:\n";
-  for (const auto& o : options_) {
-    std::string head = "  --" + o.flag + " " + o.value_name;
-    out << head;
-    if (head.size() < 30) {
-      out << std::string(30 - head.size(), ' ');
-    } else {
-      out << "\n" << std::string(30, ' ');
-    }
-    out << o.help << "\n" << std::string(30, ' ') << "[env " << o.env;
-    if (!o.default_text.empty()) out << ", default " << o.default_text;
-    out << "]\n";
-  }
-  out << "  --health-check              Ask the service these settings "
-         "describe "
-         "for GET /healthz\n"
-         "                              and exit 0 when it answers 200, else 1 "
-         "(for container\n"
-         "                              health checks).\n";
-  out << "  --help                      Show this help and exit.\n";
-  return out.str();
-}
+std::string Options::help() const { return app_->help(); }
 
 Result<std::string> load_token(const std::string& token_file) {
   if (token_file.empty()) {
@@ -236,8 +232,7 @@ void add_ops_access_option(Options& options, std::string* ops_access) {
         return v == "token" || v == "public" ? "" : "must be token or public";
       },
       "Who may read /metrics and the other operations endpoints: token\n"
-      "                              (only requests with the shared token, "
-      "when one is set) or public.");
+      "(only requests with the shared token, when one is set) or public.");
 }
 
 }  // namespace playground

@@ -8,15 +8,24 @@
 //
 // Every setting has a flag and an environment variable, so the same binary is
 // configured by hand, by compose files and by Kubernetes ConfigMaps alike.
+// CLI11 reads the command line and the variables and writes --help; the values
+// are checked here, with the parsers below (CLI11's own read "010" as octal and
+// sizes with other units).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.h"
+
+namespace CLI {
+class App;
+class Option;
+}  // namespace CLI
 
 namespace playground {
 
@@ -27,6 +36,7 @@ enum class ParseOutcome { run, help, health_check };
 class Options {
  public:
   Options(std::string program, std::string summary);
+  ~Options();
 
   // Integer in [min, max].
   void add_int(std::string flag, std::string env, int64_t* target, int64_t min,
@@ -44,26 +54,27 @@ class Options {
                    std::function<std::string(std::string_view)> validate,
                    std::string help);
 
-  // Reads the environment, then argv (flags win). Fails on unknown flags,
-  // missing values and values out of range, naming the offending setting.
+  // Reads argv, and the environment for what argv leaves out (flags win; an
+  // empty variable counts as unset). Fails on unknown flags, missing values
+  // and values out of range, naming the offending flag or variable; --help
+  // wins over all of these.
   Result<ParseOutcome> parse(int argc, const char* const* argv);
   std::string help() const;
 
  private:
-  struct Option {
+  struct Setting {
     std::string flag;
     std::string env;
-    std::string value_name;
-    std::string help;
-    std::string default_text;
+    CLI::Option* option;
     std::function<std::string(std::string_view)> set;  // "" on success
   };
-  void add(Option option);
-  Option* find(std::string_view flag);
+  void add(std::string flag, std::string env, std::string value_name,
+           std::string default_text, std::string help,
+           std::function<std::string(std::string_view)> set);
 
-  std::string program_;
-  std::string summary_;
-  std::vector<Option> options_;
+  std::unique_ptr<CLI::App> app_;
+  CLI::Option* health_check_;
+  std::vector<Setting> settings_;
 };
 
 // The shared token both services use: the file `token_file` names when it is

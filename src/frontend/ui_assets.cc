@@ -2,6 +2,7 @@
 #include "frontend/ui_assets.h"
 
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 
 #include "http/message.h"
 
@@ -26,24 +27,21 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
 }
 
 bool accepts_gzip(std::string_view accept_encoding) {
+  using boost::beast::iequals;
   bool gzip = false;
   bool star = false;
-  while (!accept_encoding.empty()) {
-    const std::string_view item = http::next_list_item(accept_encoding);
-    const auto semi = item.find(';');
-    const std::string_view coding = http::trim_ows(item.substr(0, semi));
+  // Accept-Encoding is a list of codings, each with parameters (only q).
+  for (const auto& [coding, params] :
+       boost::beast::http::ext_list(accept_encoding)) {
     bool refused = false;
-    if (semi != std::string_view::npos) {
+    for (const auto& [name, value] : params) {
       // "q=0", "q=0.0", "q=0.000": refused; any other weight accepts.
-      std::string_view q = http::trim_ows(item.substr(semi + 1));
-      if (q.size() >= 2 && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
-        q.remove_prefix(2);
-        refused =
-            !q.empty() && q.find_first_not_of("0.") == std::string_view::npos;
+      if (iequals(name, "q")) {
+        refused = !value.empty() &&
+                  value.find_first_not_of("0.") == std::string_view::npos;
       }
     }
-    if (boost::beast::iequals(coding, "gzip") ||
-        boost::beast::iequals(coding, "x-gzip")) {
+    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
       if (refused) return false;
       gzip = true;
     } else if (coding == "*") {

@@ -1,7 +1,10 @@
 // Parsers for urlencoded and multipart form bodies (see form.h).
 #include "http/form.h"
 
-#include <cctype>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+#include <boost/url/pct_string_view.hpp>
+#include <boost/url/url.hpp>
 #include <optional>
 
 #include "http/message.h"
@@ -9,82 +12,28 @@
 namespace playground::http {
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+namespace urls = boost::urls;
+using boost::beast::iequals;
 
-Result<std::string> percent_decode(std::string_view s) {
+// A quoted-string's content: the quotes gone, each backslash escape resolved.
+std::string unquote(std::string_view s) {
+  if (s.size() < 2 || s.front() != '"') return std::string(s);
   std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c == '%') {
-      if (i + 2 >= s.size()) {
-        return Error{"the form body has a truncated %-escape"};
-      }
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi < 0 || lo < 0)
-        return Error{"the form body has an invalid %-escape"};
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
+  for (size_t i = 1; i + 1 < s.size(); ++i) {
+    if (s[i] == '\\') ++i;
+    out.push_back(s[i]);
   }
   return out;
-}
-
-bool iequals_prefix(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 // The value of parameter `name` in a header value like
 // `multipart/form-data; boundary="abc"` or `form-data; name="code"`.
 std::optional<std::string> header_parameter(std::string_view value,
                                             std::string_view name) {
-  size_t pos = value.find(';');
-  while (pos != std::string_view::npos) {
-    std::string_view rest = value.substr(pos + 1);
-    size_t next = std::string_view::npos;
-    // A quoted value may contain ';'.
-    size_t eq = rest.find('=');
-    if (eq == std::string_view::npos) return std::nullopt;
-    std::string_view key = trim_ows(rest.substr(0, eq));
-    std::string_view after = rest.substr(eq + 1);
-    while (!after.empty() && after.front() == ' ') after.remove_prefix(1);
-    std::string parsed;
-    if (!after.empty() && after.front() == '"') {
-      size_t i = 1;
-      for (; i < after.size() && after[i] != '"'; ++i) {
-        if (after[i] == '\\' && i + 1 < after.size()) ++i;
-        parsed.push_back(after[i]);
-      }
-      if (i >= after.size()) return std::nullopt;  // unterminated quote
-      size_t semi = after.find(';', i);
-      next = semi == std::string_view::npos
-                 ? semi
-                 : (value.size() - after.size()) + semi;
-    } else {
-      size_t semi = after.find(';');
-      parsed = std::string(trim_ows(after.substr(0, semi)));
-      next = semi == std::string_view::npos
-                 ? semi
-                 : (value.size() - after.size()) + semi;
-    }
-    if (key.size() == name.size() && iequals_prefix(key, name)) return parsed;
-    pos = next;
+  const size_t semi = value.find(';');  // the parameters follow the type
+  if (semi == std::string_view::npos) return std::nullopt;
+  for (const auto& [key, v] : beast_http::param_list(value.substr(semi))) {
+    if (iequals(key, name)) return unquote(v);
   }
   return std::nullopt;
 }
@@ -103,27 +52,23 @@ const std::string* FormFields::get(std::string_view name) const {
 }
 
 Result<FormFields> parse_urlencoded(std::string_view body) {
+  const auto escaped = urls::make_pct_string_view(body);
+  if (!escaped) {
+    return Error{escaped.error() == urls::error::incomplete_encoding
+                     ? "the form body has a truncated %-escape"
+                     : "the form body has an invalid %-escape"};
+  }
+  // A form body is a URL query, except that clients (curl -d) also send
+  // characters a query must escape ('"', '[', spaces, UTF-8): setting it as a
+  // query escapes those and keeps the escapes it has, where parse_query would
+  // refuse the body.
+  urls::url query;
+  query.set_encoded_query(*escaped);
+  const urls::encoding_opts form{/*space_as_plus=*/true};
   FormFields fields;
-  size_t start = 0;
-  while (start <= body.size()) {
-    size_t amp = body.find('&', start);
-    std::string_view pair = body.substr(start, amp == std::string_view::npos
-                                                   ? std::string_view::npos
-                                                   : amp - start);
-    if (!pair.empty()) {
-      size_t eq = pair.find('=');
-      auto name = percent_decode(pair.substr(0, eq));
-      if (!name) return name.error();
-      std::string value;
-      if (eq != std::string_view::npos) {
-        auto v = percent_decode(pair.substr(eq + 1));
-        if (!v) return v.error();
-        value = std::move(*v);
-      }
-      fields.add(std::move(*name), std::move(value));
-    }
-    if (amp == std::string_view::npos) break;
-    start = amp + 1;
+  for (const urls::param_pct_view& p : query.encoded_params()) {
+    if (p.key.empty() && !p.has_value) continue;  // "a=1&&b=2", or no body
+    fields.add(p.key.decode(form), p.has_value ? p.value.decode(form) : "");
   }
   return fields;
 }
@@ -169,9 +114,9 @@ Result<FormFields> parse_multipart(std::string_view content_type,
           headers.substr(line_start, line_end == std::string_view::npos
                                          ? std::string_view::npos
                                          : line_end - line_start);
-      if (iequals_prefix(line, "content-disposition:")) {
+      if (iequals(line.substr(0, 20), "content-disposition:")) {
         std::string_view value = trim_ows(line.substr(20));
-        if (!iequals_prefix(value, "form-data")) {
+        if (!iequals(value.substr(0, 9), "form-data")) {
           return Error{"a multipart part is not form-data"};
         }
         name = header_parameter(value, "name");

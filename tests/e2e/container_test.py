@@ -250,6 +250,12 @@ def image_contents():
         labels = config.get("Labels") or {}
         check(labels.get("org.opencontainers.image.title"), f"{image}: no title label")
         check(labels.get("org.opencontainers.image.version"), f"{image}: no version label")
+    # pid 1 of the backend's container is tini, which reaps orphans and
+    # forwards signals to the backend (docker stop: stop_finishes_in_flight).
+    entrypoint = json.loads(run("docker", "image", "inspect", BACKEND_IMAGE).stdout)[0][
+        "Config"]["Entrypoint"]
+    check(entrypoint[:2] == ["/usr/bin/tini", "--"],
+          f"the backend's entrypoint is {entrypoint}, not tini")
     user = json.loads(run("docker", "image", "inspect", FRONTEND_IMAGE).stdout)[0]["Config"]["User"]
     check(user and not user.startswith("0") and user != "root",
           f"the frontend runs as {user!r}")

@@ -928,8 +928,9 @@ TEST(BackendUnprivileged, MemoryOfAllProcessesIsBoundedWithoutCgroups) {
 }
 
 TEST(BackendCli, HelpAndBadFlags) {
-  auto run = [](const std::string& args) {
-    std::string cmd = bin_dir() + "/playground-backend " + args + " 2>&1";
+  auto run = [](const std::string& args, const std::string& env = "") {
+    std::string cmd =
+        env + " " + bin_dir() + "/playground-backend " + args + " 2>&1";
     FILE* p = popen(cmd.c_str(), "r");
     std::string out;
     char buf[4096];
@@ -949,8 +950,15 @@ TEST(BackendCli, HelpAndBadFlags) {
   EXPECT_NE(bad.find("--memory"), std::string::npos) << bad;
   auto [unknown_code, unknown] = run("--colour");
   EXPECT_EQ(unknown_code, 2);
-  EXPECT_NE(unknown.find("unknown flag --colour"), std::string::npos)
-      << unknown;
+  EXPECT_NE(unknown.find("--colour"), std::string::npos) << unknown;
+  // A broken variable is named, and does not keep --help from answering.
+  auto [env_code, env] = run("", "PLAYGROUND_PORT=abc");
+  EXPECT_EQ(env_code, 2);
+  EXPECT_NE(env.find("environment variable PLAYGROUND_PORT"), std::string::npos)
+      << env;
+  auto [env_help_code, env_help] = run("--help", "PLAYGROUND_PORT=abc");
+  EXPECT_EQ(env_help_code, 0) << env_help;
+  EXPECT_NE(env_help.find("--port"), std::string::npos) << env_help;
 }
 
 }  // namespace

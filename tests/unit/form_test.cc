@@ -29,6 +29,31 @@ TEST(Urlencoded, RejectsBrokenEscapes) {
   EXPECT_FALSE(parse_urlencoded("code=%4"));
   EXPECT_FALSE(parse_urlencoded("code=%zz"));
   EXPECT_FALSE(parse_urlencoded("code=%"));
+  auto truncated = parse_urlencoded("a=1&code=x%4");
+  ASSERT_FALSE(truncated);
+  EXPECT_NE(truncated.error().message.find("truncated"), std::string::npos);
+  auto invalid = parse_urlencoded("code=%4g&a=1");
+  ASSERT_FALSE(invalid);
+  EXPECT_NE(invalid.error().message.find("invalid"), std::string::npos);
+}
+
+// curl -d sends the text as typed: characters a URL query would escape
+// arrive raw and are taken as they are.
+TEST(Urlencoded, TakesCharactersAQueryWouldEscape) {
+  auto f =
+      parse_urlencoded("code=print(\"[1, 2]\" # \xc3\xa9 {}|^`\\)&stdin=a+b c");
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_EQ(*f->get("code"), "print(\"[1, 2]\" # \xc3\xa9 {}|^`\\)");
+  EXPECT_EQ(*f->get("stdin"), "a b c");
+}
+
+TEST(Urlencoded, SkipsEmptyPairsAndKeepsEmptyNames) {
+  auto f = parse_urlencoded("&&code=a%26b%3Dc&=v&");
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->size(), 2u);
+  EXPECT_EQ(*f->get("code"), "a&b=c");
+  EXPECT_EQ(*f->get(""), "v");
+  EXPECT_EQ(parse_urlencoded("")->size(), 0u);
 }
 
 TEST(Multipart, ParsesFieldsWithCrlfAndBinaryContent) {
@@ -58,6 +83,15 @@ TEST(Multipart, QuotedBoundaryParameter) {
       "multipart/form-data; charset=utf-8; boundary=\"a;b\"", body);
   ASSERT_TRUE(f) << f.error().message;
   EXPECT_EQ(*f->get("code"), "x");
+}
+
+TEST(Multipart, ParameterNamesIgnoreCaseAndQuotesMayEscape) {
+  const std::string body =
+      "--a\"b\r\ncontent-disposition: form-data;NAME=\"c\\\"d\"\r\n\r\nx\r\n"
+      "--a\"b--";
+  auto f = parse_multipart("multipart/form-data ; BOUNDARY=\"a\\\"b\"", body);
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_EQ(*f->get("c\"d"), "x");
 }
 
 TEST(Multipart, RejectsMalformedBodies) {

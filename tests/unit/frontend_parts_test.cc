@@ -290,6 +290,8 @@ TEST(UiAssets, AcceptEncodingIsReadAsRfc9110Says) {
   EXPECT_FALSE(accepts_gzip("gzip;q=0"));
   EXPECT_FALSE(accepts_gzip("gzip; q=0.000, *"));
   EXPECT_FALSE(accepts_gzip("*;q=0"));
+  EXPECT_FALSE(accepts_gzip("br, GZIP ;Q=0.0"));
+  EXPECT_TRUE(accepts_gzip("deflate;q=0, x-gzip;level=9"));
 }
 
 }  // namespace

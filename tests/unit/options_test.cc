@@ -80,21 +80,62 @@ TEST(Options, ErrorsNameTheSetting) {
   const char* out_of_range[] = {"prog", "--port", "70000"};
   auto r = o.parse(3, out_of_range);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("--port"), std::string::npos);
+  EXPECT_NE(r.error().message.find("flag --port must be an integer"),
+            std::string::npos)
+      << r.error().message;
   const char* unknown[] = {"prog", "--prot", "1"};
   r = o.parse(3, unknown);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("unknown flag --prot"), std::string::npos);
+  EXPECT_NE(r.error().message.find("--prot"), std::string::npos)
+      << r.error().message;
   const char* missing[] = {"prog", "--port"};
   r = o.parse(2, missing);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("needs a value"), std::string::npos);
+  EXPECT_NE(r.error().message.find("--port"), std::string::npos)
+      << r.error().message;
   setenv("PG_TEST_PORT", "abc", 1);
   const char* none[] = {"prog"};
   r = o.parse(1, none);
   unsetenv("PG_TEST_PORT");
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("PG_TEST_PORT"), std::string::npos);
+  EXPECT_NE(r.error().message.find("environment variable PG_TEST_PORT"),
+            std::string::npos)
+      << r.error().message;
+}
+
+TEST(Options, ValuesAreDecimalAndTheLastFlagWins) {
+  int64_t port = 6000;
+  Options o("prog", "test");
+  o.add_int("port", "PG_TEST_PORT", &port, 1, 65535, "port");
+  const char* octal[] = {"prog", "--port", "010"};
+  ASSERT_TRUE(o.parse(3, octal));
+  EXPECT_EQ(port, 10);
+  const char* hex[] = {"prog", "--port=0x10"};
+  EXPECT_FALSE(o.parse(2, hex));
+  const char* twice[] = {"prog", "--port", "7000", "--port=7001"};
+  ASSERT_TRUE(o.parse(4, twice));
+  EXPECT_EQ(port, 7001);
+  const char* negative[] = {"prog", "--port", "-1"};
+  auto r = o.parse(3, negative);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("flag --port"), std::string::npos);
+}
+
+// A broken variable must not keep --help from answering (it used to).
+TEST(Options, HelpWinsOverABrokenVariableOrFlag) {
+  int64_t port = 6000;
+  Options o("prog", "test");
+  o.add_int("port", "PG_TEST_PORT", &port, 1, 65535, "port");
+  setenv("PG_TEST_PORT", "abc", 1);
+  const char* help[] = {"prog", "--help"};
+  auto r = o.parse(2, help);
+  const char* bad_flag_then_help[] = {"prog", "--port", "abc", "-h"};
+  auto r2 = o.parse(4, bad_flag_then_help);
+  unsetenv("PG_TEST_PORT");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(*r, ParseOutcome::help);
+  ASSERT_TRUE(r2) << r2.error().message;
+  EXPECT_EQ(*r2, ParseOutcome::help);
 }
 
 TEST(Options, HelpListsFlagsVariablesAndDefaults) {
@@ -106,9 +147,12 @@ TEST(Options, HelpListsFlagsVariablesAndDefaults) {
   ASSERT_TRUE(r);
   EXPECT_EQ(*r, ParseOutcome::help);
   const std::string help = o.help();
-  EXPECT_NE(help.find("--port"), std::string::npos);
-  EXPECT_NE(help.find("PG_TEST_PORT"), std::string::npos);
-  EXPECT_NE(help.find("default 6000"), std::string::npos);
+  EXPECT_NE(help.find("Does things."), std::string::npos) << help;
+  EXPECT_NE(help.find("  --port N"), std::string::npos) << help;
+  EXPECT_NE(help.find("[env PG_TEST_PORT, default 6000]"), std::string::npos)
+      << help;
+  EXPECT_NE(help.find("--health-check"), std::string::npos) << help;
+  EXPECT_NE(help.find("--help"), std::string::npos) << help;
 }
 
 }  // namespace
