@@ -593,6 +593,16 @@ const CASES = {
       ["(output ended)", "extra"]);
     await expectText(page, "#grade-rows tr.detail >> nth=0", /^First difference, line 2:/);
 
+    // An exception: a visible case shows its traceback, a hidden one nothing.
+    await setCode(page, 'raise ValueError("no sums today")\n');
+    await page.locator("#test").click();
+    await expectGraded(page, "error", "Tested: 4 of 4 cases failed; see each case below.");
+    assert.deepEqual((await gradeRows(page)).filter((row) => row.length === 3).map((row) => row[1]),
+      Array(4).fill("✗ Error (exit code 1)"));
+    assert.equal(await page.locator("#grade-rows tr.detail").count(), 2, "details for the visible cases only");
+    await expectText(page, "#grade-rows tr.detail >> nth=0", /^stderr:Traceback[^]*ValueError: no sums today\n$/);
+    await expectReadable(page, ["#grade-rows .case-stderr"]);
+
     // Right, wrong, and two hidden failures (one with a message on stderr).
     await setCode(page, [
       "a, b = map(int, input().split())",

@@ -65,9 +65,10 @@ function rows(t) {
   const name = el("th", null, String(t.name));
   name.scope = "row";
   if (t.hidden) name.append(" ", el("span", "tag", "hidden"));
+  const icon = el("span", "icon", passed ? "✓" : "✗");
+  icon.setAttribute("aria-hidden", "true"); // the words say it
   const verdict = el("td", "verdict");
-  verdict.append(el("span", "icon", passed ? "✓" : "✗"), " ", verdictText(t));
-  verdict.firstChild.setAttribute("aria-hidden", "true");
+  verdict.append(icon, " ", verdictText(t));
   tr.append(name, verdict, el("td", "num", `${t.points} / ${t.max_points}`), el("td", "num", formatMs(t.time_ms)));
   const more = !t.hidden && !passed ? details(t) : null;
   if (!more) return [tr];
