@@ -1,12 +1,12 @@
 // The code editor: CodeMirror 6 with Python, line numbers, Tab indenting,
-// auto-indent and Ctrl/Cmd+Enter to run.
+// auto-indent, Ctrl/Cmd+Enter to run and Ctrl/Cmd+Shift+Enter to test.
 //
 // It lives in a shadow root: there CodeMirror's style-mod puts its rules in a
 // constructed style sheet (adoptedStyleSheets), which the page's CSP
 // (style-src 'self', no inline <style>) allows. Colours are CSS variables
 // from style.css, so light and dark follow the system.
 //
-//   const editor = createEditor(host, {doc, label, description, onRun, onChange});
+//   const editor = createEditor(host, {doc, label, description, onRun, onTest, onChange});
 //   editor.code();  editor.setCode(text);  editor.markLine(3);  editor.focus();
 
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
@@ -68,9 +68,11 @@ const errorLineField = StateField.define({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-export function createEditor(host, { doc, label, description, onRun, onChange }) {
+export function createEditor(host, { doc, label, description, onRun, onTest, onChange }) {
   const root = host.attachShadow({ mode: "open" });
   const runKey = { key: "Mod-Enter", run: () => (onRun(), true), preventDefault: true };
+  // Bound here: else CodeMirror would take it as Mod-Enter (a blank line).
+  const testKey = { key: "Shift-Mod-Enter", run: () => (onTest(), true), preventDefault: true };
   const state = EditorState.create({
     doc,
     extensions: [
@@ -88,7 +90,7 @@ export function createEditor(host, { doc, label, description, onRun, onChange })
       closeBrackets(),
       syntaxHighlighting(highlightStyle),
       errorLineField,
-      Prec.highest(keymap.of([runKey])),
+      Prec.highest(keymap.of([runKey, testKey])),
       keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
       EditorView.contentAttributes.of({
         // Inside the shadow root an id in the page cannot be referenced:

@@ -40,11 +40,11 @@ export async function runCode({ code, stdin }) {
   }
 }
 
-function failure(state, message, backend = null) {
+export function failure(state, message, backend = null) {
   return { kind: "error", state, message, result: null, backend };
 }
 
-function parseJson(text) {
+export function parseJson(text) {
   try {
     return JSON.parse(text);
   } catch {
@@ -67,12 +67,18 @@ export function interpret(status, headers, text) {
     }
     return { ...describeRun(body), result: body, backend };
   }
+  return refusal(status, headers, body, backend);
+}
+
+// What an error answer (not 200) means; the grading of an exercise shares
+// these sentences, with its own words for what is tried again.
+export function refusal(status, headers, body, backend, { what = "runs", again = "run again" } = {}) {
   const detail = body && typeof body.error === "string" ? body.error : "";
   const wait = retryAfter(headers);
   switch (status) {
     case 429:
       return failure("rate_limited",
-        `Too many runs in a short time: wait ${wait ?? "a few"} s, then run again.`);
+        `Too many ${what} in a short time: wait ${wait ?? "a few"} s, then ${again}.`);
     case 502:
     case 504:
       return failure("unavailable",

@@ -1,10 +1,14 @@
-// Keeping the code: a shareable link (#code=<base64url of UTF-8>&stdin=...)
-// and the browser's local storage, so a reload loses nothing.
+// Keeping the code: a shareable link (#code=<base64url of UTF-8>&stdin=...,
+// and &exercise=<id> when one is chosen) and the browser's local storage, so
+// a reload loses nothing. Each exercise keeps its own draft too, so moving
+// between exercises loses no work.
 //
-//   const link = shareLink({code, stdin});      // "http://host/#code=cHJpbnQoMSk"
-//   const shared = readFragment(location.hash); // {code, stdin} or null
+//   const link = shareLink({code, stdin, exercise}); // "http://host/#code=cHJpbnQoMSk"
+//   const shared = readFragment(location.hash);      // {code, stdin} or null
+//   saveDraft("sum-two", code);  loadDraft("sum-two"); // the code, or null
 
 const STORAGE_KEY = "playground.v1";
+const DRAFTS_KEY = "playground.drafts.v1";
 
 export function toBase64Url(text) {
   const bytes = new TextEncoder().encode(text);
@@ -28,9 +32,10 @@ export function fromBase64Url(encoded) {
   }
 }
 
-export function shareLink({ code, stdin }, base = location.origin + location.pathname) {
+export function shareLink({ code, stdin, exercise }, base = location.origin + location.pathname) {
   const params = new URLSearchParams({ code: toBase64Url(code) });
   if (stdin) params.set("stdin", toBase64Url(stdin));
+  if (exercise) params.set("exercise", exercise);
   return base + "#" + params.toString();
 }
 
@@ -59,6 +64,28 @@ export function loadSaved() {
 export function save({ code, stdin }) {
   try {
     localStorage.setItem(STORAGE_KEY, JSON.stringify({ code, stdin }));
+  } catch {
+    // Not kept; the page still works.
+  }
+}
+
+function loadDrafts() {
+  try {
+    const drafts = JSON.parse(localStorage.getItem(DRAFTS_KEY) || "{}");
+    return drafts && typeof drafts === "object" ? drafts : {};
+  } catch {
+    return {};
+  }
+}
+
+export function loadDraft(exercise) {
+  const code = loadDrafts()[exercise];
+  return typeof code === "string" ? code : null;
+}
+
+export function saveDraft(exercise, code) {
+  try {
+    localStorage.setItem(DRAFTS_KEY, JSON.stringify({ ...loadDrafts(), [exercise]: code }));
   } catch {
     // Not kept; the page still works.
   }
