@@ -2,6 +2,9 @@
 // init_protocol.h).
 #include "sandbox/init_protocol.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -17,76 +20,121 @@ bool to_int(std::string_view s, int64_t& out) {
 
 }  // namespace
 
-std::vector<std::string> to_args(const InitSpec& s) {
-  auto flag = [](bool b) { return b ? "1" : "0"; };
-  return {
-      "playground-sandbox-init",
-      "python=" + s.python,
-      std::string("filesystem=") + flag(s.filesystem),
-      std::string("hostname=") + flag(s.hostname),
-      std::string("drop_privileges=") + flag(s.drop_privileges),
-      std::string("user_namespace=") + flag(s.user_namespace),
-      std::string("seccomp=") + flag(s.seccomp),
-      std::string("private_network=") + flag(s.private_network),
-      "uid=" + std::to_string(s.uid),
-      "cpu_seconds=" + std::to_string(s.cpu_seconds),
-      "address_space_bytes=" + std::to_string(s.address_space_bytes),
-      "file_size_bytes=" + std::to_string(s.file_size_bytes),
-      "open_files=" + std::to_string(s.open_files),
-      "max_processes=" + std::to_string(s.max_processes),
-      "tmp_bytes=" + std::to_string(s.tmp_bytes),
-      "tmp_inodes=" + std::to_string(s.tmp_inodes),
-      "memory_watch_bytes=" + std::to_string(s.memory_watch_bytes),
-  };
+namespace {
+
+// The spec's fields by name: the one list the encoder and decoder share.
+struct BoolField {
+  std::string_view key;
+  bool InitSpec::*member;
+};
+struct IntField {
+  std::string_view key;
+  int64_t InitSpec::*member;
+};
+constexpr BoolField kBoolFields[] = {
+    {"namespaces", &InitSpec::namespaces},
+    {"filesystem", &InitSpec::filesystem},
+    {"drop_privileges", &InitSpec::drop_privileges},
+    {"user_namespace", &InitSpec::user_namespace},
+    {"seccomp", &InitSpec::seccomp},
+};
+constexpr IntField kIntFields[] = {
+    {"uid", &InitSpec::uid},
+    {"parent", &InitSpec::parent},
+    {"tmp_bytes", &InitSpec::tmp_bytes},
+    {"tmp_inodes", &InitSpec::tmp_inodes},
+    {"memory_watch_bytes", &InitSpec::memory_watch_bytes},
+};
+constexpr std::string_view kPython = "python";
+// Repeated, one per limit: "rlimit=<resource>,<soft>,<hard>".
+constexpr std::string_view kRlimit = "rlimit";
+
+std::string encode_rlimit(const Rlimit& r) {
+  return std::string(kRlimit) + "=" + std::to_string(r.resource) + "," +
+         std::to_string(r.soft) + "," + std::to_string(r.hard);
 }
 
-Result<InitSpec> from_args(int argc, const char* const* argv) {
+bool decode_rlimit(std::string_view value, Rlimit& out) {
+  int64_t parts[3];
+  for (int i = 0; i < 3; ++i) {
+    const size_t comma = i < 2 ? value.find(',') : value.size();
+    if (comma == std::string_view::npos) return false;
+    if (!to_int(value.substr(0, comma), parts[i])) return false;
+    value.remove_prefix(std::min(comma + 1, value.size()));
+  }
+  if (parts[0] < 0 || parts[0] >= RLIM_NLIMITS) return false;
+  if (parts[1] < kInheritedHardLimit || parts[2] < kInheritedHardLimit)
+    return false;
+  out = {static_cast<int>(parts[0]), parts[1], parts[2]};
+  return true;
+}
+
+// One "key=value" field into `s`; false for an unknown key or a bad value.
+bool decode_field(std::string_view key, std::string_view value, InitSpec& s) {
+  if (key == kPython) {
+    s.python = std::string(value);
+    return true;
+  }
+  if (key == kRlimit) {
+    Rlimit r;
+    if (!decode_rlimit(value, r)) return false;
+    s.rlimits.push_back(r);
+    return true;
+  }
+  int64_t n = 0;
+  if (!to_int(value, n) || n < 0) return false;
+  for (const BoolField& f : kBoolFields) {
+    if (key == f.key) {
+      if (n > 1) return false;
+      s.*f.member = n != 0;
+      return true;
+    }
+  }
+  for (const IntField& f : kIntFields) {
+    if (key == f.key) {
+      s.*f.member = n;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string_view> split_nul(std::string_view message) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (start <= message.size()) {
+    size_t nul = message.find('\0', start);
+    if (nul == std::string_view::npos) nul = message.size();
+    parts.push_back(message.substr(start, nul - start));
+    start = nul + 1;
+  }
+  return parts;
+}
+
+constexpr std::string_view kKeeperCommand = "keeper";
+constexpr std::string_view kSpawnCommand = "spawn";
+
+}  // namespace
+
+std::vector<std::string> encode_spec(const InitSpec& s) {
+  std::vector<std::string> out = {std::string(kPython) + "=" + s.python};
+  for (const BoolField& f : kBoolFields)
+    out.push_back(std::string(f.key) + (s.*f.member ? "=1" : "=0"));
+  for (const IntField& f : kIntFields)
+    out.push_back(std::string(f.key) + "=" + std::to_string(s.*f.member));
+  for (const Rlimit& r : s.rlimits) out.push_back(encode_rlimit(r));
+  return out;
+}
+
+Result<InitSpec> decode_spec(const std::vector<std::string_view>& fields) {
   InitSpec s;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    auto eq = arg.find('=');
-    if (eq == std::string_view::npos) return Error{"malformed argument"};
-    std::string_view key = arg.substr(0, eq), value = arg.substr(eq + 1);
-    int64_t n = 0;
-    if (key == "python") {
-      s.python = std::string(value);
-      continue;
+  for (std::string_view field : fields) {
+    const size_t eq = field.find('=');
+    if (eq == std::string_view::npos) return Error{"malformed setting"};
+    const std::string_view key = field.substr(0, eq);
+    if (!decode_field(key, field.substr(eq + 1), s)) {
+      return Error{"bad or unknown setting " + std::string(key)};
     }
-    if (!to_int(value, n) || n < 0) {
-      return Error{"bad value for " + std::string(key)};
-    }
-    if (key == "filesystem")
-      s.filesystem = n != 0;
-    else if (key == "hostname")
-      s.hostname = n != 0;
-    else if (key == "drop_privileges")
-      s.drop_privileges = n != 0;
-    else if (key == "user_namespace")
-      s.user_namespace = n != 0;
-    else if (key == "seccomp")
-      s.seccomp = n != 0;
-    else if (key == "private_network")
-      s.private_network = n != 0;
-    else if (key == "uid")
-      s.uid = n;
-    else if (key == "cpu_seconds")
-      s.cpu_seconds = n;
-    else if (key == "address_space_bytes")
-      s.address_space_bytes = n;
-    else if (key == "file_size_bytes")
-      s.file_size_bytes = n;
-    else if (key == "open_files")
-      s.open_files = n;
-    else if (key == "max_processes")
-      s.max_processes = n;
-    else if (key == "tmp_bytes")
-      s.tmp_bytes = n;
-    else if (key == "tmp_inodes")
-      s.tmp_inodes = n;
-    else if (key == "memory_watch_bytes")
-      s.memory_watch_bytes = n;
-    else
-      return Error{"unknown setting " + std::string(key)};
   }
   if (s.python.empty() || s.python[0] != '/') {
     return Error{"python must be an absolute path"};
@@ -94,35 +142,34 @@ Result<InitSpec> from_args(int argc, const char* const* argv) {
   return s;
 }
 
-std::string encode_spawn_request(int clone_flags, const InitSpec& spec) {
-  std::string out = "spawn " + std::to_string(clone_flags);
-  auto args = to_args(spec);
-  for (size_t i = 1; i < args.size(); ++i) {  // args[0] is the program name
+std::vector<std::string> keeper_argv(const InitSpec& spec) {
+  std::vector<std::string> argv = {"playground-sandbox-init",
+                                   std::string(kKeeperCommand)};
+  for (std::string& field : encode_spec(spec)) argv.push_back(std::move(field));
+  return argv;
+}
+
+Result<InitSpec> decode_keeper_argv(int argc, const char* const* argv) {
+  if (argc < 2 || argv[1] != kKeeperCommand) return Error{"not a keeper"};
+  return decode_spec(std::vector<std::string_view>(argv + 2, argv + argc));
+}
+
+std::string encode_spawn_request(const InitSpec& spec) {
+  std::string out(kSpawnCommand);
+  for (const std::string& field : encode_spec(spec)) {
     out.push_back('\0');
-    out += args[i];
+    out += field;
   }
   return out;
 }
 
-Result<SpawnRequest> decode_spawn_request(std::string_view message) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= message.size()) {
-    size_t nul = message.find('\0', start);
-    if (nul == std::string_view::npos) nul = message.size();
-    parts.emplace_back(message.substr(start, nul - start));
-    start = nul + 1;
-  }
-  int64_t flags = 0;
-  if (parts.empty() || parts[0].rfind("spawn ", 0) != 0 ||
-      !to_int(std::string_view(parts[0]).substr(6), flags)) {
+Result<InitSpec> decode_spawn_request(std::string_view message) {
+  std::vector<std::string_view> parts = split_nul(message);
+  if (parts.empty() || parts[0] != kSpawnCommand) {
     return Error{"malformed spawn request"};
   }
-  std::vector<const char*> argv = {"playground-sandbox-init"};
-  for (size_t i = 1; i < parts.size(); ++i) argv.push_back(parts[i].c_str());
-  auto spec = from_args(static_cast<int>(argv.size()), argv.data());
-  if (!spec) return spec.error();
-  return SpawnRequest{static_cast<int>(flags), std::move(*spec)};
+  parts.erase(parts.begin());
+  return decode_spec(parts);
 }
 
 Error StepFailure::error() const {

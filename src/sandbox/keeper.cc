@@ -6,18 +6,18 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <array>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "sandbox/contain.h"
+#include "sandbox/fd_passing.h"
 #include "sandbox/init_protocol.h"
+#include "sandbox/policy.h"
 #include "sandbox/seccomp_policy.h"
 
 namespace playground::sandbox::keeper {
@@ -25,22 +25,19 @@ namespace {
 
 struct Child {
   int fds[kSpawnFdCount];
-  const SpawnRequest* request;
+  const InitSpec* spec;
   const seccomp_policy::Program* filter;
 };
 
 bool write_proc_file(const char* path, const char* text) {
-  int fd = ::open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  size_t len = std::strlen(text);
-  bool ok = ::write(fd, text, len) == static_cast<ssize_t>(len);
-  ::close(fd);
-  return ok;
+  UniqueFd fd(::open(path, O_WRONLY | O_CLOEXEC));
+  if (!fd) return false;
+  const size_t len = std::strlen(text);
+  return ::write(fd.get(), text, len) == static_cast<ssize_t>(len);
 }
 
 void send_text(int sock, const std::string& text) {
-  [[maybe_unused]] ssize_t n =
-      send(sock, text.data(), text.size(), MSG_NOSIGNAL);
+  send_with_fds(sock, text);  // a dead service ends the keeper anyway
 }
 
 // Not root: become root of a new user namespace that maps only our own uid
@@ -62,6 +59,7 @@ bool enter_user_namespace(int sock) {
   return false;
 }
 
+// The keeper's own mount namespace, where the root its clones copy is built.
 bool enter_root(int sock, bool user_namespace, int64_t sandbox_uid) {
   if (unshare(CLONE_NEWNS) != 0) {
     send_text(sock, failure_line(Step::mount_namespace, errno));
@@ -92,91 +90,13 @@ int child_main(void* arg) {
     if (dup2(moved[i], i) < 0) fail_early(moved[kStatusFd], Step::descriptors);
   }
   syscall(SYS_close_range, kSpawnFdCount, ~0U, 0);
-  contain::run_init(c->request->spec, *c->filter);
+  contain::run_init(*c->spec, *c->filter);
 }
 
-// Receives one request and its descriptors; false when the service is gone.
-bool receive(int sock, std::string& message, int fds[kSpawnFdCount],
-             int& nfds) {
-  std::array<char, 4096> buf;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kSpawnFdCount)];
-  iovec iov{buf.data(), buf.size()};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n;
-  do {
-    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  if (n <= 0) return false;
-  message.assign(buf.data(), static_cast<size_t>(n));
-  nfds = 0;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr;
-       c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-      size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-      for (size_t i = 0; i < count; ++i) {
-        int fd;
-        std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-        if (nfds < kSpawnFdCount) {
-          fds[nfds++] = fd;
-        } else {
-          ::close(fd);
-        }
-      }
-    }
-  }
-  return true;
-}
-
-void reply(int sock, const std::string& text, int fd) {
-  iovec iov{const_cast<char*>(text.data()), text.size()};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-  if (fd >= 0) {
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  }
-  sendmsg(sock, &msg, MSG_NOSIGNAL);
-}
-
-}  // namespace
-
-bool parse_options(int argc, const char* const* argv, Options& out) {
-  if (argc < 2 || std::strcmp(argv[1], "keeper") != 0) return false;
-  for (int i = 2; i < argc; ++i) {
-    if (std::strcmp(argv[i], "user_namespace=1") == 0)
-      out.user_namespace = true;
-    else if (std::strcmp(argv[i], "user_namespace=0") == 0)
-      out.user_namespace = false;
-    else if (std::strcmp(argv[i], "filesystem=1") == 0)
-      out.filesystem = true;
-    else if (std::strcmp(argv[i], "filesystem=0") == 0)
-      out.filesystem = false;
-    else if (std::strncmp(argv[i], "parent=", 7) == 0 &&
-             std::atoi(argv[i] + 7) > 0)
-      out.parent = std::atoi(argv[i] + 7);
-    else if (std::strncmp(argv[i], "uid=", 4) == 0 &&
-             std::atoll(argv[i] + 4) > 0)
-      out.sandbox_uid = std::atoll(argv[i] + 4);
-    else
-      return false;
-  }
-  return true;
-}
-
-void serve(int sock, const Options& options) {
-  // Nothing of the service's (its listening socket, client connections)
-  // stays open here; 0-2 point at /dev/null.
+// Cut loose from the service's process: none of its descriptors (listening
+// socket, client connections) stays open, 0-2 point at /dev/null, and the
+// keeper dies with the service.
+void detach_from_service(int sock, const InitSpec& spec) {
   syscall(SYS_close_range, sock + 1, ~0U, 0);
   if (int null = ::open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
     for (int fd = 0; fd <= 2; ++fd) dup2(null, fd);
@@ -186,68 +106,89 @@ void serve(int sock, const Options& options) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   // The service died before PR_SET_PDEATHSIG was in place: we were
   // reparented.
-  if (options.parent > 0 ? getppid() != options.parent : getppid() == 1) {
-    _exit(0);
-  }
+  if (spec.parent > 0 ? getppid() != spec.parent : getppid() == 1) _exit(0);
   // Inits are reaped by the kernel; the service watches them via pidfds.
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   ignore.sa_flags = SA_NOCLDWAIT;
   sigaction(SIGCHLD, &ignore, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
-  if (options.user_namespace && !enter_user_namespace(sock)) _exit(1);
-  if (options.filesystem &&
-      !enter_root(sock, options.user_namespace, options.sandbox_uid)) {
+}
+
+// The seccomp programs, compiled on first use and shared (copy-on-write) by
+// every init after; one per kind (without and with a network namespace of
+// its own, where local sockets are allowed).
+class Filters {
+ public:
+  // The program for `spec`, or null with errno set when it cannot be built.
+  const seccomp_policy::Program* for_spec(const InitSpec& spec) {
+    const int kind = spec.namespaces ? 1 : 0;
+    seccomp_policy::Program& filter = programs_[kind];
+    if (spec.seccomp && filter.instructions.empty()) {
+      if (errnos_[kind] == 0 && !seccomp_policy::compile(filter, kind == 1)) {
+        errnos_[kind] = errno;
+      }
+      if (filter.instructions.empty()) {
+        errno = errnos_[kind];
+        return nullptr;
+      }
+    }
+    return &filter;
+  }
+
+ private:
+  seccomp_policy::Program programs_[2];
+  int errnos_[2] = {0, 0};
+};
+
+// Clones one sandbox init with `fds` as its 0..5; the reply carries its
+// pidfd. Our copies of `fds` close when the request is done.
+void spawn(int sock, const InitSpec& spec, std::vector<UniqueFd> fds,
+           Filters& filters) {
+  const seccomp_policy::Program* filter = filters.for_spec(spec);
+  if (filter == nullptr) {
+    send_text(sock, failure_line(Step::seccomp, errno));
+    return;
+  }
+  // The clone child runs on its own copy of this stack (no CLONE_VM).
+  alignas(64) static std::array<char, 256 * 1024> stack;
+  Child child{.spec = &spec, .filter = filter};
+  for (int i = 0; i < kSpawnFdCount; ++i) child.fds[i] = fds[i].get();
+  const int flags = spec.namespaces ? kSandboxNamespaces : 0;
+  int pidfd = -1;
+  const pid_t pid = clone(child_main, stack.data() + stack.size(),
+                          flags | CLONE_PIDFD | SIGCHLD, &child, &pidfd);
+  const int clone_errno = errno;
+  fds.clear();  // the init has its own copies now
+  if (pid < 0) {
+    send_text(sock, failure_line(Step::clone, clone_errno));
+    return;
+  }
+  const UniqueFd owned(pidfd);
+  const int attached[] = {owned.get()};
+  send_with_fds(sock, "ok " + std::to_string(pid), attached);
+}
+
+}  // namespace
+
+void serve(int sock, const InitSpec& spec) {
+  detach_from_service(sock, spec);
+  if (spec.user_namespace && !enter_user_namespace(sock)) _exit(1);
+  if (spec.filesystem && !enter_root(sock, spec.user_namespace, spec.uid)) {
     _exit(1);
   }
   send_text(sock, "ready");
 
-  // The clone child runs on its own copy of this stack (no CLONE_VM).
-  alignas(64) static std::array<char, 256 * 1024> stack;
-  // Built on first use and shared (copy-on-write) by every init after; one
-  // per kind (without and with a private network: local sockets).
-  seccomp_policy::Program filters[2];
-  int filter_errnos[2] = {0, 0};
+  Filters filters;
   for (;;) {
-    std::string message;
-    int fds[kSpawnFdCount];
-    int nfds = 0;
-    if (!receive(sock, message, fds, nfds)) _exit(0);
-    auto request = decode_spawn_request(message);
-    if (!request || nfds != kSpawnFdCount) {
-      for (int i = 0; i < nfds; ++i) ::close(fds[i]);
-      reply(sock, failure_line(Step::request, EINVAL), -1);
-      continue;
+    ReceivedMessage message;
+    if (receive_with_fds(sock, 4096, kSpawnFdCount, 0, message) <= 0) _exit(0);
+    auto request = decode_spawn_request(message.data);
+    if (!request || message.truncated || message.fds.size() != kSpawnFdCount) {
+      send_text(sock, failure_line(Step::request, EINVAL));
+      continue;  // the descriptors close with `message`
     }
-    const int kind = request->spec.private_network ? 1 : 0;
-    seccomp_policy::Program& filter = filters[kind];
-    if (request->spec.seccomp && filter.instructions.empty() &&
-        filter_errnos[kind] == 0) {
-      if (!seccomp_policy::compile(filter, kind == 1)) {
-        filter_errnos[kind] = errno;
-      }
-    }
-    if (request->spec.seccomp && filter.instructions.empty()) {
-      for (int fd : fds) ::close(fd);
-      reply(sock, failure_line(Step::seccomp, filter_errnos[kind]), -1);
-      continue;
-    }
-    Child child;
-    std::memcpy(child.fds, fds, sizeof fds);
-    child.request = &*request;
-    child.filter = &filter;
-    int pidfd = -1;
-    pid_t pid =
-        clone(child_main, stack.data() + stack.size(),
-              request->clone_flags | CLONE_PIDFD | SIGCHLD, &child, &pidfd);
-    const int clone_errno = errno;
-    for (int fd : fds) ::close(fd);
-    if (pid < 0) {
-      reply(sock, failure_line(Step::clone, clone_errno), -1);
-      continue;
-    }
-    reply(sock, "ok " + std::to_string(pid), pidfd);
-    ::close(pidfd);
+    spawn(sock, *request, std::move(message.fds), filters);
   }
 }
 
