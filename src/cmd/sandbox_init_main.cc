@@ -1,14 +1,14 @@
 // playground-sandbox-init: the per-slot keeper and pid 1 of every sandbox.
 //
 // Started only by playground-backend as `playground-sandbox-init keeper
-// <spec fields>` with its socket at fd 3 (see sandbox/init_protocol.h and
-// sandbox/keeper.h); each sandbox init is a clone of the keeper. Not meant to
-// be run by hand.
+// <spec fields>` with its socket at fd 3 (see sandbox/shared/init_protocol.h
+// and sandbox/inside/keeper.h); each sandbox init is a clone of the keeper. Not
+// meant to be run by hand.
 #include <cstdio>
 #include <cstring>
 
-#include "sandbox/init_protocol.h"
-#include "sandbox/keeper.h"
+#include "sandbox/inside/keeper.h"
+#include "sandbox/shared/init_protocol.h"
 
 int main(int argc, char** argv) {
   namespace sandbox = playground::sandbox;

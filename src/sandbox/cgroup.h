@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "sandbox/policy.h"
+#include "sandbox/shared/policy.h"
 
 namespace playground::sandbox {
 

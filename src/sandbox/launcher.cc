@@ -24,7 +24,7 @@
 #include <utility>
 
 #include "common/log.h"
-#include "sandbox/step.h"
+#include "sandbox/shared/step.h"
 
 namespace playground::sandbox {
 namespace {

@@ -22,11 +22,11 @@
 
 #include "common/result.h"
 #include "sandbox/cgroup.h"
-#include "sandbox/init_protocol.h"
-#include "sandbox/policy.h"
 #include "sandbox/run_result.h"
+#include "sandbox/shared/init_protocol.h"
+#include "sandbox/shared/policy.h"
+#include "sandbox/shared/unique_fd.h"
 #include "sandbox/slot_keepers.h"
-#include "sandbox/unique_fd.h"
 
 namespace playground::sandbox {
 

@@ -21,8 +21,8 @@
 #include <sstream>
 
 #include "common/log.h"
-#include "sandbox/fd_passing.h"
-#include "sandbox/step.h"
+#include "sandbox/shared/fd_passing.h"
+#include "sandbox/shared/step.h"
 
 namespace playground::sandbox {
 

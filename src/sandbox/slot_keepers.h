@@ -21,8 +21,8 @@
 
 #include "common/result.h"
 #include "sandbox/cgroup.h"
-#include "sandbox/init_protocol.h"
-#include "sandbox/unique_fd.h"
+#include "sandbox/shared/init_protocol.h"
+#include "sandbox/shared/unique_fd.h"
 
 namespace playground::sandbox {
 

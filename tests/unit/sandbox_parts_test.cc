@@ -16,11 +16,11 @@
 #include <algorithm>
 #include <optional>
 
-#include "sandbox/fd_passing.h"
-#include "sandbox/init_protocol.h"
+#include "sandbox/inside/seccomp_policy.h"
 #include "sandbox/launcher.h"
-#include "sandbox/program_payload.h"
-#include "sandbox/seccomp_policy.h"
+#include "sandbox/shared/fd_passing.h"
+#include "sandbox/shared/init_protocol.h"
+#include "sandbox/shared/program_payload.h"
 
 namespace playground::sandbox {
 namespace {

@@ -1,6 +1,6 @@
 // The rlimits of a configuration, and reporting of the active isolation
 // layers (see policy.h).
-#include "sandbox/policy.h"
+#include "sandbox/shared/policy.h"
 
 #include <algorithm>
 #include <boost/json/array.hpp>

@@ -1,5 +1,5 @@
 // The keeper's request loop and the clone of each sandbox init (see keeper.h).
-#include "sandbox/keeper.h"
+#include "sandbox/inside/keeper.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,11 +14,11 @@
 #include <cstring>
 #include <string>
 
-#include "sandbox/contain.h"
-#include "sandbox/fd_passing.h"
-#include "sandbox/init_protocol.h"
-#include "sandbox/policy.h"
-#include "sandbox/seccomp_policy.h"
+#include "sandbox/inside/contain.h"
+#include "sandbox/inside/seccomp_policy.h"
+#include "sandbox/shared/fd_passing.h"
+#include "sandbox/shared/init_protocol.h"
+#include "sandbox/shared/policy.h"
 
 namespace playground::sandbox::keeper {
 namespace {

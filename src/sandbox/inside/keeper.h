@@ -16,7 +16,7 @@
 // only mounts its own /proc and /tmp.
 #pragma once
 
-#include "sandbox/init_protocol.h"
+#include "sandbox/shared/init_protocol.h"
 
 namespace playground::sandbox::keeper {
 

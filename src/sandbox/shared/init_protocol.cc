@@ -1,6 +1,6 @@
 // Encoding of the init's settings and decoding of its report (see
 // init_protocol.h).
-#include "sandbox/init_protocol.h"
+#include "sandbox/shared/init_protocol.h"
 
 #include <sys/resource.h>
 

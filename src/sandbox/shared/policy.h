@@ -1,15 +1,18 @@
 // The sandbox policy: what a snippet may use, and every layer that enforces it.
 //
-// A run is contained by these layers, outermost first. Each one that works on
-// the machine is used; the start-up self-test (probe.h) finds out which, and
-// GET /readyz plus the start-up log report them.
+// A run is contained by these layers, outermost first (files named relative
+// to src/sandbox/: the service's code there, the init's in inside/). Each one
+// that works on the machine is used; the start-up self-test (probe.h) finds out
+// which, and GET /readyz plus the start-up log report them.
 //
-//   1. Namespaces (kSandboxNamespaces below; cloned by keeper.cc): new pid,
+//   1. Namespaces (kSandboxNamespaces below; cloned by inside/keeper.cc): new
+//   pid,
 //      mount, network, ipc, uts and cgroup namespaces, plus a user namespace
 //      (the keeper's) when the service is not root. The first process inside is
 //      playground-sandbox-init (pid 1), a small init that reaps orphans and
 //      forwards signals to Python.
-//   2. Filesystem (kRootMounts below; contain.cc, build_root): a read-only
+//   2. Filesystem (kRootMounts below; inside/contain.cc, build_root): a
+//   read-only
 //      root built from bind mounts of /usr and the few files Python needs; no
 //      host /etc, no host /proc (a fresh proc of the new pid namespace), no
 //      service files; a fresh size- and inode-limited tmpfs at /tmp, which is
@@ -17,17 +20,20 @@
 //   3. cgroups (cgroup.cc, one reusable slot per concurrent sandbox): memory
 //      with swap forbidden, pids, and an equal cpu weight per sandbox. v2
 //      where the machine has it, v1 otherwise.
-//   4. rlimits (kRlimits below; contain.cc, set_rlimits): every limit set
+//   4. rlimits (kRlimits below; inside/contain.cc, set_rlimits): every limit
+//   set
 //      explicitly: CPU time (hard), address space (only without a memory
 //      cgroup), file size, open files, core dumps 0, locked memory 0,
 //      message queues 0 (and processes when no pids cgroup).
-//   5. Privileges (contain.cc, drop_privileges): uid/gid 65534 (or uid 0 of a
+//   5. Privileges (inside/contain.cc, drop_privileges): uid/gid 65534 (or uid 0
+//   of a
 //      user namespace with no capabilities when the service is not root),
 //      no supplementary groups, empty capability sets and bounding set,
 //      no_new_privs, a new session, only fds 0-3 open (and the ready pipe,
 //      5, until Python has started), an environment of just PATH, LANG and
 //      HOME.
-//   6. seccomp-bpf (seccomp_policy.cc): an allowlist; sockets only of the
+//   6. seccomp-bpf (inside/seccomp_policy.cc): an allowlist; sockets only of
+//   the
 //      local families and only in the sandbox's own network namespace (its
 //      loopback); no ptrace, namespaces, mount, keyctl, io_uring, bpf, perf
 //      or module loading;
@@ -45,7 +51,7 @@
 // namespaces (kSandboxNamespaces), the root's mounts (kRootMounts, kDevNodes)
 // and the rlimits (kRlimits). Both sides include this header: the service
 // turns (Isolation, Limits) into an InitSpec (launcher.h, make_init_spec),
-// the init applies it.
+// the init (inside/) applies it.
 #pragma once
 
 #include <sched.h>
@@ -56,7 +62,7 @@
 #include <string>
 #include <vector>
 
-#include "sandbox/step.h"
+#include "sandbox/shared/step.h"
 
 namespace playground::sandbox {
 
@@ -64,7 +70,7 @@ namespace playground::sandbox {
 
 // What each sandbox init is cloned into (by its slot's keeper) when the
 // namespaces layer is on. The user namespace, when there is one, is the
-// keeper's own (keeper.h): entered once, shared by its sandboxes.
+// keeper's own (inside/keeper.h): entered once, shared by its sandboxes.
 inline constexpr int kSandboxNamespaces = CLONE_NEWPID | CLONE_NEWNS |
                                           CLONE_NEWNET | CLONE_NEWIPC |
                                           CLONE_NEWUTS | CLONE_NEWCGROUP;
@@ -80,7 +86,7 @@ enum class RootEntry : uint8_t {
   hide,           // an empty read-only tmpfs over it, if the host has it
   mirror,         // merged-/usr symlink copied, a real directory bound
                   // read-only; nothing if the host has neither
-  etc,            // a few generated files (contain.cc, make_etc)
+  etc,            // a few generated files (inside/contain.cc, make_etc)
   dev,            // kDevNodes bound from the host, /dev/shm, fd links
   mount_point,    // an empty directory where each run mounts its own
 };
@@ -94,10 +100,10 @@ struct RootMount {
 };
 
 // The read-only root every sandbox of a keeper starts from, built once in
-// this order (contain.cc, build_root) and then remounted read-only. Each
+// this order (inside/contain.cc, build_root) and then remounted read-only. Each
 // run then mounts its own /proc (its pid namespace's, process directories
 // only), /tmp (tmp_bytes, tmp_inodes) and /dev/shm (tmp_bytes) on the
-// mount points (contain.cc, run_init).
+// mount points (inside/contain.cc, run_init).
 inline constexpr RootMount kRootMounts[] = {
     {"/", RootEntry::tmpfs, Step::mount_root,
      "size=1m,nr_inodes=256,mode=0755"},
@@ -114,7 +120,8 @@ inline constexpr RootMount kRootMounts[] = {
     {"/lib64", RootEntry::mirror, Step::mount_lib},
     {"/libx32", RootEntry::mirror, Step::mount_lib},
     // passwd and group naming only the sandbox's users, the host's time
-    // zone and loader cache (read-only), the site hook (python_startup.h).
+    // zone and loader cache (read-only), the site hook
+    // (inside/python_startup.h).
     {"/etc", RootEntry::etc, Step::mount_etc},
     {"/dev", RootEntry::dev, Step::mount_dev},
     {"/proc", RootEntry::mount_point, Step::mount_proc, "", 0555},
@@ -153,7 +160,7 @@ struct RlimitRule {
   int64_t hard_extra = 0;  // hard = soft + this
 };
 
-// Every rlimit Python gets, set explicitly (contain.cc, set_rlimits).
+// Every rlimit Python gets, set explicitly (inside/contain.cc, set_rlimits).
 inline constexpr RlimitRule kRlimits[] = {
     // SIGXCPU at the soft limit, SIGKILL a second later.
     {RLIMIT_CPU, RlimitFrom::cpu_seconds, 0, 1},

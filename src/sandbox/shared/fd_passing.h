@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sandbox/unique_fd.h"
+#include "sandbox/shared/unique_fd.h"
 
 namespace playground::sandbox {
 

@@ -2,7 +2,7 @@
 //
 // This runs in its own small, single-threaded process, so it may allocate and
 // call ordinary library functions between fork and exec.
-#include "sandbox/contain.h"
+#include "sandbox/inside/contain.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -30,11 +30,11 @@
 #include <string_view>
 #include <vector>
 
-#include "sandbox/policy.h"
-#include "sandbox/python_startup.h"
-#include "sandbox/seccomp_policy.h"
-#include "sandbox/step.h"
-#include "sandbox/unique_fd.h"
+#include "sandbox/inside/python_startup.h"
+#include "sandbox/inside/seccomp_policy.h"
+#include "sandbox/shared/policy.h"
+#include "sandbox/shared/step.h"
+#include "sandbox/shared/unique_fd.h"
 
 namespace playground::sandbox::contain {
 namespace {

@@ -30,8 +30,8 @@
 #include <vector>
 
 #include "common/result.h"
-#include "sandbox/policy.h"
-#include "sandbox/step.h"
+#include "sandbox/shared/policy.h"
+#include "sandbox/shared/step.h"
 
 namespace playground::sandbox {
 

@@ -1,5 +1,5 @@
 // The sandbox's syscall allowlist (see seccomp_policy.h).
-#include "sandbox/seccomp_policy.h"
+#include "sandbox/inside/seccomp_policy.h"
 
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -14,8 +14,8 @@
 #include <initializer_list>
 #include <string>
 
-#include "sandbox/policy.h"
-#include "sandbox/unique_fd.h"
+#include "sandbox/shared/policy.h"
+#include "sandbox/shared/unique_fd.h"
 
 namespace playground::sandbox::seccomp_policy {
 

@@ -1,5 +1,5 @@
 // SCM_RIGHTS send and receive (see fd_passing.h).
-#include "sandbox/fd_passing.h"
+#include "sandbox/shared/fd_passing.h"
 
 #include <errno.h>
 #include <sys/socket.h>
