@@ -14,7 +14,7 @@
 #include "common/options.h"
 #include "common/result.h"
 #include "http/listener_config.h"
-#include "sandbox/policy.h"
+#include "sandbox/shared/policy.h"
 
 namespace playground::backend {
 

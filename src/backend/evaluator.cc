@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "common/log.h"
-#include "sandbox/program_payload.h"
+#include "sandbox/shared/program_payload.h"
 
 namespace playground::backend {
 

@@ -1,19 +1,19 @@
 // playground-sandbox-init: the per-slot keeper and pid 1 of every sandbox.
 //
-// Started only by playground-backend as `playground-sandbox-init keeper`
-// with its socket at fd 3 (see sandbox/init_protocol.h and sandbox/keeper.h);
-// each sandbox init is a clone of the keeper. Not meant to be run by hand.
+// Started only by playground-backend as `playground-sandbox-init keeper
+// <spec fields>` with its socket at fd 3 (see sandbox/shared/init_protocol.h
+// and sandbox/inside/keeper.h); each sandbox init is a clone of the keeper. Not
+// meant to be run by hand.
 #include <cstdio>
 #include <cstring>
 
-#include "sandbox/init_protocol.h"
-#include "sandbox/keeper.h"
+#include "sandbox/inside/keeper.h"
+#include "sandbox/shared/init_protocol.h"
 
 int main(int argc, char** argv) {
-  playground::sandbox::keeper::Options options;
-  if (playground::sandbox::keeper::parse_options(argc, argv, options)) {
-    playground::sandbox::keeper::serve(playground::sandbox::kKeeperSocketFd,
-                                       options);
+  namespace sandbox = playground::sandbox;
+  if (auto spec = sandbox::decode_keeper_argv(argc, argv)) {
+    sandbox::keeper::serve(sandbox::kKeeperSocketFd, *spec);
   }
   std::fprintf(stderr,
                "playground-sandbox-init: this program is started by "

@@ -1,10 +1,10 @@
 // playground-seccomp-profile: prints the backend container's seccomp profile
-// (see sandbox/container_profile.h). `make seccomp-profile` writes it to
+// (see sandbox/inside/container_profile.h). `make seccomp-profile` writes it to
 // deploy/docker/seccomp-backend.json; a unit test fails when they differ.
 #include <iostream>
 #include <string_view>
 
-#include "sandbox/container_profile.h"
+#include "sandbox/inside/container_profile.h"
 
 int main(int argc, char** argv) {
   if (argc > 1) {

@@ -6,8 +6,8 @@
 //
 // `code` says what failed in the category of the module that knows it:
 // errno (std::generic_category), a request problem (Errc, below), a failed
-// sandbox step (sandbox/step.h) or an upstream failure (http/client.h). Each
-// module decides on codes, never on HTTP statuses; the one mapping to a
+// sandbox step (sandbox/shared/step.h) or an upstream failure (http/client.h).
+// Each module decides on codes, never on HTTP statuses; the one mapping to a
 // status is http::status_of (http/message.h), at the edge.
 #pragma once
 

@@ -14,6 +14,8 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -177,20 +179,18 @@ Result<void> enable_v2_controllers(const std::string& dir,
   return write_file(dir + "/cgroup.subtree_control", request);
 }
 
-}  // namespace
-
-Result<CgroupLayout> discover_cgroups(const std::string& proc_self) {
-  auto mountinfo = read_file(proc_self + "/mountinfo");
-  if (!mountinfo) return mountinfo.error();
-  auto membership = read_file(proc_self + "/cgroup");
-  if (!membership) return membership.error();
-
-  // Mount points: v2 "cgroup2" and, per v1 controller, "cgroup" with the
-  // controller among its super options.
+// Where the hierarchies are mounted (/proc/self/mountinfo): v2 "cgroup2"
+// and, per v1 controller, "cgroup" with the controller among its super
+// options; each with the mount's root.
+struct CgroupMounts {
   std::string v2_mount, v2_root;
   std::map<std::string, std::pair<std::string, std::string>>
-      v1_mounts;  // ctrl -> (mount, root)
-  std::istringstream lines(*mountinfo);
+      v1;  // ctrl -> (mount, root)
+};
+
+CgroupMounts parse_mountinfo(const std::string& mountinfo) {
+  CgroupMounts out;
+  std::istringstream lines(mountinfo);
   std::string line;
   while (std::getline(lines, line)) {
     auto dash = line.find(" - ");
@@ -201,34 +201,33 @@ Result<CgroupLayout> discover_cgroups(const std::string& proc_self) {
     const std::string& root = pre[3];
     const std::string& mount_point = pre[4];
     if (post[0] == "cgroup2") {
-      if (v2_mount.empty()) {
-        v2_mount = mount_point;
-        v2_root = root;
+      if (out.v2_mount.empty()) {
+        out.v2_mount = mount_point;
+        out.v2_root = root;
       }
     } else if (post[0] == "cgroup") {
       std::istringstream opts(post[2]);
       std::string opt;
       while (std::getline(opts, opt, ',')) {
         if (opt == "memory" || opt == "pids" || opt == "cpu") {
-          v1_mounts.emplace(opt, std::make_pair(mount_point, root));
+          out.v1.emplace(opt, std::make_pair(mount_point, root));
         }
       }
     }
   }
+  return out;
+}
 
-  // Our own path in each hierarchy, relative to the mount's root (inside a
-  // container the mount's root is already our cgroup).
-  auto own_dir = [](const std::string& mount, const std::string& mount_root,
-                    std::string path) {
-    if (mount_root != "/" && path.rfind(mount_root, 0) == 0) {
-      path = path.substr(mount_root.size());
-    }
-    std::string dir = mount + (path == "/" ? "" : path);
-    return exists(dir) ? dir : mount;
-  };
+// Our own cgroup in each hierarchy (/proc/self/cgroup).
+struct CgroupMembership {
   std::string v2_path;
-  std::map<std::string, std::string> v1_paths;
-  std::istringstream groups(*membership);
+  std::map<std::string, std::string> v1_paths;  // ctrl -> path
+};
+
+CgroupMembership parse_membership(const std::string& membership) {
+  CgroupMembership out;
+  std::istringstream groups(membership);
+  std::string line;
   while (std::getline(groups, line)) {
     auto first = line.find(':');
     auto second = line.find(':', first + 1);
@@ -236,42 +235,80 @@ Result<CgroupLayout> discover_cgroups(const std::string& proc_self) {
     std::string controllers = line.substr(first + 1, second - first - 1);
     std::string path = line.substr(second + 1);
     if (controllers.empty()) {
-      v2_path = path;
+      out.v2_path = path;
       continue;
     }
     std::istringstream cs(controllers);
     std::string c;
-    while (std::getline(cs, c, ',')) v1_paths[c] = path;
+    while (std::getline(cs, c, ',')) out.v1_paths[c] = path;
   }
+  return out;
+}
 
-  if (!v2_mount.empty() && !v2_path.empty()) {
-    std::string dir = own_dir(v2_mount, v2_root, v2_path);
-    auto available = read_file(dir + "/cgroup.controllers");
-    if (available) {
-      auto ctrls = split_words(*available);
-      if (contains(ctrls, "memory") && contains(ctrls, "pids")) {
-        CgroupLayout layout;
-        layout.version = CgroupLayout::Version::v2;
-        layout.v2_dir = dir;
-        layout.mount_points = {v2_mount};
-        return layout;
-      }
+// Our own directory in a hierarchy, from our path relative to the mount's
+// root (inside a container the mount's root is already our cgroup).
+std::string own_dir(const std::string& mount, const std::string& mount_root,
+                    std::string path) {
+  if (mount_root != "/" && path.rfind(mount_root, 0) == 0) {
+    path = path.substr(mount_root.size());
+  }
+  std::string dir = mount + (path == "/" ? "" : path);
+  return exists(dir) ? dir : mount;
+}
+
+// v2, where our cgroup offers the memory and pids controllers.
+std::optional<CgroupLayout> v2_layout(const CgroupMounts& mounts,
+                                      const CgroupMembership& membership) {
+  if (mounts.v2_mount.empty() || membership.v2_path.empty()) {
+    return std::nullopt;
+  }
+  std::string dir =
+      own_dir(mounts.v2_mount, mounts.v2_root, membership.v2_path);
+  auto available = read_file(dir + "/cgroup.controllers");
+  if (!available) return std::nullopt;
+  auto ctrls = split_words(*available);
+  if (!contains(ctrls, "memory") || !contains(ctrls, "pids")) {
+    return std::nullopt;
+  }
+  CgroupLayout layout;
+  layout.version = CgroupLayout::Version::v2;
+  layout.v2_dir = dir;
+  layout.mount_points = {mounts.v2_mount};
+  return layout;
+}
+
+// v1, where the memory and pids controllers are mounted.
+std::optional<CgroupLayout> v1_layout(const CgroupMounts& mounts,
+                                      const CgroupMembership& membership) {
+  if (!mounts.v1.count("memory") || !mounts.v1.count("pids")) {
+    return std::nullopt;
+  }
+  CgroupLayout layout;
+  layout.version = CgroupLayout::Version::v1;
+  for (auto& [ctrl, mount] : mounts.v1) {
+    auto it = membership.v1_paths.find(ctrl);
+    layout.v1_dirs[ctrl] =
+        own_dir(mount.first, mount.second,
+                it == membership.v1_paths.end() ? "/" : it->second);
+    if (std::find(layout.mount_points.begin(), layout.mount_points.end(),
+                  mount.first) == layout.mount_points.end()) {
+      layout.mount_points.push_back(mount.first);
     }
   }
-  if (v1_mounts.count("memory") && v1_mounts.count("pids")) {
-    CgroupLayout layout;
-    layout.version = CgroupLayout::Version::v1;
-    for (auto& [ctrl, mount] : v1_mounts) {
-      auto it = v1_paths.find(ctrl);
-      layout.v1_dirs[ctrl] = own_dir(mount.first, mount.second,
-                                     it == v1_paths.end() ? "/" : it->second);
-      if (std::find(layout.mount_points.begin(), layout.mount_points.end(),
-                    mount.first) == layout.mount_points.end()) {
-        layout.mount_points.push_back(mount.first);
-      }
-    }
-    return layout;
-  }
+  return layout;
+}
+
+}  // namespace
+
+Result<CgroupLayout> discover_cgroups(const std::string& proc_self) {
+  auto mountinfo = read_file(proc_self + "/mountinfo");
+  if (!mountinfo) return mountinfo.error();
+  auto membership = read_file(proc_self + "/cgroup");
+  if (!membership) return membership.error();
+  const CgroupMounts mounts = parse_mountinfo(*mountinfo);
+  const CgroupMembership own = parse_membership(*membership);
+  if (auto v2 = v2_layout(mounts, own)) return std::move(*v2);
+  if (auto v1 = v1_layout(mounts, own)) return std::move(*v1);
   return Error{
       "no cgroup hierarchy with the memory and pids controllers is mounted"};
 }
@@ -308,46 +345,85 @@ CgroupSlots::CgroupSlots(CgroupLayout::Version version,
                          std::vector<std::string> groups)
     : version_(version), groups_(std::move(groups)) {}
 
+namespace {
+
+// A v2 slot's limits: memory without swap, processes, an equal cpu weight.
+Result<void> limit_v2_slot(const std::string& dir, const Limits& limits,
+                           bool cpu) {
+  if (auto r =
+          write_file(dir + "/memory.max", std::to_string(limits.memory_bytes));
+      !r)
+    return r;
+  // Without swap the memory limit is the whole limit. Kernels without
+  // swap accounting have no such file; nothing can swap there anyway.
+  if (auto r = write_file(dir + "/memory.swap.max", "0");
+      !r && r.error().code != std::errc::no_such_file_or_directory) {
+    return r;
+  }
+  if (auto r =
+          write_file(dir + "/pids.max", std::to_string(limits.max_processes));
+      !r)
+    return r;
+  if (cpu) return write_file(dir + "/cpu.weight", "100");
+  return Ok();
+}
+
+// A v1 slot's limits; `dirs`: its memory, pids and (if any) cpu groups.
+Result<void> limit_v1_slot(const std::vector<std::string>& dirs,
+                           const Limits& limits) {
+  const std::string memory = std::to_string(limits.memory_bytes);
+  const std::string& mem = dirs[0];
+  if (auto r = write_file(mem + "/memory.limit_in_bytes", memory); !r) return r;
+  if (exists(mem + "/memory.memsw.limit_in_bytes")) {
+    if (auto r = write_file(mem + "/memory.memsw.limit_in_bytes", memory); !r)
+      return r;
+  }
+  if (auto r = write_file(dirs[1] + "/pids.max",
+                          std::to_string(limits.max_processes));
+      !r)
+    return r;
+  if (dirs.size() > 2) return write_file(dirs[2] + "/cpu.shares", "1024");
+  return Ok();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<CgroupSlots>> CgroupSlots::create(
     const CgroupLayout& layout, const Limits& limits, int count, pid_t owner) {
   const std::string group_name = "playground-" + std::to_string(owner);
-  const std::string memory = std::to_string(limits.memory_bytes);
-  const std::string pids = std::to_string(limits.max_processes);
-  std::unique_ptr<CgroupSlots> slots;
-
   if (layout.version == CgroupLayout::Version::v2) {
-    const std::string& base = layout.v2_dir;
-    auto available = read_file(base + "/cgroup.controllers");
-    if (!available) return available.error();
-    std::vector<std::string> wanted = {"memory", "pids"};
-    if (contains(split_words(*available), "cpu")) wanted.push_back("cpu");
-    remove_stale_groups(base);
-    if (auto r = enable_v2_controllers(base, wanted); !r) return r.error();
-    const std::string group = base + "/" + group_name;
-    if (auto r = make_dir(group); !r) return r.error();
-    slots.reset(new CgroupSlots(layout.version, {group}));
-    if (auto r = enable_v2_controllers(group, wanted); !r) return r.error();
-    for (int i = 0; i < count; ++i) {
-      const std::string dir = group + "/slot-" + std::to_string(i);
-      slots->slots_.push_back({dir});
-      if (auto r = make_dir(dir); !r) return r.error();
-      if (auto r = write_file(dir + "/memory.max", memory); !r)
-        return r.error();
-      // Without swap the memory limit is the whole limit. Kernels without
-      // swap accounting have no such file; nothing can swap there anyway.
-      if (auto r = write_file(dir + "/memory.swap.max", "0");
-          !r && r.error().code != std::errc::no_such_file_or_directory) {
-        return r.error();
-      }
-      if (auto r = write_file(dir + "/pids.max", pids); !r) return r.error();
-      if (contains(wanted, "cpu")) {
-        if (auto r = write_file(dir + "/cpu.weight", "100"); !r)
-          return r.error();
-      }
-    }
-    return slots;
+    return create_v2(layout.v2_dir, group_name, limits, count);
   }
+  return create_v1(layout, group_name, limits, count);
+}
 
+Result<std::unique_ptr<CgroupSlots>> CgroupSlots::create_v2(
+    const std::string& base, const std::string& group_name,
+    const Limits& limits, int count) {
+  auto available = read_file(base + "/cgroup.controllers");
+  if (!available) return available.error();
+  std::vector<std::string> wanted = {"memory", "pids"};
+  if (contains(split_words(*available), "cpu")) wanted.push_back("cpu");
+  remove_stale_groups(base);
+  if (auto r = enable_v2_controllers(base, wanted); !r) return r.error();
+  const std::string group = base + "/" + group_name;
+  if (auto r = make_dir(group); !r) return r.error();
+  std::unique_ptr<CgroupSlots> slots(
+      new CgroupSlots(CgroupLayout::Version::v2, {group}));
+  if (auto r = enable_v2_controllers(group, wanted); !r) return r.error();
+  for (int i = 0; i < count; ++i) {
+    const std::string dir = group + "/slot-" + std::to_string(i);
+    slots->slots_.push_back({dir});
+    if (auto r = make_dir(dir); !r) return r.error();
+    if (auto r = limit_v2_slot(dir, limits, contains(wanted, "cpu")); !r)
+      return r.error();
+  }
+  return slots;
+}
+
+Result<std::unique_ptr<CgroupSlots>> CgroupSlots::create_v1(
+    const CgroupLayout& layout, const std::string& group_name,
+    const Limits& limits, int count) {
   std::vector<std::string> groups;
   std::vector<std::string> controllers = {"memory", "pids"};
   if (layout.v1_dirs.count("cpu")) controllers.push_back("cpu");
@@ -357,7 +433,8 @@ Result<std::unique_ptr<CgroupSlots>> CgroupSlots::create(
     groups.push_back(base + "/" + group_name);
     if (auto r = make_dir(groups.back()); !r) return r.error();
   }
-  slots.reset(new CgroupSlots(layout.version, groups));
+  std::unique_ptr<CgroupSlots> slots(
+      new CgroupSlots(CgroupLayout::Version::v1, groups));
   for (int i = 0; i < count; ++i) {
     std::vector<std::string> dirs;
     for (auto& g : groups) dirs.push_back(g + "/slot-" + std::to_string(i));
@@ -365,20 +442,7 @@ Result<std::unique_ptr<CgroupSlots>> CgroupSlots::create(
     for (auto& d : dirs) {
       if (auto r = make_dir(d); !r) return r.error();
     }
-    const std::string& mem = dirs[0];
-    if (auto r = write_file(mem + "/memory.limit_in_bytes", memory); !r)
-      return r.error();
-    if (exists(mem + "/memory.memsw.limit_in_bytes")) {
-      if (auto r = write_file(mem + "/memory.memsw.limit_in_bytes", memory);
-          !r) {
-        return r.error();
-      }
-    }
-    if (auto r = write_file(dirs[1] + "/pids.max", pids); !r) return r.error();
-    if (dirs.size() > 2) {
-      if (auto r = write_file(dirs[2] + "/cpu.shares", "1024"); !r)
-        return r.error();
-    }
+    if (auto r = limit_v1_slot(dirs, limits); !r) return r.error();
   }
   return slots;
 }

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "sandbox/policy.h"
+#include "sandbox/shared/policy.h"
 
 namespace playground::sandbox {
 
@@ -85,6 +85,12 @@ class CgroupSlots {
 
  private:
   CgroupSlots(CgroupLayout::Version version, std::vector<std::string> groups);
+  static Result<std::unique_ptr<CgroupSlots>> create_v2(
+      const std::string& base, const std::string& group_name,
+      const Limits& limits, int count);
+  static Result<std::unique_ptr<CgroupSlots>> create_v1(
+      const CgroupLayout& layout, const std::string& group_name,
+      const Limits& limits, int count);
   CgroupLayout::Version version_;
   std::vector<std::string> groups_;              // playground-<pid> dirs
   std::vector<std::vector<std::string>> slots_;  // per slot, per hierarchy

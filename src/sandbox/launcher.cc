@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -23,7 +24,7 @@
 #include <utility>
 
 #include "common/log.h"
-#include "sandbox/step.h"
+#include "sandbox/shared/step.h"
 
 namespace playground::sandbox {
 namespace {
@@ -40,25 +41,20 @@ constexpr std::chrono::milliseconds kEndGrace{500};
 // After SIGKILL, how long an init's exit is awaited.
 constexpr std::chrono::seconds kExitWait{5};
 
-void close_fd(int& fd) {
-  if (fd >= 0) ::close(fd);
-  fd = -1;
+// Opens the init's six pipes: its ends in `theirs`, ours in `ours`, both by
+// the init's descriptor number. False, with errno, when the system has no
+// descriptors left (whatever was opened closes with the arrays).
+bool open_pipes(UniqueFd (&ours)[kSpawnFdCount],
+                UniqueFd (&theirs)[kSpawnFdCount]) {
+  for (int i = 0; i < kSpawnFdCount; ++i) {
+    UniqueFd read, write;
+    if (!make_pipe(read, write)) return false;
+    const bool init_reads = i == STDIN_FILENO || i == kCodeFd;
+    theirs[i] = std::move(init_reads ? read : write);
+    ours[i] = std::move(init_reads ? write : read);
+  }
+  return true;
 }
-
-struct Pipe {
-  int read = -1, write = -1;
-  bool open() {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return false;
-    read = fds[0];
-    write = fds[1];
-    return true;
-  }
-  void close() {
-    close_fd(read);
-    close_fd(write);
-  }
-};
 
 // stdout and stderr share one cap.
 struct OutputBudget {
@@ -102,34 +98,24 @@ int64_t slot_uid(const LaunchConfig& c, int slot) {
 }
 
 InitSpec make_init_spec(const LaunchConfig& c, int slot) {
-  InitSpec s;
   const Limits& l = c.limits;
   const Isolation& iso = c.isolation;
-  s.python = c.python_path;
-  s.filesystem = iso.filesystem;
-  s.hostname = iso.namespaces;
-  s.drop_privileges = iso.drop_privileges;
-  s.user_namespace = iso.user_namespace;
-  s.seccomp = iso.seccomp;
-  // CLONE_NEWNET comes with the other namespaces (SandboxProcess::start).
-  s.private_network = iso.namespaces;
-  s.uid = slot_uid(c, slot);
-  s.cpu_seconds = std::max<int64_t>(1, (l.cpu_ms + 999) / 1000);
-  // With a memory cgroup the cgroup is the limit, on memory actually used;
-  // an address-space limit there would only cut reservations that cost
-  // nothing (each thread reserves its 8 MiB stack and a 64 MiB malloc
-  // arena: 20 threads failed under 4 x 256 MiB). Without one it is the
-  // limit. 0: none.
-  s.address_space_bytes = iso.cgroups.empty() ? l.memory_bytes : 0;
-  s.file_size_bytes = l.tmp_bytes;
-  s.open_files = l.open_files;
-  s.max_processes = iso.cgroups.empty() ? l.max_processes : 0;
-  s.tmp_bytes = l.tmp_bytes;
-  s.tmp_inodes = l.tmp_inodes;
-  // No memory cgroup: the address-space limit bounds each process only, so
-  // the init bounds their sum (see contain.cc's memory watch).
-  s.memory_watch_bytes = iso.cgroups.empty() ? l.memory_bytes : 0;
-  return s;
+  const bool cgroups = !iso.cgroups.empty();
+  return InitSpec{
+      .python = c.python_path,
+      .namespaces = iso.namespaces,
+      .filesystem = iso.filesystem,
+      .drop_privileges = iso.drop_privileges,
+      .user_namespace = iso.user_namespace,
+      .seccomp = iso.seccomp,
+      .uid = slot_uid(c, slot),
+      .rlimits = rlimits_for(l, cgroups),
+      .tmp_bytes = l.tmp_bytes,
+      .tmp_inodes = l.tmp_inodes,
+      // No memory cgroup: the address-space limit bounds each process only,
+      // so the init bounds their sum (see contain.cc's memory watch).
+      .memory_watch_bytes = cgroups ? 0 : l.memory_bytes,
+  };
 }
 
 asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
@@ -142,44 +128,25 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
   box->keeper_ =
       keepers.keeper_pid(slot);  // spared by kill_all, whatever happens
 
-  Pipe in, out, err, code, status, ready;
-  for (Pipe* p : {&in, &out, &err, &code, &status, &ready}) {
-    if (!p->open()) {
-      int e = errno;
-      for (Pipe* q : {&in, &out, &err, &code, &status, &ready}) q->close();
-      co_return Error{std::string("cannot create pipes: ") + std::strerror(e),
-                      Step::descriptors};
-    }
+  UniqueFd theirs[kSpawnFdCount];
+  if (!open_pipes(box->pipes_, theirs)) {
+    co_return Error{std::string("cannot create pipes: ") + std::strerror(errno),
+                    Step::descriptors};
   }
-  box->stdin_fd_ = in.write;
-  box->stdout_fd_ = out.read;
-  box->stderr_fd_ = err.read;
-  box->code_fd_ = code.write;
-  box->status_fd_ = status.read;
-  box->ready_fd_ = ready.read;
-  fcntl(ready.read, F_SETFL, O_NONBLOCK);
-
-  int flags = 0;
-  if (config.isolation.namespaces) {
-    flags |= CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
-             CLONE_NEWUTS | CLONE_NEWCGROUP;
-  }
+  fcntl(box->pipes_[kReadyFd].get(), F_SETFL, O_NONBLOCK);
   if (box->cgroups_ != nullptr)
     box->oom_kills_before_ = box->cgroups_->oom_kills(slot);
 
-  const int child_ends[kSpawnFdCount] = {in.read,   out.write,    err.write,
-                                         code.read, status.write, ready.write};
+  int child_ends[kSpawnFdCount];
+  for (int i = 0; i < kSpawnFdCount; ++i) child_ends[i] = theirs[i].get();
   const auto t_begin = std::chrono::steady_clock::now();
-  auto spawned = co_await keepers.spawn(
-      slot, flags, make_init_spec(config, slot), child_ends);
+  auto spawned =
+      co_await keepers.spawn(slot, make_init_spec(config, slot), child_ends);
   // The init holds its own copies now; ours would hide EOF on the pipes.
-  for (int* fd : {&in.read, &out.write, &err.write, &code.read, &status.write,
-                  &ready.write}) {
-    close_fd(*fd);
-  }
+  for (UniqueFd& fd : theirs) fd.reset();
   if (!spawned) co_return spawned.error();
   box->pid_ = spawned->pid;
-  box->pidfd_ = spawned->pidfd;
+  box->pidfd_ = std::move(spawned->pidfd);
   box->keeper_ = keepers.keeper_pid(slot);
   if (log::enabled(log::Level::debug)) {
     log::debug(
@@ -194,22 +161,20 @@ asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
 }
 
 SandboxProcess::~SandboxProcess() {
-  if (!finished_ && pidfd_ >= 0 && !exited_) {
+  if (!finished_ && pidfd_ && !exited_) {
     kill();
     wait_exit(kExitWait);
   }
-  for (int* fd : {&stdin_fd_, &stdout_fd_, &stderr_fd_, &code_fd_, &status_fd_,
-                  &ready_fd_, &pidfd_}) {
-    close_fd(*fd);
-  }
+  for (UniqueFd& fd : pipes_) fd.reset();
+  pidfd_.reset();
   if (!finished_ && pid_ > 0) kill_leftovers();
 }
 
 asio::awaitable<void> SandboxProcess::finish() {
   auto ex = co_await asio::this_coro::executor;
-  if (pidfd_ >= 0 && !exited()) {
+  if (pidfd_ && !exited()) {
     kill();
-    stream_descriptor watch(ex, fcntl(pidfd_, F_DUPFD_CLOEXEC, 0));
+    stream_descriptor watch(ex, fcntl(pidfd_.get(), F_DUPFD_CLOEXEC, 0));
     asio::steady_timer limit(ex, kExitWait);
     auto first =
         co_await (watch.async_wait(stream_descriptor::wait_read, nothrow) ||
@@ -241,8 +206,8 @@ asio::awaitable<void> SandboxProcess::empty_slot() {
 }
 
 void SandboxProcess::kill() {
-  if (pidfd_ >= 0 && !exited_)
-    syscall(SYS_pidfd_send_signal, pidfd_, SIGKILL, nullptr, 0);
+  if (pidfd_ && !exited_)
+    syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGKILL, nullptr, 0);
   // Without a pid namespace, killing the init does not end its descendants.
   if (!config_->isolation.namespaces) kill_leftovers();
 }
@@ -257,23 +222,24 @@ void SandboxProcess::kill_leftovers() {
 }
 
 void SandboxProcess::end_run() {
-  if (pidfd_ >= 0 && !exited_)
-    syscall(SYS_pidfd_send_signal, pidfd_, SIGTERM, nullptr, 0);
+  if (pidfd_ && !exited_)
+    syscall(SYS_pidfd_send_signal, pidfd_.get(), SIGTERM, nullptr, 0);
 }
 
 bool SandboxProcess::warm() {
   if (warm_) return true;
   char byte;
-  if (ready_fd_ >= 0 && ::read(ready_fd_, &byte, 1) == 1) {
+  UniqueFd& ready = pipes_[kReadyFd];
+  if (ready && ::read(ready.get(), &byte, 1) == 1) {
     warm_ = true;
-    close_fd(ready_fd_);
+    ready.reset();
   }
   return warm_;
 }
 
 bool SandboxProcess::exited() {
-  if (!exited_ && pidfd_ >= 0) {
-    pollfd p{pidfd_, POLLIN, 0};
+  if (!exited_ && pidfd_) {
+    pollfd p{pidfd_.get(), POLLIN, 0};
     if (::poll(&p, 1, 0) == 1) exited_ = true;
   }
   return exited_;
@@ -281,8 +247,8 @@ bool SandboxProcess::exited() {
 
 // The keeper reaps its children; the pidfd says when the init is gone.
 void SandboxProcess::wait_exit(std::chrono::milliseconds timeout) {
-  if (exited_ || pidfd_ < 0) return;
-  pollfd p{pidfd_, POLLIN, 0};
+  if (exited_ || !pidfd_) return;
+  pollfd p{pidfd_.get(), POLLIN, 0};
   int rc;
   do {
     rc = ::poll(&p, 1, static_cast<int>(timeout.count()));
@@ -290,159 +256,212 @@ void SandboxProcess::wait_exit(std::chrono::milliseconds timeout) {
   if (rc > 0) exited_ = true;
 }
 
-asio::awaitable<Result<RunResult>> SandboxProcess::run(
-    std::string code, std::string stdin_data, std::chrono::milliseconds wall,
-    std::stop_token cancel) {
-  auto ex = co_await asio::this_coro::executor;
-  stream_descriptor code_w(ex, std::exchange(code_fd_, -1));
-  stream_descriptor stdin_w(ex, std::exchange(stdin_fd_, -1));
-  stream_descriptor out_r(ex, std::exchange(stdout_fd_, -1));
-  stream_descriptor err_r(ex, std::exchange(stderr_fd_, -1));
-  stream_descriptor status_r(ex, std::exchange(status_fd_, -1));
-  stream_descriptor exit_watch(ex, fcntl(pidfd_, F_DUPFD_CLOEXEC, 0));
+// One run under supervision: the coroutines that feed and read the init's
+// pipes, and the one that watches its exit against the deadline.
+struct SandboxProcess::Run {
+  Run(SandboxProcess& owner, const asio::any_io_executor& ex,
+      std::chrono::milliseconds wall);
 
+  // Writes `data`, then closes: EOF tells Python the code (or stdin) is
+  // complete.
+  static asio::awaitable<void> feed(stream_descriptor& d,
+                                    std::string_view data);
+  // Reads stdout or stderr into `sink` within the shared output budget; past
+  // it the run is ended.
+  asio::awaitable<void> collect(stream_descriptor& d, std::string& sink);
+  // The init's report lines; the run's time ends with its "exit" line.
+  asio::awaitable<void> read_status();
+  asio::awaitable<void> all_io(std::string_view code,
+                               std::string_view stdin_data);
+  // Watches the init's exit against the deadline and a cancellation.
+  asio::awaitable<void> supervise();
+  // Past the deadline: the init is asked to end Python and report, and gets
+  // kEndGrace before the whole sandbox is killed.
+  asio::awaitable<void> end_at_deadline();
+  // Only a process that escaped the init's end (no pid namespace) could
+  // still hold a pipe once the init is gone; it is not waited for.
+  asio::awaitable<void> drain_output();
+  asio::awaitable<void> wait_exit() {
+    co_await exit_watch.async_wait(stream_descriptor::wait_read, nothrow);
+  }
+  void mark_ended() {
+    if (ended == started) ended = std::chrono::steady_clock::now();
+  }
+
+  SandboxProcess& box;
+  stream_descriptor code_w, stdin_w, out_r, err_r, status_r, exit_watch;
   RunResult result;
   std::string status_text;
-  OutputBudget budget{config_->limits.output_bytes};
+  OutputBudget budget;
   bool timed_out = false;
   bool cancelled = false;
   bool io_done = false;
-  asio::steady_timer deadline(ex, wall);
-  asio::steady_timer drain(ex);
-  // Fires when `cancel` is requested, even before anyone waits on it.
-  asio::steady_timer cancelled_timer(ex, asio::steady_timer::time_point::max());
-  std::stop_callback on_cancel(cancel, [&cancelled_timer] {
-    cancelled_timer.expires_at(asio::steady_timer::time_point::min());
-  });
-  const auto started = std::chrono::steady_clock::now();
-  auto ended = started;
+  asio::steady_timer deadline;
+  asio::steady_timer drain;
+  // Fires when the run is cancelled, even before anyone waits on it.
+  asio::steady_timer cancelled_timer;
+  const std::chrono::steady_clock::time_point started =
+      std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point ended = started;
+};
 
-  auto feed = [](stream_descriptor& d,
-                 std::string_view data) -> asio::awaitable<void> {
-    if (!data.empty())
-      co_await asio::async_write(d, asio::buffer(data), nothrow);
-    boost::system::error_code ignored;
-    d.close(ignored);  // EOF tells Python the code (or stdin) is complete
-  };
-  auto collect = [&](stream_descriptor& d,
-                     std::string& sink) -> asio::awaitable<void> {
-    std::array<char, 16 * 1024> buf;
-    for (;;) {
-      auto [ec, n] = co_await d.async_read_some(asio::buffer(buf), nothrow);
-      if (ec) break;
-      const size_t take =
-          std::min<size_t>(n, static_cast<size_t>(budget.remaining));
-      sink.append(buf.data(), take);
-      budget.remaining -= static_cast<int64_t>(take);
-      if (take < n) {
-        budget.exceeded = true;
-        end_run();
-        break;
-      }
+SandboxProcess::Run::Run(SandboxProcess& owner, const asio::any_io_executor& ex,
+                         std::chrono::milliseconds wall)
+    : box(owner),
+      code_w(ex, owner.pipes_[kCodeFd].release()),
+      stdin_w(ex, owner.pipes_[STDIN_FILENO].release()),
+      out_r(ex, owner.pipes_[STDOUT_FILENO].release()),
+      err_r(ex, owner.pipes_[STDERR_FILENO].release()),
+      status_r(ex, owner.pipes_[kStatusFd].release()),
+      exit_watch(ex, fcntl(owner.pidfd_.get(), F_DUPFD_CLOEXEC, 0)),
+      budget{owner.config_->limits.output_bytes},
+      deadline(ex, wall),
+      drain(ex),
+      cancelled_timer(ex, asio::steady_timer::time_point::max()) {}
+
+asio::awaitable<void> SandboxProcess::Run::feed(stream_descriptor& d,
+                                                std::string_view data) {
+  if (!data.empty()) co_await asio::async_write(d, asio::buffer(data), nothrow);
+  boost::system::error_code ignored;
+  d.close(ignored);
+}
+
+asio::awaitable<void> SandboxProcess::Run::collect(stream_descriptor& d,
+                                                   std::string& sink) {
+  std::array<char, 16 * 1024> buf;
+  for (;;) {
+    auto [ec, n] = co_await d.async_read_some(asio::buffer(buf), nothrow);
+    if (ec) break;
+    const size_t take =
+        std::min<size_t>(n, static_cast<size_t>(budget.remaining));
+    sink.append(buf.data(), take);
+    budget.remaining -= static_cast<int64_t>(take);
+    if (take < n) {
+      budget.exceeded = true;
+      box.end_run();
+      break;
     }
-  };
-  auto read_status = [&]() -> asio::awaitable<void> {
-    std::array<char, 512> buf;
-    for (;;) {
-      auto [ec, n] =
-          co_await status_r.async_read_some(asio::buffer(buf), nothrow);
-      if (ec) break;
-      status_text.append(buf.data(), n);
-      if (status_text.find("exit ") != std::string::npos && ended == started) {
-        ended = std::chrono::steady_clock::now();
-      }
-    }
-  };
-  auto all_io = [&]() -> asio::awaitable<void> {
-    co_await (feed(code_w, code) && feed(stdin_w, stdin_data) &&
-              collect(out_r, result.stdout_bytes) &&
-              collect(err_r, result.stderr_bytes) && read_status());
-    io_done = true;
-    drain.cancel();
-  };
-  auto supervise = [&]() -> asio::awaitable<void> {
-    auto first = co_await (
-        exit_watch.async_wait(stream_descriptor::wait_read, nothrow) ||
-        deadline.async_wait(nothrow) || cancelled_timer.async_wait(nothrow));
-    if (first.index() == 2) {
-      // Nobody will read the result: no grace, end the whole sandbox now.
-      cancelled = true;
-      kill();
-      co_await exit_watch.async_wait(stream_descriptor::wait_read, nothrow);
-    } else if (first.index() == 1) {
-      timed_out = true;
-      if (ended == started) ended = std::chrono::steady_clock::now();
-      end_run();
-      asio::steady_timer grace(ex, kEndGrace);
-      auto second = co_await (
-          exit_watch.async_wait(stream_descriptor::wait_read, nothrow) ||
-          grace.async_wait(nothrow));
-      if (second.index() == 1) {
-        kill();  // the init did not comply in time
-        co_await exit_watch.async_wait(stream_descriptor::wait_read, nothrow);
-      }
-    }
-    exited_ = true;  // the pidfd became readable: the init is gone
-    if (!io_done) {
-      // Only a process that escaped the init's end (no pid namespace) could
-      // still hold a pipe; do not wait for it.
-      drain.expires_after(kDrainGrace);
-      co_await drain.async_wait(nothrow);
-      if (!io_done) {
-        boost::system::error_code ignored;
-        for (auto* d : {&code_w, &stdin_w, &out_r, &err_r, &status_r})
-          d->cancel(ignored);
-      }
-    }
-  };
-  co_await (all_io() && supervise());
-  if (ended == started) ended = std::chrono::steady_clock::now();
+  }
+}
+
+asio::awaitable<void> SandboxProcess::Run::read_status() {
+  std::array<char, 512> buf;
+  for (;;) {
+    auto [ec, n] =
+        co_await status_r.async_read_some(asio::buffer(buf), nothrow);
+    if (ec) break;
+    status_text.append(buf.data(), n);
+    if (status_text.find("exit ") != std::string::npos) mark_ended();
+  }
+}
+
+asio::awaitable<void> SandboxProcess::Run::all_io(std::string_view code,
+                                                  std::string_view stdin_data) {
+  co_await (feed(code_w, code) && feed(stdin_w, stdin_data) &&
+            collect(out_r, result.stdout_bytes) &&
+            collect(err_r, result.stderr_bytes) && read_status());
+  io_done = true;
+  drain.cancel();
+}
+
+asio::awaitable<void> SandboxProcess::Run::supervise() {
+  auto first = co_await (
+      exit_watch.async_wait(stream_descriptor::wait_read, nothrow) ||
+      deadline.async_wait(nothrow) || cancelled_timer.async_wait(nothrow));
+  if (first.index() == 2) {
+    // Nobody will read the result: no grace, end the whole sandbox now.
+    cancelled = true;
+    box.kill();
+    co_await wait_exit();
+  } else if (first.index() == 1) {
+    co_await end_at_deadline();
+  }
+  box.exited_ = true;  // the pidfd became readable: the init is gone
+  co_await drain_output();
+}
+
+asio::awaitable<void> SandboxProcess::Run::end_at_deadline() {
+  timed_out = true;
+  mark_ended();
+  box.end_run();
+  asio::steady_timer grace(exit_watch.get_executor(), kEndGrace);
+  auto second =
+      co_await (exit_watch.async_wait(stream_descriptor::wait_read, nothrow) ||
+                grace.async_wait(nothrow));
+  if (second.index() == 1) {
+    box.kill();  // the init did not comply in time
+    co_await wait_exit();
+  }
+}
+
+asio::awaitable<void> SandboxProcess::Run::drain_output() {
+  if (io_done) co_return;
+  drain.expires_after(kDrainGrace);
+  co_await drain.async_wait(nothrow);
+  if (io_done) co_return;
+  boost::system::error_code ignored;
+  for (auto* d : {&code_w, &stdin_w, &out_r, &err_r, &status_r})
+    d->cancel(ignored);
+}
+
+namespace {
+
+// How a run ended, from the init's report and what the service saw.
+RunStatus status_of(const InitReport& report, bool output_exceeded,
+                    bool timed_out, bool oom, double cpu_ms,
+                    int64_t cpu_limit_ms) {
+  if (output_exceeded) return RunStatus::output_limit;
+  if (timed_out || report.signal == SIGXCPU) return RunStatus::timeout;
+  // The kernel killed a process of the run at the memory limit: that is
+  // what happened to the run, whichever process it was and however the
+  // program went on. (What the program printed decides nothing: a
+  // MemoryError it caught or printed is its own.)
+  if (oom || report.memory_exceeded_kb > 0) return RunStatus::memory_limit;
+  if (report.signal == SIGKILL && cpu_ms >= static_cast<double>(cpu_limit_ms))
+    return RunStatus::timeout;  // RLIMIT_CPU's hard limit
+  if (report.signal != 0) return RunStatus::killed;
+  if (report.exit_code != 0) return RunStatus::error;
+  return RunStatus::ok;
+}
+
+}  // namespace
+
+asio::awaitable<Result<RunResult>> SandboxProcess::run(
+    std::string code, std::string stdin_data, std::chrono::milliseconds wall,
+    std::stop_token cancel) {
+  Run run(*this, co_await asio::this_coro::executor, wall);
+  std::stop_callback on_cancel(cancel, [&run] {
+    run.cancelled_timer.expires_at(asio::steady_timer::time_point::min());
+  });
+  co_await (run.all_io(code, stdin_data) && run.supervise());
+  run.mark_ended();
 
   const bool oom =
       cgroups_ != nullptr && cgroups_->oom_kills(slot_) > oom_kills_before_;
   co_await empty_slot();
-  if (cancelled) {
+  if (run.cancelled) {
     co_return Error{"the run was cancelled", Errc::client_gone};
   }
 
-  const InitReport report = parse_report(status_text);
+  const InitReport report = parse_report(run.status_text);
   if (report.failure) co_return report.failure->error();
-  if (!report.exited && !timed_out && !budget.exceeded) {
+  if (!report.exited && !run.timed_out && !run.budget.exceeded) {
     co_return Error{"the sandbox ended without reporting how Python exited"};
   }
 
+  RunResult& result = run.result;
   result.time_ms =
-      std::chrono::duration<double, std::milli>(ended - started).count();
+      std::chrono::duration<double, std::milli>(run.ended - run.started)
+          .count();
   result.cpu_ms = static_cast<double>(report.cpu_us) / 1000.0;
   result.memory_kb = report.maxrss_kb;
-  const int code_or_signal =
-      !report.exited ? -SIGKILL
-                     : (report.signal ? -report.signal : report.exit_code);
-  result.exit_code = code_or_signal;
-  if (budget.exceeded) {
-    result.status = RunStatus::output_limit;
-    result.truncated = true;
-  } else if (timed_out) {
-    result.status = RunStatus::timeout;
-  } else if (report.signal == SIGXCPU) {
-    result.status = RunStatus::timeout;
-  } else if (oom || report.memory_exceeded_kb > 0) {
-    // The kernel killed a process of the run at the memory limit: that is
-    // what happened to the run, whichever process it was and however the
-    // program went on. (What the program printed decides nothing: a
-    // MemoryError it caught or printed is its own.)
-    result.status = RunStatus::memory_limit;
-  } else if (report.signal == SIGKILL &&
-             result.cpu_ms >= config_->limits.cpu_ms) {
-    result.status = RunStatus::timeout;  // RLIMIT_CPU's hard limit
-  } else if (report.signal != 0) {
-    result.status = RunStatus::killed;
-  } else if (report.exit_code != 0) {
-    result.status = RunStatus::error;
-  } else {
-    result.status = RunStatus::ok;
-  }
-  co_return result;
+  result.exit_code = !report.exited
+                         ? -SIGKILL
+                         : (report.signal ? -report.signal : report.exit_code);
+  result.truncated = run.budget.exceeded;
+  result.status = status_of(report, run.budget.exceeded, run.timed_out, oom,
+                            result.cpu_ms, config_->limits.cpu_ms);
+  co_return std::move(result);
 }
 
 }  // namespace playground::sandbox

@@ -22,9 +22,10 @@
 
 #include "common/result.h"
 #include "sandbox/cgroup.h"
-#include "sandbox/init_protocol.h"
-#include "sandbox/policy.h"
 #include "sandbox/run_result.h"
+#include "sandbox/shared/init_protocol.h"
+#include "sandbox/shared/policy.h"
+#include "sandbox/shared/unique_fd.h"
 #include "sandbox/slot_keepers.h"
 
 namespace playground::sandbox {
@@ -49,7 +50,8 @@ int64_t pick_uid_base();
 // The uid and gid `slot`'s sandboxes run as.
 int64_t slot_uid(const LaunchConfig& config, int slot);
 
-// The InitSpec a configuration asks the init of `slot` to apply.
+// The InitSpec a configuration asks the init of `slot` to apply: the one
+// translation of (Isolation, Limits) into what the keeper and init do.
 InitSpec make_init_spec(const LaunchConfig& config, int slot);
 
 class SandboxProcess {
@@ -95,6 +97,8 @@ class SandboxProcess {
   // kill_leftovers() on the loop: cgroup passes 1 ms apart, never a sleep.
   boost::asio::awaitable<void> empty_slot();
   void wait_exit(std::chrono::milliseconds timeout);
+  // One run's pipes, timers and outcome while it is supervised.
+  struct Run;
 
   const LaunchConfig* config_ = nullptr;
   CgroupSlots* cgroups_ = nullptr;
@@ -102,12 +106,13 @@ class SandboxProcess {
   uint64_t oom_kills_before_ = 0;
   pid_t keeper_ = -1;  // spared when the slot's cgroup is emptied
   pid_t pid_ = -1;
-  int pidfd_ = -1;
+  UniqueFd pidfd_;
   bool exited_ = false;
   bool finished_ = false;  // finish() done: nothing left to end
   bool warm_ = false;
-  int stdin_fd_ = -1, stdout_fd_ = -1, stderr_fd_ = -1, code_fd_ = -1,
-      ready_fd_ = -1, status_fd_ = -1;
+  // Our ends of the init's pipes, by its descriptor number (init_protocol.h):
+  // stdin and code written, stdout, stderr, status and ready read.
+  UniqueFd pipes_[kSpawnFdCount];
 };
 
 }  // namespace playground::sandbox

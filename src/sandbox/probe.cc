@@ -3,8 +3,8 @@
 
 #include <unistd.h>
 
+#include "sandbox/shared/step.h"
 #include "sandbox/slot_keepers.h"
-#include "sandbox/step.h"
 
 namespace playground::sandbox {
 namespace {

@@ -17,7 +17,7 @@
 
 #include "sandbox/cgroup.h"
 #include "sandbox/launcher.h"
-#include "sandbox/policy.h"
+#include "sandbox/shared/policy.h"
 
 namespace playground::sandbox {
 

@@ -10,7 +10,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -22,7 +21,8 @@
 #include <sstream>
 
 #include "common/log.h"
-#include "sandbox/step.h"
+#include "sandbox/shared/fd_passing.h"
+#include "sandbox/shared/step.h"
 
 namespace playground::sandbox {
 
@@ -64,7 +64,7 @@ struct SlotKeepers::Keeper {
 };
 
 SlotKeepers::SlotKeepers(std::string init_path, CgroupSlots* cgroups, int count,
-                         keeper::Options options, int64_t uid_base)
+                         KeeperOptions options, int64_t uid_base)
     : init_path_(std::move(init_path)),
       cgroups_(cgroups),
       options_(options),
@@ -94,9 +94,24 @@ Result<std::unique_ptr<SlotKeepers::Keeper>> SlotKeepers::launch(int slot) {
     return Error{std::string("socketpair: ") + std::strerror(errno),
                  Step::keeper};
   }
+  auto keeper = std::make_unique<Keeper>();
+  keeper->socket = pair[0];
+  const UniqueFd theirs(pair[1]);
+  InitSpec spec;
+  spec.user_namespace = options_.user_namespace;
+  spec.filesystem = options_.filesystem;
+  spec.parent = ::getpid();
+  spec.uid = uid_base_ > 0 ? uid_base_ + slot : kSandboxUid;
+  const std::vector<std::string> args = keeper_argv(spec);
+  std::vector<char*> argv;
+  for (const std::string& arg : args)
+    argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  char* envp[] = {nullptr};
+
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pair[1], kKeeperSocketFd);
+  posix_spawn_file_actions_adddup2(&actions, theirs.get(), kKeeperSocketFd);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none, all;
@@ -106,28 +121,10 @@ Result<std::unique_ptr<SlotKeepers::Keeper>> SlotKeepers::launch(int slot) {
   posix_spawnattr_setsigdefault(&attr, &all);
   posix_spawnattr_setflags(&attr,
                            POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  const std::string userns =
-      options_.user_namespace ? "user_namespace=1" : "user_namespace=0";
-  const std::string filesystem =
-      options_.filesystem ? "filesystem=1" : "filesystem=0";
-  const std::string parent = "parent=" + std::to_string(::getpid());
-  const std::string uid =
-      "uid=" + std::to_string(uid_base_ > 0 ? uid_base_ + slot : kSandboxUid);
-  const char* argv[] = {"playground-sandbox-init",
-                        "keeper",
-                        userns.c_str(),
-                        filesystem.c_str(),
-                        parent.c_str(),
-                        uid.c_str(),
-                        nullptr};
-  char* envp[] = {nullptr};
-  auto keeper = std::make_unique<Keeper>();
-  int rc = posix_spawn(&keeper->pid, init_path_.c_str(), &actions, &attr,
-                       const_cast<char**>(argv), envp);
+  const int rc = posix_spawn(&keeper->pid, init_path_.c_str(), &actions, &attr,
+                             argv.data(), envp);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  ::close(pair[1]);
-  keeper->socket = pair[0];
   if (rc != 0) {
     keeper->pid = -1;
     return Error{"cannot start " + init_path_ + ": " + std::strerror(rc),
@@ -169,23 +166,21 @@ Result<void> SlotKeepers::start(int slot) {
   return Ok();
 }
 
-asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
-  auto keeper = launch(slot);
-  if (!keeper) co_return keeper.error();
+asio::awaitable<Result<void>> SlotKeepers::place_async(int slot, pid_t pid) {
+  auto placed = co_await asio::co_spawn(
+      blocking_,
+      [this, slot, pid]() -> asio::awaitable<std::string> {
+        auto r = cgroups_->place(slot, pid);
+        co_return r ? std::string() : r.error().message;
+      },
+      asio::use_awaitable);
+  if (!placed.empty()) co_return Error{"cgroup: " + placed, Step::cgroup};
+  co_return Ok();
+}
+
+asio::awaitable<Result<void>> SlotKeepers::await_ready(int socket) {
   auto ex = co_await asio::this_coro::executor;
-  if (cgroups_ != nullptr) {
-    // The cgroup move waits for an RCU grace period: on the worker thread.
-    const pid_t pid = (*keeper)->pid;
-    auto placed = co_await asio::co_spawn(
-        blocking_,
-        [this, slot, pid]() -> asio::awaitable<std::string> {
-          auto r = cgroups_->place(slot, pid);
-          co_return r ? std::string() : r.error().message;
-        },
-        asio::use_awaitable);
-    if (!placed.empty()) co_return Error{"cgroup: " + placed, Step::cgroup};
-  }
-  asio::posix::stream_descriptor answer(ex, ::dup((*keeper)->socket));
+  asio::posix::stream_descriptor answer(ex, ::dup(socket));
   asio::steady_timer limit(ex, std::chrono::milliseconds(kReadyTimeoutMs));
   for (;;) {
     auto first = co_await (
@@ -196,18 +191,54 @@ asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
       co_return Error{"waiting for the sandbox keeper: " + ec.message(),
                       Step::keeper};
     }
-    if (answer_waiting((*keeper)->socket)) break;  // else woken early: wait on
+    if (answer_waiting(socket)) break;  // else woken early: wait on
   }
-  if (auto ready = read_ready((*keeper)->socket); !ready) co_return ready;
+  co_return read_ready(socket);
+}
+
+asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
+  auto keeper = launch(slot);
+  if (!keeper) co_return keeper.error();
+  if (cgroups_ != nullptr) {
+    if (auto placed = co_await place_async(slot, (*keeper)->pid); !placed)
+      co_return placed;
+  }
+  if (auto ready = co_await await_ready((*keeper)->socket); !ready)
+    co_return ready;
   keepers_[static_cast<size_t>(slot)] = std::move(*keeper);
   co_return Ok();
 }
 
+asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::ask(
+    int socket, const std::string& request, const int (&fds)[kSpawnFdCount],
+    bool& gone) {
+  gone = true;
+  if (!send_with_fds(socket, request, fds)) co_return Error{"keeper gone"};
+  // Wait for the answer without blocking other requests.
+  asio::posix::stream_descriptor wait(co_await asio::this_coro::executor,
+                                      ::dup(socket));
+  for (;;) {
+    auto [ec] = co_await wait.async_wait(
+        asio::posix::stream_descriptor::wait_read, nothrow);
+    if (ec || answer_waiting(socket)) break;  // else woken early
+  }
+  ReceivedMessage reply;
+  if (receive_with_fds(socket, 256, 1, MSG_DONTWAIT, reply) <= 0)
+    co_return Error{"keeper gone"};
+  gone = false;
+  const std::string_view text = reply.data;
+  if (text.starts_with("ok ") && !reply.truncated && reply.fds.size() == 1) {
+    pid_t pid = -1;
+    std::istringstream(std::string(text.substr(3))) >> pid;
+    co_return Spawned{pid, std::move(reply.fds[0])};
+  }
+  co_return parse_failure_line(text).error();
+}
+
 asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::spawn(
-    int slot, int clone_flags, const InitSpec& spec,
-    const int (&fds)[kSpawnFdCount]) {
+    int slot, const InitSpec& spec, const int (&fds)[kSpawnFdCount]) {
   auto& keeper = keepers_[static_cast<size_t>(slot)];
-  const std::string message = encode_spawn_request(clone_flags, spec);
+  const std::string request = encode_spawn_request(spec);
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!keeper) {
       if (attempt > 0)
@@ -215,60 +246,10 @@ asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::spawn(
       if (auto started = co_await start_async(slot); !started)
         co_return started.error();
     }
-    // Send the request with the descriptors attached.
-    iovec iov{const_cast<char*>(message.data()), message.size()};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kSpawnFdCount)];
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * kSpawnFdCount);
-    std::memcpy(CMSG_DATA(c), fds, sizeof(int) * kSpawnFdCount);
-    if (sendmsg(keeper->socket, &msg, MSG_NOSIGNAL) < 0) {
-      keeper.reset();  // dead keeper: start a new one and retry
-      continue;
-    }
-    // Wait for the answer without blocking other requests.
-    asio::posix::stream_descriptor wait(co_await asio::this_coro::executor,
-                                        ::dup(keeper->socket));
-    for (;;) {
-      auto [ec] = co_await wait.async_wait(
-          asio::posix::stream_descriptor::wait_read, nothrow);
-      if (ec || answer_waiting(keeper->socket)) break;  // else woken early
-    }
-    std::array<char, 256> buf;
-    alignas(cmsghdr) char reply_control[CMSG_SPACE(sizeof(int))];
-    iovec reply_iov{buf.data(), buf.size() - 1};
-    msghdr reply{};
-    reply.msg_iov = &reply_iov;
-    reply.msg_iovlen = 1;
-    reply.msg_control = reply_control;
-    reply.msg_controllen = sizeof reply_control;
-    ssize_t n =
-        recvmsg(keeper->socket, &reply, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-    if (n <= 0) {
-      keeper.reset();
-      continue;
-    }
-    int pidfd = -1;
-    for (cmsghdr* rc = CMSG_FIRSTHDR(&reply); rc != nullptr;
-         rc = CMSG_NXTHDR(&reply, rc)) {
-      if (rc->cmsg_level == SOL_SOCKET && rc->cmsg_type == SCM_RIGHTS) {
-        std::memcpy(&pidfd, CMSG_DATA(rc), sizeof pidfd);
-      }
-    }
-    const std::string_view text(buf.data(), static_cast<size_t>(n));
-    if (text.rfind("ok ", 0) == 0 && pidfd >= 0) {
-      pid_t pid = -1;
-      std::istringstream(std::string(text.substr(3))) >> pid;
-      co_return Spawned{pid, pidfd};
-    }
-    if (pidfd >= 0) ::close(pidfd);
-    co_return parse_failure_line(text).error();
+    bool gone = false;
+    auto spawned = co_await ask(keeper->socket, request, fds, gone);
+    if (!gone) co_return spawned;
+    keeper.reset();  // dead keeper: start a new one and retry
   }
   co_return Error{
       "the sandbox keeper of slot " + std::to_string(slot) + " keeps failing",

@@ -1,7 +1,7 @@
 // SlotKeepers: the service's side of the per-slot keeper processes.
 //
 //   SlotKeepers keepers(init_path, cgroups, /*count=*/4, {.filesystem = true});
-//   auto spawned = co_await keepers.spawn(slot, clone_flags, spec, fds);
+//   auto spawned = co_await keepers.spawn(slot, spec, fds);
 //   // spawned->pidfd: the new sandbox init, born in the slot's cgroups
 //
 // A keeper is started on first use (or by start_all) and placed in its
@@ -21,17 +21,24 @@
 
 #include "common/result.h"
 #include "sandbox/cgroup.h"
-#include "sandbox/init_protocol.h"
-#include "sandbox/keeper.h"
+#include "sandbox/shared/init_protocol.h"
+#include "sandbox/shared/unique_fd.h"
 
 namespace playground::sandbox {
+
+// What every keeper of a service shares; the rest of a keeper's InitSpec
+// (its sandboxes' uid, the service's pid) is per slot.
+struct KeeperOptions {
+  bool user_namespace = false;  // enter a user namespace first (not root)
+  bool filesystem = true;       // build the sandbox root once, for every clone
+};
 
 class SlotKeepers {
  public:
   // `cgroups` may be null: keepers then stay in the service's cgroup.
   // `uid_base` (0: none) + slot is the uid of each slot's sandboxes.
   SlotKeepers(std::string init_path, CgroupSlots* cgroups, int count,
-              keeper::Options options, int64_t uid_base = 0);
+              KeeperOptions options, int64_t uid_base = 0);
   ~SlotKeepers();
   SlotKeepers(const SlotKeepers&) = delete;
   SlotKeepers& operator=(const SlotKeepers&) = delete;
@@ -42,13 +49,12 @@ class SlotKeepers {
 
   struct Spawned {
     pid_t pid;
-    int pidfd;  // owned by the caller
+    UniqueFd pidfd;
   };
-  // Asks slot's keeper to clone an init with `fds` as its 0..5. The fds stay
-  // owned by the caller (the keeper gets copies).
+  // Asks slot's keeper to clone an init that applies `spec`, with `fds` as
+  // its 0..5. The fds stay owned by the caller (the keeper gets copies).
   boost::asio::awaitable<Result<Spawned>> spawn(
-      int slot, int clone_flags, const InitSpec& spec,
-      const int (&fds)[kSpawnFdCount]);
+      int slot, const InitSpec& spec, const int (&fds)[kSpawnFdCount]);
 
   pid_t keeper_pid(int slot) const;
   int count() const { return static_cast<int>(keepers_.size()); }
@@ -57,6 +63,16 @@ class SlotKeepers {
   struct Keeper;
   // Spawns slot's keeper process, not yet placed nor known to be ready.
   Result<std::unique_ptr<Keeper>> launch(int slot);
+  // Moves a launched keeper into slot's cgroups on the worker thread (the
+  // move waits for an RCU grace period).
+  boost::asio::awaitable<Result<void>> place_async(int slot, pid_t pid);
+  // Waits on the loop, up to kReadyTimeoutMs, for the keeper's first answer.
+  static boost::asio::awaitable<Result<void>> await_ready(int socket);
+  // One request to a started keeper and its answer; `gone` when the keeper
+  // did not take it or did not answer (it died: start another).
+  static boost::asio::awaitable<Result<Spawned>> ask(
+      int socket, const std::string& request, const int (&fds)[kSpawnFdCount],
+      bool& gone);
   // The keeper's first answer, already waiting on its socket: "ready", or
   // "fail <step> <errno>" (empty: it closed or did not answer in time).
   static Result<void> read_ready(int socket);
@@ -65,7 +81,7 @@ class SlotKeepers {
 
   std::string init_path_;
   CgroupSlots* cgroups_;
-  keeper::Options options_;
+  KeeperOptions options_;
   int64_t uid_base_;
   std::vector<std::unique_ptr<Keeper>> keepers_;
   // Runs the cgroup moves of keepers started while serving.

@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <string>
 
-#include "sandbox/program_payload.h"
-#include "sandbox/python_startup.h"
+#include "sandbox/inside/python_startup.h"
+#include "sandbox/shared/program_payload.h"
 
 namespace playground::sandbox {
 namespace {

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Lints the Python a sandbox runs before the program (src/sandbox/python).
+"""Lints the Python a sandbox runs before the program (src/sandbox/inside/python).
 
 The files are concatenated as the build does (python_startup.cc): receive.py
 before site_hook.py (the sitecustomize hook) and before fallback_main.py (the
@@ -12,7 +12,7 @@ import sys
 
 from pyflakes import api, reporter
 
-SOURCES = pathlib.Path(__file__).resolve().parents[2] / "src" / "sandbox" / "python"
+SOURCES = pathlib.Path(__file__).resolve().parents[2] / "src" / "sandbox" / "inside" / "python"
 WHOLES = {
     "sitecustomize (receive.py + site_hook.py)": ["receive.py", "site_hook.py"],
     "fallback bootstrap (receive.py + fallback_main.py)": ["receive.py", "fallback_main.py"],

@@ -1,6 +1,6 @@
 // The backend container's seccomp profile: generated from the sandbox's
 // allowlist, committed as deploy/docker/seccomp-backend.json.
-#include "sandbox/container_profile.h"
+#include "sandbox/inside/container_profile.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "sandbox/seccomp_policy.h"
+#include "sandbox/inside/seccomp_policy.h"
 
 namespace {
 

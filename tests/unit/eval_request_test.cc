@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "http/message.h"
-#include "sandbox/step.h"
+#include "sandbox/shared/step.h"
 
 namespace playground::protocol {
 namespace {

@@ -14,11 +14,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 
-#include "sandbox/init_protocol.h"
+#include "sandbox/inside/seccomp_policy.h"
 #include "sandbox/launcher.h"
-#include "sandbox/program_payload.h"
-#include "sandbox/seccomp_policy.h"
+#include "sandbox/shared/fd_passing.h"
+#include "sandbox/shared/init_protocol.h"
+#include "sandbox/shared/program_payload.h"
 
 namespace playground::sandbox {
 namespace {
@@ -37,38 +39,105 @@ TEST(ProgramPayload, FramesArgsFilesAndACodeThatStartsWithNul) {
   EXPECT_EQ(encode_program({.code = "\0x"s}), "\0pg1\n0 0\n\0x"s);
 }
 
-TEST(InitProtocol, ArgsRoundTrip) {
+TEST(InitProtocol, SpecRoundTripsAsArgvAndAsSpawnRequest) {
   InitSpec s;
   s.python = "/usr/bin/python3.11";
+  s.namespaces = false;
   s.filesystem = false;
   s.seccomp = false;
   s.user_namespace = true;
   s.uid = 200003;
-  s.cpu_seconds = 7;
+  s.parent = 42;
+  s.rlimits = {{RLIMIT_CPU, 7, 8},
+               {RLIMIT_AS, kInheritedHardLimit, kInheritedHardLimit}};
   s.tmp_inodes = 99;
   s.memory_watch_bytes = 123456;
-  auto args = to_args(s);
+  auto check = [](const InitSpec& back) {
+    EXPECT_EQ(back.python, "/usr/bin/python3.11");
+    EXPECT_FALSE(back.namespaces);
+    EXPECT_FALSE(back.filesystem);
+    EXPECT_FALSE(back.seccomp);
+    EXPECT_TRUE(back.user_namespace);
+    EXPECT_EQ(back.uid, 200003);
+    EXPECT_EQ(back.parent, 42);
+    EXPECT_EQ(back.rlimits,
+              (std::vector<Rlimit>{
+                  {RLIMIT_CPU, 7, 8},
+                  {RLIMIT_AS, kInheritedHardLimit, kInheritedHardLimit}}));
+    EXPECT_EQ(back.tmp_inodes, 99);
+    EXPECT_EQ(back.memory_watch_bytes, 123456);
+  };
+  auto args = keeper_argv(s);
   std::vector<const char*> argv;
   for (auto& a : args) argv.push_back(a.c_str());
-  auto back = from_args(static_cast<int>(argv.size()), argv.data());
-  ASSERT_TRUE(back) << back.error().message;
-  EXPECT_EQ(back->python, "/usr/bin/python3.11");
-  EXPECT_FALSE(back->filesystem);
-  EXPECT_FALSE(back->seccomp);
-  EXPECT_TRUE(back->user_namespace);
-  EXPECT_EQ(back->uid, 200003);
-  EXPECT_EQ(back->cpu_seconds, 7);
-  EXPECT_EQ(back->tmp_inodes, 99);
-  EXPECT_EQ(back->memory_watch_bytes, 123456);
+  auto from_argv =
+      decode_keeper_argv(static_cast<int>(argv.size()), argv.data());
+  ASSERT_TRUE(from_argv) << from_argv.error().message;
+  check(*from_argv);
+  auto from_request = decode_spawn_request(encode_spawn_request(s));
+  ASSERT_TRUE(from_request) << from_request.error().message;
+  check(*from_request);
 }
 
-TEST(InitProtocol, RejectsUnknownOrMalformedArgs) {
-  const char* unknown[] = {"init", "bogus=1"};
-  EXPECT_FALSE(from_args(2, unknown));
-  const char* malformed[] = {"init", "seccomp"};
-  EXPECT_FALSE(from_args(2, malformed));
-  const char* relative[] = {"init", "python=python3"};
-  EXPECT_FALSE(from_args(2, relative));
+TEST(InitProtocol, RejectsUnknownOrMalformedSettings) {
+  const char* unknown[] = {"init", "keeper", "bogus=1"};
+  EXPECT_FALSE(decode_keeper_argv(3, unknown));
+  const char* malformed[] = {"init", "keeper", "seccomp"};
+  EXPECT_FALSE(decode_keeper_argv(3, malformed));
+  const char* relative[] = {"init", "keeper", "python=python3"};
+  EXPECT_FALSE(decode_keeper_argv(3, relative));
+  const char* not_keeper[] = {"init", "seccomp=1"};
+  EXPECT_FALSE(decode_keeper_argv(2, not_keeper));
+  using namespace std::string_literals;
+  EXPECT_FALSE(decode_spawn_request("spawn\0rlimit=99,1,1"s));
+  EXPECT_FALSE(decode_spawn_request("spawn\0rlimit=1,-2,1"s));
+  EXPECT_FALSE(decode_spawn_request("spawn\0seccomp=2"s));
+  EXPECT_FALSE(decode_spawn_request("spawn 0\0seccomp=1"s));
+  EXPECT_TRUE(decode_spawn_request("spawn\0seccomp=1"s));
+}
+
+bool is_open(int fd) { return fcntl(fd, F_GETFD) >= 0; }
+
+TEST(UniqueFd, ClosesOnDestructionUnlessReleased) {
+  int raw_read = -1, raw_write = -1;
+  {
+    UniqueFd read, write;
+    ASSERT_TRUE(make_pipe(read, write));
+    raw_read = read.get();
+    raw_write = write.release();
+    UniqueFd moved = std::move(read);
+    EXPECT_FALSE(read);
+    EXPECT_EQ(moved.get(), raw_read);
+  }
+  EXPECT_FALSE(is_open(raw_read));
+  EXPECT_TRUE(is_open(raw_write));
+  ::close(raw_write);
+}
+
+TEST(FdPassing, DescriptorsArriveOwnedAndExtrasAreRefused) {
+  int pair[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair), 0);
+  const UniqueFd a(pair[0]), b(pair[1]);
+  UniqueFd read, write;
+  ASSERT_TRUE(make_pipe(read, write));
+  const int two[] = {read.get(), write.get()};
+  ASSERT_TRUE(send_with_fds(a.get(), "hello", two));
+  ReceivedMessage m;
+  ASSERT_EQ(receive_with_fds(b.get(), 64, 2, 0, m), 5);
+  EXPECT_EQ(m.data, "hello");
+  EXPECT_FALSE(m.truncated);
+  ASSERT_EQ(m.fds.size(), 2u);
+  EXPECT_TRUE(fcntl(m.fds[0].get(), F_GETFD) & FD_CLOEXEC);
+  // More than the receiver takes: flagged, and none of them left open.
+  const int three[] = {read.get(), write.get(), read.get()};
+  ASSERT_TRUE(send_with_fds(a.get(), "x", three));
+  ReceivedMessage extra;
+  ASSERT_EQ(receive_with_fds(b.get(), 64, 1, 0, extra), 1);
+  EXPECT_TRUE(extra.truncated);
+  std::vector<int> received;
+  for (auto& fd : extra.fds) received.push_back(fd.get());
+  extra = ReceivedMessage{};
+  for (int fd : received) EXPECT_FALSE(is_open(fd));
 }
 
 TEST(InitProtocol, ParsesReports) {
@@ -100,21 +169,45 @@ TEST(InitProtocol, ParsesReports) {
   EXPECT_EQ(r.signal, 9);
 }
 
+// The rlimit `resource` of `spec`; nullopt when the init leaves it inherited.
+std::optional<Rlimit> rlimit_of(const InitSpec& spec, int resource) {
+  for (const Rlimit& r : spec.rlimits) {
+    if (r.resource == resource) return r;
+  }
+  return std::nullopt;
+}
+
 TEST(InitSpecFromConfig, AddressSpaceIsTheLimitOnlyWithoutACgroup) {
   LaunchConfig c;
   c.limits.memory_bytes = 100 << 20;
   c.limits.cpu_ms = 1500;
   c.isolation.cgroups = "v2";
   InitSpec s = make_init_spec(c, 0);
-  EXPECT_EQ(s.address_space_bytes, 0);  // none: the memory cgroup bounds it
-  EXPECT_EQ(s.max_processes, 0);        // the pids cgroup does it
-  EXPECT_EQ(s.memory_watch_bytes, 0);   // the cgroup bounds the sum
-  EXPECT_EQ(s.cpu_seconds, 2);          // rounded up
+  // None: the memory cgroup bounds it.
+  EXPECT_EQ(rlimit_of(s, RLIMIT_AS),
+            (Rlimit{RLIMIT_AS, kInheritedHardLimit, kInheritedHardLimit}));
+  EXPECT_EQ(rlimit_of(s, RLIMIT_NPROC), std::nullopt);  // the pids cgroup
+  EXPECT_EQ(s.memory_watch_bytes, 0);  // the cgroup bounds the sum
+  EXPECT_EQ(rlimit_of(s, RLIMIT_CPU),
+            (Rlimit{RLIMIT_CPU, 2, 3}));  // rounded up
   c.isolation.cgroups = "";
   s = make_init_spec(c, 0);
-  EXPECT_EQ(s.address_space_bytes, 100 << 20);
-  EXPECT_EQ(s.max_processes, 64);
+  EXPECT_EQ(rlimit_of(s, RLIMIT_AS), (Rlimit{RLIMIT_AS, 100 << 20, 100 << 20}));
+  EXPECT_EQ(rlimit_of(s, RLIMIT_NPROC), (Rlimit{RLIMIT_NPROC, 64, 64}));
   EXPECT_EQ(s.memory_watch_bytes, 100 << 20);  // the init bounds the sum
+}
+
+TEST(InitSpecFromConfig, EveryRlimitOfThePolicyIsSet) {
+  LaunchConfig c;
+  const InitSpec s = make_init_spec(c, 0);
+  EXPECT_EQ(s.rlimits.size(), std::size(kRlimits));  // NPROC too: no cgroups
+  EXPECT_EQ(rlimit_of(s, RLIMIT_CORE), (Rlimit{RLIMIT_CORE, 0, 0}));
+  EXPECT_EQ(rlimit_of(s, RLIMIT_MEMLOCK), (Rlimit{RLIMIT_MEMLOCK, 0, 0}));
+  EXPECT_EQ(rlimit_of(s, RLIMIT_MSGQUEUE), (Rlimit{RLIMIT_MSGQUEUE, 0, 0}));
+  EXPECT_EQ(rlimit_of(s, RLIMIT_FSIZE),
+            (Rlimit{RLIMIT_FSIZE, c.limits.tmp_bytes, c.limits.tmp_bytes}));
+  EXPECT_EQ(rlimit_of(s, RLIMIT_NOFILE),
+            (Rlimit{RLIMIT_NOFILE, c.limits.open_files, c.limits.open_files}));
 }
 
 TEST(InitSpecFromConfig, EachSlotHasItsOwnUidWithoutAPidNamespace) {

@@ -14,7 +14,7 @@
 #include "http/ops_routes.h"
 #include "http/router.h"
 #include "protocol/eval_request.h"
-#include "sandbox/policy.h"
+#include "sandbox/shared/policy.h"
 
 namespace playground {
 namespace {

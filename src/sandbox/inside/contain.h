@@ -11,8 +11,8 @@
 
 #include <cstdint>
 
-#include "sandbox/init_protocol.h"
-#include "sandbox/seccomp_policy.h"
+#include "sandbox/inside/seccomp_policy.h"
+#include "sandbox/shared/init_protocol.h"
 
 namespace playground::sandbox::contain {
 

@@ -1,9 +1,9 @@
 // The backend container's seccomp profile (see container_profile.h).
-#include "sandbox/container_profile.h"
+#include "sandbox/inside/container_profile.h"
 
 #include <algorithm>
 
-#include "sandbox/seccomp_policy.h"
+#include "sandbox/inside/seccomp_policy.h"
 
 namespace playground::sandbox::container_profile {
 

@@ -1,7 +1,7 @@
-// The Python of python_startup.h, kept in sandbox/python/ as .py files.
-#include "sandbox/python_startup.h"
+// The Python of python_startup.h, kept in python/ as .py files.
+#include "sandbox/inside/python_startup.h"
 
-#include "sandbox/python_sources.h"  // generated from sandbox/python/*.py
+#include "sandbox/inside/python_sources.h"  // generated from python/*.py
 
 namespace playground::sandbox {
 
@@ -10,7 +10,7 @@ const char* pyc_compiler_source() { return python::kPycCompiler.data(); }
 
 std::string site_hook_source(std::string_view machine_sitecustomize) {
   std::string source(kSiteHookMarker);
-  source += " (see playground's src/sandbox/python_startup.h).\n";
+  source += " (see playground's src/sandbox/inside/python_startup.h).\n";
   source += python::kReceiveSource;
   source += python::kSiteHookTail;
   source += machine_sitecustomize;

@@ -1,5 +1,5 @@
 // The fd 3 payload of a run (see program_payload.h).
-#include "sandbox/program_payload.h"
+#include "sandbox/shared/program_payload.h"
 
 namespace playground::sandbox {
 

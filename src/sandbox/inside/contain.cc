@@ -2,7 +2,7 @@
 //
 // This runs in its own small, single-threaded process, so it may allocate and
 // call ordinary library functions between fork and exec.
-#include "sandbox/contain.h"
+#include "sandbox/inside/contain.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -30,9 +30,11 @@
 #include <string_view>
 #include <vector>
 
-#include "sandbox/python_startup.h"
-#include "sandbox/seccomp_policy.h"
-#include "sandbox/step.h"
+#include "sandbox/inside/python_startup.h"
+#include "sandbox/inside/seccomp_policy.h"
+#include "sandbox/shared/policy.h"
+#include "sandbox/shared/step.h"
+#include "sandbox/shared/unique_fd.h"
 
 namespace playground::sandbox::contain {
 namespace {
@@ -122,8 +124,8 @@ bool bind(const char* source, const std::string& target, unsigned long flags) {
 
 // Recreates the top-level entries Python's dynamic loader may look under:
 // merged-/usr symlinks are copied, real directories bound read-only.
-bool mirror_top_level(const char* name) {
-  std::string host = std::string("/") + name;
+bool mirror_top_level(const char* path) {
+  const std::string host = path;
   struct stat st;
   if (lstat(host.c_str(), &st) != 0) return errno == ENOENT;
   std::string target = in_root(host.c_str());
@@ -160,19 +162,39 @@ std::string read_file(const char* path) {
   return content;
 }
 
+// The pyc compiler's process: stdin and stdout the pipes, stderr /dev/null;
+// as nobody when really root. Only exits.
+[[noreturn]] void exec_pyc_compiler(const std::string& python,
+                                    const std::string& filename, int in,
+                                    int out, bool in_user_namespace) {
+  const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || null < 0 || dup2(null, 2) < 0) {
+    _exit(120);
+  }
+  if (getuid() == 0 && !in_user_namespace &&
+      (setgroups(0, nullptr) != 0 ||
+       setresgid(kSandboxGid, kSandboxGid, kSandboxGid) != 0 ||
+       setresuid(kSandboxUid, kSandboxUid, kSandboxUid) != 0)) {
+    _exit(121);
+  }
+  const char* argv[] = {
+      "python3",        "-I",   "-S", "-c", pyc_compiler_source(),
+      filename.c_str(), nullptr};
+  const char* envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
+  execve(python.c_str(), const_cast<char* const*>(argv),
+         const_cast<char* const*>(envp));
+  _exit(127);
+}
+
 // Runs `python` (no site; as nobody when really root, as the user namespace's
 // one mapped user otherwise) on our own `source` and returns the unchecked
 // pyc it made (python_startup.h); empty on failure.
 std::string compile_to_pyc(const std::string& python, const std::string& source,
                            const std::string& filename,
                            bool in_user_namespace) {
-  int in[2], out[2];
-  if (pipe2(in, O_CLOEXEC) != 0) return "";
-  if (pipe2(out, O_CLOEXEC) != 0) {
-    ::close(in[0]);
-    ::close(in[1]);
+  UniqueFd in_read, in_write, out_read, out_write;
+  if (!make_pipe(in_read, in_write) || !make_pipe(out_read, out_write))
     return "";
-  }
   // The keeper ignores SIGCHLD (its inits are reaped by the kernel); this
   // child's exit status is wanted.
   struct sigaction keep {
@@ -181,42 +203,23 @@ std::string compile_to_pyc(const std::string& python, const std::string& source,
   sigaction(SIGCHLD, &wait_for, &keep);
   const pid_t child = fork();
   if (child == 0) {
-    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 || null < 0 ||
-        dup2(null, 2) < 0) {
-      _exit(120);
-    }
-    if (getuid() == 0 && !in_user_namespace &&
-        (setgroups(0, nullptr) != 0 ||
-         setresgid(kSandboxGid, kSandboxGid, kSandboxGid) != 0 ||
-         setresuid(kSandboxUid, kSandboxUid, kSandboxUid) != 0)) {
-      _exit(121);
-    }
-    const char* argv[] = {
-        "python3",        "-I",   "-S", "-c", pyc_compiler_source(),
-        filename.c_str(), nullptr};
-    const char* envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", nullptr};
-    execve(python.c_str(), const_cast<char* const*>(argv),
-           const_cast<char* const*>(envp));
-    _exit(127);
+    exec_pyc_compiler(python, filename, in_read.get(), out_write.get(),
+                      in_user_namespace);
   }
-  ::close(in[0]);
-  ::close(out[1]);
+  in_read.reset();
+  out_write.reset();
   std::string pyc;
   if (child > 0) {
     // A few KB: the pipe holds it, so writing first cannot deadlock.
-    const bool sent = ::write(in[1], source.data(), source.size()) ==
+    const bool sent = ::write(in_write.get(), source.data(), source.size()) ==
                       static_cast<ssize_t>(source.size());
-    ::close(in[1]);
-    pyc = read_fd(out[0]);
+    in_write.reset();
+    pyc = read_fd(out_read.get());
     int status = 0;
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
     if (!sent || !WIFEXITED(status) || WEXITSTATUS(status) != 0) pyc.clear();
-  } else {
-    ::close(in[1]);
   }
-  ::close(out[0]);
   sigaction(SIGCHLD, &keep, nullptr);
   return pyc;
 }
@@ -351,7 +354,7 @@ bool make_dev() {
   if (mkdir((dev + "/shm").c_str(), 0755) != 0) return false;
   // Device nodes are bound from the host (mknod is refused in a user
   // namespace). These mounts stay writable: writing /dev/null must work.
-  for (const char* node : {"null", "zero", "full", "random", "urandom"}) {
+  for (const char* node : kDevNodes) {
     std::string host = std::string("/dev/") + node;
     std::string target = dev + "/" + node;
     if (!write_file(target.c_str(), "", 0666)) return false;
@@ -420,32 +423,41 @@ bool mount_tmp(const std::string& target, const InitSpec& spec) {
          fail(Step::mount_tmp);
 }
 
-// Layer 2: a read-only root holding /usr, a minimal /etc and /dev, and
-// empty /proc and /tmp where each run mounts its own.
+// Hides a host directory, if there is one, under an empty read-only tmpfs.
+bool hide(const RootMount& m) {
+  struct stat st;
+  if (stat(m.path, &st) != 0 || !S_ISDIR(st.st_mode)) return true;
+  return mount_tmpfs(in_root(m.path), m.tmpfs_options,
+                     MS_RDONLY | MS_NOSUID | MS_NODEV);
+}
+
+bool make_root_entry(const RootMount& m) {
+  const std::string target = in_root(m.path);
+  switch (m.kind) {
+    case RootEntry::tmpfs:
+      return mount_tmpfs(target, m.tmpfs_options, MS_NOSUID | MS_NODEV);
+    case RootEntry::bind_readonly:
+      return mkdir(target.c_str(), 0755) == 0 &&
+             bind(m.path, target, MS_RDONLY | MS_NOSUID | MS_NODEV);
+    case RootEntry::hide:
+      return hide(m);
+    case RootEntry::mirror:
+      return mirror_top_level(m.path);
+    case RootEntry::etc:
+      return make_etc();
+    case RootEntry::dev:
+      return make_dev();
+    case RootEntry::mount_point:
+      return mkdir(target.c_str(), m.mode) == 0;
+  }
+  return false;
+}
+
+// Layer 2: the read-only root of policy.h's kRootMounts.
 bool build_root() {
-  if (!mount_tmpfs(kNewRoot, "size=1m,nr_inodes=256,mode=0755",
-                   MS_NOSUID | MS_NODEV)) {
-    return fail(Step::mount_root);
+  for (const RootMount& m : kRootMounts) {
+    if (!make_root_entry(m)) return fail(m.step);
   }
-  if (mkdir(in_root("/usr").c_str(), 0755) != 0 ||
-      !bind("/usr", in_root("/usr"), MS_RDONLY | MS_NOSUID | MS_NODEV)) {
-    return fail(Step::mount_usr);
-  }
-  // Nothing installed by hand on the host (pip or make install under
-  // /usr/local) is part of the sandbox; Debian's packages under /usr are.
-  struct stat local;
-  if (stat("/usr/local", &local) == 0 && S_ISDIR(local.st_mode) &&
-      !mount_tmpfs(in_root("/usr/local"), "size=4k,nr_inodes=16,mode=0755",
-                   MS_RDONLY | MS_NOSUID | MS_NODEV)) {
-    return fail(Step::mount_usr);
-  }
-  for (const char* name : {"bin", "sbin", "lib", "lib32", "lib64", "libx32"}) {
-    if (!mirror_top_level(name)) return fail(Step::mount_lib);
-  }
-  RETURN_ON_FAILURE(make_etc() || fail(Step::mount_etc));
-  RETURN_ON_FAILURE(make_dev() || fail(Step::mount_dev));
-  if (mkdir(in_root("/proc").c_str(), 0555) != 0) return fail(Step::mount_proc);
-  if (mkdir(in_root("/tmp").c_str(), 01777) != 0) return fail(Step::mount_tmp);
   // Shared by every sandbox of the keeper: nobody may write it, ever.
   if (mount(nullptr, kNewRoot, nullptr,
             MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0) {
@@ -504,38 +516,21 @@ bool prefer_oom_kill() {
   return errno == ENOENT || fail(Step::oom_score);
 }
 
-bool set_limit(int resource, rlim_t soft, rlim_t hard) {
-  struct rlimit r {
-    soft, hard
-  };
-  return setrlimit(resource, &r) == 0;
-}
-
-// Layer 4: every limit explicitly, none left to inheritance.
+// Layer 4: every limit of policy.h's kRlimits, none left to inheritance.
 bool set_rlimits(const InitSpec& spec) {
-  const rlim_t cpu = static_cast<rlim_t>(spec.cpu_seconds);
-  // No address-space limit (0): as much as the service may have, which is
-  // the most an unprivileged process can set.
-  rlim_t address_space = static_cast<rlim_t>(spec.address_space_bytes);
-  if (address_space == 0) {
+  for (const Rlimit& limit : spec.rlimits) {
+    // kInheritedHardLimit: as much as the service may have, which is the
+    // most an unprivileged process can set.
     struct rlimit inherited {};
-    getrlimit(RLIMIT_AS, &inherited);
-    address_space = inherited.rlim_max;
+    getrlimit(limit.resource, &inherited);
+    auto value = [&](int64_t v) {
+      return v == kInheritedHardLimit ? inherited.rlim_max
+                                      : static_cast<rlim_t>(v);
+    };
+    const struct rlimit r { value(limit.soft), value(limit.hard) };
+    if (setrlimit(limit.resource, &r) != 0) return fail(Step::rlimits);
   }
-  bool ok =
-      set_limit(RLIMIT_CPU, cpu, cpu + 1) &&
-      set_limit(RLIMIT_AS, address_space, address_space) &&
-      set_limit(RLIMIT_FSIZE, spec.file_size_bytes, spec.file_size_bytes) &&
-      set_limit(RLIMIT_NOFILE, spec.open_files, spec.open_files) &&
-      set_limit(RLIMIT_CORE, 0, 0) && set_limit(RLIMIT_MEMLOCK, 0, 0) &&
-      set_limit(RLIMIT_MSGQUEUE, 0, 0) && set_limit(RLIMIT_LOCKS, 64, 64) &&
-      set_limit(RLIMIT_STACK, 8 << 20, 8 << 20) &&
-      set_limit(RLIMIT_SIGPENDING, 256, 256) &&
-      set_limit(RLIMIT_RTPRIO, 0, 0) && set_limit(RLIMIT_NICE, 0, 0);
-  if (ok && spec.max_processes > 0) {
-    ok = set_limit(RLIMIT_NPROC, spec.max_processes, spec.max_processes);
-  }
-  return ok || fail(Step::rlimits);
+  return true;
 }
 
 bool enter_workdir(const InitSpec& spec) {
@@ -818,8 +813,8 @@ void run_init(const InitSpec& spec, const seccomp_policy::Program& filter) {
       _exit(1);
     if (!pivoted && !pivot_into_root()) _exit(1);
   }
-  if (spec.hostname && !set_hostname()) _exit(1);
-  if (spec.private_network) bring_up_loopback();
+  if (spec.namespaces && !set_hostname()) _exit(1);
+  if (spec.namespaces) bring_up_loopback();
   prefer_init_on_cpu();
   if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
     fail(Step::subreaper);

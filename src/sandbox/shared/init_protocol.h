@@ -1,9 +1,9 @@
 // The contract between the service and playground-sandbox-init.
 //
 // One keeper per cgroup slot: the service starts
-// `playground-sandbox-init keeper` once, with a SOCK_SEQPACKET socket at
-// fd 3, and places it in the slot's cgroup. For each run the service sends
-// the keeper a spawn request (encode_spawn_request) with six descriptors
+// `playground-sandbox-init keeper <spec fields>` once, with a SOCK_SEQPACKET
+// socket at fd 3, and places it in the slot's cgroup. For each run the service
+// sends the keeper a spawn request (encode_spawn_request) with six descriptors
 // attached; the keeper clones a sandbox init into new namespaces (born in the
 // slot's cgroup, so no per-run cgroup migration) and answers with its pidfd.
 // The init then sees these descriptors:
@@ -15,6 +15,7 @@
 // an HTTP request.
 //
 // Keeper replies: "ok <pid>" with the pidfd attached, or "fail <step> <errno>".
+// Descriptors travel over the socket by fd_passing.h.
 // Report lines on fd 4, one per event:
 //   "fail <step> <errno>\n"                              a step failed
 //   "memory <kb>\n"                                      the run passed
@@ -29,7 +30,8 @@
 #include <vector>
 
 #include "common/result.h"
-#include "sandbox/step.h"
+#include "sandbox/shared/policy.h"
+#include "sandbox/shared/step.h"
 
 namespace playground::sandbox {
 
@@ -48,24 +50,25 @@ constexpr int kSlotUidBase = 200000;
 constexpr int64_t kServiceUidStart = 1 << 20;
 constexpr int64_t kUidsPerService = 4096;  // slots: at most 1024 + 1024
 
-// What the init applies, decided by the service from its configuration and
-// the start-up self-test.
+// What the keeper and the init apply, decided by the service from its
+// configuration and the start-up self-test (launcher.h, make_init_spec). One
+// encoding (encode_spec) carries it both as the keeper's argv and in each
+// spawn request.
 struct InitSpec {
   std::string python = "/usr/bin/python3";
+  // Cloned into kSandboxNamespaces (policy.h). The init then names its uts
+  // namespace and brings up the loopback of its own network namespace, where
+  // seccomp allows local sockets, as nothing outside can be reached.
+  bool namespaces = true;
   bool filesystem = true;       // private read-only root (needs a mount ns)
-  bool hostname = true;         // set the uts namespace's hostname
   bool drop_privileges = true;  // uid/gid 65534, or no caps in a user ns
   bool user_namespace = false;  // the init runs as root of a user namespace
   bool seccomp = true;
-  // In a network namespace of its own (only a loopback, brought up for it):
-  // local sockets are then allowed, as nothing outside can be reached.
-  bool private_network = false;
-  int64_t uid = kSandboxUid;  // and gid
-  int64_t cpu_seconds = 5;
-  int64_t address_space_bytes = 1LL << 30;
-  int64_t file_size_bytes = 16LL << 20;
-  int64_t open_files = 256;
-  int64_t max_processes = 0;  // RLIMIT_NPROC; 0 leaves it to the pids cgroup
+  int64_t uid = kSandboxUid;  // and gid; named "nobody" in the root's passwd
+  // The keeper's: the service that started it. Inside a container the
+  // service is pid 1, so "reparented to pid 1" cannot tell whether it died.
+  int64_t parent = 0;
+  std::vector<Rlimit> rlimits;  // Python's (policy.h, kRlimits)
   int64_t tmp_bytes = 16LL << 20;
   int64_t tmp_inodes = 4096;
   // Without a memory cgroup: the init sums its processes' memory (PSS)
@@ -73,8 +76,20 @@ struct InitSpec {
   int64_t memory_watch_bytes = 0;
 };
 
-std::vector<std::string> to_args(const InitSpec& spec);
-Result<InitSpec> from_args(int argc, const char* const* argv);
+// The spec as "key=value" fields, and back (unknown keys, malformed values
+// and a relative python are refused).
+std::vector<std::string> encode_spec(const InitSpec& spec);
+Result<InitSpec> decode_spec(const std::vector<std::string_view>& fields);
+
+// How the service starts a keeper: `playground-sandbox-init keeper` and the
+// spec's fields.
+std::vector<std::string> keeper_argv(const InitSpec& spec);
+// The spec of a keeper's argv; an error when argv[1] is not "keeper".
+Result<InitSpec> decode_keeper_argv(int argc, const char* const* argv);
+
+// A keeper request: "spawn" and the spec's fields, NUL-separated.
+std::string encode_spawn_request(const InitSpec& spec);
+Result<InitSpec> decode_spawn_request(std::string_view message);
 
 // A step that failed, as the init and the keeper report it:
 // "fail <step> <errno>\n" (step.h names the steps).
@@ -101,13 +116,5 @@ struct InitReport {
 };
 
 InitReport parse_report(std::string_view lines);
-
-// A keeper request: the clone flags and the spec, as NUL-separated text.
-std::string encode_spawn_request(int clone_flags, const InitSpec& spec);
-struct SpawnRequest {
-  int clone_flags = 0;
-  InitSpec spec;
-};
-Result<SpawnRequest> decode_spawn_request(std::string_view message);
 
 }  // namespace playground::sandbox

@@ -1,5 +1,5 @@
 // The sandbox's syscall allowlist (see seccomp_policy.h).
-#include "sandbox/seccomp_policy.h"
+#include "sandbox/inside/seccomp_policy.h"
 
 #include <errno.h>
 #include <linux/seccomp.h>
@@ -10,7 +10,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <initializer_list>
 #include <string>
+
+#include "sandbox/shared/policy.h"
+#include "sandbox/shared/unique_fd.h"
 
 namespace playground::sandbox::seccomp_policy {
 
@@ -244,6 +249,91 @@ const std::vector<std::string_view>& local_socket_syscalls() {
   return names;
 }
 
+namespace {
+
+// Adds a rule; false (with errno) when libseccomp refuses it.
+bool add_rule(scmp_filter_ctx ctx, uint32_t action, int nr,
+              std::initializer_list<scmp_arg_cmp> args = {}) {
+  const int rc = seccomp_rule_add_array(ctx, action, nr,
+                                        static_cast<unsigned>(args.size()),
+                                        args.size() ? args.begin() : nullptr);
+  if (rc < 0) errno = -rc;
+  return rc >= 0;
+}
+
+// Allows each call of `names` this architecture has, unconditionally.
+bool allow_all(scmp_filter_ctx ctx, const std::vector<std::string_view>& names,
+               std::initializer_list<std::string_view> except = {}) {
+  for (std::string_view name : names) {
+    if (std::find(except.begin(), except.end(), name) != except.end()) continue;
+    int nr = seccomp_syscall_resolve_name(std::string(name).c_str());
+    if (nr == __NR_SCMP_ERROR) continue;  // not a syscall on this architecture
+    if (!add_rule(ctx, SCMP_ACT_ALLOW, nr)) return false;
+  }
+  return true;
+}
+
+// In a network namespace of its own: sockets of the local families.
+bool allow_local_sockets(scmp_filter_ctx ctx) {
+  if (!allow_all(ctx, local_socket_syscalls(), {"socket", "socketpair"}))
+    return false;
+  for (scmp_datum_t family : {AF_UNIX, AF_INET, AF_INET6}) {
+    if (!add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket),
+                  {SCMP_A0(SCMP_CMP_EQ, family)}))
+      return false;
+  }
+  return add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair),
+                  {SCMP_A0(SCMP_CMP_EQ, AF_UNIX)});
+}
+
+// The calls allowed only with some arguments.
+bool allow_with_arguments(scmp_filter_ctx ctx) {
+  // clone only without namespace flags: threads and plain fork.
+  constexpr scmp_datum_t kNamespaceFlags = kAllNamespaces;
+  return add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone),
+                  {SCMP_A0(SCMP_CMP_MASKED_EQ, kNamespaceFlags, 0)}) &&
+         // clone3 passes its flags in memory a filter cannot read; ENOSYS
+         // makes the C library fall back to clone.
+         add_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3)) &&
+         // kill only for pid >= 0 (one process, or the caller's own group):
+         // never kill(-1), which would reach every process of the same user
+         // were the pid namespace unavailable. The kernel reads pid as 32
+         // bits, so test bit 31.
+         add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill),
+                  {SCMP_A0(SCMP_CMP_MASKED_EQ, 0x80000000u, 0)}) &&
+         // prlimit64 only on the caller itself (pid 0): how the C library's
+         // getrlimit/setrlimit call it; never on another process, the init
+         // included.
+         add_rule(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64),
+                  {SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, 0)});
+}
+
+// The BPF program of `ctx`. libseccomp 2.5 exports only to a descriptor; a
+// memfd keeps it in memory.
+bool export_program(scmp_filter_ctx ctx, Program& out) {
+  const UniqueFd fd(memfd_create("seccomp-bpf", MFD_CLOEXEC));
+  if (!fd) return false;
+  if (int rc = seccomp_export_bpf(ctx, fd.get()); rc < 0) {
+    errno = -rc;
+    return false;
+  }
+  const off_t size = lseek(fd.get(), 0, SEEK_END);
+  if (size <= 0 || size % static_cast<off_t>(sizeof(sock_filter)) != 0) {
+    errno = EINVAL;
+    return false;
+  }
+  out.instructions.resize(static_cast<size_t>(size) / sizeof(sock_filter));
+  const ssize_t n =
+      pread(fd.get(), out.instructions.data(), static_cast<size_t>(size), 0);
+  if (n != size) {
+    errno = EIO;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool compile(Program& out, bool private_network) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
   if (ctx == nullptr) {
@@ -252,96 +342,14 @@ bool compile(Program& out, bool private_network) {
   }
   // A binary tree instead of a linear list of comparisons.
   seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-  auto fail = [&](int rc) {
-    seccomp_release(ctx);
-    errno = rc < 0 ? -rc : EINVAL;
-    return false;
-  };
-  for (std::string_view name : allowed_syscalls()) {
-    int nr = seccomp_syscall_resolve_name(std::string(name).c_str());
-    if (nr == __NR_SCMP_ERROR) continue;  // not a syscall on this architecture
-    if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0); rc < 0) {
-      return fail(rc);
-    }
-  }
-  if (private_network) {
-    for (std::string_view name : local_socket_syscalls()) {
-      if (name == "socket" || name == "socketpair") continue;  // below
-      int nr = seccomp_syscall_resolve_name(std::string(name).c_str());
-      if (nr == __NR_SCMP_ERROR) continue;
-      if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0); rc < 0) {
-        return fail(rc);
-      }
-    }
-    for (scmp_datum_t family : {AF_UNIX, AF_INET, AF_INET6}) {
-      if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-                                    SCMP_A0(SCMP_CMP_EQ, family));
-          rc < 0) {
-        return fail(rc);
-      }
-    }
-    if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair), 1,
-                                  SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
-        rc < 0) {
-      return fail(rc);
-    }
-  }
-  // clone only without namespace flags: threads and plain fork.
-  constexpr scmp_datum_t kNamespaceFlags =
-      CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
-      CLONE_NEWNET | CLONE_NEWCGROUP;
-  if (int rc =
-          seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-                           SCMP_A0(SCMP_CMP_MASKED_EQ, kNamespaceFlags, 0));
-      rc < 0) {
-    return fail(rc);
-  }
-  // clone3 passes its flags in memory a filter cannot read; ENOSYS makes the
-  // C library fall back to clone.
-  if (int rc =
-          seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
-      rc < 0) {
-    return fail(rc);
-  }
-  // kill only for pid >= 0 (one process, or the caller's own group): never
-  // kill(-1), which would reach every process of the same user were the pid
-  // namespace unavailable. The kernel reads pid as 32 bits, so test bit 31.
-  if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
-                                SCMP_A0(SCMP_CMP_MASKED_EQ, 0x80000000u, 0));
-      rc < 0) {
-    return fail(rc);
-  }
-  // prlimit64 only on the caller itself (pid 0): how the C library's
-  // getrlimit/setrlimit call it; never on another process, the init included.
-  if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1,
-                                SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, 0));
-      rc < 0) {
-    return fail(rc);
-  }
-  // libseccomp 2.5 exports only to a descriptor; a memfd keeps it in memory.
-  int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
-  if (fd < 0) return fail(-errno);
-  int rc = seccomp_export_bpf(ctx, fd);
+  const bool ok = allow_all(ctx, allowed_syscalls()) &&
+                  (!private_network || allow_local_sockets(ctx)) &&
+                  allow_with_arguments(ctx) && export_program(ctx, out);
+  const int saved = errno;
   seccomp_release(ctx);
-  if (rc < 0) {
-    ::close(fd);
-    errno = -rc;
-    return false;
-  }
-  off_t size = lseek(fd, 0, SEEK_END);
-  if (size <= 0 || size % static_cast<off_t>(sizeof(sock_filter)) != 0) {
-    ::close(fd);
-    errno = EINVAL;
-    return false;
-  }
-  out.instructions.resize(static_cast<size_t>(size) / sizeof(sock_filter));
-  ssize_t n = pread(fd, out.instructions.data(), static_cast<size_t>(size), 0);
-  ::close(fd);
-  if (n != size) {
-    errno = EIO;
-    return false;
-  }
-  return true;
+  if (!ok) out.instructions.clear();  // empty: no program (keeper.cc)
+  errno = saved;
+  return ok;
 }
 
 bool load(const Program& program) {

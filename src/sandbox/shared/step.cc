@@ -1,5 +1,5 @@
 // The table of sandbox steps (see step.h).
-#include "sandbox/step.h"
+#include "sandbox/shared/step.h"
 
 #include <array>
 

@@ -1,0 +1,222 @@
+// Encoding of the init's settings and decoding of its report (see
+// init_protocol.h).
+#include "sandbox/shared/init_protocol.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <sstream>
+
+namespace playground::sandbox {
+namespace {
+
+bool to_int(std::string_view s, int64_t& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+namespace {
+
+// The spec's fields by name: the one list the encoder and decoder share.
+struct BoolField {
+  std::string_view key;
+  bool InitSpec::*member;
+};
+struct IntField {
+  std::string_view key;
+  int64_t InitSpec::*member;
+};
+constexpr BoolField kBoolFields[] = {
+    {"namespaces", &InitSpec::namespaces},
+    {"filesystem", &InitSpec::filesystem},
+    {"drop_privileges", &InitSpec::drop_privileges},
+    {"user_namespace", &InitSpec::user_namespace},
+    {"seccomp", &InitSpec::seccomp},
+};
+constexpr IntField kIntFields[] = {
+    {"uid", &InitSpec::uid},
+    {"parent", &InitSpec::parent},
+    {"tmp_bytes", &InitSpec::tmp_bytes},
+    {"tmp_inodes", &InitSpec::tmp_inodes},
+    {"memory_watch_bytes", &InitSpec::memory_watch_bytes},
+};
+constexpr std::string_view kPython = "python";
+// Repeated, one per limit: "rlimit=<resource>,<soft>,<hard>".
+constexpr std::string_view kRlimit = "rlimit";
+
+std::string encode_rlimit(const Rlimit& r) {
+  return std::string(kRlimit) + "=" + std::to_string(r.resource) + "," +
+         std::to_string(r.soft) + "," + std::to_string(r.hard);
+}
+
+bool decode_rlimit(std::string_view value, Rlimit& out) {
+  int64_t parts[3];
+  for (int i = 0; i < 3; ++i) {
+    const size_t comma = i < 2 ? value.find(',') : value.size();
+    if (comma == std::string_view::npos) return false;
+    if (!to_int(value.substr(0, comma), parts[i])) return false;
+    value.remove_prefix(std::min(comma + 1, value.size()));
+  }
+  if (parts[0] < 0 || parts[0] >= RLIM_NLIMITS) return false;
+  if (parts[1] < kInheritedHardLimit || parts[2] < kInheritedHardLimit)
+    return false;
+  out = {static_cast<int>(parts[0]), parts[1], parts[2]};
+  return true;
+}
+
+// One "key=value" field into `s`; false for an unknown key or a bad value.
+bool decode_field(std::string_view key, std::string_view value, InitSpec& s) {
+  if (key == kPython) {
+    s.python = std::string(value);
+    return true;
+  }
+  if (key == kRlimit) {
+    Rlimit r;
+    if (!decode_rlimit(value, r)) return false;
+    s.rlimits.push_back(r);
+    return true;
+  }
+  int64_t n = 0;
+  if (!to_int(value, n) || n < 0) return false;
+  for (const BoolField& f : kBoolFields) {
+    if (key == f.key) {
+      if (n > 1) return false;
+      s.*f.member = n != 0;
+      return true;
+    }
+  }
+  for (const IntField& f : kIntFields) {
+    if (key == f.key) {
+      s.*f.member = n;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string_view> split_nul(std::string_view message) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (start <= message.size()) {
+    size_t nul = message.find('\0', start);
+    if (nul == std::string_view::npos) nul = message.size();
+    parts.push_back(message.substr(start, nul - start));
+    start = nul + 1;
+  }
+  return parts;
+}
+
+constexpr std::string_view kKeeperCommand = "keeper";
+constexpr std::string_view kSpawnCommand = "spawn";
+
+}  // namespace
+
+std::vector<std::string> encode_spec(const InitSpec& s) {
+  std::vector<std::string> out = {std::string(kPython) + "=" + s.python};
+  for (const BoolField& f : kBoolFields)
+    out.push_back(std::string(f.key) + (s.*f.member ? "=1" : "=0"));
+  for (const IntField& f : kIntFields)
+    out.push_back(std::string(f.key) + "=" + std::to_string(s.*f.member));
+  for (const Rlimit& r : s.rlimits) out.push_back(encode_rlimit(r));
+  return out;
+}
+
+Result<InitSpec> decode_spec(const std::vector<std::string_view>& fields) {
+  InitSpec s;
+  for (std::string_view field : fields) {
+    const size_t eq = field.find('=');
+    if (eq == std::string_view::npos) return Error{"malformed setting"};
+    const std::string_view key = field.substr(0, eq);
+    if (!decode_field(key, field.substr(eq + 1), s)) {
+      return Error{"bad or unknown setting " + std::string(key)};
+    }
+  }
+  if (s.python.empty() || s.python[0] != '/') {
+    return Error{"python must be an absolute path"};
+  }
+  return s;
+}
+
+std::vector<std::string> keeper_argv(const InitSpec& spec) {
+  std::vector<std::string> argv = {"playground-sandbox-init",
+                                   std::string(kKeeperCommand)};
+  for (std::string& field : encode_spec(spec)) argv.push_back(std::move(field));
+  return argv;
+}
+
+Result<InitSpec> decode_keeper_argv(int argc, const char* const* argv) {
+  if (argc < 2 || argv[1] != kKeeperCommand) return Error{"not a keeper"};
+  return decode_spec(std::vector<std::string_view>(argv + 2, argv + argc));
+}
+
+std::string encode_spawn_request(const InitSpec& spec) {
+  std::string out(kSpawnCommand);
+  for (const std::string& field : encode_spec(spec)) {
+    out.push_back('\0');
+    out += field;
+  }
+  return out;
+}
+
+Result<InitSpec> decode_spawn_request(std::string_view message) {
+  std::vector<std::string_view> parts = split_nul(message);
+  if (parts.empty() || parts[0] != kSpawnCommand) {
+    return Error{"malformed spawn request"};
+  }
+  parts.erase(parts.begin());
+  return decode_spec(parts);
+}
+
+Error StepFailure::error() const {
+  return Error{"sandbox step \"" + std::string(name(step)) +
+                   "\" failed: " + std::strerror(err),
+               step};
+}
+
+std::string failure_line(Step step, int err) {
+  return "fail " + std::string(name(step)) + " " + std::to_string(err) + "\n";
+}
+
+StepFailure parse_failure_line(std::string_view line) {
+  std::istringstream words{std::string(line)};
+  std::string kind, step;
+  StepFailure failure{.step = Step::unknown, .err = EPROTO};
+  if (words >> kind >> step && kind == "fail") {
+    failure.step = step_named(step);
+    words >> failure.err;
+  }
+  return failure;
+}
+
+InitReport parse_report(std::string_view lines) {
+  InitReport r;
+  std::istringstream in{std::string(lines)};
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string kind;
+    words >> kind;
+    if (kind == "exit" && !r.exited) {
+      InitReport e;
+      if (words >> e.exit_code >> e.signal >> e.cpu_us >> e.maxrss_kb) {
+        r.exited = true;
+        r.exit_code = e.exit_code;
+        r.signal = e.signal;
+        r.cpu_us = e.cpu_us;
+        r.maxrss_kb = e.maxrss_kb;
+      }
+    } else if (kind == "memory") {
+      words >> r.memory_exceeded_kb;
+    } else if (kind == "fail" && !r.failure) {
+      r.failure = parse_failure_line(line);
+    }
+  }
+  return r;
+}
+
+}  // namespace playground::sandbox
