@@ -4,7 +4,8 @@
 //
 // Input: the Content-Type value, a newline, then the body.
 // Properties:
-//  - the answer is a request or a 400/415 error, the same one every time;
+//  - the answer is a request or an invalid_request / unsupported_media_type
+//    error (400/415), the same one every time;
 //    415 exactly when the media type is not one of the three;
 //  - code and stdin together are never longer than the body, and a timeout
 //    is positive;
@@ -123,8 +124,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool supported = is_supported_media_type(content_type);
   if (!req) {
     const auto& error = req.error();
-    FUZZ_CHECK(error.code == 400 || error.code == 415);
-    FUZZ_CHECK((error.code == 415) == !supported);
+    using playground::Errc;
+    FUZZ_CHECK(error.code == Errc::invalid_request ||
+               error.code == Errc::unsupported_media_type);
+    FUZZ_CHECK((error.code == Errc::unsupported_media_type) == !supported);
     FUZZ_CHECK(!error.message.empty());
     FUZZ_CHECK(error.message == again.error().message);
     return 0;
