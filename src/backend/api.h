@@ -27,12 +27,9 @@ struct BackendApi {
   Admission& admission;
   metrics::Registry& registry;
   sandbox::ProbeResult probe;
-  // One grading request runs at most this many cases at once: half the
-  // slots, at least two (fair admission lets other clients in between).
-  Grader grader{
-      evaluator,
-      std::min(static_cast<int>(config.concurrency),
-               std::max(2, static_cast<int>(config.concurrency + 1) / 2))};
+  // One grading request runs at most --grade-parallel cases at once (fair
+  // admission lets other clients in between).
+  Grader grader{evaluator, static_cast<int>(config.grade_parallel)};
 };
 
 std::vector<http::Route> make_routes(BackendApi& api);

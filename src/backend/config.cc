@@ -39,6 +39,10 @@ void add_service_options(Options& o, BackendConfig& cfg) {
   o.add_int("pool", "PLAYGROUND_POOL", &cfg.pool, -1, 1024,
             "Pre-started sandboxes at most (-1: the concurrency; 0: none).\n"
             "The pool follows the load between 1 and this.");
+  o.add_int("grade-parallel", "PLAYGROUND_GRADE_PARALLEL", &cfg.grade_parallel,
+            0, 1024,
+            "Cases of one POST /py/grade run at once (0: half the\n"
+            "concurrency, at least 2), so one request cannot take every slot.");
   o.add_int(
       "queue", "PLAYGROUND_QUEUE", &cfg.queue, 0, 100'000,
       "Requests that may wait for a sandbox; beyond it the answer is 503.");
@@ -105,6 +109,10 @@ Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
     return outcome;
   }
   if (cfg.pool < 0) cfg.pool = cfg.concurrency;
+  if (cfg.grade_parallel == 0) {
+    cfg.grade_parallel = std::max<int64_t>(2, (cfg.concurrency + 1) / 2);
+  }
+  cfg.grade_parallel = std::min(cfg.grade_parallel, cfg.concurrency);
   if (l.wall_ms > l.max_wall_ms) {
     return Error{"--wall (" + std::to_string(l.wall_ms) +
                  "ms) exceeds --max-wall (" + std::to_string(l.max_wall_ms) +

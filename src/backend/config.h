@@ -28,6 +28,9 @@ struct BackendConfig {
   int64_t concurrency = 0;  // 0: the number of cores
   int64_t queue = 64;
   int64_t pool = -1;  // pre-started sandboxes at most; -1: concurrency
+  // Cases of one grading request run at once; 0: half the concurrency, at
+  // least two (but never more than the concurrency).
+  int64_t grade_parallel = 0;
   int64_t body_bytes = 2LL << 20;
   std::string token;  // PLAYGROUND_TOKEN or the file --token-file names
   std::string token_file;

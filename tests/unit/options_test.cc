@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include "backend/config.h"
+
 namespace playground {
 namespace {
 
@@ -157,3 +159,32 @@ TEST(Options, HelpListsFlagsVariablesAndDefaults) {
 
 }  // namespace
 }  // namespace playground
+
+namespace playground::backend {
+namespace {
+
+int64_t grade_parallel_of(std::vector<const char*> args) {
+  args.insert(args.begin(), "playground-backend");
+  BackendConfig cfg;
+  std::string help;
+  auto parsed = parse_backend_config(static_cast<int>(args.size()), args.data(),
+                                     cfg, help);
+  EXPECT_TRUE(parsed) << parsed.error().message;
+  return cfg.grade_parallel;
+}
+
+// One grading request takes half the slots (two at least, never more than
+// there are) unless told otherwise.
+TEST(BackendConfig, GradeParallelDefaultsToHalfTheSlots) {
+  EXPECT_EQ(grade_parallel_of({"--concurrency", "8"}), 4);
+  EXPECT_EQ(grade_parallel_of({"--concurrency", "3"}), 2);
+  EXPECT_EQ(grade_parallel_of({"--concurrency", "2"}), 2);
+  EXPECT_EQ(grade_parallel_of({"--concurrency", "1"}), 1);
+  EXPECT_EQ(grade_parallel_of({"--concurrency", "8", "--grade-parallel", "1"}),
+            1);
+  EXPECT_EQ(grade_parallel_of({"--concurrency", "2", "--grade-parallel", "6"}),
+            2);
+}
+
+}  // namespace
+}  // namespace playground::backend
