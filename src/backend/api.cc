@@ -165,44 +165,43 @@ Response readiness(const BackendApi& api, const http::Request& req) {
                              body);
 }
 
+// A route that runs programs: the token, then the body's media type, checked
+// on the header; a client that leaves kills its runs.
+using RefuseMediaType =
+    std::optional<Response> (*)(const http::RequestHeader& header);
+using ProgramHandler = boost::asio::awaitable<Response> (*)(
+    BackendApi&, http::Request&, http::RequestContext&);
+http::Route program_route(BackendApi& api, std::string path,
+                          RefuseMediaType refuse_media_type,
+                          ProgramHandler handle) {
+  return {
+      .path = std::move(path),
+      .methods = {Verb::post},
+      .body_limit = static_cast<size_t>(api.config.body_bytes),
+      .cancel_on_disconnect = true,
+      .precheck =
+          [&api, refuse_media_type](const http::RequestHeader& h,
+                                    const http::RequestContext&) {
+            if (auto refused = http::require_token(h, api.config.token)) {
+              return refused;
+            }
+            return refuse_media_type(h);
+          },
+      .handler =
+          [&api, handle](http::Request& req, http::RequestContext& ctx) {
+            return handle(api, req, ctx);
+          },
+  };
+}
+
 }  // namespace
 
 std::vector<http::Route> make_routes(BackendApi& api) {
   std::vector<http::Route> routes;
-  routes.push_back({
-      .path = "/py/eval",
-      .methods = {Verb::post},
-      .body_limit = static_cast<size_t>(api.config.body_bytes),
-      .cancel_on_disconnect = true,  // a run nobody waits for is killed
-      .precheck =
-          [&api](const http::RequestHeader& h, const http::RequestContext&) {
-            if (auto refused = http::require_token(h, api.config.token)) {
-              return refused;
-            }
-            return protocol::refuse_media_type(h);
-          },
-      .handler =
-          [&api](http::Request& req, http::RequestContext& ctx) {
-            return handle_eval(api, req, ctx);
-          },
-  });
-  routes.push_back({
-      .path = "/py/grade",
-      .methods = {Verb::post},
-      .body_limit = static_cast<size_t>(api.config.body_bytes),
-      .cancel_on_disconnect = true,  // its runs are killed with it
-      .precheck =
-          [&api](const http::RequestHeader& h, const http::RequestContext&) {
-            if (auto refused = http::require_token(h, api.config.token)) {
-              return refused;
-            }
-            return protocol::refuse_non_json(h);
-          },
-      .handler =
-          [&api](http::Request& req, http::RequestContext& ctx) {
-            return handle_grade(api, req, ctx);
-          },
-  });
+  routes.push_back(
+      program_route(api, "/py/eval", protocol::refuse_media_type, handle_eval));
+  routes.push_back(
+      program_route(api, "/py/grade", protocol::refuse_non_json, handle_grade));
   routes.push_back(http::healthz_route());
   routes.push_back({
       .path = "/readyz",

@@ -204,8 +204,8 @@ boost::asio::awaitable<Response> handle_exercise(FrontendApi& api,
   if (!grading) {
     co_return http::json_response(Status::ok, exercise->public_json());
   }
-  auto code =
-      protocol::code_from_json(req[field::field::content_type], req.body());
+  auto code = protocol::exercise_submission(req[field::field::content_type],
+                                            req.body());
   if (!code) co_return http::error_response(code.error());
   ctx.log["exercise"] = exercise->id;
   co_return co_await forward_in_share(api, ctx, kGradeTarget,
@@ -216,21 +216,22 @@ boost::asio::awaitable<Response> handle_exercise(FrontendApi& api,
 // Grading costs runs, so it shares /python's rate limit.
 void add_grading_routes(FrontendApi& api, std::vector<http::Route>& routes) {
   const size_t limit = static_cast<size_t>(api.config.body_bytes);
-  routes.push_back({.path = "/grade",
-                    .methods = {Verb::post},
-                    .body_limit = limit,
-                    .cancel_on_disconnect = true,
-                    .precheck = [&api](const http::RequestHeader& h,
-                                       const http::RequestContext& ctx)
-                        -> std::optional<Response> {
-                      if (auto refused = refuse_over_rate(api, ctx.remote))
-                        return refused;
-                      return protocol::refuse_non_json(h);
-                    },
-                    .handler =
-                        [&api](http::Request& req, http::RequestContext& ctx) {
-                          return handle_grade(api, req, ctx);
-                        }});
+  // Both gradings: the rate limit, then a JSON body.
+  const http::Precheck grading =
+      [&api](const http::RequestHeader& h,
+             const http::RequestContext& ctx) -> std::optional<Response> {
+    if (auto refused = refuse_over_rate(api, ctx.remote)) return refused;
+    return protocol::refuse_non_json(h);
+  };
+  routes.push_back(
+      {.path = "/grade",
+       .methods = {Verb::post},
+       .body_limit = limit,
+       .cancel_on_disconnect = true,
+       .precheck = grading,
+       .handler = [&api](http::Request& req, http::RequestContext& ctx) {
+         return handle_grade(api, req, ctx);
+       }});
   routes.push_back({.path = "/api/exercises",
                     .methods = {Verb::get},
                     .handler = constant([&api] {
@@ -243,13 +244,11 @@ void add_grading_routes(FrontendApi& api, std::vector<http::Route>& routes) {
                     .methods = {Verb::get, Verb::post},
                     .body_limit = limit,
                     .cancel_on_disconnect = true,
-                    .precheck = [&api](const http::RequestHeader& h,
-                                       const http::RequestContext& ctx)
+                    .precheck = [grading](const http::RequestHeader& h,
+                                          const http::RequestContext& ctx)
                         -> std::optional<Response> {
                       if (h.method() != Verb::post) return std::nullopt;
-                      if (auto refused = refuse_over_rate(api, ctx.remote))
-                        return refused;
-                      return protocol::refuse_non_json(h);
+                      return grading(h, ctx);
                     },
                     .handler =
                         [&api](http::Request& req, http::RequestContext& ctx) {

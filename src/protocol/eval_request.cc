@@ -23,18 +23,14 @@ Error timeout_error() {
 }
 
 Result<EvalRequest> from_json(std::string_view body) {
-  auto doc = parse_json_body(body);
-  if (!doc) return doc.error();
-  const boost::json::object* obj = doc->if_object();
-  if (obj == nullptr)
-    return bad("The body must be a JSON object with a \"code\" field.");
+  auto parsed = parse_json_object(body, "a \"code\" field");
+  if (!parsed) return parsed.error();
+  const boost::json::object* obj = &*parsed;
 
   EvalRequest req;
-  const boost::json::value* code = obj->if_contains("code");
-  if (code == nullptr || code->is_null())
-    return bad("The \"code\" field is required.");
-  if (!code->is_string()) return bad("The \"code\" field must be a string.");
-  req.code = std::string(code->get_string());
+  auto code = code_from_json(*obj);
+  if (!code) return code.error();
+  req.code = std::move(*code);
 
   if (const boost::json::value* in = obj->if_contains("stdin");
       in && !in->is_null()) {

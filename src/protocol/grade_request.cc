@@ -159,6 +159,17 @@ Result<std::vector<TestCase>> cases_from_json(const boost::json::value* v,
   return cases;
 }
 
+// A JSON object body, or 415 for another media type.
+Result<boost::json::object> json_only_body(std::string_view content_type,
+                                           std::string_view body,
+                                           std::string_view shape) {
+  if (http::media_type(content_type) != "application/json") {
+    return Error{std::string(kGradeMediaTypeMessage),
+                 Errc::unsupported_media_type};
+  }
+  return parse_json_object(body, shape);
+}
+
 }  // namespace
 
 std::optional<http::Response> refuse_non_json(
@@ -174,23 +185,12 @@ std::optional<http::Response> refuse_non_json(
 Result<GradeRequest> parse_grade_request(std::string_view content_type,
                                          std::string_view body,
                                          int64_t default_timeout_ms) {
-  if (http::media_type(content_type) != "application/json") {
-    return Error{std::string(kGradeMediaTypeMessage),
-                 Errc::unsupported_media_type};
-  }
-  auto doc = parse_json_body(body);
-  if (!doc) return doc.error();
-  const boost::json::object* obj = doc->if_object();
-  if (obj == nullptr) {
-    return bad_request(
-        "The body must be a JSON object with \"code\" and \"tests\".");
-  }
+  auto obj = json_only_body(content_type, body, "\"code\" and \"tests\"");
+  if (!obj) return obj.error();
   GradeRequest req;
-  const boost::json::value* code = obj->if_contains("code");
-  if (code == nullptr || !code->is_string()) {
-    return bad_request("The \"code\" field (a string) is required.");
-  }
-  req.code = std::string(code->get_string());
+  auto code = code_from_json(*obj);
+  if (!code) return code.error();
+  req.code = std::move(*code);
   if (const boost::json::value* f = obj->if_contains("files");
       f && !f->is_null()) {
     auto files = files_from_json(*f);
@@ -206,20 +206,11 @@ Result<GradeRequest> parse_grade_request(std::string_view content_type,
   return req;
 }
 
-Result<std::string> code_from_json(std::string_view content_type,
-                                   std::string_view body) {
-  if (http::media_type(content_type) != "application/json") {
-    return Error{std::string(kGradeMediaTypeMessage),
-                 Errc::unsupported_media_type};
-  }
-  auto doc = parse_json_body(body);
-  if (!doc) return doc.error();
-  const boost::json::object* obj = doc->if_object();
-  const boost::json::value* code = obj ? obj->if_contains("code") : nullptr;
-  if (code == nullptr || !code->is_string()) {
-    return bad_request("The body must be {\"code\": \"...\"}.");
-  }
-  return std::string(code->get_string());
+Result<std::string> exercise_submission(std::string_view content_type,
+                                        std::string_view body) {
+  auto obj = json_only_body(content_type, body, "a \"code\" field");
+  if (!obj) return obj.error();
+  return code_from_json(*obj);
 }
 
 }  // namespace playground::protocol

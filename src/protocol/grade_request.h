@@ -66,7 +66,7 @@ Result<GradeRequest> parse_grade_request(std::string_view content_type,
 
 // The program of a submission to an exercise: {"code": "..."} (JSON only;
 // the exercise supplies everything else).
-Result<std::string> code_from_json(std::string_view content_type,
-                                   std::string_view body);
+Result<std::string> exercise_submission(std::string_view content_type,
+                                        std::string_view body);
 
 }  // namespace playground::protocol

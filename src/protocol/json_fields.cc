@@ -71,6 +71,26 @@ Result<boost::json::value> parse_json_body(std::string_view body) {
   return parser.release();
 }
 
+Result<boost::json::object> parse_json_object(std::string_view body,
+                                              std::string_view shape) {
+  auto doc = parse_json_body(body);
+  if (!doc) return doc.error();
+  if (!doc->is_object()) {
+    return bad("The body must be a JSON object with " + std::string(shape) +
+               ".");
+  }
+  return std::move(doc->get_object());
+}
+
+Result<std::string> code_from_json(const boost::json::object& obj) {
+  const boost::json::value* code = obj.if_contains("code");
+  if (code == nullptr || code->is_null()) {
+    return bad("The \"code\" field is required.");
+  }
+  if (!code->is_string()) return bad("The \"code\" field must be a string.");
+  return std::string(code->get_string());
+}
+
 Result<std::vector<ProgramFile>> files_from_json(const boost::json::value& v) {
   const boost::json::array* list = v.if_array();
   if (list == nullptr) {

@@ -27,6 +27,14 @@ Error bad_request(std::string message);
 // and where (line, column), naming a lone UTF-16 surrogate as such.
 Result<boost::json::value> parse_json_body(std::string_view body);
 
+// The body as a JSON object; `shape` says what the object must hold, for
+// the error when it is something else ("a \"code\" field").
+Result<boost::json::object> parse_json_object(std::string_view body,
+                                              std::string_view shape);
+
+// "code": the program, a string, required.
+Result<std::string> code_from_json(const boost::json::object& obj);
+
 // "files": [{"name", "content"}], at most kMaxFiles, valid distinct names.
 Result<std::vector<ProgramFile>> files_from_json(const boost::json::value& v);
 // "args": [strings], at most kMaxArgs of kMaxArgBytes, no NUL.

@@ -5,30 +5,15 @@
 //
 //   const outcome = await gradeCode({id, code});
 
-import { failure, parseJson, refusal } from "./run.js";
+import { failure, parseJson, postJson, refusal } from "./run.js";
 
 // Every case runs on the backend one after another: more than one run's time.
 const CLIENT_DEADLINE_MS = 120000;
 
 export async function gradeCode({ id, code }) {
-  const controller = new AbortController();
-  const deadline = setTimeout(() => controller.abort(), CLIENT_DEADLINE_MS);
-  try {
-    const response = await fetch(`/api/exercises/${encodeURIComponent(id)}/grade`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ code }),
-      signal: controller.signal,
-    });
-    return interpretGrade(response.status, response.headers, await response.text());
-  } catch {
-    if (controller.signal.aborted) {
-      return failure("no_answer", `No answer from the Playground service within ${CLIENT_DEADLINE_MS / 1000} s. Test again in a moment.`);
-    }
-    return failure("unreachable", "Cannot reach the Playground service: check your connection, then test again.");
-  } finally {
-    clearTimeout(deadline);
-  }
+  const answer = await postJson(`/api/exercises/${encodeURIComponent(id)}/grade`, { code },
+    { deadlineMs: CLIENT_DEADLINE_MS, again: "test again" });
+  return answer.outcome ?? interpretGrade(answer.status, answer.headers, answer.text);
 }
 
 export function interpretGrade(status, headers, text) {

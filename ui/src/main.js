@@ -113,29 +113,37 @@ function hideErrorLine() {
   ui.gotoError.dataset.line = "";
 }
 
-async function run() {
+// Run and Test share the page: while one works both buttons are marked busy,
+// the ticker counts and `button` says what is happening.
+async function whileBusy(button, label, work) {
   if (running) return;
   running = true;
   saveNow();
+  const idle = button.textContent;
   // aria-disabled rather than disabled: a disabled button would drop the
   // keyboard focus of someone who pressed it.
   ui.run.setAttribute("aria-disabled", "true");
   ui.test.setAttribute("aria-disabled", "true");
-  ui.run.textContent = "Running…";
-  setStatus("running", "Running…");
+  button.textContent = label;
   clearOutput();
   const stopTicker = startTicker();
   try {
-    const outcome = await runCode({ code: editor.code(), stdin: ui.stdin.value });
-    show(outcome);
+    await work();
   } finally {
     stopTicker();
     ui.run.removeAttribute("aria-disabled");
     ui.test.removeAttribute("aria-disabled");
-    ui.run.textContent = "Run";
+    button.textContent = idle;
     running = false;
     backends.refresh();
   }
+}
+
+function run() {
+  return whileBusy(ui.run, "Running…", async () => {
+    setStatus("running", "Running…");
+    show(await runCode({ code: editor.code(), stdin: ui.stdin.value }));
+  });
 }
 
 function clearOutput() {
@@ -202,31 +210,17 @@ const mod = isMac ? "⌘" : "Ctrl";
 const NOT_TESTED = `Not tested yet: press Test or ${mod}+Shift+Enter.`;
 const results = createResults({ summary: $("grade-summary"), table: $("grade-table"), body: $("grade-rows") });
 
-async function test() {
-  if (running || !current) return;
-  running = true;
-  saveNow();
-  ui.test.setAttribute("aria-disabled", "true");
-  ui.run.setAttribute("aria-disabled", "true");
-  ui.test.textContent = "Testing…";
-  setStatus("running", "Testing…", "testing");
-  results.clear("Testing every case…");
-  clearOutput();
-  const stopTicker = startTicker();
-  try {
+function test() {
+  if (!current) return undefined;
+  return whileBusy(ui.test, "Testing…", async () => {
+    setStatus("running", "Testing…", "testing");
+    results.clear("Testing every case…");
     const outcome = await gradeCode({ id: current.id, code: editor.code() });
     setStatus(outcome.kind, outcome.message, outcome.state);
     backends.setLastRun(outcome.backend);
     if (outcome.result) results.show(outcome.result);
     else results.clear("No score: the cases could not be run (see the message above).");
-  } finally {
-    stopTicker();
-    ui.test.removeAttribute("aria-disabled");
-    ui.run.removeAttribute("aria-disabled");
-    ui.test.textContent = "Test";
-    running = false;
-    backends.refresh();
-  }
+  });
 }
 ui.test.addEventListener("click", () => test());
 

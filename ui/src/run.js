@@ -19,22 +19,30 @@ const RUN_MESSAGES = {
 };
 
 export async function runCode({ code, stdin }) {
+  const answer = await postJson("/python", { code, stdin }, { deadlineMs: CLIENT_DEADLINE_MS, again: "run again" });
+  return answer.outcome ?? interpret(answer.status, answer.headers, answer.text);
+}
+
+// POSTs `body` as JSON to `path`. The answer ({status, headers, text}), or
+// {outcome} when none came: the deadline passed or the service was out of
+// reach, worded for a person ("... then <again>").
+export async function postJson(path, body, { deadlineMs, again }) {
   const controller = new AbortController();
-  const deadline = setTimeout(() => controller.abort(), CLIENT_DEADLINE_MS);
+  const deadline = setTimeout(() => controller.abort(), deadlineMs);
   try {
-    const response = await fetch("/python", {
+    const response = await fetch(path, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ code, stdin }),
+      body: JSON.stringify(body),
       signal: controller.signal,
     });
-    const text = await response.text();
-    return interpret(response.status, response.headers, text);
+    return { status: response.status, headers: response.headers, text: await response.text() };
   } catch {
+    const Again = again[0].toUpperCase() + again.slice(1);
     if (controller.signal.aborted) {
-      return failure("no_answer", `No answer from the Playground service within ${CLIENT_DEADLINE_MS / 1000} s. Run again in a moment.`);
+      return { outcome: failure("no_answer", `No answer from the Playground service within ${deadlineMs / 1000} s. ${Again} in a moment.`) };
     }
-    return failure("unreachable", "Cannot reach the Playground service: check your connection, then run again.");
+    return { outcome: failure("unreachable", `Cannot reach the Playground service: check your connection, then ${again}.`) };
   } finally {
     clearTimeout(deadline);
   }
