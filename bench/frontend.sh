@@ -48,8 +48,11 @@ backend() {  # backend NAME PORT: a real playground-backend, logging to $OUT/NAM
   pids+=($!)
   wait_http "http://127.0.0.1:$2/readyz" || { cat "$OUT/$1.log" >&2; exit 1; }
 }
+# Every request comes from one address (wrk's): the rate limit and the
+# per-client share are lifted, or most answers would be 429s, not proxying.
 frontend() {  # frontend NAME PORT BACKENDS [FLAG...]: logs to $OUT/NAME.log, sets $frontend_pid
-  "$BIN/playground-frontend" --port "$2" --bind 127.0.0.1 --backends "$3" --rate-limit 0 "${@:4}" 2>"$OUT/$1.log" &
+  "$BIN/playground-frontend" --port "$2" --bind 127.0.0.1 --backends "$3" --rate-limit 0 \
+    --runs-per-client 100000 --waiting-per-client 100000 "${@:4}" 2>"$OUT/$1.log" &
   frontend_pid=$!
   pids+=("$frontend_pid")
   wait_http "http://127.0.0.1:$2/readyz" || { cat "$OUT/$1.log" >&2; exit 1; }
