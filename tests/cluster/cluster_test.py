@@ -11,6 +11,7 @@ and checks that nothing of it is left. Each CASE talks to the real clusters
 through kubectl and to the services through their load balancer addresses,
 which the lab routes on this machine only (10.250.0.0/16).
 """
+import hashlib
 import json
 import os
 import re
@@ -175,8 +176,10 @@ def wait_until(what, seconds, condition, interval=1.0):
 
 
 def objects_state():
-    """Each object's generation (resourceVersion where there is none) in both
-    clusters: equal before and after a run that changed nothing."""
+    """What the deploy script owns of each object in both clusters (its spec,
+    data, labels and annotations): equal before and after a run that changed
+    nothing. Not the generation or resourceVersion: the autoscalers own a
+    Deployment's replicas and their own status, and may scale between runs."""
     state = {}
     for context in ("gke", "aks"):
         items = get(context, "configmap,secret,service,deployment,hpa,pdb,networkpolicy")["items"]
@@ -185,8 +188,15 @@ def objects_state():
             meta = o["metadata"]
             if meta["name"] in ("kube-root-ca.crt", "openshift-service-ca.crt"):
                 continue
+            spec = dict(o.get("spec") or {})
+            if o["kind"] == "Deployment":
+                spec.pop("replicas", None)  # the HorizontalPodAutoscaler's
+            annotations = {k: v for k, v in (meta.get("annotations") or {}).items()
+                           if k != "deployment.kubernetes.io/revision"}
+            owned = {"spec": spec, "data": o.get("data"), "labels": meta.get("labels"),
+                     "annotations": annotations}
             key = f"{context}/{o['kind']}/{meta['name']}"
-            state[key] = meta.get("generation") or meta["resourceVersion"]
+            state[key] = hashlib.sha256(json.dumps(owned, sort_keys=True).encode()).hexdigest()[:12]
     return state
 
 
