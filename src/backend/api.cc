@@ -8,10 +8,10 @@
 #include <cmath>
 #include <set>
 
-#include "backend/eval_result.h"
 #include "http/bearer_token.h"
 #include "http/ops_routes.h"
 #include "protocol/eval_request.h"
+#include "protocol/eval_result.h"
 #include "protocol/grade_request.h"
 #include "sandbox/launcher.h"
 
@@ -69,21 +69,30 @@ std::string client_of(const BackendApi& api, const http::Request& req,
   return "via " + std::string(told.substr(0, 64));
 }
 
+// What refuses an evaluation before it runs: files that do not fit, or no
+// working sandbox. Empty when it may run.
+std::optional<Error> refuse_before_run(const BackendApi& api,
+                                       const protocol::EvalRequest& request) {
+  if (std::string why = too_large_for_tmp(request, api.config.limits);
+      !why.empty()) {
+    return Error{why, Errc::too_large};
+  }
+  if (!api.probe.ready) {
+    return Error{
+        "The sandbox is not available on this server: " + api.probe.error,
+        Errc::unavailable};
+  }
+  return std::nullopt;
+}
+
 boost::asio::awaitable<Response> handle_eval(BackendApi& api,
                                              http::Request& req,
                                              http::RequestContext& ctx) {
   auto parsed = parse_eval_request(req[http::beast_http::field::content_type],
                                    req.body());
   if (!parsed) co_return http::error_response(parsed.error());
-  if (std::string why =
-          too_large_for_tmp(*parsed, api.evaluator.config().limits);
-      !why.empty()) {
-    co_return http::error_response({why, Errc::too_large});
-  }
-  if (!api.probe.ready) {
-    co_return http::error_response(
-        {"The sandbox is not available on this server: " + api.probe.error,
-         Errc::unavailable});
+  if (auto refused = refuse_before_run(api, *parsed)) {
+    co_return http::error_response(*refused);
   }
   const auto started = std::chrono::steady_clock::now();
   auto result = co_await api.evaluator.evaluate(
@@ -105,7 +114,7 @@ boost::asio::awaitable<Response> handle_eval(BackendApi& api,
   ctx.log["exit_code"] = result->exit_code;
   ctx.log["time_ms"] = std::round(result->time_ms * 100) / 100;
   ctx.log["code_bytes"] = parsed->code.size();
-  co_return http::json_response(Status::ok, result_to_json(*result));
+  co_return http::json_response(Status::ok, protocol::result_to_json(*result));
 }
 
 boost::asio::awaitable<Response> handle_grade(BackendApi& api,
@@ -115,15 +124,9 @@ boost::asio::awaitable<Response> handle_grade(BackendApi& api,
       protocol::parse_grade_request(req[http::beast_http::field::content_type],
                                     req.body(), api.config.limits.wall_ms);
   if (!parsed) co_return http::error_response(parsed.error());
-  if (std::string why = too_large_for_tmp(
-          {.code = parsed->code, .files = parsed->files}, api.config.limits);
-      !why.empty()) {
-    co_return http::error_response({why, Errc::too_large});
-  }
-  if (!api.probe.ready) {
-    co_return http::error_response(
-        {"The sandbox is not available on this server: " + api.probe.error,
-         Errc::unavailable});
+  if (auto refused = refuse_before_run(
+          api, {.code = parsed->code, .files = parsed->files})) {
+    co_return http::error_response(*refused);
   }
   auto report = co_await api.grader.grade(*parsed, client_of(api, req, ctx),
                                           ctx.client_gone);
@@ -144,8 +147,9 @@ Response readiness(const BackendApi& api, const http::Request& req) {
   const bool capacity = !api.admission.queue_full();
   const bool ready = api.probe.ready && capacity;
   if (http::require_ops_token(req, api.config.token, api.config.public_ops())) {
-    return http::json_response(ready ? Status::ok : Status::service_unavailable,
-                               {{"ready", ready}});
+    return http::json_response(
+        ready ? Status::ok : Status::service_unavailable,
+        {{"ready", ready}, {"python", api.probe.python_version}});
   }
   boost::json::array warnings;
   for (auto& w : api.probe.warnings) warnings.emplace_back(w);
@@ -153,6 +157,7 @@ Response readiness(const BackendApi& api, const http::Request& req) {
       {"ready", ready},
       {"sandbox_self_test", api.probe.ready ? "passed" : "failed"},
       {"program", api.probe.runs_as_script ? "python3 main.py" : "bootstrap"},
+      {"python", api.probe.python_version},
       {"isolation", api.probe.isolation.to_json()},
       {"warnings", std::move(warnings)},
       {"running", api.admission.running()},
@@ -196,6 +201,24 @@ http::Route program_route(BackendApi& api, std::string path,
 
 }  // namespace
 
+compat::Runner compat_runner(BackendApi& api) {
+  return {
+      .run = [&api](protocol::EvalRequest request, const http::Request& req,
+                    http::RequestContext& ctx)
+          -> boost::asio::awaitable<Result<sandbox::RunResult>> {
+        if (auto refused = refuse_before_run(api, request)) co_return *refused;
+        auto result = co_await api.evaluator.evaluate(
+            request, client_of(api, req, ctx), ctx.client_gone);
+        if (result) {
+          ctx.log["eval_status"] = sandbox::to_string(result->status);
+          ctx.log["time_ms"] = std::round(result->time_ms * 100) / 100;
+        }
+        co_return result;
+      },
+      .python_version = [&api] { return api.probe.python_version; },
+  };
+}
+
 std::vector<http::Route> make_routes(BackendApi& api) {
   std::vector<http::Route> routes;
   routes.push_back(
@@ -212,6 +235,13 @@ std::vector<http::Route> make_routes(BackendApi& api) {
         co_return readiness(api, req);
       },
   });
+  const http::Precheck token_only = [&api](const http::RequestHeader& h,
+                                           const http::RequestContext&) {
+    return http::require_token(h, api.config.token);
+  };
+  for (http::Route& r : api.compat.routes(token_only)) {
+    routes.push_back(std::move(r));
+  }
   routes.push_back(http::metrics_route(
       api.registry, http::ops_only(api.config.token, api.config.public_ops())));
   return routes;

@@ -1,5 +1,5 @@
 // The backend's HTTP API: POST /py/eval, POST /py/grade, GET /healthz,
-// /readyz, /metrics.
+// /readyz, /metrics, and the other services' APIs (compat/apis.h).
 //
 //   BackendApi api{cfg, evaluator, admission, registry, probe};
 //   http::Server server(io, options, make_routes(api), registry);
@@ -16,10 +16,15 @@
 #include "backend/evaluator.h"
 #include "backend/grader.h"
 #include "common/metrics.h"
+#include "compat/apis.h"
 #include "http/server.h"
 #include "sandbox/probe.h"
 
 namespace playground::backend {
+
+struct BackendApi;
+// Runs the other APIs' evaluations as /py/eval does.
+compat::Runner compat_runner(BackendApi& api);
 
 struct BackendApi {
   const BackendConfig& config;
@@ -30,6 +35,8 @@ struct BackendApi {
   // One grading request runs at most --grade-parallel cases at once (fair
   // admission lets other clients in between).
   Grader grader{evaluator, static_cast<int>(config.grade_parallel)};
+  // Piston's, Codapi's and Judge0's APIs, run here.
+  compat::Apis compat{compat_runner(*this), config.apis};
 };
 
 std::vector<http::Route> make_routes(BackendApi& api);

@@ -96,11 +96,14 @@ Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
   Options o(
       "playground-backend",
       "Runs Python snippets, each in a fresh sandboxed interpreter, behind\n"
-      "POST /py/eval. Also serves GET /healthz, /readyz and /metrics.\n"
+      "POST /py/eval, and Piston's, Codapi's and Judge0's APIs. Also serves\n"
+      "GET /healthz, /readyz and /metrics.\n"
       "Every flag has an environment variable; a flag wins over its variable.");
   http::add_listener_options(o, cfg.listener, "running evaluations");
   add_limit_options(o, cfg.limits);
   add_service_options(o, cfg);
+
+  compat::add_api_options(o, cfg.apis);
 
   auto outcome = o.parse(argc, argv);
   if (!outcome) return outcome;
@@ -122,6 +125,7 @@ Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
     return Error{
         "--tmp must not exceed --memory: /tmp lives in the run's memory"};
   }
+  cfg.apis.body_limit = static_cast<size_t>(cfg.body_bytes);
   auto token = load_token(cfg.token_file);
   if (!token) return token.error();
   cfg.token = std::move(*token);

@@ -13,6 +13,7 @@
 
 #include "common/options.h"
 #include "common/result.h"
+#include "compat/apis.h"
 #include "http/listener_config.h"
 #include "sandbox/shared/policy.h"
 
@@ -37,6 +38,7 @@ struct BackendConfig {
   std::string ops_access = "token";  // or "public" (add_ops_access_option)
   bool public_ops() const { return ops_access == "public"; }
   std::string log_level = "info";
+  compat::ApiOptions apis;  // apis.body_limit: body_bytes
   std::string python = "/usr/bin/python3";
   std::string init_path;  // "": playground-sandbox-init next to this program
   std::string isolation = "best-effort";  // or "strict"

@@ -17,6 +17,8 @@ class ErrcCategory final : public std::error_category {
         return "too large";
       case Errc::at_capacity:
         return "at capacity";
+      case Errc::rate_limited:
+        return "rate limited";
       case Errc::unavailable:
         return "unavailable";
       case Errc::client_gone:

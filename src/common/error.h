@@ -31,6 +31,7 @@ enum class Errc {
   unsupported_media_type,  // a body type the endpoint does not read
   too_large,               // the request does not fit a limit
   at_capacity,             // no sandbox (or queue place) free: retry later
+  rate_limited,            // this client asked too much too fast: slow down
   unavailable,             // the sandbox does not work on this server
   client_gone,             // the client left before the answer was ready
   sandbox_failed,          // the sandbox broke (not the program in it)

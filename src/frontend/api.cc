@@ -8,6 +8,7 @@
 #include "frontend/ui_assets.h"
 #include "http/ops_routes.h"
 #include "protocol/eval_request.h"
+#include "protocol/eval_result.h"
 #include "protocol/grade_request.h"
 
 namespace playground::frontend {
@@ -258,6 +259,20 @@ void add_grading_routes(FrontendApi& api, std::vector<http::Route>& routes) {
 
 }  // namespace
 
+compat::Runner compat_runner(FrontendApi& api) {
+  return {
+      .run = [&api](protocol::EvalRequest request, const http::Request&,
+                    http::RequestContext& ctx)
+          -> boost::asio::awaitable<Result<sandbox::RunResult>> {
+        const Response answer = co_await forward_in_share(api, ctx, kEvalTarget,
+                                                          for_backend(request));
+        if (answer.result() != Status::ok) co_return http::error_of(answer);
+        co_return protocol::result_from_json(answer.body());
+      },
+      .python_version = [&api] { return api.gateway.python_version(); },
+  };
+}
+
 std::vector<http::Route> make_routes(FrontendApi& api) {
   std::vector<http::Route> routes;
   add_ui_routes(routes);
@@ -280,6 +295,14 @@ std::vector<http::Route> make_routes(FrontendApi& api) {
   };
   routes.push_back(std::move(python));
   add_grading_routes(api, routes);
+  const http::Precheck rate_limited =
+      [&api](const http::RequestHeader&,
+             const http::RequestContext& ctx) -> std::optional<Response> {
+    return refuse_over_rate(api, ctx.remote);
+  };
+  for (http::Route& r : api.compat.routes(rate_limited)) {
+    routes.push_back(std::move(r));
+  }
 
   // Operations endpoints: every backend's address, and the metrics; with a
   // token configured only for requests carrying it (see --ops-access).

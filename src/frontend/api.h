@@ -1,7 +1,7 @@
 // The frontend's HTTP API: the UI at /, POST /python, POST /grade, the
 // exercises (GET /api/exercises, GET /api/exercises/<id>, POST
 // /api/exercises/<id>/grade), GET /api/backends, /healthz, /readyz and
-// /metrics.
+// /metrics, and the other services' APIs (compat/apis.h).
 //
 //   FrontendApi api{cfg, gateway, limiter, registry};
 //   http::Server server(io, options, make_routes(api), registry);
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/metrics.h"
+#include "compat/apis.h"
 #include "frontend/client_share.h"
 #include "frontend/config.h"
 #include "frontend/exercises.h"
@@ -24,6 +25,11 @@
 
 namespace playground::frontend {
 
+struct FrontendApi;
+// Runs the other APIs' evaluations as POST /python does: through the
+// gateway, within the client's share.
+compat::Runner compat_runner(FrontendApi& api);
+
 struct FrontendApi {
   const FrontendConfig& config;
   Gateway& gateway;
@@ -31,6 +37,8 @@ struct FrontendApi {
   ClientShare& share;
   metrics::Registry& registry;
   const Exercises& exercises;
+  // Piston's, Codapi's and Judge0's APIs, run on the backends.
+  compat::Apis compat{compat_runner(*this), config.apis};
 };
 
 std::vector<http::Route> make_routes(FrontendApi& api);

@@ -93,11 +93,14 @@ Result<ParseOutcome> parse_frontend_config(int argc, const char* const* argv,
       "Serves the Playground web UI at / and forwards POST /python to the\n"
       "backends' /py/eval, round-robin over the healthy ones; a backend that\n"
       "cannot answer is skipped, so losing one loses no request. Also serves\n"
-      "GET /api/backends, /healthz, /readyz and /metrics.\n"
+      "Piston's, Codapi's and Judge0's APIs the same way, and GET\n"
+      "/api/backends, /healthz, /readyz and /metrics.\n"
       "Every flag has an environment variable; a flag wins over its variable.");
   http::add_listener_options(o, cfg.listener, "forwarded requests");
   add_backend_options(o, cfg);
   add_client_options(o, cfg);
+
+  compat::add_api_options(o, cfg.apis);
 
   auto outcome = o.parse(argc, argv);
   if (!outcome) return outcome;
@@ -108,6 +111,7 @@ Result<ParseOutcome> parse_frontend_config(int argc, const char* const* argv,
   auto backends = parse_backend_list(cfg.backends_text);
   if (!backends) return backends.error();
   cfg.backends = std::move(*backends);
+  cfg.apis.body_limit = static_cast<size_t>(cfg.body_bytes);
   auto token = load_token(cfg.token_file);
   if (!token) return token.error();
   cfg.token = std::move(*token);

@@ -15,6 +15,7 @@
 
 #include "common/options.h"
 #include "common/result.h"
+#include "compat/apis.h"
 #include "frontend/backend_list.h"
 #include "http/listener_config.h"
 
@@ -45,6 +46,7 @@ struct FrontendConfig {
   int64_t waiting_per_client = 16;  // more wait, up to this many, then 429
   int64_t body_bytes = 2LL << 20;
   std::string log_level = "info";
+  compat::ApiOptions apis;  // apis.body_limit: body_bytes
 };
 
 // Fills `cfg`; on --help puts the help text in `help`.

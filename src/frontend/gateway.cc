@@ -8,6 +8,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 #include <cmath>
 #include <functional>
 #include <optional>
@@ -311,6 +312,7 @@ asio::awaitable<void> Gateway::check_health(size_t i) {
                       answer->body().find(R"("sandbox_self_test":"passed")") !=
                           std::string::npos;
     const bool passed = answer && answer->result() == Status::ok;
+    if (passed) note_python_version(answer->body());
     std::string error;
     if (!answer) {
       error = "readyz: " + answer.error().message;
@@ -325,6 +327,17 @@ asio::awaitable<void> Gateway::check_health(size_t i) {
     }
     health_timers_[i]->expires_after(options_.health_interval);
     co_await health_timers_[i]->async_wait(nothrow);
+  }
+}
+
+void Gateway::note_python_version(std::string_view readyz_body) {
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(readyz_body, ec);
+  if (ec || !v.is_object()) return;
+  if (const auto* version = v.as_object().if_contains("python");
+      version != nullptr && version->is_string() &&
+      !version->as_string().empty() && version->as_string().size() <= 32) {
+    python_version_ = std::string(version->as_string());
   }
 }
 

@@ -89,6 +89,9 @@ class Gateway {
   // GET /api/backends: name, url, health, in-flight, latency, failures.
   boost::json::object describe() const;
   size_t healthy_count() const { return balancer_.healthy_count(); }
+  // The backends' Python ("3.11.2"), as their last passed health check
+  // said; "" until one has.
+  const std::string& python_version() const { return python_version_; }
 
  private:
   Gateway(boost::asio::any_io_executor executor,
@@ -119,6 +122,7 @@ class Gateway {
   static http::Response give_up(const Forwarding& f, bool client_gone);
   boost::asio::awaitable<void> check_health(size_t i);
   void note_health_change(size_t i);
+  void note_python_version(std::string_view readyz_body);
   // Stops every request waiting on backend i (it was just ejected).
   void abandon_in_flight(size_t i);
 
@@ -133,6 +137,7 @@ class Gateway {
   // Per backend, a stop source for each request waiting on it.
   std::vector<std::list<std::stop_source>> in_flight_;
   bool stopping_ = false;
+  std::string python_version_;
   metrics::CounterFamily& upstream_;
   metrics::Histogram& latency_;
 };

@@ -1,6 +1,7 @@
 // JSON and text response builders (see message.h).
 #include "http/message.h"
 
+#include <boost/json/parse.hpp>
 #include <cctype>
 
 #include "common/json.h"
@@ -30,6 +31,8 @@ Status status_of(const Error& error) {
       return Status::unsupported_media_type;
     case Errc::too_large:
       return Status::payload_too_large;
+    case Errc::rate_limited:
+      return Status::too_many_requests;
     case Errc::at_capacity:
     case Errc::unavailable:
     // Nobody reads this answer; the request's log line says 499.
@@ -41,10 +44,48 @@ Status status_of(const Error& error) {
   return Status::internal_server_error;
 }
 
+Error error_of(const Response& answer) {
+  Errc code = Errc::unavailable;  // 5xx: no word on the run
+  switch (answer.result()) {
+    case Status::bad_request:
+    case Status::not_found:
+    case Status::method_not_allowed:
+    case Status::unauthorized:
+      code = Errc::invalid_request;
+      break;
+    case Status::unsupported_media_type:
+      code = Errc::unsupported_media_type;
+      break;
+    case Status::payload_too_large:
+      code = Errc::too_large;
+      break;
+    case Status::too_many_requests:
+      code = Errc::rate_limited;
+      break;
+    case Status::service_unavailable:
+      code = Errc::at_capacity;
+      break;
+    default:
+      break;
+  }
+  std::string message =
+      "The service answered " + std::to_string(answer.result_int()) + ".";
+  boost::system::error_code ec;
+  const boost::json::value body = boost::json::parse(answer.body(), ec);
+  if (!ec && body.is_object()) {
+    if (const auto* said = body.as_object().if_contains("error");
+        said != nullptr && said->is_string()) {
+      message = std::string(said->as_string());
+    }
+  }
+  return {std::move(message), code};
+}
+
 Response error_response(const Error& error) {
   Response r = json_error(status_of(error), error.message);
   // Capacity comes back within a run's time: say when to try again.
-  if (error.code == Errc::at_capacity || error.code == Errc::unavailable) {
+  if (error.code == Errc::at_capacity || error.code == Errc::unavailable ||
+      error.code == Errc::rate_limited) {
     r.set(beast_http::field::retry_after, "1");
   }
   return r;

@@ -29,6 +29,9 @@ Response json_error(Status status, std::string_view message);
 // The status that answers `error`: the one place where what failed (its
 // code, see common/error.h) becomes an HTTP status.
 Status status_of(const Error& error);
+// The inverse, for an answer relayed from another service: its JSON
+// "error" sentence (or its status's) with the Errc its status stands for.
+Error error_of(const Response& answer);
 // json_error(status_of(error), error.message).
 Response error_response(const Error& error);
 // A plain-text response (for /metrics).

@@ -15,6 +15,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "http/message.h"
@@ -57,6 +58,9 @@ struct Route {
   // rate limits). Returning a response answers the request with it.
   Precheck precheck;
   Handler handler;
+  // Set on every answer at this route, the server's own refusals (413, 503)
+  // included: e.g. CORS headers, which a browser needs on errors too.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 }  // namespace playground::http

@@ -58,6 +58,9 @@ void finish_response(Response& res, const Exchange& ex,
                      const std::string& server_name) {
   res.keep_alive(!ex.close_after);
   res.set(beast_http::field::server, server_name);
+  if (ex.route != nullptr) {
+    for (const auto& [name, value] : ex.route->headers) res.set(name, value);
+  }
   if (ex.method == "HEAD") {
     if (!res.has_content_length() && !res.body().empty()) {
       res.content_length(res.body().size());

@@ -112,13 +112,26 @@ Result<std::vector<ProgramFile>> files_from_json(const boost::json::value& v) {
           "Each of \"files\" must be {\"name\": \"...\", \"content\": "
           "\"...\"} with two strings.");
     }
-    ProgramFile file{std::string(name->get_string()),
-                     std::string(content->get_string())};
+    files.push_back(
+        {std::string(name->get_string()), std::string(content->get_string())});
+  }
+  if (auto checked = check_files(files); !checked) return checked.error();
+  return files;
+}
+
+Result<void> check_files(const std::vector<ProgramFile>& files) {
+  if (files.size() > kMaxFiles) {
+    return bad("At most " + std::to_string(kMaxFiles) +
+               " files may be given besides the program.");
+  }
+  for (size_t i = 0; i < files.size(); ++i) {
+    const ProgramFile& file = files[i];
     if (std::string why = file_name_problem(file.name); !why.empty()) {
       return bad("The file name \"" + file.name.substr(0, 64) + "\" " + why +
                  ".");
     }
-    for (const ProgramFile& earlier : files) {
+    for (size_t j = 0; j < i; ++j) {
+      const ProgramFile& earlier = files[j];
       if (earlier.name == file.name) {
         return bad("The file \"" + file.name + "\" is given twice.");
       }
@@ -129,9 +142,8 @@ Result<std::vector<ProgramFile>> files_from_json(const boost::json::value& v) {
                    "\" cannot both exist.");
       }
     }
-    files.push_back(std::move(file));
   }
-  return files;
+  return {};
 }
 
 Result<std::vector<std::string>> args_from_json(const boost::json::value& v) {

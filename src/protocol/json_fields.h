@@ -37,6 +37,9 @@ Result<std::string> code_from_json(const boost::json::object& obj);
 
 // "files": [{"name", "content"}], at most kMaxFiles, valid distinct names.
 Result<std::vector<ProgramFile>> files_from_json(const boost::json::value& v);
+// Files for beside the program, however an API named them: at most
+// kMaxFiles, valid (file_name_problem) and distinct names.
+Result<void> check_files(const std::vector<ProgramFile>& files);
 // "args": [strings], at most kMaxArgs of kMaxArgBytes, no NUL.
 Result<std::vector<std::string>> args_from_json(const boost::json::value& v);
 // "timeout_ms": a positive whole number (huge ones are kept as the largest

@@ -79,17 +79,25 @@ boost::asio::awaitable<ProbeResult> probe_isolation(LaunchConfig config,
     }
     // Run as `python3 main.py` (site imported) or, without a private
     // filesystem, by the fallback bootstrap (python_startup.h).
+    // Its second line is the interpreter's version, for the APIs that
+    // name it (Piston's runtimes, Judge0's languages).
     auto run = co_await (*box)->run(
-        "import sys\nprint(6 * 7, sys.flags.no_site, sys.argv)\n", "",
-        std::chrono::seconds(10));
+        "import sys\nprint(6 * 7, sys.flags.no_site, sys.argv)\n"
+        "print('%d.%d.%d' % sys.version_info[:3])\n",
+        "", std::chrono::seconds(10));
     if (!run) {
       if (drop_layer_for(run.error(), iso, probe.warnings)) continue;
       probe.error = run.error().message;
       co_return probe;
     }
-    const bool as_script = run->stdout_bytes == "42 0 ['main.py']\n";
+    const std::string_view out = run->stdout_bytes;
+    const size_t first_line = out.find('\n') + 1;
+    const std::string_view check = out.substr(0, first_line);
+    const std::string_view version = out.substr(first_line);
+    const bool as_script = check == "42 0 ['main.py']\n";
     if (run->status != RunStatus::ok ||
-        (!as_script && run->stdout_bytes != "42 1 ['main.py']\n")) {
+        (!as_script && check != "42 1 ['main.py']\n") ||
+        !version.ends_with('\n') || version.size() < 6) {
       probe.error = "the self-test snippet did not run correctly (status " +
                     std::string(to_string(run->status)) + ", stdout \"" +
                     run->stdout_bytes.substr(0, 200) + "\", stderr \"" +
@@ -99,6 +107,7 @@ boost::asio::awaitable<ProbeResult> probe_isolation(LaunchConfig config,
     probe.ready = true;
     probe.isolation = iso;
     probe.runs_as_script = as_script;
+    probe.python_version = std::string(version.substr(0, version.size() - 1));
     if (!as_script) {
       probe.warnings.push_back(
           "programs run by a bootstrap (python3 -I -S -c), not as python3 "

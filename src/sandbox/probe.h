@@ -29,6 +29,7 @@ struct ProbeResult {
   // Programs run as `python3 main.py`; false: by the fallback bootstrap
   // (python_startup.h).
   bool runs_as_script = false;
+  std::string python_version;  // of the sandbox's interpreter: "3.11.2"
 };
 
 // `config.isolation` is ignored; cgroups may be null (then none are used).

@@ -4,7 +4,7 @@
 //   if (r.status == RunStatus::timeout) ...;
 //   std::string_view s = to_string(r.status);  // "timeout"
 //
-// Kept apart from the launcher so the result's encoding (backend/eval_result)
+// Kept apart from the launcher so the result's encoding (protocol/eval_result)
 // can be built and fuzzed without the sandbox machinery.
 #pragma once
 

@@ -1,14 +1,15 @@
-// Fuzz target: the JSON answer of a finished run (backend::result_to_json
+// Fuzz target: the JSON answer of a finished run (protocol::result_to_json
 // written by json::to_text, as http::json_response does), with whatever bytes
 // a program may print.
 //
 // Input: read with FuzzedDataProvider: status, exit code, times, memory,
 // truncated, stdout, then stderr (the rest).
-// Properties: the text is valid UTF-8 and valid JSON; it is an object with
-// exactly the eight contract fields; stdout and stderr read back as
-// utf8::make_valid of what was printed (exactly it when that was valid); the
-// numbers and flags read back as given (times to 0.01 ms); and the text is at
-// most six bytes per byte printed plus a small constant.
+// Properties: result_from_json reads it back as the same run; the text is valid
+// UTF-8 and valid JSON; it is an object with exactly the eight contract fields;
+// stdout and stderr read back as utf8::make_valid of what was printed (exactly
+// it when that was valid); the numbers and flags read back as given (times to
+// 0.01 ms); and the text is at most six bytes per byte printed plus a small
+// constant.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <boost/json/parse.hpp>
@@ -18,10 +19,10 @@
 #include <cstdint>
 #include <string>
 
-#include "backend/eval_result.h"
 #include "common/json.h"
 #include "common/utf8.h"
 #include "fuzz_check.h"
+#include "protocol/eval_result.h"
 #include "sandbox/run_result.h"
 
 namespace {
@@ -59,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   r.stderr_bytes = in.ConsumeRemainingBytesAsString();
 
   const std::string text =
-      playground::json::to_text(playground::backend::result_to_json(r));
+      playground::json::to_text(playground::protocol::result_to_json(r));
   FUZZ_CHECK(utf8::is_valid(text));
   FUZZ_CHECK(text.size() <=
              6 * (r.stdout_bytes.size() + r.stderr_bytes.size()) + 256);
@@ -77,5 +78,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check_time(o.at("cpu_ms"), r.cpu_ms);
   FUZZ_CHECK(o.at("memory_kb").to_number<int64_t>() == r.memory_kb);
   FUZZ_CHECK(o.at("truncated").get_bool() == r.truncated);
+
+  // Read back as the frontend does for the other APIs: the same run, its
+  // output as sent (valid UTF-8).
+  const auto back = playground::protocol::result_from_json(text);
+  FUZZ_CHECK(back.ok());
+  FUZZ_CHECK(back->stdout_bytes == utf8::make_valid(r.stdout_bytes));
+  FUZZ_CHECK(back->stderr_bytes == utf8::make_valid(r.stderr_bytes));
+  FUZZ_CHECK(back->exit_code == r.exit_code && back->status == r.status);
+  FUZZ_CHECK(back->memory_kb == r.memory_kb && back->truncated == r.truncated);
+  check_time(o.at("time_ms"), back->time_ms);
   return 0;
 }
