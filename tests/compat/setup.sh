@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The compatibility tests' fixture: installs the clients package-lock.json
+# pins (piston-client, the @antonz/codapi widget; npm ci: the network once,
+# npm's cache after that).
+set -euo pipefail
+cd "$(dirname "$0")"
+stamp=node_modules/.playground-lock.json
+if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
+  npm ci --no-audit --no-fund --ignore-scripts --prefer-offline --loglevel=error
+  cp package-lock.json "$stamp"
+fi
+echo "compat setup: $(node -p 'require("piston-client/package.json").name + " " + require("piston-client/package.json").version'), @antonz/codapi $(node -p 'require("@antonz/codapi/package.json").version')"
