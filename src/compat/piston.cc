@@ -6,8 +6,8 @@
 #include <cstring>
 #include <string>
 
+#include "common/encoding.h"
 #include "common/utf8.h"
-#include "compat/encoding.h"
 #include "protocol/json_fields.h"
 
 namespace playground::compat::piston {
@@ -65,7 +65,8 @@ Result<std::string> decoded(const json::object& file, size_t i) {
                                    ? std::string_view(encoding->get_string())
                                    : "utf8";
   if (how != "base64" && how != "hex") return content;
-  auto bytes = how == "base64" ? base64_decode(content) : hex_decode(content);
+  auto bytes = how == "base64" ? encoding::base64_decode(content)
+                               : encoding::hex_decode(content);
   if (!bytes) {
     return bad("files[" + std::to_string(i) + "].content is not valid " +
                std::string(how) + ".");

@@ -4,7 +4,9 @@
 #include <boost/json/array.hpp>
 #include <cmath>
 
+#include "common/encoding.h"
 #include "common/json.h"
+#include "common/utf8.h"
 #include "frontend/ui_assets.h"
 #include "http/ops_routes.h"
 #include "protocol/eval_request.h"
@@ -58,15 +60,28 @@ Handler constant(std::function<Response()> make) {
 
 // The request as a backend's /py/eval takes it: JSON, whatever the client
 // sent (a form, say).
+// Bytes that are not UTF-8 (a binary file from another API, say) go as
+// base64, which JSON carries.
 std::string for_backend(protocol::EvalRequest& request) {
-  boost::json::object upstream{{"code", std::move(request.code)},
-                               {"stdin", std::move(request.stdin_data)}};
+  boost::json::object upstream{{"code", std::move(request.code)}};
+  if (utf8::is_valid(request.stdin_data)) {
+    upstream["stdin"] = std::move(request.stdin_data);
+  } else {
+    upstream["stdin"] = encoding::base64_encode(request.stdin_data);
+    upstream["stdin_encoding"] = "base64";
+  }
   if (request.timeout_ms) upstream["timeout_ms"] = *request.timeout_ms;
   if (!request.files.empty()) {
     boost::json::array files;
     for (protocol::ProgramFile& f : request.files) {
-      files.push_back(boost::json::object{{"name", std::move(f.name)},
-                                          {"content", std::move(f.content)}});
+      boost::json::object file{{"name", std::move(f.name)}};
+      if (utf8::is_valid(f.content)) {
+        file["content"] = std::move(f.content);
+      } else {
+        file["content"] = encoding::base64_encode(f.content);
+        file["encoding"] = "base64";
+      }
+      files.push_back(std::move(file));
     }
     upstream["files"] = std::move(files);
   }

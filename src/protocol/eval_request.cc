@@ -35,7 +35,10 @@ Result<EvalRequest> from_json(std::string_view body) {
   if (const boost::json::value* in = obj->if_contains("stdin");
       in && !in->is_null()) {
     if (!in->is_string()) return bad("The \"stdin\" field must be a string.");
-    req.stdin_data = std::string(in->get_string());
+    auto bytes =
+        decoded(*in, obj->if_contains("stdin_encoding"), "\"stdin_encoding\"");
+    if (!bytes) return bytes.error();
+    req.stdin_data = std::move(*bytes);
   }
   auto timeout = timeout_from_json(obj->if_contains("timeout_ms"));
   if (!timeout) return timeout.error();

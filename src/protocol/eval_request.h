@@ -10,7 +10,8 @@
 // form. `files` are written beside main.py in the run's working directory
 // before it starts; `args` become sys.argv[1:]. Both are bounded and checked
 // here (kMaxFiles, kMaxArgs, file_name_problem), so a request that passes is
-// one the sandbox can carry out.
+// one the sandbox can carry out. Bytes that are not UTF-8 travel as base64:
+// a file's "encoding": "base64", and "stdin_encoding": "base64".
 #pragma once
 
 #include <cstdint>

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "common/encoding.h"
+
 namespace playground::protocol {
 namespace {
 
@@ -55,6 +57,21 @@ std::string json_problem(std::string_view body, size_t at,
 }
 
 }  // namespace
+
+Result<std::string> decoded(const boost::json::value& text,
+                            const boost::json::value* encoding,
+                            std::string_view what) {
+  if (encoding == nullptr || encoding->is_null() ||
+      (encoding->is_string() && encoding->get_string() == "utf8")) {
+    return std::string(text.get_string());
+  }
+  if (!encoding->is_string() || encoding->get_string() != "base64") {
+    return bad("The " + std::string(what) + " must be \"utf8\" or \"base64\".");
+  }
+  auto bytes = encoding::base64_decode(text.get_string());
+  if (!bytes) return bad("Text said to be base64 is not valid base64.");
+  return std::move(*bytes);
+}
 
 Error bad_request(std::string message) {
   return Error{std::move(message), Errc::invalid_request};
@@ -112,8 +129,10 @@ Result<std::vector<ProgramFile>> files_from_json(const boost::json::value& v) {
           "Each of \"files\" must be {\"name\": \"...\", \"content\": "
           "\"...\"} with two strings.");
     }
-    files.push_back(
-        {std::string(name->get_string()), std::string(content->get_string())});
+    auto bytes =
+        decoded(*content, f->if_contains("encoding"), "a file's \"encoding\"");
+    if (!bytes) return bytes.error();
+    files.push_back({std::string(name->get_string()), std::move(*bytes)});
   }
   if (auto checked = check_files(files); !checked) return checked.error();
   return files;

@@ -35,7 +35,15 @@ Result<boost::json::object> parse_json_object(std::string_view body,
 // "code": the program, a string, required.
 Result<std::string> code_from_json(const boost::json::object& obj);
 
-// "files": [{"name", "content"}], at most kMaxFiles, valid distinct names.
+// A string field's bytes: the text itself, or, with an "encoding" of
+// "base64" beside it, what it encodes (binary files and stdin, which JSON
+// cannot carry as text). `what` names the encoding field for errors.
+Result<std::string> decoded(const boost::json::value& text,
+                            const boost::json::value* encoding,
+                            std::string_view what);
+
+// "files": [{"name", "content", "encoding"?}], at most kMaxFiles, valid
+// distinct names.
 Result<std::vector<ProgramFile>> files_from_json(const boost::json::value& v);
 // Files for beside the program, however an API named them: at most
 // kMaxFiles, valid (file_name_problem) and distinct names.

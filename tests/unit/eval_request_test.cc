@@ -32,6 +32,27 @@ TEST(EvalRequest, JsonFilesAndArgs) {
   EXPECT_EQ(r->args, (std::vector<std::string>{"-n", "3"}));
 }
 
+TEST(EvalRequest, BytesThatAreNotUtf8TravelAsBase64) {
+  auto r = parse_eval_request(
+      "application/json",
+      R"J({"code":"1","stdin":"/4A=","stdin_encoding":"base64","files":[
+          {"name":"a.bin","content":"AAH/","encoding":"base64"},
+          {"name":"b.txt","content":"AAH/","encoding":"utf8"}]})J");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->stdin_data, "\xff\x80");
+  EXPECT_EQ(r->files[0].content, std::string("\0\1\xff", 3));
+  EXPECT_EQ(r->files[1].content, "AAH/");
+  for (
+      std::string_view bad :
+      {R"J({"code":"1","stdin":"x","stdin_encoding":"hex"})J",
+       R"J({"code":"1","stdin":"!!","stdin_encoding":"base64"})J",
+       R"J({"code":"1","files":[{"name":"a","content":"x","encoding":7}]})J"}) {
+    auto refused = parse_eval_request("application/json", bad);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().code, Errc::invalid_request);
+  }
+}
+
 TEST(EvalRequest, FileNames) {
   for (const char* ok : {"helper.py", "data/in.txt", "a/b/c/d/e/f/g/h",
                          ".hidden", "with space.txt", "ünï.py", "..a"}) {
@@ -173,6 +194,16 @@ TEST(ErrorModel, StatusAtTheEdge) {
             Status::unsupported_media_type);
   EXPECT_EQ(status_of({"x", Errc::too_large}), Status::payload_too_large);
   EXPECT_EQ(status_of({"x", Errc::at_capacity}), Status::service_unavailable);
+  EXPECT_EQ(status_of({"x", Errc::rate_limited}), Status::too_many_requests);
+  // An answer relayed from a backend reads back as the same error.
+  for (Errc e : {Errc::invalid_request, Errc::too_large, Errc::at_capacity,
+                 Errc::rate_limited, Errc::unsupported_media_type}) {
+    const Error relayed = error_of(error_response({"why", e}));
+    EXPECT_EQ(relayed.code, e);
+    EXPECT_EQ(relayed.message, "why");
+  }
+  EXPECT_EQ(error_of(json_error(Status::bad_gateway, "x")).code,
+            Errc::unavailable);
   EXPECT_EQ(status_of({"x", Errc::sandbox_failed}),
             Status::internal_server_error);
   // Codes of other categories are the service's own failures.

@@ -1,10 +1,10 @@
 // base64 and hex (see encoding.h).
-#include "compat/encoding.h"
+#include "common/encoding.h"
 
 #include <array>
 #include <cstdint>
 
-namespace playground::compat {
+namespace playground::encoding {
 namespace {
 
 constexpr std::string_view kAlphabet =
@@ -91,4 +91,4 @@ std::optional<std::string> hex_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace playground::compat
+}  // namespace playground::encoding

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace playground::compat {
+namespace playground::encoding {
 
 // RFC 4648 base64 with padding.
 std::string base64_encode(std::string_view bytes);
@@ -20,4 +20,4 @@ std::optional<std::string> base64_decode(std::string_view text);
 // Two hex digits per byte, either case; nullopt otherwise.
 std::optional<std::string> hex_decode(std::string_view text);
 
-}  // namespace playground::compat
+}  // namespace playground::encoding
