@@ -10,7 +10,7 @@
 namespace playground::backend {
 namespace {
 
-// What one run may use: --wall to --open-files.
+// What one run may use: --wall to --blas-threads.
 void add_limit_options(Options& o, sandbox::Limits& l) {
   o.add_millis("wall", "PLAYGROUND_WALL", &l.wall_ms, 1, 3'600'000,
                "Default wall-clock limit of a run.");
@@ -30,6 +30,9 @@ void add_limit_options(Options& o, sandbox::Limits& l) {
             "Number of files and directories the run's /tmp may hold.");
   o.add_int("open-files", "PLAYGROUND_OPEN_FILES", &l.open_files, 16, 65536,
             "Open file descriptors per process.");
+  o.add_int("blas-threads", "PLAYGROUND_BLAS_THREADS", &l.blas_threads, 0, 256,
+            "Threads numpy's BLAS may start (OPENBLAS_NUM_THREADS and\n"
+            "OMP_NUM_THREADS); 0 leaves it to the library (one per core).");
 }
 
 // The rest of the service: sandboxes, queue, body, token and the like.
@@ -39,6 +42,14 @@ void add_service_options(Options& o, BackendConfig& cfg) {
   o.add_int("pool", "PLAYGROUND_POOL", &cfg.pool, -1, 1024,
             "Pre-started sandboxes at most (-1: the concurrency; 0: none).\n"
             "The pool follows the load between 1 and this.");
+  o.add_checked(
+      "data-pool", "PLAYGROUND_DATA_POOL", &cfg.data_pool,
+      [](std::string_view v) {
+        return v == "on" || v == "off" ? "" : "must be on or off";
+      },
+      "on: programs that import numpy or pandas get a pre-started sandbox\n"
+      "that imported them already (part of the pool, by demand); off: they\n"
+      "import them in their own time, like python3 main.py.");
   o.add_int("grade-parallel", "PLAYGROUND_GRADE_PARALLEL", &cfg.grade_parallel,
             0, 1024,
             "Cases of one POST /py/grade run at once (0: half the\n"

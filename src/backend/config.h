@@ -29,6 +29,9 @@ struct BackendConfig {
   int64_t concurrency = 0;  // 0: the number of cores
   int64_t queue = 64;
   int64_t pool = -1;  // pre-started sandboxes at most; -1: concurrency
+  // "on": keep data sandboxes (numpy and pandas imported ahead) for data
+  // snippets when Debian's packages are installed (sandbox_kind.h).
+  std::string data_pool = "on";
   // Cases of one grading request run at once; 0: half the concurrency, at
   // least two (but never more than the concurrency).
   int64_t grade_parallel = 0;

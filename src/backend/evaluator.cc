@@ -56,6 +56,8 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
     as_given.files.emplace_back(f.name, f.content);
   }
   const std::string program = sandbox::encode_program(as_given);
+  const SandboxKind kind =
+      pool_.keeps_data() ? kind_for(request) : SandboxKind::plain;
   const auto started = std::chrono::steady_clock::now();
   ++running_;
   Result<sandbox::RunResult> result = Error{"not run"};
@@ -68,7 +70,7 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
       result = cancelled;
       break;
     }
-    auto lease = co_await pool_.take(running_);
+    auto lease = co_await pool_.take(kind);
     if (!lease) {
       result = lease.error();
       break;

@@ -4,21 +4,25 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <cmath>
 
 #include "common/log.h"
 
 namespace playground::backend {
 
 namespace asio = boost::asio;
+using sandbox::SandboxProcess;
 
 SandboxPool::SandboxPool(const sandbox::LaunchConfig& config,
                          sandbox::CgroupSlots* cgroups,
                          sandbox::SlotKeepers& keepers, int slots,
-                         int max_ready, metrics::Registry& registry)
+                         int max_ready, std::string data_preload,
+                         metrics::Registry& registry)
     : config_(config),
       cgroups_(cgroups),
       keepers_(keepers),
       max_ready_(std::max(0, max_ready)),
+      data_preload_(std::move(data_preload)),
       taken_warm_(registry.counter(
           "playground_pool_taken_warm_total",
           "Runs given a pooled sandbox whose Python was ready.")),
@@ -27,37 +31,60 @@ SandboxPool::SandboxPool(const sandbox::LaunchConfig& config,
                            "Runs given a pooled sandbox still starting.")),
       started_now_(registry.counter(
           "playground_pool_started_on_demand_total",
-          "Runs that found the pool empty and started a sandbox.")) {
+          "Runs that found the pool empty and started a sandbox.")),
+      data_taken_warm_(registry.counter(
+          "playground_pool_data_taken_warm_total",
+          "Data runs given a sandbox that had imported numpy and pandas.")) {
   for (int i = slots - 1; i >= 0; --i) free_slots_.push_back(i);
   registry.gauge_callback("playground_pool_ready",
-                          "Pre-started sandboxes waiting for code.",
-                          [this] { return ready(); });
+                          "Pre-started plain sandboxes waiting for code.",
+                          [this] { return ready(SandboxKind::plain); });
   registry.gauge_callback("playground_pool_target",
-                          "Pre-started sandboxes the pool aims for.",
-                          [this] { return target_; });
+                          "Pre-started plain sandboxes the pool aims for.",
+                          [this] { return target(SandboxKind::plain); });
   registry.gauge_callback(
       "playground_pool_warm",
-      "Pre-started sandboxes whose Python is ready for code.", [this] {
-        return std::count_if(ready_.begin(), ready_.end(),
+      "Pre-started plain sandboxes whose Python is ready for code.", [this] {
+        auto& ready = shelf(SandboxKind::plain).ready;
+        return std::count_if(ready.begin(), ready.end(),
                              [](auto& box) { return box->warm(); });
       });
+  registry.gauge_callback(
+      "playground_pool_data_ready",
+      "Pre-started data sandboxes (numpy and pandas imported or importing).",
+      [this] { return ready(SandboxKind::data); });
+  registry.gauge_callback(
+      "playground_pool_data_warm",
+      "Pre-started data sandboxes whose Python imported numpy and pandas.",
+      [this] {
+        auto& ready = shelf(SandboxKind::data).ready;
+        return std::count_if(ready.begin(), ready.end(),
+                             [](auto& box) { return box->warm(); });
+      });
+  registry.gauge_callback("playground_pool_data_target",
+                          "Pre-started data sandboxes the pool aims for.",
+                          [this] { return target(SandboxKind::data); });
 }
 
 SandboxPool::~SandboxPool() { stop(); }
 
 SandboxPool::Lease::Lease(SandboxPool* pool,
-                          std::unique_ptr<sandbox::SandboxProcess> box)
-    : pool_(pool), box_(std::move(box)) {}
+                          std::unique_ptr<SandboxProcess> box,
+                          std::optional<SandboxKind> running_as)
+    : pool_(pool), box_(std::move(box)), running_as_(running_as) {}
 
 SandboxPool::Lease::Lease(Lease&& other) noexcept
-    : pooled(other.pooled), pool_(other.pool_), box_(std::move(other.box_)) {}
+    : pooled(other.pooled),
+      pool_(other.pool_),
+      box_(std::move(other.box_)),
+      running_as_(std::exchange(other.running_as_, std::nullopt)) {}
 
 SandboxPool::Lease::~Lease() {
   if (!box_) return;
   const int slot = box_->slot();
   box_.reset();  // killed and gone (see ~SandboxProcess) before the slot is
                  // reused
-  pool_->release_slot(slot);
+  done(slot);
 }
 
 asio::awaitable<void> SandboxPool::Lease::end() {
@@ -65,10 +92,16 @@ asio::awaitable<void> SandboxPool::Lease::end() {
   co_await box_->finish();
   const int slot = box_->slot();
   box_.reset();
+  done(slot);
+}
+
+void SandboxPool::Lease::done(int slot) {
+  if (running_as_) --pool_->shelf(*running_as_).running;
+  running_as_.reset();
   pool_->release_slot(slot);
 }
 
-void SandboxPool::retire(std::unique_ptr<sandbox::SandboxProcess> box) {
+void SandboxPool::retire(std::unique_ptr<SandboxProcess> box) {
   asio::co_spawn(
       executor_,
       [lease = Lease(this, std::move(box))]() mutable -> asio::awaitable<void> {
@@ -87,17 +120,29 @@ void SandboxPool::start(asio::any_io_executor executor) {
 void SandboxPool::stop() {
   stopped_ = true;
   if (sizing_timer_) sizing_timer_->cancel();
-  while (!ready_.empty()) {
-    std::unique_ptr<sandbox::SandboxProcess> box = std::move(ready_.front());
-    ready_.pop_front();
-    if (executor_) {
-      retire(std::move(box));
-    } else {
-      const int slot = box->slot();
-      box.reset();
-      release_slot(slot);
+  for (Shelf& s : shelves_) {
+    while (!s.ready.empty()) {
+      std::unique_ptr<SandboxProcess> box = std::move(s.ready.front());
+      s.ready.pop_front();
+      if (executor_) {
+        retire(std::move(box));
+      } else {
+        const int slot = box->slot();
+        box.reset();
+        release_slot(slot);
+      }
     }
   }
+}
+
+int SandboxPool::ready(SandboxKind kind) const {
+  return static_cast<int>(shelf(kind).ready.size());
+}
+
+int SandboxPool::target(SandboxKind kind) const { return shelf(kind).target; }
+
+std::string_view SandboxPool::preload_for(SandboxKind kind) const {
+  return kind == SandboxKind::data ? std::string_view(data_preload_) : "";
 }
 
 std::optional<int> SandboxPool::claim_slot() {
@@ -112,19 +157,39 @@ void SandboxPool::release_slot(int slot) {
   refill();
 }
 
-// Once a second: forget old peaks, recompute the target, trim the excess.
+void SandboxPool::retarget() {
+  auto peak = [](const Shelf& s) {
+    return *std::max_element(s.peaks.begin(), s.peaks.end());
+  };
+  const int want_plain = peak(shelf(SandboxKind::plain)) + 1;
+  const int data_peak = keeps_data() ? peak(shelf(SandboxKind::data)) : 0;
+  const int want_data = data_peak > 0 ? data_peak + 1 : 0;
+  int data = want_data;
+  if (want_plain + want_data > max_ready_) {
+    // Shared in proportion; with room for two, each kind in demand keeps one.
+    data = static_cast<int>(std::lround(static_cast<double>(max_ready_) *
+                                        want_data / (want_plain + want_data)));
+    if (max_ready_ >= 2)
+      data = std::clamp(data, want_data > 0 ? 1 : 0, max_ready_ - 1);
+  }
+  shelf(SandboxKind::data).target = data;
+  shelf(SandboxKind::plain).target = std::min(want_plain, max_ready_ - data);
+}
+
+// Once a second: forget old peaks, recompute the targets, trim the excess.
 void SandboxPool::resize() {
   if (stopped_) return;
-  const int peak = *std::max_element(peaks_.begin(), peaks_.end());
-  target_ = std::clamp(peak + 1, std::min(1, max_ready_), max_ready_);
-  while (static_cast<int>(ready_.size()) > target_) {
-    std::unique_ptr<sandbox::SandboxProcess> oldest = std::move(ready_.front());
-    ready_.pop_front();
-    retire(std::move(oldest));
+  retarget();
+  for (Shelf& s : shelves_) {
+    while (static_cast<int>(s.ready.size()) > s.target) {
+      std::unique_ptr<SandboxProcess> oldest = std::move(s.ready.front());
+      s.ready.pop_front();
+      retire(std::move(oldest));
+    }
   }
   refill();
-  current_second_ = (current_second_ + 1) % peaks_.size();
-  peaks_[current_second_] = 0;
+  current_second_ = (current_second_ + 1) % kWindowSeconds;
+  for (Shelf& s : shelves_) s.peaks[current_second_] = s.running;
   sizing_timer_->expires_after(std::chrono::seconds(1));
   sizing_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (!ec) resize();
@@ -133,21 +198,26 @@ void SandboxPool::resize() {
 
 void SandboxPool::refill() {
   if (stopped_) return;
-  while (static_cast<int>(ready_.size()) + starting_ < target_) {
-    auto slot = claim_slot();
-    if (!slot) return;
-    ++starting_;
-    asio::co_spawn(executor_, fill_one(*slot), asio::detached);
+  for (SandboxKind kind : {SandboxKind::plain, SandboxKind::data}) {
+    Shelf& s = shelf(kind);
+    while (static_cast<int>(s.ready.size()) + s.starting < s.target) {
+      auto slot = claim_slot();
+      if (!slot) return;
+      ++s.starting;
+      asio::co_spawn(executor_, fill_one(*slot, kind), asio::detached);
+    }
   }
 }
 
-asio::awaitable<void> SandboxPool::fill_one(int slot) {
-  auto box = co_await sandbox::SandboxProcess::start(config_, keepers_,
-                                                     cgroups_, slot);
-  --starting_;
+asio::awaitable<void> SandboxPool::fill_one(int slot, SandboxKind kind) {
+  auto box = co_await SandboxProcess::start(config_, keepers_, cgroups_, slot,
+                                            preload_for(kind));
+  --shelf(kind).starting;
   if (!box) {
     log::warn("could not pre-start a sandbox",
-              {{"slot", slot}, {"error", box.error().message}});
+              {{"slot", slot},
+               {"kind", to_string(kind)},
+               {"error", box.error().message}});
     free_slots_.push_back(
         slot);  // no immediate retry: the sizing loop tries again
     co_return;
@@ -158,48 +228,67 @@ asio::awaitable<void> SandboxPool::fill_one(int slot) {
     free_slots_.push_back(slot);
     co_return;
   }
-  ready_.push_back(std::move(*box));
+  shelf(kind).ready.push_back(std::move(*box));
 }
 
-asio::awaitable<Result<SandboxPool::Lease>> SandboxPool::take(int running) {
-  peaks_[current_second_] = std::max(peaks_[current_second_], running);
-  if (running + 1 > target_ && target_ < max_ready_) {
-    target_ = std::min(max_ready_, running + 1);  // grow at once, shrink slowly
-  }
+std::unique_ptr<SandboxProcess> SandboxPool::take_pooled(SandboxKind kind) {
+  auto& ready = shelf(kind).ready;
   // Drop sandboxes that died while waiting (killed, out of memory...).
-  for (auto it = ready_.begin(); it != ready_.end();) {
+  for (auto it = ready.begin(); it != ready.end();) {
     if (!(*it)->exited()) {
       ++it;
       continue;
     }
     log::warn("a pooled sandbox ended while waiting; discarding it",
-              {{"slot", (*it)->slot()}});
+              {{"slot", (*it)->slot()}, {"kind", to_string(kind)}});
     retire(std::move(*it));
-    it = ready_.erase(it);
+    it = ready.erase(it);
   }
-  auto warm = std::find_if(ready_.begin(), ready_.end(),
+  auto pick = std::find_if(ready.begin(), ready.end(),
                            [](auto& box) { return box->warm(); });
-  if (warm == ready_.end() && !ready_.empty()) warm = ready_.begin();
-  if (warm != ready_.end()) {
-    const bool was_warm = (*warm)->warm();
-    Lease lease(this, std::move(*warm));
-    ready_.erase(warm);
+  if (pick == ready.end()) pick = ready.begin();
+  if (pick == ready.end()) return nullptr;
+  std::unique_ptr<SandboxProcess> box = std::move(*pick);
+  ready.erase(pick);
+  return box;
+}
+
+asio::awaitable<Result<SandboxPool::Lease>> SandboxPool::take(
+    SandboxKind kind) {
+  if (kind == SandboxKind::data && !keeps_data()) kind = SandboxKind::plain;
+  Shelf& s = shelf(kind);
+  ++s.running;
+  s.peaks[current_second_] = std::max(s.peaks[current_second_], s.running);
+  retarget();  // grow at once, shrink slowly (resize)
+  // A data run without a data sandbox takes a plain one: its own imports
+  // then take as long as a data sandbox's would.
+  bool data_ready = false;
+  std::unique_ptr<SandboxProcess> box = take_pooled(kind);
+  if (box && kind == SandboxKind::data) data_ready = box->warm();
+  if (!box && kind == SandboxKind::data) box = take_pooled(SandboxKind::plain);
+  if (box) {
+    (box->warm() ? taken_warm_ : taken_cold_).inc();
+    if (data_ready) data_taken_warm_.inc();
+    Lease lease(this, std::move(box), kind);
     lease.pooled = true;
-    (was_warm ? taken_warm_ : taken_cold_).inc();
     refill();
     co_return lease;
   }
   started_now_.inc();
   auto slot = claim_slot();
-  if (!slot) co_return Error{"no free sandbox slot", Errc::at_capacity};
-  auto box = co_await sandbox::SandboxProcess::start(config_, keepers_,
-                                                     cgroups_, *slot);
-  if (!box) {
+  if (!slot) {
+    --s.running;
+    co_return Error{"no free sandbox slot", Errc::at_capacity};
+  }
+  auto started =
+      co_await SandboxProcess::start(config_, keepers_, cgroups_, *slot);
+  if (!started) {
+    --s.running;
     free_slots_.push_back(*slot);
-    co_return box.error();
+    co_return started.error();
   }
   refill();
-  co_return Lease(this, std::move(*box));
+  co_return Lease(this, std::move(*started), kind);
 }
 
 }  // namespace playground::backend

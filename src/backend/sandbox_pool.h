@@ -1,17 +1,22 @@
 // SandboxPool: sandboxes started ahead of time, each used once.
 //
 //   SandboxPool pool(config, cgroups, keepers, /*slots=*/8, /*max_ready=*/4,
-//   registry); pool.start(executor); auto lease = co_await pool.take(); // a
-//   warm sandbox, or a new one co_await lease->box->run(code, stdin, deadline);
+//                    "numpy pandas", registry);
+//   pool.start(executor);
+//   auto lease = co_await pool.take(SandboxKind::plain);  // warm, or new
+//   co_await lease->box().run(code, stdin, deadline);
 //   co_await lease->end();  // the sandbox ended, its slot free again; the
-//   // pool starts a replacement in the background
+//                           // pool starts a replacement in the background
 //
 // A pooled sandbox is fully contained (every layer applied) with Python
 // initialised and blocked reading its code; handing it code is all that is
 // left. It is never reused: each run gets a new interpreter, so no hash
 // secret, address layout, file or global survives from one run to the next.
-// The pool is sized to the load: the peak number of concurrent runs seen in
-// the last few seconds plus one, at least one, at most `max_ready`.
+// Two kinds are kept (sandbox_kind.h): plain ones, and data ones whose
+// Python also imported numpy and pandas. Each kind is sized to its own load,
+// the peak number of its concurrent runs in the last few seconds plus one
+// (plain: at least one; data: none without recent data runs), together at
+// most `max_ready`, shared in proportion when both want more.
 #pragma once
 
 #include <array>
@@ -21,8 +26,10 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "backend/sandbox_kind.h"
 #include "common/metrics.h"
 #include "common/result.h"
 #include "sandbox/cgroup.h"
@@ -34,16 +41,19 @@ namespace playground::backend {
 class SandboxPool {
  public:
   // `slots` cgroup slots (and keepers) are shared between running and
-  // pooled sandboxes: at least running + max_ready.
+  // pooled sandboxes: at least running + max_ready. `data_preload`: what a
+  // data sandbox imports ("numpy pandas"); "" keeps none of that kind.
   SandboxPool(const sandbox::LaunchConfig& config,
               sandbox::CgroupSlots* cgroups, sandbox::SlotKeepers& keepers,
-              int slots, int max_ready, metrics::Registry& registry);
+              int slots, int max_ready, std::string data_preload,
+              metrics::Registry& registry);
   ~SandboxPool();
 
   // One sandbox, owned until the lease ends; ending it frees the slot.
   class Lease {
    public:
-    Lease(SandboxPool* pool, std::unique_ptr<sandbox::SandboxProcess> box);
+    Lease(SandboxPool* pool, std::unique_ptr<sandbox::SandboxProcess> box,
+          std::optional<SandboxKind> running_as = std::nullopt);
     Lease(Lease&& other) noexcept;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
@@ -54,8 +64,10 @@ class SandboxPool {
     bool pooled = false;  // taken ready from the pool (else started for it)
 
    private:
+    void done(int slot);  // frees the slot; the run (if one) has ended
     SandboxPool* pool_;
     std::unique_ptr<sandbox::SandboxProcess> box_;
+    std::optional<SandboxKind> running_as_;  // a run's lease: counted
   };
 
   // Starts filling and the sizing loop.
@@ -63,42 +75,59 @@ class SandboxPool {
   // Ends pooled sandboxes and stops refilling (shutdown). Leases still work.
   void stop();
 
-  // A warm pooled sandbox if there is one, else any pooled one, else one
-  // started now. `running` is how many runs are in progress including this
-  // one; it sizes the pool.
-  boost::asio::awaitable<Result<Lease>> take(int running);
+  // A warm pooled sandbox of `kind` if there is one, else one of that kind
+  // still starting, else (for data) a plain one, else one started now.
+  boost::asio::awaitable<Result<Lease>> take(SandboxKind kind);
 
-  int ready() const { return static_cast<int>(ready_.size()); }
-  int target() const { return target_; }
+  int ready(SandboxKind kind) const;
+  int target(SandboxKind kind) const;
+  bool keeps_data() const { return !data_preload_.empty(); }
 
  private:
+  static constexpr int kWindowSeconds = 10;
+  // The pooled sandboxes of one kind, and its recent load.
+  struct Shelf {
+    std::deque<std::unique_ptr<sandbox::SandboxProcess>> ready;
+    int starting = 0;
+    int target = 0;
+    int running = 0;  // leases of runs of this kind now
+    // Peak concurrent runs per second over the sizing window.
+    std::array<int, kWindowSeconds> peaks{};
+  };
+  Shelf& shelf(SandboxKind kind) { return shelves_[static_cast<int>(kind)]; }
+  const Shelf& shelf(SandboxKind kind) const {
+    return shelves_[static_cast<int>(kind)];
+  }
+
   void release_slot(int slot);
   // Ends a sandbox the pool no longer wants in the background (see
   // SandboxProcess::finish), then frees its slot.
   void retire(std::unique_ptr<sandbox::SandboxProcess> box);
   std::optional<int> claim_slot();
+  // Each kind's target from its recent peaks, within max_ready.
+  void retarget();
   void refill();
   void resize();
-  boost::asio::awaitable<void> fill_one(int slot);
+  // The first pooled sandbox of `kind`: warm if one is, else any.
+  std::unique_ptr<sandbox::SandboxProcess> take_pooled(SandboxKind kind);
+  boost::asio::awaitable<void> fill_one(int slot, SandboxKind kind);
+  std::string_view preload_for(SandboxKind kind) const;
 
   const sandbox::LaunchConfig& config_;
   sandbox::CgroupSlots* cgroups_;
   sandbox::SlotKeepers& keepers_;
   const int max_ready_;
+  const std::string data_preload_;
   std::vector<int> free_slots_;
-  std::deque<std::unique_ptr<sandbox::SandboxProcess>> ready_;
-  int starting_ = 0;
-  int target_ = 1;
+  std::array<Shelf, kSandboxKinds> shelves_;
   bool stopped_ = true;
-  // Peak concurrent runs per second over the sizing window.
-  static constexpr int kWindowSeconds = 10;
-  std::array<int, kWindowSeconds> peaks_{};
   size_t current_second_ = 0;
   boost::asio::any_io_executor executor_;
   std::unique_ptr<boost::asio::steady_timer> sizing_timer_;
   metrics::Counter& taken_warm_;
   metrics::Counter& taken_cold_;
   metrics::Counter& started_now_;
+  metrics::Counter& data_taken_warm_;
 };
 
 }  // namespace playground::backend

@@ -115,6 +115,20 @@ std::optional<Sandbox> prepare_sandbox(const BackendConfig& cfg,
   return s;
 }
 
+// What a data sandbox imports ahead: those of kDataModules installed as
+// Debian packages (python3-numpy, python3-pandas), which the sandbox sees.
+std::string data_preload() {
+  std::string preload;
+  for (std::string_view module : kDataModules) {
+    const std::string init = "/usr/lib/python3/dist-packages/" +
+                             std::string(module) + "/__init__.py";
+    if (::access(init.c_str(), R_OK) != 0) continue;
+    if (!preload.empty()) preload += ' ';
+    preload += module;
+  }
+  return preload;
+}
+
 }  // namespace
 
 Result<void> find_programs(BackendConfig& cfg) {
@@ -158,7 +172,8 @@ Service::Service(const BackendConfig& cfg, Sandbox sandbox,
                 .filesystem = launch_.isolation.filesystem},
                launch_.uid_base),
       pool_(launch_, cgroups_.get(), keepers_, slot_count(cfg),
-            static_cast<int>(cfg.pool), registry),
+            static_cast<int>(cfg.pool),
+            cfg.data_pool == "on" ? data_preload() : "", registry),
       evaluator_(launch_, pool_, admission_, registry),
       api_{cfg, evaluator_, admission_, registry, probe_} {}
 

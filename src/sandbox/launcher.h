@@ -56,9 +56,11 @@ InitSpec make_init_spec(const LaunchConfig& config, int slot);
 
 class SandboxProcess {
  public:
+  // `preload`: modules (space-separated) its Python imports before it is
+  // warm, e.g. "numpy pandas" for data snippets; "" for none.
   static boost::asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> start(
       const LaunchConfig& config, SlotKeepers& keepers, CgroupSlots* cgroups,
-      int slot);
+      int slot, std::string_view preload = "");
   ~SandboxProcess();
   SandboxProcess(const SandboxProcess&) = delete;
   SandboxProcess& operator=(const SandboxProcess&) = delete;
@@ -110,6 +112,9 @@ class SandboxProcess {
   bool exited_ = false;
   bool finished_ = false;  // finish() done: nothing left to end
   bool warm_ = false;
+  // CPU time Python spent importing `preload` before it was warm: not the
+  // program's, so not in its cpu_ms.
+  int64_t preload_cpu_us_ = 0;
   // Our ends of the init's pipes, by its descriptor number (init_protocol.h):
   // stdin and code written, stdout, stderr, status and ready read.
   UniqueFd pipes_[kSpawnFdCount];

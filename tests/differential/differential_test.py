@@ -9,7 +9,8 @@ Usage:
 
 Reference run, for each program: `/usr/bin/python3 main.py` as uid/gid 65534
 with no supplementary groups, an environment of exactly PATH=/usr/bin:/bin
-LANG=C.UTF-8 HOME=/tmp, in /tmp holding only main.py (a fresh tmpfs in a new
+LANG=C.UTF-8 HOME=/tmp OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 (the
+backend's default --blas-threads), in /tmp holding only main.py (a fresh tmpfs in a new
 mount namespace), the program's .stdin file (or nothing) on stdin, 10 s at
 most. Service run: the real playground-backend on a free loopback port, the
 same program and stdin POSTed as JSON with timeout_ms 10000.
@@ -59,7 +60,8 @@ chmod 0644 /tmp/main.py
 cd /tmp
 umask 022
 exec setpriv --reuid=65534 --regid=65534 --clear-groups \
-    env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/tmp /usr/bin/python3 main.py
+    env -i PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/tmp OPENBLAS_NUM_THREADS=1 \
+    OMP_NUM_THREADS=1 /usr/bin/python3 main.py
 """
 
 

@@ -55,7 +55,10 @@ TEST(FallbackBootstrap, RunsTheProgramWithItsFilesAndArguments) {
   ::close(code[0]);
   ::close(ready[1]);
   ::close(out[1]);
-  // Ready before any program arrives.
+  // Ready before any program arrives, once told to preload nothing.
+  const std::string no_preload(kPreloadBytes, ' ');
+  ASSERT_EQ(::write(code[1], no_preload.data(), no_preload.size()),
+            static_cast<ssize_t>(no_preload.size()));
   pollfd p{ready[0], POLLIN, 0};
   ASSERT_EQ(poll(&p, 1, 10'000), 1);
   EXPECT_EQ(read_all(ready[0]), "r");

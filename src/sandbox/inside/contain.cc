@@ -305,6 +305,30 @@ int64_t g_sandbox_uid = kSandboxUid;
 // The keeper runs as root of a user namespace (a service that is not root).
 bool g_in_user_namespace = false;
 
+// Debian chooses some shared libraries with update-alternatives: BLAS and
+// LAPACK (numpy's), whose names in /usr/lib link through /etc/alternatives.
+// The same links, for the libraries only (the other ~500 name programs).
+bool link_library_alternatives(const std::string& etc) {
+  DIR* dir = opendir("/etc/alternatives");
+  if (dir == nullptr) return true;  // none chosen on this machine
+  const std::string into = etc + "/alternatives";
+  bool ok = mkdir(into.c_str(), 0755) == 0;
+  for (dirent* e; ok && (e = readdir(dir)) != nullptr;) {
+    const std::string name = e->d_name;
+    if (name.find(".so") == std::string::npos) continue;
+    char target[PATH_MAX];
+    const std::string link = "/etc/alternatives/" + name;
+    const ssize_t n = readlink(link.c_str(), target, sizeof target - 1);
+    if (n <= 0) continue;
+    target[n] = '\0';
+    if (std::string_view(target).starts_with("/usr/")) {
+      ok = symlink(target, (into + "/" + name).c_str()) == 0;
+    }
+  }
+  closedir(dir);
+  return ok;
+}
+
 bool make_etc() {
   std::string etc = in_root("/etc");
   if (mkdir(etc.c_str(), 0755) != 0) return false;
@@ -336,6 +360,7 @@ bool make_etc() {
     }
   }
   if (!install_site_hooks(etc, g_in_user_namespace)) return false;
+  if (!link_library_alternatives(etc)) return false;
   // The loader's cache of library paths; harmless and speeds up start-up.
   if (access("/etc/ld.so.cache", R_OK) == 0) {
     std::string cache = etc + "/ld.so.cache";
@@ -608,7 +633,16 @@ bool apply_seccomp(const InitSpec& spec,
 // `python3 main.py` in the run's /tmp where the site hook is in place
 // (python_startup.h), else the fallback bootstrap.
 void exec_python(const InitSpec& spec, bool as_script) {
-  const char* envp[] = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "HOME=/tmp",
+  const std::string blas =
+      "OPENBLAS_NUM_THREADS=" + std::to_string(spec.blas_threads);
+  const std::string omp =
+      "OMP_NUM_THREADS=" + std::to_string(spec.blas_threads);
+  const bool limit_blas = spec.blas_threads > 0;
+  const char* envp[] = {"PATH=/usr/bin:/bin",
+                        "LANG=C.UTF-8",
+                        "HOME=/tmp",
+                        limit_blas ? blas.c_str() : nullptr,
+                        limit_blas ? omp.c_str() : nullptr,
                         nullptr};
   if (as_script) {
     const char* argv[] = {spec.python.c_str(), "main.py", nullptr};

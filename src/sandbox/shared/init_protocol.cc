@@ -44,6 +44,7 @@ constexpr IntField kIntFields[] = {
     {"tmp_bytes", &InitSpec::tmp_bytes},
     {"tmp_inodes", &InitSpec::tmp_inodes},
     {"memory_watch_bytes", &InitSpec::memory_watch_bytes},
+    {"blas_threads", &InitSpec::blas_threads},
 };
 constexpr std::string_view kPython = "python";
 // Repeated, one per limit: "rlimit=<resource>,<soft>,<hard>".

@@ -74,6 +74,9 @@ struct InitSpec {
   // Without a memory cgroup: the init sums its processes' memory (PSS)
   // every few ms and ends the run past this many bytes. 0: off.
   int64_t memory_watch_bytes = 0;
+  // OPENBLAS_NUM_THREADS and OMP_NUM_THREADS in Python's environment; 0:
+  // neither is set.
+  int64_t blas_threads = 1;
 };
 
 // The spec as "key=value" fields, and back (unknown keys, malformed values

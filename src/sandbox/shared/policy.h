@@ -197,6 +197,10 @@ struct Limits {
   int64_t tmp_bytes = 16LL << 20;
   int64_t tmp_inodes = 4096;
   int64_t open_files = 256;
+  // Threads a BLAS library may start (numpy's linear algebra): OpenBLAS
+  // and OpenMP otherwise start one per core, beyond the process limit on a
+  // large machine. 0 leaves it to the library.
+  int64_t blas_threads = 1;
 };
 
 // Which layers are active. Filled in by the start-up self-test. rlimits

@@ -1,6 +1,8 @@
-// What a sandbox's Python reads on fd 3: the program, and with it the files
-// to write beside it and its arguments. The reader is the bootstrap
-// (python_bootstrap.h); this is the writer.
+// What a sandbox's Python reads on fd 3: first, when the sandbox starts,
+// kPreloadBytes naming the modules to import before it is warm (spaces
+// around and between, e.g. "numpy pandas"; all spaces for none); then the
+// program, and with it the files to write beside it and its arguments. The
+// reader is receive.py (python_startup.h); this is the writer.
 //
 //   std::string payload = encode_program({.code = "print(1)"});
 //
@@ -21,6 +23,8 @@
 #include <vector>
 
 namespace playground::sandbox {
+
+inline constexpr size_t kPreloadBytes = 64;
 
 struct Program {
   std::string code;
