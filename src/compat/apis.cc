@@ -1,6 +1,7 @@
 // The other services' APIs, together (see apis.h).
 #include "compat/apis.h"
 
+#include "compat/codapi.h"
 #include "compat/piston.h"
 
 namespace playground::compat {
@@ -23,6 +24,9 @@ Apis::Apis(Runner runner, ApiOptions options)
 std::vector<http::Route> Apis::routes(const http::Precheck& guard) {
   std::vector<http::Route> out =
       piston::routes(runner_, options_.body_limit, guard);
+  for (http::Route& r : codapi::routes(runner_, options_, guard)) {
+    out.push_back(std::move(r));
+  }
   return out;
 }
 

@@ -82,6 +82,8 @@ HttpReply HttpClient::request(
     bhttp::write(impl_->socket, req, ec);
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(64 << 20);
+    // An answer to HEAD announces the GET answer's length but has no body.
+    parser.skip(method == "HEAD");
     if (!ec) bhttp::read(impl_->socket, impl_->buffer, parser, ec);
     if (ec) {
       // A kept-alive connection the server closed meanwhile: retry once.
