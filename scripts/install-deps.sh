@@ -9,6 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libseccomp-dev
   libgtest-dev zlib1g-dev             # tests (zlib: the UI's gzip copies)
   python3                             # /usr/bin/python3, what the sandbox runs
+  python3-numpy python3-pandas        # importable in every sandbox
   python3-pyflakes                    # tests: lints the sandbox's own Python
   util-linux curl ca-certificates     # setpriv (tests), curl (examples, bench)
   libssl-dev libboost-url1.81-dev     # https to backends, backend URLs

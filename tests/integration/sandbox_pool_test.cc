@@ -1,5 +1,6 @@
 // Pre-started sandboxes: used once, nothing shared between runs, refilled,
-// robust to a pooled sandbox dying, cgroups made once.
+// robust to a pooled sandbox dying, cgroups made once; data sandboxes for
+// programs that import numpy or pandas.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -36,6 +37,16 @@ double metric(uint16_t port, const std::string& name) {
 bool wait_for_pool(uint16_t port, int n) {
   for (int i = 0; i < 300; ++i) {
     if (metric(port, "playground_pool_warm") >= n) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+// Waits until the gauge `name` is at least `n` (10 s at most: a data
+// sandbox imports numpy and pandas first).
+bool wait_for_metric(uint16_t port, const std::string& name, int n) {
+  for (int i = 0; i < 1000; ++i) {
+    if (metric(port, name) >= n) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
@@ -264,6 +275,87 @@ TEST(KeeperStall, AHangingKeeperDoesNotStallTheService) {
         << failed.body;
   }
   fs::remove_all(dir);
+}
+
+// Data snippets (numpy, pandas) get sandboxes whose Python imported them
+// before the program arrived (backend/sandbox_kind.h).
+class DataSandboxes : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(backend_.started()) << backend_.log(); }
+  // Once a data run was seen, the pool keeps a data sandbox warm.
+  bool wait_for_data_sandbox() {
+    return wait_for_metric(backend_.port(), "playground_pool_data_warm", 1);
+  }
+  BackendProcess backend_{{"--concurrency", "2", "--pool", "2"}};
+};
+
+TEST_F(DataSandboxes, DataRunsGetPreimportedSandboxesThatShareNothing) {
+  const uint16_t port = backend_.port();
+  EXPECT_EQ(metric(port, "playground_pool_data_target"), 0);  // no demand yet
+  auto first = eval_json(port, "import pandas\nprint(pandas.__name__)");
+  ASSERT_EQ(first["stdout"], "pandas\n") << first;
+  const std::string probe =
+      "import sys\n"
+      "import pandas as pd\n"
+      "print(hash('abc'), id(object()), pd.DataFrame({'a': [1, 2]}).a.sum())\n"
+      "print('marker' in globals(), len(sys.argv))\n"
+      "marker = 1\n";
+  std::set<std::string> hashes, ids;
+  for (int run = 0; run < 3; ++run) {
+    ASSERT_TRUE(wait_for_data_sandbox()) << backend_.log();
+    auto j = eval_json(port, probe);
+    ASSERT_EQ(j["status"], "ok") << j;
+    std::istringstream out(std::string(j["stdout"].as_string()));
+    std::string hash, id, sum, global_seen, argc;
+    out >> hash >> id >> sum >> global_seen >> argc;
+    EXPECT_EQ(sum, "3");
+    EXPECT_EQ(global_seen, "False");
+    EXPECT_EQ(argc, "1");
+    hashes.insert(hash);
+    ids.insert(id);
+  }
+  // A fresh interpreter each time, like plain sandboxes.
+  EXPECT_EQ(hashes.size(), 3u);
+  EXPECT_EQ(ids.size(), 3u);
+  EXPECT_EQ(metric(port, "playground_pool_data_taken_warm_total"), 3);
+}
+
+TEST_F(DataSandboxes, MentionsInCommentsAndStringsGetAPlainSandbox) {
+  const uint16_t port = backend_.port();
+  auto seed = eval_json(port, "import numpy");  // data demand: one kept
+  ASSERT_EQ(seed["status"], "ok") << seed;
+  ASSERT_TRUE(wait_for_data_sandbox());
+  // Same output as `python3 main.py`: nothing was imported for it.
+  auto j =
+      eval_json(port,
+                "# import pandas\n"
+                "s = '''\nimport numpy\n'''\n"
+                "import sys\n"
+                "print('pandas' in sys.modules, 'numpy' in sys.modules)\n");
+  EXPECT_EQ(j["stdout"], "False False\n") << j;
+  EXPECT_EQ(metric(port, "playground_pool_data_taken_warm_total"), 0);
+  // A file beside it that could shadow a module keeps the program plain.
+  HttpReply shadowed = HttpClient(port).post(
+      "/py/eval",
+      R"J({"code": "import pandas\nprint(pandas.X)", "files": [{"name":
+           "pandas.py", "content": "X = 'the local one'"}]})J");
+  EXPECT_NE(shadowed.body.find(R"("stdout":"the local one\n")"),
+            std::string::npos)
+      << shadowed.body;
+  EXPECT_EQ(metric(port, "playground_pool_data_taken_warm_total"), 0);
+}
+
+TEST_F(DataSandboxes, AMemoryHogInPandasIsAMemoryLimit) {
+  const uint16_t port = backend_.port();
+  ASSERT_EQ(eval_json(port, "import pandas")["status"], "ok");
+  ASSERT_TRUE(wait_for_data_sandbox());
+  // 40,000 x 1,000 float64: 320 MB against the 256 MiB default.
+  auto j = eval_json(port,
+                     "import numpy as np, pandas as pd\n"
+                     "df = pd.DataFrame(np.ones((40000, 1000)))\n"
+                     "print(df.shape)\n");
+  EXPECT_EQ(j["status"], "memory_limit") << j;
+  EXPECT_EQ(metric(port, "playground_pool_data_taken_warm_total"), 1);
 }
 
 }  // namespace

@@ -1,0 +1,5 @@
+import pandas as pd
+
+df = pd.DataFrame({"a": [1, 2]})
+print(df["a"].sum())
+print(df["missing"])
