@@ -60,6 +60,7 @@ run: build
 bench: build
 	@BIN=$(BUILD)/bin bench/run.sh
 	@BIN=$(BUILD)/bin bench/frontend.sh
+	@BIN=$(BUILD)/bin bench/data.sh
 
 # playground-backend:$(IMAGE_TAG) and playground-frontend:$(IMAGE_TAG).
 IMAGE_TAG ?= dev

@@ -3,9 +3,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <thread>
 
 #include "common/log.h"
+#include "http/message.h"
+#include "sandbox/shared/init_protocol.h"
 
 namespace playground::backend {
 namespace {
@@ -35,6 +39,43 @@ void add_limit_options(Options& o, sandbox::Limits& l) {
             "OMP_NUM_THREADS); 0 leaves it to the library (one per core).");
 }
 
+// Debian's module directories on this machine.
+std::vector<std::string> debian_module_dirs() {
+  std::vector<std::string> dirs;
+  std::error_code ec;
+  for (const auto& entry :
+       std::filesystem::directory_iterator("/usr/lib", ec)) {
+    const std::string dir = entry.path().string() + "/dist-packages";
+    if (sandbox::is_hideable_module_dir(dir) &&
+        std::filesystem::is_directory(dir, ec)) {
+      dirs.push_back(dir);
+    }
+  }
+  std::sort(dirs.begin(), dirs.end());
+  return dirs;
+}
+
+// The directories --module-dirs leaves out: those of Debian's it does not
+// name. Naming one that is not Debian's is an error.
+Result<std::vector<std::string>> hidden_module_dirs(std::string_view setting) {
+  const std::vector<std::string> known = debian_module_dirs();
+  if (setting == "all") return std::vector<std::string>();
+  if (setting == "none") return known;
+  std::vector<std::string> hidden = known;
+  std::string_view rest = setting;
+  while (!rest.empty()) {
+    const std::string_view dir = http::next_list_item(rest);
+    if (!sandbox::is_hideable_module_dir(dir)) {
+      return Error{"--module-dirs: " + std::string(dir) +
+                   " is not one of Debian's module directories "
+                   "(/usr/lib/python3/dist-packages, "
+                   "/usr/lib/python3.N/dist-packages)"};
+    }
+    std::erase(hidden, std::string(dir));
+  }
+  return hidden;
+}
+
 // The rest of the service: sandboxes, queue, body, token and the like.
 void add_service_options(Options& o, BackendConfig& cfg) {
   o.add_int("concurrency", "PLAYGROUND_CONCURRENCY", &cfg.concurrency, 1, 1024,
@@ -50,6 +91,12 @@ void add_service_options(Options& o, BackendConfig& cfg) {
       "on: programs that import numpy or pandas get a pre-started sandbox\n"
       "that imported them already (part of the pool, by demand); off: they\n"
       "import them in their own time, like python3 main.py.");
+  o.add_string("module-dirs", "PLAYGROUND_MODULE_DIRS", &cfg.module_dirs,
+               "Debian's module directories a sandbox sees, besides the\n"
+               "standard library: all, none, or a comma-separated list of\n"
+               "/usr/lib/python3/dist-packages, /usr/lib/python3.N/dist-\n"
+               "packages (numpy, pandas and every python3-* package live\n"
+               "there; /usr/local never is seen).");
   o.add_int("grade-parallel", "PLAYGROUND_GRADE_PARALLEL", &cfg.grade_parallel,
             0, 1024,
             "Cases of one POST /py/grade run at once (0: half the\n"
@@ -122,6 +169,9 @@ Result<ParseOutcome> parse_backend_config(int argc, const char* const* argv,
     help = o.help();
     return outcome;
   }
+  auto hidden = hidden_module_dirs(cfg.module_dirs);
+  if (!hidden) return hidden.error();
+  cfg.hidden_module_dirs = std::move(*hidden);
   if (cfg.pool < 0) cfg.pool = cfg.concurrency;
   if (cfg.grade_parallel == 0) {
     cfg.grade_parallel = std::max<int64_t>(2, (cfg.concurrency + 1) / 2);

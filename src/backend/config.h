@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/options.h"
 #include "common/result.h"
@@ -32,6 +33,11 @@ struct BackendConfig {
   // "on": keep data sandboxes (numpy and pandas imported ahead) for data
   // snippets when Debian's packages are installed (sandbox_kind.h).
   std::string data_pool = "on";
+  // --module-dirs: which of Debian's module directories the sandbox sees
+  // ("all", "none", or a comma-separated list); hidden_module_dirs, the
+  // others, is filled in by parsing.
+  std::string module_dirs = "all";
+  std::vector<std::string> hidden_module_dirs;
   // Cases of one grading request run at once; 0: half the concurrency, at
   // least two (but never more than the concurrency).
   int64_t grade_parallel = 0;

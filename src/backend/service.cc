@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/json/array.hpp>
 #include <filesystem>
@@ -116,12 +117,18 @@ std::optional<Sandbox> prepare_sandbox(const BackendConfig& cfg,
 }
 
 // What a data sandbox imports ahead: those of kDataModules installed as
-// Debian packages (python3-numpy, python3-pandas), which the sandbox sees.
-std::string data_preload() {
+// Debian packages (python3-numpy, python3-pandas), when the sandbox sees
+// them and --data-pool is on.
+std::string data_preload(const BackendConfig& cfg) {
+  constexpr std::string_view dir = "/usr/lib/python3/dist-packages";
+  if (cfg.data_pool != "on" || std::ranges::find(cfg.hidden_module_dirs, dir) !=
+                                   cfg.hidden_module_dirs.end()) {
+    return "";
+  }
   std::string preload;
   for (std::string_view module : kDataModules) {
-    const std::string init = "/usr/lib/python3/dist-packages/" +
-                             std::string(module) + "/__init__.py";
+    const std::string init =
+        std::string(dir) + "/" + std::string(module) + "/__init__.py";
     if (::access(init.c_str(), R_OK) != 0) continue;
     if (!preload.empty()) preload += ' ';
     preload += module;
@@ -169,11 +176,11 @@ Service::Service(const BackendConfig& cfg, Sandbox sandbox,
                  static_cast<int>(cfg.queue)),
       keepers_(launch_.init_path, cgroups_.get(), slot_count(cfg),
                {.user_namespace = launch_.isolation.user_namespace,
-                .filesystem = launch_.isolation.filesystem},
+                .filesystem = launch_.isolation.filesystem,
+                .hidden_dirs = cfg.hidden_module_dirs},
                launch_.uid_base),
       pool_(launch_, cgroups_.get(), keepers_, slot_count(cfg),
-            static_cast<int>(cfg.pool),
-            cfg.data_pool == "on" ? data_preload() : "", registry),
+            static_cast<int>(cfg.pool), data_preload(cfg), registry),
       evaluator_(launch_, pool_, admission_, registry),
       api_{cfg, evaluator_, admission_, registry, probe_} {}
 

@@ -100,6 +100,7 @@ Result<std::unique_ptr<SlotKeepers::Keeper>> SlotKeepers::launch(int slot) {
   InitSpec spec;
   spec.user_namespace = options_.user_namespace;
   spec.filesystem = options_.filesystem;
+  spec.hidden_dirs = options_.hidden_dirs;
   spec.parent = ::getpid();
   spec.uid = uid_base_ > 0 ? uid_base_ + slot : kSandboxUid;
   const std::vector<std::string> args = keeper_argv(spec);

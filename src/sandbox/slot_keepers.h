@@ -31,6 +31,7 @@ namespace playground::sandbox {
 struct KeeperOptions {
   bool user_namespace = false;  // enter a user namespace first (not root)
   bool filesystem = true;       // build the sandbox root once, for every clone
+  std::vector<std::string> hidden_dirs;  // InitSpec::hidden_dirs
 };
 
 class SlotKeepers {

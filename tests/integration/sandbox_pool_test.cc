@@ -358,5 +358,21 @@ TEST_F(DataSandboxes, AMemoryHogInPandasIsAMemoryLimit) {
   EXPECT_EQ(metric(port, "playground_pool_data_taken_warm_total"), 1);
 }
 
+// --module-dirs none: the standard library only, and no data sandboxes.
+TEST(ModuleDirs, NoneLeavesTheStandardLibraryOnly) {
+  BackendProcess backend({"--module-dirs", "none"});
+  ASSERT_TRUE(backend.started()) << backend.log();
+  auto j = eval_json(backend.port(),
+                     "import json, os\n"
+                     "print(os.listdir('/usr/lib/python3/dist-packages'))\n"
+                     "import pandas\n");
+  EXPECT_EQ(j["stdout"], "[]\n") << j;
+  EXPECT_NE(std::string(j["stderr"].as_string())
+                .find("ModuleNotFoundError: No module named 'pandas'"),
+            std::string::npos)
+      << j;
+  EXPECT_EQ(metric(backend.port(), "playground_pool_data_target"), 0);
+}
+
 }  // namespace
 }  // namespace playground::testing

@@ -173,6 +173,38 @@ int64_t grade_parallel_of(std::vector<const char*> args) {
   return cfg.grade_parallel;
 }
 
+std::vector<std::string> hidden_by(const char* setting) {
+  const char* args[] = {"playground-backend", "--module-dirs", setting};
+  BackendConfig cfg;
+  std::string help;
+  auto parsed = parse_backend_config(3, args, cfg, help);
+  EXPECT_TRUE(parsed) << parsed.error().message;
+  return cfg.hidden_module_dirs;
+}
+
+// --module-dirs names the Debian module directories the sandbox sees; the
+// others (those that exist here) are hidden.
+TEST(BackendConfig, ModuleDirsHideWhatTheyDoNotName) {
+  EXPECT_TRUE(hidden_by("all").empty());
+  const std::vector<std::string> every = hidden_by("none");
+  ASSERT_FALSE(every.empty());  // Debian's python3 has dist-packages
+  EXPECT_NE(std::ranges::find(every, "/usr/lib/python3/dist-packages"),
+            every.end());
+  const std::vector<std::string> some =
+      hidden_by("/usr/lib/python3/dist-packages");
+  EXPECT_EQ(std::ranges::find(some, "/usr/lib/python3/dist-packages"),
+            some.end());
+  EXPECT_EQ(some.size() + 1, every.size());
+  const char* args[] = {"playground-backend", "--module-dirs",
+                        "/usr/local/lib"};
+  BackendConfig cfg;
+  std::string help;
+  auto refused = parse_backend_config(3, args, cfg, help);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("not one of Debian's"),
+            std::string::npos);
+}
+
 // One grading request takes half the slots (two at least, never more than
 // there are) unless told otherwise.
 TEST(BackendConfig, GradeParallelDefaultsToHalfTheSlots) {

@@ -52,7 +52,14 @@ TEST(InitProtocol, SpecRoundTripsAsArgvAndAsSpawnRequest) {
                {RLIMIT_AS, kInheritedHardLimit, kInheritedHardLimit}};
   s.tmp_inodes = 99;
   s.memory_watch_bytes = 123456;
+  s.blas_threads = 3;
+  s.hidden_dirs = {"/usr/lib/python3/dist-packages",
+                   "/usr/lib/python3.11/dist-packages"};
   auto check = [](const InitSpec& back) {
+    EXPECT_EQ(back.blas_threads, 3);
+    EXPECT_EQ(back.hidden_dirs,
+              (std::vector<std::string>{"/usr/lib/python3/dist-packages",
+                                        "/usr/lib/python3.11/dist-packages"}));
     EXPECT_EQ(back.python, "/usr/bin/python3.11");
     EXPECT_FALSE(back.namespaces);
     EXPECT_FALSE(back.filesystem);
@@ -94,6 +101,15 @@ TEST(InitProtocol, RejectsUnknownOrMalformedSettings) {
   EXPECT_FALSE(decode_spawn_request("spawn\0seccomp=2"s));
   EXPECT_FALSE(decode_spawn_request("spawn 0\0seccomp=1"s));
   EXPECT_TRUE(decode_spawn_request("spawn\0seccomp=1"s));
+  // Only Debian's module directories may be hidden: a keeper never mounts
+  // over anything else.
+  for (const char* dir : {"/etc", "/usr/lib/python3/dist-packages/../..",
+                          "/usr/lib/python3.x/dist-packages",
+                          "/usr/lib/python3./dist-packages", "/usr/lib"}) {
+    EXPECT_FALSE(decode_spawn_request("spawn\0hide="s + dir)) << dir;
+  }
+  EXPECT_TRUE(
+      decode_spawn_request("spawn\0hide=/usr/lib/python3.12/dist-packages"s));
 }
 
 bool is_open(int fd) { return fcntl(fd, F_GETFD) >= 0; }

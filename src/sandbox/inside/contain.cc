@@ -479,6 +479,17 @@ bool make_root_entry(const RootMount& m) {
 }
 
 // Layer 2: the read-only root of policy.h's kRootMounts.
+// Debian module directories the service was told to leave out
+// (--module-dirs): empty and read-only, as /usr/local is.
+bool hide_module_dirs(const std::vector<std::string>& dirs) {
+  for (const std::string& dir : dirs) {
+    const RootMount m{dir.c_str(), RootEntry::hide, Step::mount_usr,
+                      "size=4k,nr_inodes=16,mode=0755"};
+    if (!hide(m)) return fail(m.step);
+  }
+  return true;
+}
+
 bool build_root() {
   for (const RootMount& m : kRootMounts) {
     if (!make_root_entry(m)) return fail(m.step);
@@ -820,12 +831,13 @@ int64_t run_memory_kb() {
 
 }  // namespace
 
-bool prepare_root(int report_fd, bool pivot, int64_t sandbox_uid) {
+bool prepare_root(int report_fd, bool pivot, const InitSpec& keeper_spec) {
   g_report_fd = report_fd;
-  if (sandbox_uid > 0) g_sandbox_uid = sandbox_uid;
+  if (keeper_spec.uid > 0) g_sandbox_uid = keeper_spec.uid;
   g_in_user_namespace = !pivot;  // in a user namespace each init pivots
-  const bool ok =
-      make_mounts_private() && build_root() && (!pivot || pivot_into_root());
+  const bool ok = make_mounts_private() && build_root() &&
+                  hide_module_dirs(keeper_spec.hidden_dirs) &&
+                  (!pivot || pivot_into_root());
   g_report_fd = kStatusFd;
   return ok;
 }

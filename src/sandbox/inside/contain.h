@@ -21,7 +21,7 @@ namespace playground::sandbox::contain {
 // whose clones then start from a copy of this small tree. `sandbox_uid`
 // (0: 65534) is the user its /etc/passwd names "nobody". Failures are
 // reported as "fail <step> <errno>" on `report_fd`.
-bool prepare_root(int report_fd, bool pivot, int64_t sandbox_uid);
+bool prepare_root(int report_fd, bool pivot, const InitSpec& keeper_spec);
 
 // `filter` is the compiled seccomp program, applied to Python when
 // spec.seccomp is set.

@@ -60,13 +60,13 @@ bool enter_user_namespace(int sock) {
 }
 
 // The keeper's own mount namespace, where the root its clones copy is built.
-bool enter_root(int sock, bool user_namespace, int64_t sandbox_uid) {
+bool enter_root(int sock, const InitSpec& spec) {
   if (unshare(CLONE_NEWNS) != 0) {
     send_text(sock, failure_line(Step::mount_namespace, errno));
     return false;
   }
   // In a user namespace each init pivots itself (see contain::run_init).
-  return contain::prepare_root(sock, /*pivot=*/!user_namespace, sandbox_uid);
+  return contain::prepare_root(sock, /*pivot=*/!spec.user_namespace, spec);
 }
 
 // Before the init runs, failures are reported on the status pipe directly.
@@ -174,7 +174,7 @@ void spawn(int sock, const InitSpec& spec, std::vector<UniqueFd> fds,
 void serve(int sock, const InitSpec& spec) {
   detach_from_service(sock, spec);
   if (spec.user_namespace && !enter_user_namespace(sock)) _exit(1);
-  if (spec.filesystem && !enter_root(sock, spec.user_namespace, spec.uid)) {
+  if (spec.filesystem && !enter_root(sock, spec)) {
     _exit(1);
   }
   send_text(sock, "ready");

@@ -49,6 +49,8 @@ constexpr IntField kIntFields[] = {
 constexpr std::string_view kPython = "python";
 // Repeated, one per limit: "rlimit=<resource>,<soft>,<hard>".
 constexpr std::string_view kRlimit = "rlimit";
+// Repeated, one per directory: "hide=/usr/lib/python3/dist-packages".
+constexpr std::string_view kHide = "hide";
 
 std::string encode_rlimit(const Rlimit& r) {
   return std::string(kRlimit) + "=" + std::to_string(r.resource) + "," +
@@ -74,6 +76,11 @@ bool decode_rlimit(std::string_view value, Rlimit& out) {
 bool decode_field(std::string_view key, std::string_view value, InitSpec& s) {
   if (key == kPython) {
     s.python = std::string(value);
+    return true;
+  }
+  if (key == kHide) {
+    if (!is_hideable_module_dir(value)) return false;
+    s.hidden_dirs.emplace_back(value);
     return true;
   }
   if (key == kRlimit) {
@@ -117,6 +124,22 @@ constexpr std::string_view kSpawnCommand = "spawn";
 
 }  // namespace
 
+bool is_hideable_module_dir(std::string_view dir) {
+  // /usr/lib/python3/dist-packages or /usr/lib/python3.N/dist-packages.
+  constexpr std::string_view head = "/usr/lib/python3";
+  constexpr std::string_view tail = "/dist-packages";
+  if (!dir.starts_with(head) || !dir.ends_with(tail) ||
+      dir.size() < head.size() + tail.size()) {
+    return false;
+  }
+  std::string_view minor =
+      dir.substr(head.size(), dir.size() - head.size() - tail.size());
+  if (minor.empty()) return true;
+  if (minor.size() < 2 || minor.front() != '.') return false;
+  minor.remove_prefix(1);
+  return minor.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 std::vector<std::string> encode_spec(const InitSpec& s) {
   std::vector<std::string> out = {std::string(kPython) + "=" + s.python};
   for (const BoolField& f : kBoolFields)
@@ -124,6 +147,9 @@ std::vector<std::string> encode_spec(const InitSpec& s) {
   for (const IntField& f : kIntFields)
     out.push_back(std::string(f.key) + "=" + std::to_string(s.*f.member));
   for (const Rlimit& r : s.rlimits) out.push_back(encode_rlimit(r));
+  for (const std::string& dir : s.hidden_dirs) {
+    out.push_back(std::string(kHide) + "=" + dir);
+  }
   return out;
 }
 

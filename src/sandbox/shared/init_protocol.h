@@ -69,6 +69,9 @@ struct InitSpec {
   // service is pid 1, so "reparented to pid 1" cannot tell whether it died.
   int64_t parent = 0;
   std::vector<Rlimit> rlimits;  // Python's (policy.h, kRlimits)
+  // Module directories of Debian's (dist-packages under /usr/lib/python3*)
+  // the keeper covers with an empty read-only tmpfs in its root.
+  std::vector<std::string> hidden_dirs;
   int64_t tmp_bytes = 16LL << 20;
   int64_t tmp_inodes = 4096;
   // Without a memory cgroup: the init sums its processes' memory (PSS)
@@ -78,6 +81,10 @@ struct InitSpec {
   // neither is set.
   int64_t blas_threads = 1;
 };
+
+// A directory InitSpec::hidden_dirs may name: /usr/lib/python3/dist-packages
+// or /usr/lib/python3.N/dist-packages, nothing else.
+bool is_hideable_module_dir(std::string_view dir);
 
 // The spec as "key=value" fields, and back (unknown keys, malformed values
 // and a relative python are refused).
