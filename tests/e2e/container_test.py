@@ -301,6 +301,14 @@ def evaluation_with_full_isolation():
             port, "import sys\nprint('hello', sys.stdin.read())", stdin="stdin")
         check(status == 200 and answer["status"] == "ok" and
               answer["stdout"] == "hello stdin\n", f"{status} {answer}")
+        # Debian's numpy and pandas are in the image, importable in a sandbox
+        # (twice: the second run gets a data sandbox, imported ahead).
+        for _ in range(2):
+            status, answer, _ = evaluate(
+                port, "import numpy as np, pandas as pd\n"
+                      "print(pd.DataFrame({'a': np.arange(3)}).a.sum())")
+            check(status == 200 and answer["stdout"] == "3\n",
+                  f"pandas: {status} {answer}")
         # Without the token the backend refuses.
         status, _, _ = evaluate(port, "print(1)", token=None)
         check(status == 401, f"no token: {status}")
