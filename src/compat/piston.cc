@@ -157,12 +157,12 @@ bool version_matches(std::string_view range, std::string_view version) {
   return true;
 }
 
-Result<protocol::EvalRequest> parse_execute(std::string_view text,
-                                            std::string_view python_version) {
-  auto doc = protocol::parse_json_body(text);
-  if (!doc) return doc.error();
-  const json::object empty;
-  const json::object& body = doc->is_object() ? doc->get_object() : empty;
+namespace {
+
+// language, version and files[i].content, checked in Piston's order; the
+// files list when they hold.
+Result<const json::array*> required_fields(const json::object& body,
+                                           std::string_view python_version) {
   const json::value* language = body.if_contains("language");
   const json::value* version = body.if_contains("version");
   const json::value* files = body.if_contains("files");
@@ -192,17 +192,14 @@ Result<protocol::EvalRequest> parse_execute(std::string_view text,
     return bad(std::string(lang.substr(0, 64)) + "-" +
                std::string(range.substr(0, 64)) + " runtime is unknown");
   }
-  size_t program = list.size();
-  for (size_t i = 0; i < list.size(); ++i) {
-    if (is_utf8_file(list[i].get_object())) {
-      program = i;
-      break;
-    }
-  }
-  if (program == list.size()) {
-    return bad("files must include at least one utf8 encoded file");
-  }
-  protocol::EvalRequest request;
+  return &list;
+}
+
+// The run's time limit from run_timeout and run_cpu_time, every limit
+// checked (Piston's order). Our one time limit is on the wall clock, which
+// a CPU-time limit also bounds for a program on one core: the smaller of
+// the two applies.
+Result<std::optional<int64_t>> time_limit(const json::object& body) {
   std::optional<int64_t> wall, cpu;
   for (std::string_view name :
        {"compile_memory_limit", "run_memory_limit", "compile_timeout",
@@ -212,9 +209,21 @@ Result<protocol::EvalRequest> parse_execute(std::string_view text,
     if (name == "run_timeout") wall = *value;
     if (name == "run_cpu_time") cpu = *value;
   }
-  // Our one time limit is on the wall clock, which a CPU-time limit also
-  // bounds for a program on one core: the smaller of the two applies.
-  request.timeout_ms = wall && cpu ? std::min(*wall, *cpu) : wall ? wall : cpu;
+  if (wall && cpu) return std::optional<int64_t>(std::min(*wall, *cpu));
+  return wall ? wall : cpu;
+}
+
+// The first utf8 file is the program; the others go beside it, unnamed
+// ones as Piston names them.
+Result<void> take_files(const json::array& list,
+                        protocol::EvalRequest& request) {
+  size_t program = list.size();
+  for (size_t i = 0; i < list.size() && program == list.size(); ++i) {
+    if (is_utf8_file(list[i].get_object())) program = i;
+  }
+  if (program == list.size()) {
+    return bad("files must include at least one utf8 encoded file");
+  }
   for (size_t i = 0; i < list.size(); ++i) {
     const json::object& file = list[i].get_object();
     auto content = decoded(file, i);
@@ -230,14 +239,16 @@ Result<protocol::EvalRequest> parse_execute(std::string_view text,
              : "file" + std::to_string(i) + ".code",
          std::move(*content)});
   }
-  if (auto checked = protocol::check_files(request.files); !checked) {
-    return checked.error();
-  }
-  if (const json::value* stdin_value = body.if_contains("stdin");
-      stdin_value != nullptr && !stdin_value->is_null()) {
-    if (!stdin_value->is_string()) return bad("stdin must be a string");
-    request.stdin_data = std::string(stdin_value->get_string());
-    // Piston ends stdin with a newline when it has none.
+  return protocol::check_files(request.files);
+}
+
+// stdin (ended with a newline when it has none, as Piston does) and args.
+Result<void> take_input(const json::object& body,
+                        protocol::EvalRequest& request) {
+  if (const json::value* in = body.if_contains("stdin");
+      in != nullptr && !in->is_null()) {
+    if (!in->is_string()) return bad("stdin must be a string");
+    request.stdin_data = std::string(in->get_string());
     if (!request.stdin_data.empty() && request.stdin_data.back() != '\n') {
       request.stdin_data.push_back('\n');
     }
@@ -248,6 +259,25 @@ Result<protocol::EvalRequest> parse_execute(std::string_view text,
     if (!parsed) return parsed.error();
     request.args = std::move(*parsed);
   }
+  return {};
+}
+
+}  // namespace
+
+Result<protocol::EvalRequest> parse_execute(std::string_view text,
+                                            std::string_view python_version) {
+  auto doc = protocol::parse_json_body(text);
+  if (!doc) return doc.error();
+  const json::object empty;
+  const json::object& body = doc->is_object() ? doc->get_object() : empty;
+  auto files = required_fields(body, python_version);
+  if (!files) return files.error();
+  protocol::EvalRequest request;
+  if (auto taken = take_files(**files, request); !taken) return taken.error();
+  auto timeout = time_limit(body);
+  if (!timeout) return timeout.error();
+  request.timeout_ms = *timeout;
+  if (auto taken = take_input(body, request); !taken) return taken.error();
   return request;
 }
 
