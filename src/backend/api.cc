@@ -114,7 +114,8 @@ boost::asio::awaitable<Response> handle_eval(BackendApi& api,
   ctx.log["exit_code"] = result->exit_code;
   ctx.log["time_ms"] = std::round(result->time_ms * 100) / 100;
   ctx.log["code_bytes"] = parsed->code.size();
-  co_return http::json_response(Status::ok, protocol::result_to_json(*result));
+  co_return http::json_response(
+      Status::ok, protocol::result_to_json(*result, parsed->output_base64));
 }
 
 boost::asio::awaitable<Response> handle_grade(BackendApi& api,
@@ -147,9 +148,8 @@ Response readiness(const BackendApi& api, const http::Request& req) {
   const bool capacity = !api.admission.queue_full();
   const bool ready = api.probe.ready && capacity;
   if (http::require_ops_token(req, api.config.token, api.config.public_ops())) {
-    return http::json_response(
-        ready ? Status::ok : Status::service_unavailable,
-        {{"ready", ready}, {"python", api.probe.python_version}});
+    return http::json_response(ready ? Status::ok : Status::service_unavailable,
+                               {{"ready", ready}});
   }
   boost::json::array warnings;
   for (auto& w : api.probe.warnings) warnings.emplace_back(w);

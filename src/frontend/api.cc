@@ -71,6 +71,7 @@ std::string for_backend(protocol::EvalRequest& request) {
     upstream["stdin_encoding"] = "base64";
   }
   if (request.timeout_ms) upstream["timeout_ms"] = *request.timeout_ms;
+  if (request.output_base64) upstream["output_encoding"] = "base64";
   if (!request.files.empty()) {
     boost::json::array files;
     for (protocol::ProgramFile& f : request.files) {
@@ -279,6 +280,8 @@ compat::Runner compat_runner(FrontendApi& api) {
       .run = [&api](protocol::EvalRequest request, const http::Request&,
                     http::RequestContext& ctx)
           -> boost::asio::awaitable<Result<sandbox::RunResult>> {
+        // The program's exact bytes: Judge0's base64 answers want them.
+        request.output_base64 = true;
         const Response answer = co_await forward_in_share(api, ctx, kEvalTarget,
                                                           for_backend(request));
         if (answer.result() != Status::ok) co_return http::error_of(answer);

@@ -302,6 +302,11 @@ asio::awaitable<void> Gateway::check_health(size_t i) {
   constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
   while (!stopping_) {
     http::Request request{http::Verb::get, "/readyz", 11};
+    // With the token the backend answers in full: whether its self-test
+    // passed (busy, not broken, below) and its Python's version.
+    if (!options_.token.empty()) {
+      request.set(field::field::authorization, "Bearer " + options_.token);
+    }
     auto answer = co_await health_clients_[i]->send(std::move(request),
                                                     options_.health_timeout);
     if (stopping_) break;

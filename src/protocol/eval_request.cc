@@ -40,6 +40,14 @@ Result<EvalRequest> from_json(std::string_view body) {
     if (!bytes) return bytes.error();
     req.stdin_data = std::move(*bytes);
   }
+  if (const boost::json::value* e = obj->if_contains("output_encoding");
+      e && !e->is_null()) {
+    if (!e->is_string() ||
+        (e->get_string() != "utf8" && e->get_string() != "base64")) {
+      return bad("\"output_encoding\" must be \"utf8\" or \"base64\".");
+    }
+    req.output_base64 = e->get_string() == "base64";
+  }
   auto timeout = timeout_from_json(obj->if_contains("timeout_ms"));
   if (!timeout) return timeout.error();
   req.timeout_ms = *timeout;

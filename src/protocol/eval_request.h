@@ -40,6 +40,10 @@ struct EvalRequest {
   std::optional<int64_t> timeout_ms;  // as asked; the caller clamps it
   std::vector<ProgramFile> files;
   std::vector<std::string> args;
+  // "output_encoding": "base64": stdout and stderr answered as base64 of
+  // the exact bytes (the frontend asks so for the other APIs, which may
+  // want bytes that are not UTF-8); otherwise as text, made valid UTF-8.
+  bool output_base64 = false;
 };
 
 inline constexpr size_t kMaxFiles = 64;

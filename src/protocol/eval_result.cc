@@ -5,6 +5,7 @@
 #include <cmath>
 #include <optional>
 
+#include "common/encoding.h"
 #include "common/utf8.h"
 
 namespace playground::protocol {
@@ -25,10 +26,13 @@ std::optional<RunStatus> status_named(std::string_view name) {
 
 }  // namespace
 
-boost::json::object result_to_json(const sandbox::RunResult& r) {
-  return {
-      {"stdout", utf8::make_valid(r.stdout_bytes)},
-      {"stderr", utf8::make_valid(r.stderr_bytes)},
+boost::json::object result_to_json(const sandbox::RunResult& r, bool base64) {
+  auto text = [base64](const std::string& bytes) {
+    return base64 ? encoding::base64_encode(bytes) : utf8::make_valid(bytes);
+  };
+  boost::json::object out{
+      {"stdout", text(r.stdout_bytes)},
+      {"stderr", text(r.stderr_bytes)},
       {"exit_code", r.exit_code},
       {"status", sandbox::to_string(r.status)},
       {"time_ms", round2(r.time_ms)},
@@ -36,6 +40,8 @@ boost::json::object result_to_json(const sandbox::RunResult& r) {
       {"memory_kb", r.memory_kb},
       {"truncated", r.truncated},
   };
+  if (base64) out["output_encoding"] = "base64";
+  return out;
 }
 
 Result<sandbox::RunResult> result_from_json(std::string_view body) {
@@ -61,8 +67,18 @@ Result<sandbox::RunResult> result_from_json(std::string_view body) {
     return v != nullptr && v->is_number() ? v->to_number<double>() : 0.0;
   };
   sandbox::RunResult r;
-  r.stdout_bytes = std::string(out->get_string());
-  r.stderr_bytes = std::string(err->get_string());
+  const auto* encoding = o.if_contains("output_encoding");
+  if (encoding != nullptr && encoding->is_string() &&
+      encoding->get_string() == "base64") {
+    auto out_bytes = encoding::base64_decode(out->get_string());
+    auto err_bytes = encoding::base64_decode(err->get_string());
+    if (!out_bytes || !err_bytes) return not_a_result;
+    r.stdout_bytes = std::move(*out_bytes);
+    r.stderr_bytes = std::move(*err_bytes);
+  } else {
+    r.stdout_bytes = std::string(out->get_string());
+    r.stderr_bytes = std::string(err->get_string());
+  }
   r.exit_code = static_cast<int>(exit_code->get_int64());
   r.status = *named;
   r.time_ms = number("time_ms");

@@ -4,7 +4,8 @@
 //   auto r = result_from_json(upstream.body());   // frontend, for other APIs
 //
 // {"stdout", "stderr", "exit_code", "status", "time_ms", "cpu_ms",
-//  "memory_kb", "truncated"}; program output is made valid UTF-8 first.
+//  "memory_kb", "truncated"}; program output is made valid UTF-8 first, or
+// sent as base64 when asked.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -15,7 +16,10 @@
 
 namespace playground::protocol {
 
-boost::json::object result_to_json(const sandbox::RunResult& result);
+// `base64`: stdout and stderr as base64 of their bytes, with
+// "output_encoding": "base64" (EvalRequest::output_base64).
+boost::json::object result_to_json(const sandbox::RunResult& result,
+                                   bool base64 = false);
 
 // A backend's /py/eval answer read back (the frontend translates it for
 // the other APIs it serves). Errc::unavailable when it is not one.

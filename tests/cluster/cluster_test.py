@@ -386,7 +386,8 @@ def site_alternates_clouds_and_contains_attacks():
             "print(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))\n"
             "print(sorted(os.environ))\n"), 5000, secret)
         out = answer["stdout"]
-        check("READ" not in out and "WROTE" not in out, f"{context} filesystem: {out}")
+        # ("READ /": the environment names OPENBLAS_NUM_THREADS)
+        check("READ /" not in out and "WROTE /" not in out, f"{context} filesystem: {out}")
         check(secret not in out and "PLAYGROUND" not in out and "KUBERNETES" not in out,
               f"{context} environment: {out}")
         pids = json.loads(out.splitlines()[-2])

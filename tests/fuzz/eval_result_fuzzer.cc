@@ -88,5 +88,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(back->exit_code == r.exit_code && back->status == r.status);
   FUZZ_CHECK(back->memory_kb == r.memory_kb && back->truncated == r.truncated);
   check_time(o.at("time_ms"), back->time_ms);
+
+  // Asked for base64, the output reads back byte for byte.
+  const auto exact =
+      playground::protocol::result_from_json(playground::json::to_text(
+          playground::protocol::result_to_json(r, /*base64=*/true)));
+  FUZZ_CHECK(exact.ok());
+  FUZZ_CHECK(exact->stdout_bytes == r.stdout_bytes);
+  FUZZ_CHECK(exact->stderr_bytes == r.stderr_bytes);
   return 0;
 }

@@ -53,6 +53,19 @@ TEST(EvalRequest, BytesThatAreNotUtf8TravelAsBase64) {
   }
 }
 
+TEST(EvalRequest, OutputEncodingAsksForTheExactBytes) {
+  auto r = parse_eval_request("application/json",
+                              R"J({"code":"1","output_encoding":"base64"})J");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->output_base64);
+  auto plain = parse_eval_request("application/json",
+                                  R"J({"code":"1","output_encoding":"utf8"})J");
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_FALSE(plain->output_base64);
+  EXPECT_FALSE(parse_eval_request("application/json",
+                                  R"J({"code":"1","output_encoding":"hex"})J"));
+}
+
 TEST(EvalRequest, FileNames) {
   for (const char* ok : {"helper.py", "data/in.txt", "a/b/c/d/e/f/g/h",
                          ".hidden", "with space.txt", "ünï.py", "..a"}) {
