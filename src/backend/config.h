@@ -14,7 +14,7 @@
 
 #include "common/options.h"
 #include "common/result.h"
-#include "compat/apis.h"
+#include "compat/api_options.h"
 #include "http/listener_config.h"
 #include "sandbox/shared/policy.h"
 

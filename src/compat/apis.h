@@ -7,12 +7,10 @@
 //   for (http::Route& r : apis.routes(guard)) routes.push_back(std::move(r));
 #pragma once
 
-#include <cstdint>
 #include <memory>
-#include <string>
 #include <vector>
 
-#include "common/options.h"
+#include "compat/api_options.h"
 #include "compat/runner.h"
 #include "http/route.h"
 
@@ -21,23 +19,6 @@ namespace playground::compat {
 namespace judge0 {
 class SubmissionStore;
 }
-
-struct ApiOptions {
-  size_t body_limit = 2 << 20;  // as /py/eval's
-  // Codapi's widget runs in other sites' pages: the origins allowed to read
-  // the answers (Access-Control-Allow-Origin).
-  std::string cors_origin = "*";
-  // Judge0's submissions (wait=true ones too), kept for GET
-  // /submissions/<token>: at most this many, this long after they finished,
-  // this many bytes of program, input and output together.
-  int64_t judge0_keep = 1000;
-  int64_t judge0_keep_for_ms = 10 * 60 * 1000;
-  int64_t judge0_keep_bytes = 64 << 20;
-};
-
-// --cors-origin, --judge0-keep, --judge0-keep-for, --judge0-keep-bytes
-// (both services).
-void add_api_options(Options& o, ApiOptions& options);
 
 class Apis {
  public:

@@ -15,7 +15,7 @@
 
 #include "common/options.h"
 #include "common/result.h"
-#include "compat/apis.h"
+#include "compat/api_options.h"
 #include "frontend/backend_list.h"
 #include "http/listener_config.h"
 
