@@ -18,17 +18,8 @@ SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 OUT=${OUT:-build/bench}
 mkdir -p "$OUT"
 
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
-field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
-num() { printf '%.*f' "$2" "$(field "$1" "$3")"; }
-ratio() { python3 -c "print(f'{$1:.2f}')"; }
+source bench/lib.sh
+trap stop_started EXIT
 bench() { "$BIN/playground-bench" "$@"; }
 
 # Starts a backend with these flags; sets `port` and `pid`.

@@ -29,18 +29,13 @@ if [ -s /run/nginx.pid ] && kill -0 "$(cat /run/nginx.pid)" 2>/dev/null; then
 fi
 
 tmp=$(mktemp -d)
-pids=()
+source bench/lib.sh
 cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  stop_started
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
-field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
-num() { printf '%.*f' "$2" "$(field "$1" "$3")"; }
 calc() { python3 -c "print(f'{$1:.2f}')"; }
 
 backend() {  # backend NAME PORT: a real playground-backend, logging to $OUT/NAME.log

@@ -26,18 +26,9 @@ HIGH=$((2 * CORES))
 mkdir -p "$OUT"
 scripts/install-deps.sh --bench
 
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT
+source bench/lib.sh
+trap stop_started EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
-field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
-num() { printf '%.*f' "$2" "$(field "$1" "$3")"; }
-ratio() { python3 -c "print(f'{$1:.2f}')"; }
 
 backend_port=$(free_port)
 "$BIN/playground-backend" --port "$backend_port" --bind 127.0.0.1 --queue 1000 2>"$OUT/backend.log" &

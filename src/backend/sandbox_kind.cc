@@ -70,6 +70,8 @@ std::string code_only(std::string_view code) {
 }
 
 bool imports_data_module(std::string_view code) {
+  // Most programs name neither: no copy, no lexing for them.
+  if (!names_data_module(code)) return false;
   const std::string text = code_only(code);
   std::string_view rest = text;
   // Statements start a line or follow a ';'.

@@ -143,13 +143,8 @@ json::object answer_body(std::string_view id, bool ok, int64_t duration,
 }
 
 Response refusal(Status status, std::string message, std::string_view id) {
-  Response r = http::json_response(
+  return http::refusal_response(
       status, answer_body(id, false, 0, "", std::move(message)));
-  if (status == Status::too_many_requests ||
-      status == Status::service_unavailable) {
-    r.set(field::field::retry_after, "1");
-  }
-  return r;
 }
 
 // A refusal of the guard ({"error": ...}) in Codapi's shape, its status

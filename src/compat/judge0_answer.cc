@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <ctime>
 
-#include "common/utf8.h"
 #include "common/encoding.h"
+#include "common/utf8.h"
 #include "compat/judge0.h"
 #include "grading/compare.h"
 
@@ -261,12 +261,8 @@ Result<json::object> answer(const Record& record, const Query& query,
 }
 
 http::Response error_answer(http::Status status, std::string_view message) {
-  http::Response r = http::json_error(status, message);
-  if (status == http::Status::service_unavailable ||
-      status == http::Status::too_many_requests) {
-    r.set(http::beast_http::field::retry_after, "1");
-  }
-  return r;
+  return http::refusal_response(status,
+                                boost::json::object{{"error", message}});
 }
 
 http::Response error_answer(const Error& error) {

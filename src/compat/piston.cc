@@ -56,15 +56,20 @@ int number(std::string_view part) {
   return part.empty() ? -1 : n;
 }
 
-// A file's content as bytes, per its "encoding" (Piston treats any other
-// value as utf8).
-Result<std::string> decoded(const json::object& file, size_t i) {
-  std::string content(file.at("content").get_string());
+// A file's "encoding": "base64", "hex", or "utf8" for anything else
+// (absent included), as Piston reads it.
+std::string_view encoding_of(const json::object& file) {
   const json::value* encoding = file.if_contains("encoding");
-  const std::string_view how = encoding && encoding->is_string()
-                                   ? std::string_view(encoding->get_string())
-                                   : "utf8";
-  if (how != "base64" && how != "hex") return content;
+  if (encoding == nullptr || !encoding->is_string()) return "utf8";
+  const std::string_view how = encoding->get_string();
+  return how == "base64" || how == "hex" ? how : "utf8";
+}
+
+// A file's content as bytes, per its encoding.
+Result<std::string> decoded(const json::object& file, size_t i) {
+  const std::string_view how = encoding_of(file);
+  std::string content(file.at("content").get_string());
+  if (how == "utf8") return content;
   auto bytes = how == "base64" ? encoding::base64_decode(content)
                                : encoding::hex_decode(content);
   if (!bytes) {
@@ -72,14 +77,6 @@ Result<std::string> decoded(const json::object& file, size_t i) {
                std::string(how) + ".");
   }
   return std::move(*bytes);
-}
-
-bool is_utf8_file(const json::object& file) {
-  const json::value* encoding = file.if_contains("encoding");
-  return encoding == nullptr || encoding->is_null() ||
-         (encoding->is_string() && encoding->get_string() == "utf8") ||
-         (encoding->is_string() && encoding->get_string() != "base64" &&
-          encoding->get_string() != "hex");
 }
 
 // run_timeout, run_cpu_time and run_memory_limit: numbers when given; -1
@@ -219,7 +216,7 @@ Result<void> take_files(const json::array& list,
                         protocol::EvalRequest& request) {
   size_t program = list.size();
   for (size_t i = 0; i < list.size() && program == list.size(); ++i) {
-    if (is_utf8_file(list[i].get_object())) program = i;
+    if (encoding_of(list[i].get_object()) == "utf8") program = i;
   }
   if (program == list.size()) {
     return bad("files must include at least one utf8 encoded file");
@@ -336,13 +333,8 @@ json::object execute_answer(const sandbox::RunResult& run,
 }
 
 http::Response error_answer(const Error& error) {
-  http::Response r = http::json_response(
-      http::status_of(error), json::object{{"message", error.message}});
-  if (r.result() == Status::service_unavailable ||
-      r.result() == Status::too_many_requests) {
-    r.set(http::beast_http::field::retry_after, "1");
-  }
-  return r;
+  return http::refusal_response(http::status_of(error),
+                                json::object{{"message", error.message}});
 }
 
 std::vector<http::Route> routes(const Runner& runner, size_t body_limit,

@@ -58,30 +58,31 @@ Handler constant(std::function<Response()> make) {
              -> boost::asio::awaitable<Response> { co_return make(); };
 }
 
+// `bytes` under `key`: as text when they are UTF-8, else as base64 with
+// `encoding_key` saying so (a binary file from another API, say), since
+// JSON carries only text.
+void put_bytes(boost::json::object& into, std::string_view key,
+               std::string_view encoding_key, std::string bytes) {
+  if (utf8::is_valid(bytes)) {
+    into[key] = std::move(bytes);
+    return;
+  }
+  into[key] = encoding::base64_encode(bytes);
+  into[encoding_key] = "base64";
+}
+
 // The request as a backend's /py/eval takes it: JSON, whatever the client
 // sent (a form, say).
-// Bytes that are not UTF-8 (a binary file from another API, say) go as
-// base64, which JSON carries.
 std::string for_backend(protocol::EvalRequest& request) {
   boost::json::object upstream{{"code", std::move(request.code)}};
-  if (utf8::is_valid(request.stdin_data)) {
-    upstream["stdin"] = std::move(request.stdin_data);
-  } else {
-    upstream["stdin"] = encoding::base64_encode(request.stdin_data);
-    upstream["stdin_encoding"] = "base64";
-  }
+  put_bytes(upstream, "stdin", "stdin_encoding", std::move(request.stdin_data));
   if (request.timeout_ms) upstream["timeout_ms"] = *request.timeout_ms;
   if (request.output_base64) upstream["output_encoding"] = "base64";
   if (!request.files.empty()) {
     boost::json::array files;
     for (protocol::ProgramFile& f : request.files) {
       boost::json::object file{{"name", std::move(f.name)}};
-      if (utf8::is_valid(f.content)) {
-        file["content"] = std::move(f.content);
-      } else {
-        file["content"] = encoding::base64_encode(f.content);
-        file["encoding"] = "base64";
-      }
+      put_bytes(file, "content", "encoding", std::move(f.content));
       files.push_back(std::move(file));
     }
     upstream["files"] = std::move(files);
@@ -152,14 +153,12 @@ boost::asio::awaitable<Response> forward_in_share(FrontendApi& api,
       co_return http::json_error(Status::service_unavailable,
                                  "The client went away.");
     }
-    Response r = http::json_error(
-        Status::too_many_requests,
-        "Too many runs from this address are running or waiting (" +
-            std::to_string(api.config.runs_per_client) + " run at once, " +
-            std::to_string(api.config.waiting_per_client) +
-            " may wait); try again when one has finished.");
-    r.set(field::field::retry_after, "1");
-    co_return r;
+    co_return http::error_response(
+        {"Too many runs from this address are running or waiting (" +
+             std::to_string(api.config.runs_per_client) + " run at once, " +
+             std::to_string(api.config.waiting_per_client) +
+             " may wait); try again when one has finished.",
+         Errc::rate_limited});
   }
   Forwarded f = co_await api.gateway.forward(std::string(target),
                                              std::move(upstream_text),

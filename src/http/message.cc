@@ -81,14 +81,18 @@ Error error_of(const Response& answer) {
   return {std::move(message), code};
 }
 
-Response error_response(const Error& error) {
-  Response r = json_error(status_of(error), error.message);
-  // Capacity comes back within a run's time: say when to try again.
-  if (error.code == Errc::at_capacity || error.code == Errc::unavailable ||
-      error.code == Errc::rate_limited) {
+Response refusal_response(Status status, const boost::json::value& body) {
+  Response r = json_response(status, body);
+  if (status == Status::service_unavailable ||
+      status == Status::too_many_requests) {
     r.set(beast_http::field::retry_after, "1");
   }
   return r;
+}
+
+Response error_response(const Error& error) {
+  return refusal_response(status_of(error),
+                          boost::json::object{{"error", error.message}});
 }
 
 Response text_response(Status status, std::string body,

@@ -26,6 +26,10 @@ using Verb = beast_http::verb;
 Response json_response(Status status, const boost::json::value& body);
 // {"error": "<message>"} with the given status.
 Response json_error(Status status, std::string_view message);
+// A refusal with `body` (any API's shape): json_response, plus
+// Retry-After: 1 when the status is 429 or 503, where trying again shortly
+// helps (capacity comes back within a run's time).
+Response refusal_response(Status status, const boost::json::value& body);
 // The status that answers `error`: the one place where what failed (its
 // code, see common/error.h) becomes an HTTP status.
 Status status_of(const Error& error);

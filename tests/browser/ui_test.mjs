@@ -16,6 +16,7 @@ import os from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { until as poll } from "./until.mjs";
 import { Stack } from "./stack.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,21 +31,9 @@ const WAIT_MS = 10000;
 
 // --- Waiting and reading the page --------------------------------------------
 
-// Polls check() until it returns a truthy value (returned) or time runs out.
-async function until(what, check, timeout = WAIT_MS) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-      last = value;
-    } catch (e) {
-      last = e.message;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+// Polls check() until it returns a truthy value (see until.mjs).
+function until(what, check, timeout = WAIT_MS) {
+  return poll(what, check, timeout);
 }
 
 async function expectText(page, selector, expected, timeout = WAIT_MS) {

@@ -4,9 +4,5 @@
 # npm's cache after that).
 set -euo pipefail
 cd "$(dirname "$0")"
-stamp=node_modules/.playground-lock.json
-if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
-  npm ci --no-audit --no-fund --ignore-scripts --prefer-offline --loglevel=error
-  cp package-lock.json "$stamp"
-fi
+../support/npm-ci.sh .
 echo "compat setup: $(node -p 'require("piston-client/package.json").name + " " + require("piston-client/package.json").version'), @antonz/codapi $(node -p 'require("@antonz/codapi/package.json").version')"

@@ -634,8 +634,8 @@ def setup():
             pass
     check(not holders, f"processes still holding {lock}: {sorted(holders)}")
     # The linter, pinned by tests/e2e/package-lock.json.
-    run("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts",
-        "--loglevel=error", cwd=os.path.join(SOURCE, "tests/e2e"))
+    run(os.path.join(SOURCE, "tests/support/npm-ci.sh"),
+        os.path.join(SOURCE, "tests/e2e"))
     if subprocess.run(["docker-compose", "version"], capture_output=True).returncode:
         run(os.path.join(scripts, "install-deps.sh"), "--containers")
 

