@@ -16,22 +16,19 @@ import os from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { until as poll } from "./until.mjs";
+import { browserEnv, until as poll } from "./harness.mjs";
 import { Stack } from "./stack.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const env = {
-  bin: process.env.PLAYGROUND_BIN_DIR || path.resolve(here, "../../build/release/bin"),
-  shots: process.env.PLAYGROUND_SCREENSHOT_DIR || path.resolve(here, "../../build/release/screenshots"),
-  ui: process.env.PLAYGROUND_UI_DIR || path.resolve(here, "../../ui"),
-  chromium: process.env.CHROMIUM || "/usr/bin/chromium",
+  ...browserEnv,
   exercises: path.resolve(here, "../../exercises"), // the repository's examples
 };
 const WAIT_MS = 10000;
 
 // --- Waiting and reading the page --------------------------------------------
 
-// Polls check() until it returns a truthy value (see until.mjs).
+// Polls check() until it returns a truthy value (see harness.mjs).
 function until(what, check, timeout = WAIT_MS) {
   return poll(what, check, timeout);
 }

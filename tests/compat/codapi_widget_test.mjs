@@ -18,20 +18,17 @@ import http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { until as poll } from "../browser/until.mjs";
+import { browserEnv, until as poll } from "../browser/harness.mjs";
 import { Stack } from "../browser/stack.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const env = {
-  bin: process.env.PLAYGROUND_BIN_DIR || path.resolve(here, "../../build/release/bin"),
-  shots: process.env.PLAYGROUND_SCREENSHOT_DIR || path.resolve(here, "../../build/release/screenshots"),
-  ui: process.env.PLAYGROUND_UI_DIR || path.resolve(here, "../../ui"),
-  chromium: process.env.CHROMIUM || "/usr/bin/chromium",
+  ...browserEnv,
   widget: path.join(here, "node_modules/@antonz/codapi/dist"),
 };
 const WAIT_MS = 15000;
 
-// Polls check() until it returns a truthy value (see ../browser/until.mjs).
+// Polls check() until it returns a truthy value (see ../browser/harness.mjs).
 function until(what, check, timeout = WAIT_MS) {
   return poll(what, check, timeout);
 }
