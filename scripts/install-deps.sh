@@ -12,6 +12,7 @@ packages=(
   python3-numpy python3-pandas        # importable in every sandbox
   python3-pyflakes                    # tests: lints the sandbox's own Python
   util-linux curl ca-certificates     # setpriv (tests), curl (examples, bench)
+  uidmap                              # newuidmap: a uid per slot when not root
   libssl-dev libboost-url1.81-dev     # https to backends, backend URLs
   libcli11-dev                        # flags and environment variables
   openssl socat                       # tests: a self-signed https backend

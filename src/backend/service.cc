@@ -113,6 +113,22 @@ std::optional<Sandbox> prepare_sandbox(const BackendConfig& cfg,
       s.launch.isolation.drop_privileges && ::geteuid() == 0) {
     s.launch.uid_base = sandbox::pick_uid_base();
   }
+  // Not root: the same, with subordinate ids mapped into each keeper's user
+  // namespace, where the service's user has some.
+  if (s.launch.isolation.user_namespace && s.launch.isolation.drop_privileges) {
+    std::string why;
+    s.subordinate_ids = sandbox::SubordinateIds::claim(slot_count(cfg), why);
+    if (s.subordinate_ids) {
+      s.launch.mapped_uid_base = s.subordinate_ids->uid_base();
+      s.launch.mapped_gid_base = s.subordinate_ids->gid_base();
+      log::info("each slot's sandboxes run as a subordinate uid of its own",
+                {{"first_uid", s.launch.mapped_uid_base},
+                 {"first_gid", s.launch.mapped_gid_base}});
+    } else {
+      log::warn("every sandbox runs as the service's own uid",
+                {{"reason", why}});
+    }
+  }
   return s;
 }
 
@@ -171,13 +187,16 @@ Service::Service(const BackendConfig& cfg, Sandbox sandbox,
                  metrics::Registry& registry)
     : launch_(std::move(sandbox.launch)),
       cgroups_(std::move(sandbox.cgroups)),
+      subordinate_ids_(std::move(sandbox.subordinate_ids)),
       probe_(std::move(sandbox.probe)),
       admission_(static_cast<int>(cfg.concurrency),
                  static_cast<int>(cfg.queue)),
       keepers_(launch_.init_path, cgroups_.get(), slot_count(cfg),
                {.user_namespace = launch_.isolation.user_namespace,
                 .filesystem = launch_.isolation.filesystem,
-                .hidden_dirs = cfg.hidden_module_dirs},
+                .hidden_dirs = cfg.hidden_module_dirs,
+                .mapped_uid_base = launch_.mapped_uid_base,
+                .mapped_gid_base = launch_.mapped_gid_base},
                launch_.uid_base),
       pool_(launch_, cgroups_.get(), keepers_, slot_count(cfg),
             static_cast<int>(cfg.pool), data_preload(cfg), registry),

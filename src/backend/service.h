@@ -11,6 +11,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "backend/admission.h"
@@ -58,6 +59,9 @@ class Service {
     sandbox::LaunchConfig launch;
     std::unique_ptr<sandbox::CgroupSlots> cgroups;
     sandbox::ProbeResult probe;
+    // Not root: the host uids and gids of the slots' sandboxes, if the
+    // service's user has any (held for the service's life).
+    std::optional<sandbox::SubordinateIds> subordinate_ids;
   };
 
  private:
@@ -68,6 +72,7 @@ class Service {
   // the cgroups: those come first, and go last.
   sandbox::LaunchConfig launch_;
   std::unique_ptr<sandbox::CgroupSlots> cgroups_;
+  std::optional<sandbox::SubordinateIds> subordinate_ids_;
   sandbox::ProbeResult probe_;
   Admission admission_;
   sandbox::SlotKeepers keepers_;

@@ -109,6 +109,7 @@ InitSpec make_init_spec(const LaunchConfig& c, int slot) {
       .filesystem = iso.filesystem,
       .drop_privileges = iso.drop_privileges,
       .user_namespace = iso.user_namespace,
+      .mapped_uid = iso.user_namespace && c.mapped_uid_base > 0,
       .seccomp = iso.seccomp,
       .uid = slot_uid(c, slot),
       .rlimits = rlimits_for(l, cgroups),

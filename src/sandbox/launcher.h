@@ -27,6 +27,7 @@
 #include "sandbox/shared/policy.h"
 #include "sandbox/shared/unique_fd.h"
 #include "sandbox/slot_keepers.h"
+#include "sandbox/subordinate_ids.h"
 
 namespace playground::sandbox {
 
@@ -40,6 +41,12 @@ struct LaunchConfig {
   // queue is shared between sandboxes, here or in another backend on the
   // host. 0: uid 65534 for all (the tests' fixed configurations).
   int64_t uid_base = 0;
+  // In a user namespace (not root), the same from the service user's
+  // subordinate ids (subordinate_ids.h): slot N's sandboxes run as
+  // kSandboxUid inside, host uid mapped_uid_base + N and gid
+  // mapped_gid_base + N. 0: they share the service's uid.
+  int64_t mapped_uid_base = 0;
+  int64_t mapped_gid_base = 0;
 };
 
 // A random range of kUidsPerService uids among 500,000, above those the

@@ -18,11 +18,13 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstring>
+#include <optional>
 #include <sstream>
 
 #include "common/log.h"
 #include "sandbox/shared/fd_passing.h"
 #include "sandbox/shared/step.h"
+#include "sandbox/subordinate_ids.h"
 
 namespace playground::sandbox {
 
@@ -103,6 +105,7 @@ Result<std::unique_ptr<SlotKeepers::Keeper>> SlotKeepers::launch(int slot) {
   spec.hidden_dirs = options_.hidden_dirs;
   spec.parent = ::getpid();
   spec.uid = uid_base_ > 0 ? uid_base_ + slot : kSandboxUid;
+  spec.mapped_uid = maps_ids();
   const std::vector<std::string> args = keeper_argv(spec);
   std::vector<char*> argv;
   for (const std::string& arg : args)
@@ -147,6 +150,28 @@ Result<void> SlotKeepers::read_ready(int socket) {
                failure.step};
 }
 
+bool SlotKeepers::maps_ids() const {
+  return options_.user_namespace && options_.mapped_uid_base > 0;
+}
+
+Result<bool> SlotKeepers::map_if_asked(int slot, const Keeper& keeper) const {
+  char text[8] = {};
+  const ssize_t n =
+      recv(keeper.socket, text, sizeof text - 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n != 3 || std::strcmp(text, "map") != 0) return false;
+  [[maybe_unused]] ssize_t consumed =
+      recv(keeper.socket, text, sizeof text, MSG_DONTWAIT);
+  if (!maps_ids()) return Error{"unexpected map request", Step::userns_map};
+  auto mapped = map_keeper_ids(keeper.pid, options_.mapped_uid_base + slot,
+                               options_.mapped_gid_base + slot);
+  if (!mapped) {
+    return Error{"mapping the sandboxes' uid: " + mapped.error().message,
+                 Step::userns_map};
+  }
+  send_with_fds(keeper.socket, "mapped");  // a dead keeper fails "ready"
+  return true;
+}
+
 Result<void> SlotKeepers::start(int slot) {
   auto keeper = launch(slot);
   if (!keeper) return keeper.error();
@@ -156,12 +181,19 @@ Result<void> SlotKeepers::start(int slot) {
       return Error{"cgroup: " + placed.error().message, Step::cgroup};
     }
   }
-  // The keeper answers "ready" once its namespaces and root are in place.
-  pollfd p{(*keeper)->socket, POLLIN, 0};
-  if (::poll(&p, 1, kReadyTimeoutMs) == 1) {
+  // The keeper answers "ready" once its namespaces and root are in place,
+  // having first asked for its maps ("map") where the service writes them.
+  for (bool maps_asked = false;;) {
+    pollfd p{(*keeper)->socket, POLLIN, 0};
+    if (::poll(&p, 1, kReadyTimeoutMs) != 1) return not_ready_in_time();
+    auto asked = map_if_asked(slot, **keeper);
+    if (!asked) return asked.error();
+    if (*asked && !maps_asked) {
+      maps_asked = true;
+      continue;
+    }
     if (auto ready = read_ready((*keeper)->socket); !ready) return ready;
-  } else {
-    return not_ready_in_time();
+    break;
   }
   keepers_[static_cast<size_t>(slot)] = std::move(*keeper);
   return Ok();
@@ -179,7 +211,7 @@ asio::awaitable<Result<void>> SlotKeepers::place_async(int slot, pid_t pid) {
   co_return Ok();
 }
 
-asio::awaitable<Result<void>> SlotKeepers::await_ready(int socket) {
+asio::awaitable<Result<void>> SlotKeepers::await_answer(int socket) {
   auto ex = co_await asio::this_coro::executor;
   asio::posix::stream_descriptor answer(ex, ::dup(socket));
   asio::steady_timer limit(ex, std::chrono::milliseconds(kReadyTimeoutMs));
@@ -194,7 +226,7 @@ asio::awaitable<Result<void>> SlotKeepers::await_ready(int socket) {
     }
     if (answer_waiting(socket)) break;  // else woken early: wait on
   }
-  co_return read_ready(socket);
+  co_return Ok();
 }
 
 asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
@@ -204,8 +236,24 @@ asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
     if (auto placed = co_await place_async(slot, (*keeper)->pid); !placed)
       co_return placed;
   }
-  if (auto ready = co_await await_ready((*keeper)->socket); !ready)
-    co_return ready;
+  if (auto answered = co_await await_answer((*keeper)->socket); !answered)
+    co_return answered;
+  if (maps_ids()) {
+    // newuidmap and newgidmap run on the worker thread; then "ready".
+    const Keeper& k = **keeper;
+    auto asked = co_await asio::co_spawn(
+        blocking_,
+        [this, slot, &k]() -> asio::awaitable<std::optional<Result<bool>>> {
+          co_return map_if_asked(slot, k);
+        },
+        asio::use_awaitable);
+    if (!*asked) co_return asked->error();
+    if (**asked) {
+      if (auto answered = co_await await_answer((*keeper)->socket); !answered)
+        co_return answered;
+    }
+  }
+  if (auto ready = read_ready((*keeper)->socket); !ready) co_return ready;
   keepers_[static_cast<size_t>(slot)] = std::move(*keeper);
   co_return Ok();
 }

@@ -32,6 +32,11 @@ struct KeeperOptions {
   bool user_namespace = false;  // enter a user namespace first (not root)
   bool filesystem = true;       // build the sandbox root once, for every clone
   std::vector<std::string> hidden_dirs;  // InitSpec::hidden_dirs
+  // In the user namespace, slot N's sandboxes are host uid and gid
+  // mapped_*_base + N (subordinate ids, mapped by the service); 0: they
+  // share the service's uid.
+  int64_t mapped_uid_base = 0;
+  int64_t mapped_gid_base = 0;
 };
 
 class SlotKeepers {
@@ -67,8 +72,13 @@ class SlotKeepers {
   // Moves a launched keeper into slot's cgroups on the worker thread (the
   // move waits for an RCU grace period).
   boost::asio::awaitable<Result<void>> place_async(int slot, pid_t pid);
-  // Waits on the loop, up to kReadyTimeoutMs, for the keeper's first answer.
-  static boost::asio::awaitable<Result<void>> await_ready(int socket);
+  // Waits on the loop, up to kReadyTimeoutMs, for the keeper's next answer.
+  static boost::asio::awaitable<Result<void>> await_answer(int socket);
+  // Whether keepers ask the service to map their sandboxes' uid.
+  bool maps_ids() const;
+  // When the answer waiting is the keeper's "map": writes its maps
+  // (blocking: newuidmap and newgidmap) and answers "mapped"; true then.
+  Result<bool> map_if_asked(int slot, const Keeper& keeper) const;
   // One request to a started keeper and its answer; `gone` when the keeper
   // did not take it or did not answer (it died: start another).
   static boost::asio::awaitable<Result<Spawned>> ask(

@@ -11,10 +11,13 @@
 #include <atomic>
 #include <boost/json/serialize.hpp>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "support/http_client.h"
@@ -342,6 +345,55 @@ TEST_F(Hostile, ProcShowsNothingOfTheHost) {
   EXPECT_NE(o.find("True\nTrue\nTrue\n[0, 1, 4, 9]\n"), std::string::npos) << o;
 }
 
+// The superblocks ("major:minor") of the host's mounts, from its mountinfo
+// text; `skip_fs` names file system types left out.
+std::set<std::string> superblocks(const std::string& mountinfo,
+                                  const std::set<std::string>& skip_fs = {}) {
+  std::set<std::string> found;
+  std::istringstream lines(mountinfo);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string id, parent, device, word;
+    fields >> id >> parent >> device;
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
+      continue;  // not a mountinfo line
+    while (fields >> word && word != "-") {
+    }
+    std::string fs;
+    fields >> fs;
+    if (!device.empty() && !skip_fs.contains(fs)) found.insert(device);
+  }
+  return found;
+}
+
+std::string read_text(const char* path) {
+  std::ifstream in(path);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// The sandbox's mount table names none of the host's file systems (each
+// would show the host's device and its mount options): /usr is an overlay,
+// /dev a tmpfs of its own with its own nodes, /etc's files copies.
+TEST_F(Hostile, MountTableShowsNothingOfTheHost) {
+  auto j = attack(
+      "import os\n"
+      "print(open('/proc/self/mountinfo').read())\n"
+      "print(open('/proc/self/mountstats').read())\n"
+      "print('WRITE', open('/dev/null', 'w').write('x'),\n"
+      "      len(open('/dev/urandom', 'rb').read(4)))\n");
+  const std::string o = out(j);
+  const auto host = superblocks(read_text("/proc/self/mountinfo"));
+  const auto sandbox = superblocks(o, {"proc"});
+  ASSERT_GE(sandbox.size(), 5u) << o;
+  for (const std::string& device : sandbox) {
+    EXPECT_FALSE(host.contains(device)) << device << " is the host's\n" << o;
+  }
+  EXPECT_NE(o.find("device overlay mounted on /usr with fstype overlay"),
+            std::string::npos)
+      << o;
+  EXPECT_NE(o.find("WRITE 1 4\n"), std::string::npos) << o;
+}
+
 TEST_F(Hostile, NoNetworkEvenToLoopback) {
   // A listener the test owns: the sandbox must not reach it.
   int listener = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -553,8 +605,7 @@ TEST_F(Hostile, TenMegabyteCodeIsRejectedUnread) {
 // (the pending-signal limit counts per user) and holds them; meanwhile a
 // sandbox of another backend on this host can still queue one. With one
 // shared uid (65534) it got EAGAIN.
-TEST(HostileUids, PerUserQuotasAreNotSharedAcrossBackends) {
-  BackendProcess a, b;
+void expect_quotas_not_shared(BackendProcess& a, BackendProcess& b) {
   ASSERT_TRUE(a.started()) << a.log();
   ASSERT_TRUE(b.started()) << b.log();
   // sigqueue, not kill: the kernel holds kill()'s signals past the limit.
@@ -579,6 +630,67 @@ TEST(HostileUids, PerUserQuotasAreNotSharedAcrossBackends) {
   EXPECT_EQ(other["stdout"], "queued True\n") << other;
   auto held = hog.get();
   EXPECT_EQ(held["stdout"], "refused after 256 True\n") << held;
+}
+
+TEST(HostileUids, PerUserQuotasAreNotSharedAcrossBackends) {
+  BackendProcess a, b;
+  expect_quotas_not_shared(a, b);
+}
+
+// A system user with subordinate ids, as an operator would give the user a
+// service runs as (the tests run as root; made once, kept).
+constexpr const char* kSubidUser = "pg-subids";
+bool ensure_subid_user() {
+  const std::string user = kSubidUser;
+  if (std::system(("id -u " + user + " >/dev/null 2>&1").c_str()) != 0 &&
+      std::system(("useradd --system --user-group --no-create-home "
+                   "--home-dir /nonexistent --shell /usr/sbin/nologin " +
+                   user)
+                      .c_str()) != 0) {
+    return false;
+  }
+  const std::string ids = "2100000000-2100065535";
+  return read_text("/etc/subuid").find(user + ":") != std::string::npos ||
+         std::system(("usermod --add-subuids " + ids + " --add-subgids " + ids +
+                      " " + user)
+                         .c_str()) == 0;
+}
+
+// The same for services that are not root: each keeper's user namespace
+// maps its sandboxes' uid to a subordinate id of the slot's own (with
+// newuidmap), claimed per backend process. Without subordinate ids (uid
+// 65534 has none) every sandbox is the service's own uid, and the hog's 256
+// pending signals leave the other backend's sandbox none.
+TEST(HostileUids, PerUserQuotasAreNotSharedAcrossUnprivilegedBackends) {
+  ASSERT_TRUE(ensure_subid_user());
+  const std::vector<std::string> as_user = {
+      std::string("--reuid=") + kSubidUser,
+      std::string("--regid=") + kSubidUser, "--clear-groups"};
+  BackendProcess a({}, {}, as_user), b({}, {}, as_user);
+  expect_quotas_not_shared(a, b);
+  for (BackendProcess* backend : {&a, &b}) {
+    EXPECT_NE(backend->log().find("a subordinate uid of its own"),
+              std::string::npos)
+        << backend->log();
+  }
+  // Two backends, two claims: their first uids differ.
+  auto first_uid = [](const std::string& log) {
+    const size_t at = log.find("\"first_uid\":");
+    return at == std::string::npos ? std::string() : log.substr(at, 24);
+  };
+  EXPECT_NE(first_uid(a.log()), first_uid(b.log())) << a.log() << b.log();
+  EXPECT_NE(first_uid(a.log()), "");
+}
+
+TEST(HostileUids, UnprivilegedWithoutSubordinateIdsSaysSo) {
+  BackendProcess shared({}, {},
+                        {"--reuid=65534", "--regid=65534", "--clear-groups"});
+  ASSERT_TRUE(shared.started()) << shared.log();
+  EXPECT_NE(shared.log().find("\"every sandbox runs as the service's own "
+                              "uid\",\"reason\":\"no range for user nobody"),
+            std::string::npos)
+      << shared.log();
+  EXPECT_EQ(eval_json(shared.port(), "print(1)")["stdout"], "1\n");
 }
 
 }  // namespace

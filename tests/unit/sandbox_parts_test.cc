@@ -21,6 +21,7 @@
 #include "sandbox/shared/fd_passing.h"
 #include "sandbox/shared/init_protocol.h"
 #include "sandbox/shared/program_payload.h"
+#include "sandbox/subordinate_ids.h"
 
 namespace playground::sandbox {
 namespace {
@@ -46,6 +47,7 @@ TEST(InitProtocol, SpecRoundTripsAsArgvAndAsSpawnRequest) {
   s.filesystem = false;
   s.seccomp = false;
   s.user_namespace = true;
+  s.mapped_uid = true;
   s.uid = 200003;
   s.parent = 42;
   s.rlimits = {{RLIMIT_CPU, 7, 8},
@@ -65,6 +67,7 @@ TEST(InitProtocol, SpecRoundTripsAsArgvAndAsSpawnRequest) {
     EXPECT_FALSE(back.filesystem);
     EXPECT_FALSE(back.seccomp);
     EXPECT_TRUE(back.user_namespace);
+    EXPECT_TRUE(back.mapped_uid);
     EXPECT_EQ(back.uid, 200003);
     EXPECT_EQ(back.parent, 42);
     EXPECT_EQ(back.rlimits,
@@ -234,6 +237,36 @@ TEST(InitSpecFromConfig, EachSlotHasItsOwnUidWithoutAPidNamespace) {
   c.isolation.namespaces = false;
   EXPECT_EQ(make_init_spec(c, 0).uid, kSlotUidBase);
   EXPECT_EQ(make_init_spec(c, 3).uid, kSlotUidBase + 3);
+}
+
+TEST(InitSpecFromConfig, SubordinateIdsAreMappedOnlyInAUserNamespace) {
+  LaunchConfig c;
+  c.isolation.namespaces = true;
+  c.mapped_uid_base = 2100000000;
+  EXPECT_FALSE(make_init_spec(c, 1).mapped_uid);
+  c.isolation.user_namespace = true;
+  EXPECT_TRUE(make_init_spec(c, 1).mapped_uid);
+  EXPECT_EQ(make_init_spec(c, 1).uid, kSandboxUid);  // the inside uid
+  c.mapped_uid_base = 0;
+  EXPECT_FALSE(make_init_spec(c, 1).mapped_uid);
+}
+
+TEST(SubordinateIds, RangesOfTheUserByNameOrNumber) {
+  const std::string text =
+      "alice:100000:65536\n"
+      "bob:165536:65536\n"
+      "# not a range\n"
+      "999:300000:4096\n"
+      "bob:x:5\n"
+      "bob:400000:0\n"
+      "bob:500000\n"
+      "bob:600000:64";  // no final newline
+  EXPECT_EQ(
+      subordinate_ranges(text, "bob", 999),
+      (std::vector<IdRange>{{165536, 65536}, {300000, 4096}, {600000, 64}}));
+  EXPECT_EQ(subordinate_ranges(text, "carol", 1000), std::vector<IdRange>{});
+  EXPECT_EQ(subordinate_ranges(text, "", 999),
+            (std::vector<IdRange>{{300000, 4096}}));
 }
 
 TEST(SeccompPolicy, AllowlistLeavesOutDangerousCalls) {

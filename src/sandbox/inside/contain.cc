@@ -122,6 +122,18 @@ bool bind(const char* source, const std::string& target, unsigned long flags) {
                nullptr) == 0;
 }
 
+// A read-only view of the host directory `source` at `target`. An overlay
+// where the kernel allows one: the sandbox's mountinfo then names "overlay"
+// and its layers, where a bind names the host's disk and its mount options.
+// Overlayfs wants two layers without an upper one; the second is `empty`.
+bool view_readonly(const char* source, const std::string& target,
+                   const std::string& empty) {
+  const std::string layers = "lowerdir=" + std::string(source) + ":" + empty;
+  return mount("overlay", target.c_str(), "overlay",
+               MS_RDONLY | MS_NOSUID | MS_NODEV, layers.c_str()) == 0 ||
+         bind(source, target, MS_RDONLY | MS_NOSUID | MS_NODEV);
+}
+
 // Recreates the top-level entries Python's dynamic loader may look under:
 // merged-/usr symlinks are copied, real directories bound read-only.
 bool mirror_top_level(const char* path) {
@@ -138,7 +150,7 @@ bool mirror_top_level(const char* path) {
   }
   if (!S_ISDIR(st.st_mode)) return true;
   return mkdir(target.c_str(), 0755) == 0 &&
-         bind(host.c_str(), target, MS_RDONLY | MS_NOSUID | MS_NODEV);
+         view_readonly(host.c_str(), target, in_root(kEmptyLayer));
 }
 
 std::string read_fd(int fd) {
@@ -329,6 +341,13 @@ bool link_library_alternatives(const std::string& etc) {
   return ok;
 }
 
+// A copy of a small host file, if the host has it (a bind would name the
+// host's disk in the sandbox's mountinfo). The root is read-only later.
+bool copy_host_file(const char* host, const std::string& copy) {
+  if (access(host, R_OK) != 0) return true;
+  return write_file(copy.c_str(), read_file(host));
+}
+
 bool make_etc() {
   std::string etc = in_root("/etc");
   if (mkdir(etc.c_str(), 0755) != 0) return false;
@@ -352,38 +371,45 @@ bool make_etc() {
   if (n > 0) {
     zone[n] = '\0';
     if (symlink(zone, (etc + "/localtime").c_str()) != 0) return false;
-  } else if (access("/etc/localtime", R_OK) == 0) {
-    std::string copy = etc + "/localtime";
-    if (!write_file(copy.c_str(), "") ||
-        !bind("/etc/localtime", copy, MS_RDONLY | MS_NOSUID | MS_NODEV)) {
-      return false;
-    }
+  } else if (!copy_host_file("/etc/localtime", etc + "/localtime")) {
+    return false;
   }
   if (!install_site_hooks(etc, g_in_user_namespace)) return false;
   if (!link_library_alternatives(etc)) return false;
   // The loader's cache of library paths; harmless and speeds up start-up.
-  if (access("/etc/ld.so.cache", R_OK) == 0) {
-    std::string cache = etc + "/ld.so.cache";
-    if (!write_file(cache.c_str(), "")) return false;
-    if (!bind("/etc/ld.so.cache", cache, MS_RDONLY | MS_NOSUID | MS_NODEV)) {
-      return false;
-    }
-  }
-  return true;
+  return copy_host_file("/etc/ld.so.cache", etc + "/ld.so.cache");
 }
 
+// One of kDevNodes: made anew where the keeper may (root with CAP_MKNOD),
+// else bound from the host (a user namespace, or a container without
+// CAP_MKNOD), a mount that stays writable: writing /dev/null must work. A
+// bind shows the host's /dev mount options (devtmpfs: its size, half the
+// host's memory) in the sandbox's mountinfo; a node of our own does not.
+bool make_dev_node(const char* node, const std::string& dev) {
+  const std::string host = std::string("/dev/") + node;
+  const std::string target = dev + "/" + node;
+  struct stat st;
+  if (stat(host.c_str(), &st) != 0 || !S_ISCHR(st.st_mode)) return false;
+  if (mknod(target.c_str(), S_IFCHR | 0666, st.st_rdev) == 0) {
+    return chmod(target.c_str(), 0666) == 0;  // past the umask
+  }
+  return write_file(target.c_str(), "", 0666) &&
+         bind(host.c_str(), target, MS_NOSUID | MS_NOEXEC);
+}
+
+// /dev: a tmpfs of its own (so its nodes may be devices), read-only once
+// made.
 bool make_dev() {
   std::string dev = in_root("/dev");
-  if (mkdir(dev.c_str(), 0755) != 0) return false;
+  if (mkdir(dev.c_str(), 0755) != 0 ||
+      !mount_tmpfs(dev, "size=64k,nr_inodes=32,mode=0755",
+                   MS_NOSUID | MS_NOEXEC)) {
+    return false;
+  }
   // Where each run mounts its own /dev/shm (mount_shm).
   if (mkdir((dev + "/shm").c_str(), 0755) != 0) return false;
-  // Device nodes are bound from the host (mknod is refused in a user
-  // namespace). These mounts stay writable: writing /dev/null must work.
   for (const char* node : kDevNodes) {
-    std::string host = std::string("/dev/") + node;
-    std::string target = dev + "/" + node;
-    if (!write_file(target.c_str(), "", 0666)) return false;
-    if (!bind(host.c_str(), target, MS_NOSUID | MS_NOEXEC)) return false;
+    if (!make_dev_node(node, dev)) return false;
   }
   const std::pair<const char*, const char*> links[] = {
       {"/proc/self/fd", "fd"},
@@ -393,7 +419,8 @@ bool make_dev() {
   for (auto [to, name] : links) {
     if (symlink(to, (dev + "/" + name).c_str()) != 0) return false;
   }
-  return true;
+  return mount(nullptr, dev.c_str(), nullptr,
+               MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC, nullptr) == 0;
 }
 
 // A proc of the sandbox's own pid namespace; processes of other users (the
@@ -461,9 +488,9 @@ bool make_root_entry(const RootMount& m) {
   switch (m.kind) {
     case RootEntry::tmpfs:
       return mount_tmpfs(target, m.tmpfs_options, MS_NOSUID | MS_NODEV);
-    case RootEntry::bind_readonly:
+    case RootEntry::view_readonly:
       return mkdir(target.c_str(), 0755) == 0 &&
-             bind(m.path, target, MS_RDONLY | MS_NOSUID | MS_NODEV);
+             view_readonly(m.path, target, in_root(kEmptyLayer));
     case RootEntry::hide:
       return hide(m);
     case RootEntry::mirror:
@@ -589,12 +616,13 @@ bool clear_capabilities() {
 }
 
 // Layer 5: nobody, with no groups and no capabilities. In a user namespace
-// (service not root) only uid 0 is mapped, so the process keeps that uid but
-// loses every capability, and the securebits stop exec from granting any.
+// (service not root) where only uid 0 is mapped, the process keeps that uid
+// but loses every capability, and the securebits stop exec from granting
+// any; where the service mapped the slot's uid, it takes that uid.
 bool drop_privileges(const InitSpec& spec) {
   if (!spec.drop_privileges) return true;
   if (!drop_bounding_set()) return fail(Step::capbset);
-  if (spec.user_namespace) {
+  if (spec.user_namespace && !spec.mapped_uid) {
     constexpr int kNoRoot = (1 << 0) | (1 << 1);  // NOROOT, locked
     constexpr int kNoSetuidFixup =
         (1 << 2) | (1 << 3);  // NO_SETUID_FIXUP, locked

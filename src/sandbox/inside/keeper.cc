@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -40,18 +41,34 @@ void send_text(int sock, const std::string& text) {
   send_with_fds(sock, text);  // a dead service ends the keeper anyway
 }
 
-// Not root: become root of a new user namespace that maps only our own uid
-// and gid, so the keeper can make namespaces and mounts for its sandboxes.
-bool enter_user_namespace(int sock) {
+// The service writes our maps with newuidmap and newgidmap (setuid helpers
+// that may map its subordinate ids): ask, and wait for its answer.
+bool ask_service_for_maps(int sock) {
+  send_text(sock, "map");
+  char answer[16] = {};
+  const ssize_t n = ::recv(sock, answer, sizeof answer - 1, 0);
+  if (n > 0 && std::strcmp(answer, "mapped") == 0 && geteuid() == 0) {
+    return true;
+  }
+  errno = n < 0 ? errno : EPERM;
+  return false;
+}
+
+// Not root: become root of a new user namespace, so the keeper can make
+// namespaces and mounts for its sandboxes. It maps our own uid and gid, and
+// where the service has subordinate ids also the sandboxes' uid
+// (spec.mapped_uid).
+bool enter_user_namespace(int sock, const InitSpec& spec) {
   char uid_map[64], gid_map[64];
   std::snprintf(uid_map, sizeof uid_map, "0 %d 1", static_cast<int>(geteuid()));
   std::snprintf(gid_map, sizeof gid_map, "0 %d 1", static_cast<int>(getegid()));
   Step step = Step::userns;
   if (unshare(CLONE_NEWUSER) == 0) {
     step = Step::userns_map;
-    if (write_proc_file("/proc/self/setgroups", "deny") &&
-        write_proc_file("/proc/self/uid_map", uid_map) &&
-        write_proc_file("/proc/self/gid_map", gid_map)) {
+    if (spec.mapped_uid ? ask_service_for_maps(sock)
+                        : write_proc_file("/proc/self/setgroups", "deny") &&
+                              write_proc_file("/proc/self/uid_map", uid_map) &&
+                              write_proc_file("/proc/self/gid_map", gid_map)) {
       return true;
     }
   }
@@ -173,7 +190,7 @@ void spawn(int sock, const InitSpec& spec, std::vector<UniqueFd> fds,
 
 void serve(int sock, const InitSpec& spec) {
   detach_from_service(sock, spec);
-  if (spec.user_namespace && !enter_user_namespace(sock)) _exit(1);
+  if (spec.user_namespace && !enter_user_namespace(sock, spec)) _exit(1);
   if (spec.filesystem && !enter_root(sock, spec)) {
     _exit(1);
   }

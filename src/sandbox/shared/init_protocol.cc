@@ -36,6 +36,7 @@ constexpr BoolField kBoolFields[] = {
     {"filesystem", &InitSpec::filesystem},
     {"drop_privileges", &InitSpec::drop_privileges},
     {"user_namespace", &InitSpec::user_namespace},
+    {"mapped_uid", &InitSpec::mapped_uid},
     {"seccomp", &InitSpec::seccomp},
 };
 constexpr IntField kIntFields[] = {

@@ -63,6 +63,11 @@ struct InitSpec {
   bool filesystem = true;       // private read-only root (needs a mount ns)
   bool drop_privileges = true;  // uid/gid 65534, or no caps in a user ns
   bool user_namespace = false;  // the init runs as root of a user namespace
+  // In that user namespace the service maps `uid` to a host uid of the
+  // slot's own (subordinate_ids.h): the keeper asks for the map ("map",
+  // answered "mapped") instead of writing its own, and Python drops to
+  // `uid` as it does under a root service.
+  bool mapped_uid = false;
   bool seccomp = true;
   int64_t uid = kSandboxUid;  // and gid; named "nobody" in the root's passwd
   // The keeper's: the service that started it. Inside a container the

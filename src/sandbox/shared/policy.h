@@ -5,40 +5,37 @@
 // that works on the machine is used; the start-up self-test (probe.h) finds out
 // which, and GET /readyz plus the start-up log report them.
 //
-//   1. Namespaces (kSandboxNamespaces below; cloned by inside/keeper.cc): new
-//   pid,
-//      mount, network, ipc, uts and cgroup namespaces, plus a user namespace
-//      (the keeper's) when the service is not root. The first process inside is
-//      playground-sandbox-init (pid 1), a small init that reaps orphans and
-//      forwards signals to Python.
+//   1. Namespaces (kSandboxNamespaces below; cloned by inside/keeper.cc):
+//      new pid, mount, network, ipc, uts and cgroup namespaces, plus a user
+//      namespace (the keeper's) when the service is not root. The first
+//      process inside is playground-sandbox-init (pid 1), a small init that
+//      reaps orphans and forwards signals to Python.
 //   2. Filesystem (kRootMounts below; inside/contain.cc, build_root): a
-//   read-only
-//      root built from bind mounts of /usr and the few files Python needs; no
-//      host /etc, no host /proc (a fresh proc of the new pid namespace), no
-//      service files; a fresh size- and inode-limited tmpfs at /tmp, which is
-//      also the cwd.
+//      read-only root with an overlay of the host's /usr and the few files
+//      Python needs, none of which names a host file system in the mount
+//      table; no host /etc, no host /proc (a fresh proc of the new pid
+//      namespace, process directories only), no service files; a fresh
+//      size- and inode-limited tmpfs at /tmp, which is also the cwd.
 //   3. cgroups (cgroup.cc, one reusable slot per concurrent sandbox): memory
 //      with swap forbidden, pids, and an equal cpu weight per sandbox. v2
 //      where the machine has it, v1 otherwise.
-//   4. rlimits (kRlimits below; inside/contain.cc, set_rlimits): every limit
-//   set
-//      explicitly: CPU time (hard), address space (only without a memory
-//      cgroup), file size, open files, core dumps 0, locked memory 0,
+//   4. rlimits (kRlimits below; inside/contain.cc, set_rlimits): every
+//      limit set explicitly: CPU time (hard), address space (only without a
+//      memory cgroup), file size, open files, core dumps 0, locked memory 0,
 //      message queues 0 (and processes when no pids cgroup).
-//   5. Privileges (inside/contain.cc, drop_privileges): uid/gid 65534 (or uid 0
-//   of a
-//      user namespace with no capabilities when the service is not root),
-//      no supplementary groups, empty capability sets and bounding set,
+//   5. Privileges (inside/contain.cc, drop_privileges): a uid and gid of the
+//      slot's own (root: a range per service process, launcher.h; not root:
+//      subordinate ids mapped into the user namespace, subordinate_ids.h;
+//      else uid 0 of the user namespace with no capabilities), no
+//      supplementary groups, empty capability sets and bounding set,
 //      no_new_privs, a new session, only fds 0-3 open (and the ready pipe,
 //      5, until Python has started), an environment of just PATH, LANG and
 //      HOME.
 //   6. seccomp-bpf (inside/seccomp_policy.cc): an allowlist; sockets only of
-//   the
-//      local families and only in the sandbox's own network namespace (its
-//      loopback); no ptrace, namespaces, mount, keyctl, io_uring, bpf, perf
-//      or module loading;
-//      clone only without namespace flags (threads and plain fork, which the
-//      pids cgroup bounds).
+//      the local families and only in the sandbox's own network namespace
+//      (its loopback); no ptrace, namespaces, mount, keyctl, io_uring, bpf,
+//      perf or module loading; clone only without namespace flags (threads
+//      and plain fork, which the pids cgroup bounds).
 //   7. Supervision (launcher.cc, SandboxProcess::run): the service enforces a
 //      wall-clock deadline, caps stdout+stderr while reading, and kills the
 //      whole pid namespace when Python exits or the deadline passes, so
@@ -82,7 +79,8 @@ inline constexpr int kAllNamespaces = kSandboxNamespaces | CLONE_NEWUSER;
 // How an entry of the sandbox's root is made.
 enum class RootEntry : uint8_t {
   tmpfs,          // the small tmpfs the root is assembled on
-  bind_readonly,  // the host's directory, read-only, nosuid, nodev
+  view_readonly,  // the host's directory, read-only, nosuid, nodev: an
+                  // overlay of it (a bind where overlays are refused)
   hide,           // an empty read-only tmpfs over it, if the host has it
   mirror,         // merged-/usr symlink copied, a real directory bound
                   // read-only; nothing if the host has neither
@@ -107,7 +105,11 @@ struct RootMount {
 inline constexpr RootMount kRootMounts[] = {
     {"/", RootEntry::tmpfs, Step::mount_root,
      "size=1m,nr_inodes=256,mode=0755"},
-    {"/usr", RootEntry::bind_readonly, Step::mount_usr},
+    // Mount points first: /tmp, still empty, is also the second (empty)
+    // layer of each overlay (kEmptyLayer).
+    {"/proc", RootEntry::mount_point, Step::mount_proc, "", 0555},
+    {"/tmp", RootEntry::mount_point, Step::mount_tmp, "", 01777},
+    {"/usr", RootEntry::view_readonly, Step::mount_usr},
     // Nothing installed by hand on the host (pip or make install under
     // /usr/local) is part of the sandbox; Debian's packages under /usr are.
     {"/usr/local", RootEntry::hide, Step::mount_usr,
@@ -124,12 +126,11 @@ inline constexpr RootMount kRootMounts[] = {
     // (inside/python_startup.h).
     {"/etc", RootEntry::etc, Step::mount_etc},
     {"/dev", RootEntry::dev, Step::mount_dev},
-    {"/proc", RootEntry::mount_point, Step::mount_proc, "", 0555},
-    {"/tmp", RootEntry::mount_point, Step::mount_tmp, "", 01777},
 };
+inline constexpr const char* kEmptyLayer = "/tmp";
 
-// Device nodes bound from the host (mknod is refused in a user namespace);
-// writable, as writing /dev/null must work, but nosuid and noexec.
+// Device nodes of /dev: made with mknod as root, else bound from the host
+// (mknod is refused in a user namespace); nosuid and noexec.
 inline constexpr const char* kDevNodes[] = {"null", "zero", "full", "random",
                                             "urandom"};
 
