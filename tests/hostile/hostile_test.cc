@@ -650,6 +650,9 @@ bool ensure_subid_user() {
     return false;
   }
   const std::string ids = "2100000000-2100065535";
+  for (const char* file : {"/etc/subuid", "/etc/subgid"}) {
+    if (!std::filesystem::exists(file)) std::ofstream{file};  // usermod's
+  }
   return read_text("/etc/subuid").find(user + ":") != std::string::npos ||
          std::system(("usermod --add-subuids " + ids + " --add-subgids " + ids +
                       " " + user)
