@@ -59,6 +59,7 @@ run: build
 
 bench: build
 	@BIN=$(BUILD)/bin bench/run.sh
+	@BIN=$(BUILD)/bin bench/cpu_per_run.sh
 	@BIN=$(BUILD)/bin bench/frontend.sh
 	@BIN=$(BUILD)/bin bench/data.sh
 
