@@ -12,7 +12,8 @@ namespace playground::backend {
 Admission::Admission(int concurrency, int queue_limit)
     : concurrency_(concurrency),
       queue_limit_(queue_limit),
-      holder_(static_cast<size_t>(concurrency)) {
+      holder_(static_cast<size_t>(concurrency)),
+      finishing_(static_cast<size_t>(concurrency), false) {
   // Hand out low slot numbers first: easier to read in logs and cgroups.
   for (int i = concurrency - 1; i >= 0; --i) free_.push_back(i);
 }
@@ -31,7 +32,7 @@ boost::asio::awaitable<std::optional<int>> Admission::acquire(
     grant(slot, client);
     co_return slot;
   }
-  if (queued() >= queue_limit_) co_return std::nullopt;
+  if (queued() >= queue_limit_ + finishing_count_) co_return std::nullopt;
   boost::asio::steady_timer wake(co_await boost::asio::this_coro::executor,
                                  boost::asio::steady_timer::time_point::max());
   std::optional<int> granted;
@@ -52,12 +53,27 @@ boost::asio::awaitable<std::optional<int>> Admission::acquire(
   co_return granted;
 }
 
-void Admission::release(int slot) {
+void Admission::forget_holder(int slot) {
   std::string& holder = holder_[static_cast<size_t>(slot)];
   if (auto it = held_.find(holder); it != held_.end() && --it->second == 0) {
     held_.erase(it);
   }
   holder.clear();
+}
+
+void Admission::finishing(int slot) {
+  forget_holder(slot);
+  finishing_[static_cast<size_t>(slot)] = true;
+  ++finishing_count_;
+}
+
+void Admission::release(int slot) {
+  if (finishing_[static_cast<size_t>(slot)]) {
+    finishing_[static_cast<size_t>(slot)] = false;
+    --finishing_count_;
+  } else {
+    forget_holder(slot);
+  }
   if (waiters_.empty()) {
     free_.push_back(slot);
     forget_idle_clients();

@@ -34,12 +34,21 @@ class Admission {
   boost::asio::awaitable<std::optional<int>> acquire(std::string client,
                                                      std::stop_token stop = {});
   void release(int slot);
+  // The run holding `slot` has answered and its sandbox is being ended (a
+  // fraction of a millisecond): its client holds it no more, and a request
+  // may wait for it even past the queue's limit, so a client sending one
+  // request after another never finds its own last run in the way.
+  void finishing(int slot);
 
   int concurrency() const { return concurrency_; }
   int queue_limit() const { return queue_limit_; }
-  int running() const { return concurrency_ - static_cast<int>(free_.size()); }
+  int running() const {
+    return concurrency_ - static_cast<int>(free_.size()) - finishing_count_;
+  }
   int queued() const { return static_cast<int>(waiters_.size()); }
-  bool queue_full() const { return free_.empty() && queued() >= queue_limit_; }
+  bool queue_full() const {
+    return free_.empty() && queued() >= queue_limit_ + finishing_count_;
+  }
 
  private:
   struct Waiter {
@@ -48,13 +57,16 @@ class Admission {
     std::string client;
   };
   void grant(int slot, const std::string& client);
+  void forget_holder(int slot);
   void forget_idle_clients();
 
   int concurrency_;
   int queue_limit_;
   std::vector<int> free_;
-  std::deque<Waiter> waiters_;                 // in arrival order
-  std::vector<std::string> holder_;            // the client of each permit
+  std::deque<Waiter> waiters_;       // in arrival order
+  std::vector<std::string> holder_;  // the client of each permit
+  std::vector<bool> finishing_;      // per permit, see finishing()
+  int finishing_count_ = 0;
   std::unordered_map<std::string, int> held_;  // permits held per client
   // When each client with runs held or waiting was last given a permit.
   std::unordered_map<std::string, uint64_t> last_grant_;

@@ -2,6 +2,9 @@
 #include "backend/evaluator.h"
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
 
 #include "common/log.h"
 #include "sandbox/shared/program_payload.h"
@@ -33,6 +36,21 @@ std::chrono::milliseconds Evaluator::deadline_for(
   const int64_t asked = request.timeout_ms.value_or(config_.limits.wall_ms);
   return std::chrono::milliseconds(
       std::clamp<int64_t>(asked, 1, config_.limits.max_wall_ms));
+}
+
+void Evaluator::end_after_answer(boost::asio::any_io_executor executor,
+                                 SandboxPool::Lease lease, int permit) {
+  --running_;
+  admission_.finishing(permit);
+  boost::asio::co_spawn(
+      executor,
+      [this, lease = std::move(lease),
+       permit]() mutable -> boost::asio::awaitable<void> {
+        co_await lease.end();  // killed, its slot empty again
+        // Only now may another request run.
+        admission_.release(permit);
+      },
+      boost::asio::detached);
 }
 
 boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
@@ -77,15 +95,22 @@ boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
     }
     result = co_await lease->box().run(program, request.stdin_data,
                                        deadline_for(request), client_gone);
+    if (result || !lease->pooled || client_gone.stop_requested()) {
+      // Answered now; the sandbox's init may still be exiting.
+      end_after_answer(co_await boost::asio::this_coro::executor,
+                       std::move(*lease), *permit);
+      permit.reset();
+      break;
+    }
     co_await lease->end();
-    if (result || !lease->pooled || client_gone.stop_requested()) break;
     log::warn(
         "a pooled sandbox failed without reporting; retrying on a fresh one",
         {{"error", result.error().message}});
-  }  // each lease ended: its sandbox is killed and its slot empty again
-  // Only now may another request run.
-  --running_;
-  admission_.release(*permit);
+  }
+  if (permit) {  // no run was answered: nothing left to end
+    --running_;
+    admission_.release(*permit);
+  }
   duration_.observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count());

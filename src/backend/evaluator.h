@@ -43,6 +43,11 @@ class Evaluator {
   const sandbox::LaunchConfig& config() const { return config_; }
 
  private:
+  // After an answer: ends `lease` (its init's exit awaited, its slot
+  // emptied) on `executor`, then frees its admission `permit`.
+  void end_after_answer(boost::asio::any_io_executor executor,
+                        SandboxPool::Lease lease, int permit);
+
   const sandbox::LaunchConfig& config_;
   SandboxPool& pool_;
   Admission& admission_;

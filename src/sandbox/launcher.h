@@ -74,7 +74,10 @@ class SandboxProcess {
 
   // Runs `code` with `stdin_data`; ends it after `wall`. Call at most once.
   // A stop on `cancel` kills the sandbox at once (SIGKILL, no grace) and the
-  // run fails with step "cancelled".
+  // run fails with step "cancelled". Returns as soon as every process of the
+  // run has ended (the init reports once it has reaped them all); the
+  // init's own exit may still be under way: finish() before the slot is
+  // reused.
   boost::asio::awaitable<Result<RunResult>> run(std::string code,
                                                 std::string stdin_data,
                                                 std::chrono::milliseconds wall,

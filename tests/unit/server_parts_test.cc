@@ -76,6 +76,46 @@ TEST(Admission, BoundsRunningAndQueuedAndServesInOrder) {
   EXPECT_FALSE(gate.queue_full());
 }
 
+// A permit whose run has answered, its sandbox still being ended, is
+// waited for even with no queue: one request after another from one
+// client never gets a 503 from its own last run.
+TEST(Admission, APermitBeingFinishedIsWaitedForEvenWithoutAQueue) {
+  boost::asio::io_context io;
+  backend::Admission gate(1, 0);
+  auto ask = [&](std::optional<int>& got, bool& done) {
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          got = co_await gate.acquire("client");
+          done = true;
+        },
+        boost::asio::detached);
+    io.run_for(std::chrono::milliseconds(20));
+    io.restart();
+  };
+  std::optional<int> first, second, third;
+  bool first_done = false, second_done = false, third_done = false;
+  ask(first, first_done);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(gate.running(), 1);
+  gate.finishing(*first);
+  EXPECT_EQ(gate.running(), 0);
+  EXPECT_FALSE(gate.queue_full());
+  ask(second, second_done);
+  EXPECT_FALSE(second_done);  // waits for the permit being finished
+  EXPECT_EQ(gate.queued(), 1);
+  EXPECT_TRUE(gate.queue_full());
+  ask(third, third_done);
+  EXPECT_TRUE(third_done);  // no room to wait: refused
+  EXPECT_FALSE(third);
+  gate.release(*first);
+  io.run_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(second_done);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(*second, *first);
+  EXPECT_EQ(gate.running(), 1);
+}
+
 // Clients asking an Admission for permits, in the order they are granted.
 struct Clients {
   boost::asio::io_context& io;
