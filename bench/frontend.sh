@@ -8,7 +8,13 @@
 #      (nginx answering a fixed eval result at once), driven by wrk;
 #   3. idle keep-alive connections (bench/idle_connections.py): memory per
 #      connection and the latency of a fresh request while they are held,
-#      frontend against nginx.
+#      frontend against nginx;
+#   4. instructions and system calls per proxied request, counted
+#      (bench/frontend_profile.sh: callgrind and strace), not timed.
+#
+# It opens with the issue's figures, each beside its nginx reference, as
+# ratios: CPU per request, one thread against one nginx worker, every core
+# against worker_processes auto, and memory per idle connection.
 #
 # Writes build/bench/frontend.md. SECONDS_PER_RUN (default 5) sets the length
 # of a run, IDLE_CONNECTIONS (default 10000) the connections held.
@@ -178,6 +184,10 @@ wait_http "http://127.0.0.1:$ni_port/healthz"
 idle_nginx=$(python3 bench/idle_connections.py 127.0.0.1 "$ni_port" --connections "$IDLE_CONNECTIONS" \
   --pid "$nginx_pid" --pid "$(pgrep -P "$nginx_pid")")
 
+# 4. Counted: the frontend alone in front of the stubs (its own nginx).
+profile=$(bench/frontend_profile.sh "$BIN/playground-frontend" 2>"$OUT/frontend-profile.log") ||
+  { cat "$OUT/frontend-profile.log" >&2; exit 1; }
+
 lat_row() {
   printf '| %s | %s | %s | %s | %s |\n' "$1" "$(num "$2" 0 rate_per_s)" "$(num "$2" 2 p50_ms)" \
     "$(num "$2" 2 p99_ms)" "$(field "$2" errors)"
@@ -194,10 +204,34 @@ idle_row() {
     "$(calc "($after - $before) / max($open, 1)")" "$(num "$2" 2 fresh_request_ms)"
 }
 
+kb_per_idle() { calc "($(field "$1" rss_kb_after) - $(field "$1" rss_kb_before)) / max($(field "$1" connections_open), 1)"; }
+# goal_row FIGURE FRONTEND NGINX RATIO GOAL
+goal_row() { printf '| %s | %s | %s | %s | %s |\n' "$@"; }
+
 report="$OUT/frontend.md"
 {
   echo "Machine: $(nproc) cores, Linux $(uname -r), $(date -u +%Y-%m-%d)."
   echo "Command: \`make bench\` or \`bench/frontend.sh\` (SECONDS_PER_RUN=$SECONDS_PER_RUN, IDLE_CONNECTIONS=$IDLE_CONNECTIONS)."
+  echo
+  echo '### The frontend against nginx (issue 20)'
+  echo
+  echo 'Each figure from the rows below, beside its nginx reference in the same run.'
+  echo 'playground-frontend runs one event loop: its one-thread and all-cores rows are the same process.'
+  echo
+  echo '| figure | playground-frontend | nginx | frontend / nginx | goal |'
+  echo '|---|---|---|---|---|'
+  goal_row "proxy CPU µs per request (nginx: 1 worker)" "$(num "$wrk_front" 1 cpu_us)" "$(num "$wrk_n1" 1 cpu_us)" \
+    "$(calc "$(field "$wrk_front" cpu_us) / $(field "$wrk_n1" cpu_us)")" "≤ 1.00"
+  goal_row "requests/s, one thread (nginx: worker_processes 1)" "$(num "$wrk_front" 0 rate_per_s)" "$(num "$wrk_n1" 0 rate_per_s)" \
+    "$(calc "$(field "$wrk_front" rate_per_s) / $(field "$wrk_n1" rate_per_s)")" "≥ 1.00"
+  goal_row "requests/s, every core (nginx: worker_processes auto)" "$(num "$wrk_front" 0 rate_per_s)" "$(num "$wrk_na" 0 rate_per_s)" \
+    "$(calc "$(field "$wrk_front" rate_per_s) / $(field "$wrk_na" rate_per_s)")" "≥ 1.00"
+  goal_row "KB per idle keep-alive connection" "$(kb_per_idle "$idle_front")" "$(kb_per_idle "$idle_nginx")" \
+    "$(calc "$(kb_per_idle "$idle_front") / $(kb_per_idle "$idle_nginx")")" "frontend ≤ 2 KB"
+  echo
+  echo "Counted per proxied request (bench/frontend_profile.sh, back to back on 4 connections):"
+  echo "$(field "$profile" instructions_per_request) instructions (callgrind),"
+  echo "$(field "$profile" syscalls_per_request) system calls (strace -c -f): \`$(python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1])["syscalls"]))' "$profile")\`."
   echo
   echo '### Added latency of the frontend, print("hello")'
   echo

@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/json/array.hpp>
 #include <cstdlib>
 #include <iostream>
@@ -72,6 +73,10 @@ int main(int argc, char** argv) {
   raise_open_file_limit(cfg.listener.max_connections);
 
   boost::asio::io_context io(1);
+  // One log line per request: written by batch once the loop has run what
+  // was ready, not a write(2) each.
+  pg::log::batch_on_this_thread(
+      [&io] { boost::asio::post(io, [] { pg::log::flush(); }); });
   pg::metrics::Registry registry;
   auto service =
       pg::frontend::Service::create(cfg, io.get_executor(), registry);
@@ -102,5 +107,6 @@ int main(int argc, char** argv) {
        .stop_when_drained = true});
   // Requests still suspended may reference the objects above; nothing
   // needs unwinding.
+  pg::log::flush();
   std::_Exit(0);
 }

@@ -6,7 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <mutex>
 
 #include "common/json.h"
 
@@ -14,6 +16,29 @@ namespace playground::log {
 namespace {
 
 std::atomic<int> g_level{static_cast<int>(Level::info)};
+
+// Lines waiting to be written, in the order they were made. `g_write` is
+// held from taking lines out to writing them, so batches keep their order.
+std::mutex g_write;
+std::mutex g_pending_mutex;
+std::string g_pending;
+constexpr size_t kMaxPending = 16 * 1024;
+
+// This thread's wake (empty: its lines are written at once), and whether
+// it was called and its flush has not run yet.
+thread_local std::function<void()> t_wake;
+thread_local bool t_woken = false;
+
+void write_all(std::string_view text) {
+  const char* p = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    ssize_t n = ::write(STDERR_FILENO, p, left);
+    if (n <= 0) return;  // nowhere to report a failing log sink
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+}
 
 const char* level_name(Level level) {
   switch (level) {
@@ -91,15 +116,60 @@ void write(Level level, std::string_view message, boost::json::object fields) {
     json::append_text(text, field.value());
   }
   text += "}\n";
-  // One write(2) per line: atomic with respect to other lines for pipes and
-  // files opened O_APPEND, which is what log collectors give us.
-  const char* p = text.data();
-  size_t left = text.size();
-  while (left > 0) {
-    ssize_t n = ::write(STDERR_FILENO, p, left);
-    if (n <= 0) return;  // nowhere to report a failing log sink
-    p += n;
-    left -= static_cast<size_t>(n);
+  if (t_wake && level <= Level::info) {
+    bool full = false;
+    {
+      std::lock_guard lock(g_pending_mutex);
+      g_pending += text;
+      full = g_pending.size() >= kMaxPending;
+    }
+    if (full) {
+      flush();
+    } else if (!t_woken) {
+      t_woken = true;
+      t_wake();
+    }
+    return;
+  }
+  // At once, after the lines waiting before it (one write(2) for both).
+  std::lock_guard writing(g_write);
+  std::string waiting;
+  {
+    std::lock_guard lock(g_pending_mutex);
+    waiting.swap(g_pending);
+  }
+  if (waiting.empty()) {
+    write_all(text);
+  } else {
+    waiting += text;
+    write_all(waiting);
+  }
+}
+
+void batch_on_this_thread(std::function<void()> wake) {
+  static const bool registered = [] { return std::atexit(flush) == 0; }();
+  (void)registered;
+  t_wake = std::move(wake);
+  t_woken = false;
+}
+
+void flush() {
+  t_woken = false;
+  std::lock_guard writing(g_write);
+  std::string lines;
+  {
+    std::lock_guard lock(g_pending_mutex);
+    lines.swap(g_pending);
+  }
+  // One write(2) for the batch: atomic with respect to other writers for
+  // pipes (up to PIPE_BUF) and files opened O_APPEND, which is what log
+  // collectors give us.
+  write_all(lines);
+  // Keep the capacity for the next batch, unless a burst made it large.
+  if (lines.capacity() <= kMaxPending * 2) {
+    lines.clear();
+    std::lock_guard lock(g_pending_mutex);
+    if (g_pending.empty()) g_pending.swap(lines);
   }
 }
 

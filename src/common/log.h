@@ -4,10 +4,23 @@
 //   log::warn("cgroups unavailable", {{"reason", err.message}});
 //
 // One line per event keeps logs greppable and machine-readable (kubectl logs,
-// Loki, jq). Writes are a single write(2) so concurrent lines never interleave.
+// Loki, jq). Lines are written whole, by one write(2) at a time, so
+// concurrent lines never interleave.
+//
+// A thread that serves many requests can batch its lines (one write(2) per
+// line is a system call per request):
+//
+//   log::batch_on_this_thread([&io] { asio::post(io, log::flush); });
+//   ...
+//   log::flush();   // before std::_Exit: nothing waiting is lost
+//
+// Its debug and info lines then wait in memory until `wake`'s flush runs
+// (on an event loop: once the handlers ready now have run), or until 16 KB
+// wait; a warning or an error is written at once, after the lines before it.
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <functional>
 #include <string_view>
 
 namespace playground::log {
@@ -21,6 +34,12 @@ bool enabled(Level level);
 
 void write(Level level, std::string_view message,
            boost::json::object fields = {});
+
+// Batches this thread's debug and info lines; `wake` runs when a first line
+// waits, and must see that flush() runs soon (once per call).
+void batch_on_this_thread(std::function<void()> wake);
+// Writes every waiting line, of every thread. Also runs at exit().
+void flush();
 
 inline void debug(std::string_view m, boost::json::object f = {}) {
   write(Level::debug, m, std::move(f));

@@ -85,6 +85,7 @@ void run_until_drained(asio::io_context& io, Server& server,
   if (drain.run()) {
     if (plan.before_abandon) plan.before_abandon();
     log::info("stopped");
+    log::flush();  // _Exit runs no atexit handler
     std::_Exit(0);
   }
   log::info("stopped");

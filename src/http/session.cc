@@ -124,7 +124,10 @@ asio::awaitable<void> close_lingering(Connection& c) {
   beast::error_code ignored;
   c.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   constexpr size_t kMaxDiscard = 16 << 20;
-  std::array<char, 16384> scratch;
+  // What is read is thrown away, so every closing connection of the thread
+  // reads into the same scratch: 16 KB in each coroutine's frame made
+  // 10,000 connections closing at once take 160 MB.
+  static thread_local std::array<char, 16384> scratch;
   size_t discarded = 0;
   c.stream.expires_after(std::chrono::seconds(2));
   while (discarded < kMaxDiscard) {

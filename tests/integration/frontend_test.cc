@@ -1052,6 +1052,45 @@ TEST(FrontendLifecycle, SigtermFinishesForwardedRequestsAndExitsZero) {
   EXPECT_EQ(r.json()["stdout"].as_string(), "done\n");
 }
 
+// The request log is written by batch (not a write(2) per line): after a
+// burst every line has arrived, and so have those of a burst answered just
+// before a SIGTERM, then "stopped".
+TEST(FrontendLog, EveryRequestLineArrivesAfterABurstAndAfterSigterm) {
+  auto front = start_frontend("gone=" + url_of(free_port()));
+  ASSERT_TRUE(front->started()) << front->log();
+  auto lines_for = [&](const std::string& path) {
+    const std::string log = front->log();
+    const std::string needle = "\"path\":\"" + path + "\"";
+    size_t count = 0;
+    for (size_t at = log.find(needle); at != std::string::npos;
+         at = log.find(needle, at + 1)) {
+      count++;
+    }
+    return count;
+  };
+  // Unknown paths: answered 404 and logged at info, with no backend.
+  auto burst = [&](const std::string& path, int per_client) {
+    std::vector<std::thread> clients;
+    for (int c = 0; c < 8; ++c) {
+      clients.emplace_back([&] {
+        HttpClient client(front->port());
+        for (int i = 0; i < per_client; ++i) {
+          EXPECT_EQ(client.get(path).status, 404);
+        }
+      });
+    }
+    for (auto& t : clients) t.join();
+  };
+  burst("/log-burst", 250);
+  EXPECT_TRUE(wait_until([&] { return lines_for("/log-burst") == 2000; }, 5s))
+      << lines_for("/log-burst");
+  burst("/log-before-sigterm", 100);
+  EXPECT_EQ(front->stop(SIGTERM), 0);
+  EXPECT_EQ(lines_for("/log-before-sigterm"), 800u);
+  EXPECT_EQ(lines_for("/log-burst"), 2000u);
+  EXPECT_NE(front->log().find("\"msg\":\"stopped\""), std::string::npos);
+}
+
 TEST(FrontendCli, HelpAndBadBackendLists) {
   auto help = FrontendProcess({"--help"});
   EXPECT_FALSE(help.started());
