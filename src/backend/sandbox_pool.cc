@@ -114,12 +114,14 @@ void SandboxPool::start(asio::any_io_executor executor) {
   executor_ = std::move(executor);
   stopped_ = false;
   sizing_timer_ = std::make_unique<asio::steady_timer>(executor_);
+  refill_timer_ = std::make_unique<asio::steady_timer>(executor_);
   resize();
 }
 
 void SandboxPool::stop() {
   stopped_ = true;
   if (sizing_timer_) sizing_timer_->cancel();
+  if (refill_timer_) refill_timer_->cancel();
   for (Shelf& s : shelves_) {
     while (!s.ready.empty()) {
       std::unique_ptr<SandboxProcess> box = std::move(s.ready.front());
@@ -196,7 +198,17 @@ void SandboxPool::resize() {
   });
 }
 
+void SandboxPool::refill_soon() {
+  if (stopped_ || refill_pending_) return;
+  refill_pending_ = true;
+  refill_timer_->expires_after(kRefillDelay);
+  refill_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && refill_pending_) refill();
+  });
+}
+
 void SandboxPool::refill() {
+  refill_pending_ = false;
   if (stopped_) return;
   for (SandboxKind kind : {SandboxKind::plain, SandboxKind::data}) {
     Shelf& s = shelf(kind);
@@ -271,7 +283,7 @@ asio::awaitable<Result<SandboxPool::Lease>> SandboxPool::take(
     if (data_ready) data_taken_warm_.inc();
     Lease lease(this, std::move(box), kind);
     lease.pooled = true;
-    refill();
+    refill_soon();
     co_return lease;
   }
   started_now_.inc();
