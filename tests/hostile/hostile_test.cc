@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -659,17 +660,66 @@ bool ensure_subid_user() {
                          .c_str()) == 0;
 }
 
+// The host uids of the Python processes under `service` (pooled and
+// running sandboxes alike).
+std::set<uid_t> python_uids_under(pid_t service) {
+  std::map<pid_t, pid_t> parent;
+  std::map<pid_t, uid_t> python_uid;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream status(entry.path() / "status");
+    std::string line, command;
+    pid_t ppid = 0;
+    uid_t uid = 0;
+    while (std::getline(status, line)) {
+      if (line.rfind("Name:", 0) == 0)
+        std::istringstream(line.substr(5)) >> command;
+      if (line.rfind("PPid:", 0) == 0)
+        std::istringstream(line.substr(5)) >> ppid;
+      if (line.rfind("Uid:", 0) == 0) std::istringstream(line.substr(4)) >> uid;
+    }
+    const pid_t pid = std::stoi(name);
+    parent[pid] = ppid;
+    if (command == "python3") python_uid[pid] = uid;
+  }
+  std::set<uid_t> uids;
+  for (auto [pid, uid] : python_uid) {
+    for (pid_t p = pid; p > 1; p = parent.count(p) ? parent[p] : 0) {
+      if (p == service) uids.insert(uid);
+    }
+  }
+  return uids;
+}
+
 // The same for services that are not root: each keeper's user namespace
 // maps its sandboxes' uid to a subordinate id of the slot's own (with
-// newuidmap), claimed per backend process. Without subordinate ids (uid
-// 65534 has none) every sandbox is the service's own uid, and the hog's 256
-// pending signals leave the other backend's sandbox none.
+// newuidmap), claimed per backend process. Before, every sandbox of every
+// unprivileged backend ran as the service's own host uid. (Since Linux 5.14
+// pending signals are also counted per user namespace, so the quota part
+// held before too; what is per user on the host still is not.)
 TEST(HostileUids, PerUserQuotasAreNotSharedAcrossUnprivilegedBackends) {
   ASSERT_TRUE(ensure_subid_user());
   const std::vector<std::string> as_user = {
       std::string("--reuid=") + kSubidUser,
       std::string("--regid=") + kSubidUser, "--clear-groups"};
   BackendProcess a({}, {}, as_user), b({}, {}, as_user);
+  ASSERT_TRUE(a.started() && b.started()) << a.log() << b.log();
+  // Each backend's pooled sandbox: a host uid of its slot's, not the
+  // service's own, not shared with the other backend.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return !python_uids_under(a.pid()).empty() &&
+               !python_uids_under(b.pid()).empty();
+      },
+      std::chrono::seconds(10)));
+  const std::set<uid_t> of_a = python_uids_under(a.pid());
+  const std::set<uid_t> of_b = python_uids_under(b.pid());
+  for (uid_t uid : of_a) {
+    EXPECT_FALSE(of_b.contains(uid)) << uid << " runs sandboxes of both";
+    EXPECT_GE(uid, 2100000000u) << "not a subordinate id";
+  }
+  for (uid_t uid : of_b) EXPECT_GE(uid, 2100000000u) << "not a subordinate id";
   expect_quotas_not_shared(a, b);
   for (BackendProcess* backend : {&a, &b}) {
     EXPECT_NE(backend->log().find("a subordinate uid of its own"),
