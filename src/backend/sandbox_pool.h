@@ -114,8 +114,8 @@ class SandboxPool {
   // first. Starting a sandbox (a clone into six new namespaces, an
   // interpreter's start) beside a run takes the CPU and the kernel's
   // namespace locks from it: at 20 requests a second, `os._exit(0)` took
-  // 3.8-4.3 ms at the median and 8 ms at p90 with the refill at once, 2.7-3.1
-  // and 3.1-3.6 ms with it after.
+  // 3.8-4.3 ms at the median and 8.0-8.9 ms at p90 with the refill at once,
+  // 3.3-4.0 and 4.0-5.5 ms with it after.
   void refill_soon();
   void resize();
   // The first pooled sandbox of `kind`: warm if one is, else any.

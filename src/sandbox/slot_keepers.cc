@@ -183,18 +183,15 @@ Result<void> SlotKeepers::start(int slot) {
   }
   // The keeper answers "ready" once its namespaces and root are in place,
   // having first asked for its maps ("map") where the service writes them.
-  for (bool maps_asked = false;;) {
-    pollfd p{(*keeper)->socket, POLLIN, 0};
-    if (::poll(&p, 1, kReadyTimeoutMs) != 1) return not_ready_in_time();
-    auto asked = map_if_asked(slot, **keeper);
-    if (!asked) return asked.error();
-    if (*asked && !maps_asked) {
-      maps_asked = true;
-      continue;
-    }
-    if (auto ready = read_ready((*keeper)->socket); !ready) return ready;
-    break;
-  }
+  auto answered = [socket = (*keeper)->socket] {
+    pollfd p{socket, POLLIN, 0};
+    return ::poll(&p, 1, kReadyTimeoutMs) == 1;
+  };
+  if (!answered()) return not_ready_in_time();
+  auto asked = map_if_asked(slot, **keeper);
+  if (!asked) return asked.error();
+  if (*asked && !answered()) return not_ready_in_time();
+  if (auto ready = read_ready((*keeper)->socket); !ready) return ready;
   keepers_[static_cast<size_t>(slot)] = std::move(*keeper);
   return Ok();
 }
