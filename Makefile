@@ -3,7 +3,7 @@
 PRESET ?= release
 BUILD := build/$(PRESET)
 
-.PHONY: all deps build test test-sanitizers test-fuzz fuzz run bench images \
+.PHONY: all deps build test test-all test-sanitizers test-fuzz fuzz run bench images \
         cluster cluster-down seccomp-profile format clean
 
 all: build
@@ -24,9 +24,14 @@ test:
 	@# The images build in the background from here on: their downloads
 	@# overlap the host's compile, their compile the tests that need no
 	@# Docker; the container tests wait for it. Its log: $(BUILD)/images.log.
+	@# A Docker engine the run started is stopped at its end, pass or fail.
 	@mkdir -p $(BUILD)
 	@scripts/build-images.sh e2e >$(BUILD)/images.log 2>&1 &
-	@$(MAKE) --no-print-directory build
+	@status=0; $(MAKE) --no-print-directory test-all || status=$$?; \
+	  scripts/stop-docker.sh; exit $$status
+
+# What `make test` runs once the images are building.
+test-all: build
 	@scripts/run-tests.sh $(BUILD)
 ifeq ($(PRESET),release)
 	@$(MAKE) --no-print-directory test-sanitizers test-fuzz

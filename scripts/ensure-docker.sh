@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure a Docker engine answers: installs docker.io and starts dockerd
-# when none does (root needed then). Leaves a running engine alone.
+# when none does (root needed then). Leaves a running engine alone. One it
+# started is recorded in /run/playground-dockerd.pid for stop-docker.sh.
 set -euo pipefail
 if docker info >/dev/null 2>&1; then exit 0; fi
 command -v dockerd >/dev/null || "$(dirname "$0")/install-deps.sh" --containers
@@ -17,6 +18,7 @@ if ! docker info >/dev/null 2>&1; then
     done
     exec setsid nohup dockerd >/var/log/playground-dockerd.log 2>&1 </dev/null
   ) &
+  echo $! >/run/playground-dockerd.pid  # the subshell execs into dockerd
   for _ in $(seq 60); do docker info >/dev/null 2>&1 && exit 0; sleep 1; done
   echo "ensure-docker: dockerd did not come up; see /var/log/playground-dockerd.log" >&2
   exit 1
