@@ -10,8 +10,14 @@ rm -f "$record"
 [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] || exit 0
 kill -TERM "$pid"
 for _ in $(seq 150); do
-  [ -d "/proc/$pid" ] || exit 0
+  [ -d "/proc/$pid" ] || break
   sleep 0.2
 done
-echo "stop-docker: dockerd ($pid) did not stop in 30 s; killing it" >&2
-kill -KILL "$pid" 2>/dev/null || true
+if [ -d "/proc/$pid" ]; then
+  echo "stop-docker: dockerd ($pid) did not stop in 30 s; killing it" >&2
+  kill -KILL "$pid" 2>/dev/null || true
+fi
+# The engine mounts its default network namespace and leaves it at exit.
+if mountpoint -q /run/docker/netns/default 2>/dev/null; then
+  umount /run/docker/netns/default || true
+fi

@@ -194,6 +194,11 @@ teardown_network() {
   local name
   for name in "${clusters[@]}"; do ip netns del "$(netns_of "$name")" 2>/dev/null || true; done
   ip netns del "$router_ns" 2>/dev/null || true
+  # `ip netns add` made /run/netns a mount of its own; gone with the last
+  # namespace in it.
+  if mountpoint -q /run/netns && [ -z "$(ls -A /run/netns)" ]; then
+    umount /run/netns 2>/dev/null || true
+  fi
 }
 
 # ---- certificates and credentials
