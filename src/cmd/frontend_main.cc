@@ -1,13 +1,19 @@
 // playground-frontend: wiring of configuration, gateway service, HTTP API
 // and signals.
+#include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <algorithm>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json/array.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
+#include <thread>
+#include <vector>
 
 #include "common/log.h"
 #include "common/metrics.h"
@@ -43,6 +49,25 @@ void raise_open_file_limit(int64_t max_connections) {
   }
 }
 
+// --threads 0: a loop per CPU this process may run on (its affinity, as a
+// container's cpuset sets it), as nginx's worker_processes auto.
+size_t loop_count(int64_t threads) {
+  if (threads > 0) return static_cast<size_t>(threads);
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) {
+    return static_cast<size_t>(std::max(1, CPU_COUNT(&set)));
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// A loop's request log lines are written by batch once it has run what was
+// ready, not a write(2) each.
+void batch_log_of(boost::asio::io_context& io) {
+  pg::log::batch_on_this_thread(
+      [&io] { boost::asio::post(io, [] { pg::log::flush(); }); });
+}
+
 boost::json::array backend_list(const pg::frontend::FrontendConfig& cfg) {
   boost::json::array backends;
   for (const auto& b : cfg.backends) {
@@ -72,17 +97,25 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   raise_open_file_limit(cfg.listener.max_connections);
 
-  boost::asio::io_context io(1);
-  // One log line per request: written by batch once the loop has run what
-  // was ready, not a write(2) each.
-  pg::log::batch_on_this_thread(
-      [&io] { boost::asio::post(io, [] { pg::log::flush(); }); });
+  // The event loops: each a thread (the first is this one) with its own
+  // listener on the port; what their requests share is thread-safe.
+  std::vector<std::unique_ptr<boost::asio::io_context>> loops;
+  std::vector<boost::asio::io_context*> loop_pointers;
+  std::vector<boost::asio::any_io_executor> executors;
+  for (size_t i = 0; i < loop_count(cfg.threads); ++i) {
+    loops.push_back(std::make_unique<boost::asio::io_context>(1));
+    loop_pointers.push_back(loops.back().get());
+    executors.push_back(loops.back()->get_executor());
+  }
+  boost::asio::io_context& io = *loops.front();
+  batch_log_of(io);
   pg::metrics::Registry registry;
   auto service =
-      pg::frontend::Service::create(cfg, io.get_executor(), registry);
+      pg::frontend::Service::create(cfg, std::move(executors), registry);
   if (!service) return fail(service.error().message);
   pg::http::Server server(
-      io, pg::http::server_options(cfg.listener, "playground-frontend"),
+      loop_pointers,
+      pg::http::server_options(cfg.listener, "playground-frontend"),
       (*service)->routes(), registry);
   if (auto listening = server.listen(); !listening) {
     pg::log::error("cannot start", {{"error", listening.error().message}});
@@ -90,8 +123,17 @@ int main(int argc, char** argv) {
   }
   server.start();
   (*service)->start_health_checks();
+  // Never joined: the process ends with _Exit once drained.
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < loops.size(); ++i) {
+    threads.emplace_back([&loop = *loops[i]] {
+      batch_log_of(loop);
+      loop.run();
+    });
+  }
   pg::log::info("listening", {{"bind", cfg.listener.bind},
                               {"port", server.port()},
+                              {"threads", loops.size()},
                               {"backends", backend_list(cfg)},
                               {"token", !cfg.token.empty()},
                               {"rate_limit", cfg.rate_limit}});

@@ -72,7 +72,9 @@ asio::awaitable<Response> run_now(const Runner& runner, SubmissionStore& store,
                                   const std::string& token, const Query& query,
                                   std::string_view version, http::Request& req,
                                   http::RequestContext& ctx) {
-  const Record* record = store.find(token, Clock::now());
+  const std::optional<Record> record = store.find(token, Clock::now());
+  if (!record)
+    co_return error_answer(Status::service_unavailable, "queue is full");
   protocol::EvalRequest request = eval_request(record->submission);
   store.start(token);
   auto run = co_await runner.run(std::move(request), req, ctx);
@@ -80,8 +82,14 @@ asio::awaitable<Response> run_now(const Runner& runner, SubmissionStore& store,
     store.erase(token);  // the client gets an error, not the token
     co_return error_answer(run.error());
   }
-  store.finish(token, std::move(*run), "", Clock::now());
-  auto body = answer(*store.find(token, Clock::now()), query, version);
+  const std::optional<Record> finished =
+      store.finish(token, std::move(*run), "", Clock::now());
+  if (!finished) {
+    // Never: a submission not finished is never dropped.
+    co_return error_answer(Status::internal_server_error,
+                           "The submission was lost.");
+  }
+  auto body = answer(*finished, query, version);
   if (!body) {
     co_return answer_with(Status::created,
                           {{"token", token}, {"error", body.error().message}});
@@ -113,7 +121,10 @@ http::Handler create(const Runner& runner,
         }
         http::Request header;
         header.base() = req.base();  // who asked (the token, the client's name)
-        const Record* record = store->find(*token, Clock::now());
+        const std::optional<Record> record = store->find(*token, Clock::now());
+        if (!record) {
+          co_return error_answer(Status::service_unavailable, "queue is full");
+        }
         asio::co_spawn(
             co_await asio::this_coro::executor,
             run_later(store, runner, *token, eval_request(record->submission),
@@ -132,8 +143,8 @@ http::Handler fetch(const Runner& runner,
     auto query = parse_query(req.target());
     if (!query) co_return error_answer(query.error());
     const std::string token(rest_of(req.target(), kSubmissionsPrefix));
-    const Record* record = store->find(token, Clock::now());
-    if (record == nullptr) {
+    const std::optional<Record> record = store->find(token, Clock::now());
+    if (!record) {
       co_return error_answer(Status::not_found,
                              "There is no submission with this token (it "
                              "may have expired).");

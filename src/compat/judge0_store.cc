@@ -60,6 +60,7 @@ SubmissionStore::SubmissionStore(Bounds bounds) : bounds_(bounds) {}
 
 std::optional<std::string> SubmissionStore::add(Submission submission,
                                                 Clock::time_point now) {
+  std::lock_guard lock(mu_);
   drop_expired(now);
   const size_t bytes = bytes_of(submission);
   if (!make_room(bytes, /*for_new=*/true)) return std::nullopt;
@@ -74,17 +75,20 @@ std::optional<std::string> SubmissionStore::add(Submission submission,
 }
 
 void SubmissionStore::start(const std::string& token) {
+  std::lock_guard lock(mu_);
   auto it = entries_.find(token);
   if (it != entries_.end() && it->second.record.phase == Phase::in_queue) {
     it->second.record.phase = Phase::processing;
   }
 }
 
-void SubmissionStore::finish(const std::string& token,
-                             std::optional<sandbox::RunResult> run,
-                             std::string failure, Clock::time_point now) {
+std::optional<Record> SubmissionStore::finish(
+    const std::string& token, std::optional<sandbox::RunResult> run,
+    std::string failure, Clock::time_point now) {
+  std::lock_guard lock(mu_);
   auto it = entries_.find(token);
-  if (it == entries_.end() || it->second.record.phase == Phase::done) return;
+  if (it == entries_.end()) return std::nullopt;
+  if (it->second.record.phase == Phase::done) return it->second.record;
   const size_t extra = bytes_of(run, failure);
   // The output is kept even when nothing finished can make room for it:
   // a running submission holds its place, so the overshoot is bounded by
@@ -99,15 +103,31 @@ void SubmissionStore::finish(const std::string& token,
   e.bytes += extra;
   bytes_ += extra;
   e.in_finished = finished_.insert(finished_.end(), token);
+  return e.record;
 }
 
-void SubmissionStore::erase(const std::string& token) { drop(token); }
+void SubmissionStore::erase(const std::string& token) {
+  std::lock_guard lock(mu_);
+  drop(token);
+}
 
-const Record* SubmissionStore::find(const std::string& token,
-                                    Clock::time_point now) {
+std::optional<Record> SubmissionStore::find(const std::string& token,
+                                            Clock::time_point now) {
+  std::lock_guard lock(mu_);
   drop_expired(now);
   auto it = entries_.find(token);
-  return it == entries_.end() ? nullptr : &it->second.record;
+  if (it == entries_.end()) return std::nullopt;
+  return it->second.record;
+}
+
+size_t SubmissionStore::size() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+size_t SubmissionStore::bytes() const {
+  std::lock_guard lock(mu_);
+  return bytes_;
 }
 
 void SubmissionStore::drop_expired(Clock::time_point now) {

@@ -6,19 +6,21 @@
 //   if (!token) return queue_is_full();        // every place still running
 //   store.start(*token);                        // Processing
 //   store.finish(*token, run_result, "", Clock::now());
-//   const Record* r = store.find(*token, Clock::now());
+//   std::optional<Record> r = store.find(*token, Clock::now());
 //
 // At most `count` submissions are kept, together at most `bytes` of program,
 // input and output. A finished one is kept `keep_for` after it finished,
 // and dropped earlier, oldest first, when a new one needs its place. One
 // still queued or running is never dropped: when every place holds one,
-// add() refuses (Judge0's 503 "queue is full"). Single-threaded: the
-// service's I/O thread only.
+// add() refuses (Judge0's 503 "queue is full"). Thread-safe: the
+// frontend's event loops share one (a submission made on one connection is
+// fetched on another).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <list>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -50,15 +52,17 @@ class SubmissionStore {
   // Marks it Processing.
   void start(const std::string& token);
   // Its end: the run, or why there was none (`failure`, Internal Error).
-  void finish(const std::string& token, std::optional<sandbox::RunResult> run,
-              std::string failure, Clock::time_point now);
+  // Returns a copy of the record as finished; none when unknown.
+  std::optional<Record> finish(const std::string& token,
+                               std::optional<sandbox::RunResult> run,
+                               std::string failure, Clock::time_point now);
   // Forgets it (a wait=true run whose client got an error, not a token).
   void erase(const std::string& token);
-  // The submission, or nullptr when unknown or expired.
-  const Record* find(const std::string& token, Clock::time_point now);
+  // A copy of the submission, or none when unknown or expired.
+  std::optional<Record> find(const std::string& token, Clock::time_point now);
 
-  size_t size() const { return entries_.size(); }
-  size_t bytes() const { return bytes_; }
+  size_t size() const;
+  size_t bytes() const;
 
  private:
   struct Entry {
@@ -74,6 +78,7 @@ class SubmissionStore {
   void drop(std::string token);  // a copy: callers pass list elements
 
   Bounds bounds_;
+  mutable std::mutex mu_;  // guards what follows
   std::unordered_map<std::string, Entry> entries_;
   std::list<std::string> finished_;  // oldest first
   size_t bytes_ = 0;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <utility>
@@ -22,31 +23,35 @@ ClientShare::Permit::~Permit() {
 
 asio::awaitable<std::optional<ClientShare::Permit>> ClientShare::acquire(
     const std::string& client, std::stop_token stop) {
-  Line& line = lines_[client];
-  if (line.in_flight < in_flight_) {
-    ++line.in_flight;
-    co_return Permit(this, client);
-  }
-  if (static_cast<int>(line.waiting.size()) >= waiting_) co_return std::nullopt;
-  asio::steady_timer wake(co_await asio::this_coro::executor,
-                          asio::steady_timer::time_point::max());
-  bool granted = false;
-  line.waiting.push_back({&wake, &granted});
+  std::shared_ptr<Waiter> waiter;
   {
-    // release() hands the place over and cancels the timer; a stop wakes
-    // the waiter without one.
-    std::stop_callback on_stop(stop, [&wake] {
+    std::lock_guard lock(mu_);
+    Line& line = lines_[client];
+    if (line.in_flight < in_flight_) {
+      ++line.in_flight;
+    } else if (static_cast<int>(line.waiting.size()) < waiting_) {
+      waiter = std::make_shared<Waiter>(co_await asio::this_coro::executor);
+      line.waiting.push_back(waiter);
+    } else {
+      co_return std::nullopt;
+    }
+  }
+  if (!waiter) co_return Permit(this, client);
+  {
+    // release() hands the place over and cancels the timer; a stop (on
+    // this loop: the client's connection is here) wakes the waiter without
+    // one.
+    std::stop_callback on_stop(stop, [&wake = waiter->wake] {
       wake.expires_at(asio::steady_timer::time_point::min());
     });
-    co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await waiter->wake.async_wait(asio::as_tuple(asio::use_awaitable));
   }
-  if (granted) co_return Permit(this, client);
-  // Gone while waiting: out of the line (`line` may have been rehashed).
+  std::lock_guard lock(mu_);
+  if (waiter->granted) co_return Permit(this, client);
+  // Gone while waiting: out of the line.
   auto it = lines_.find(client);
   if (it != lines_.end()) {
-    std::erase_if(it->second.waiting, [&granted](const Waiter& w) {
-      return w.granted == &granted;
-    });
+    std::erase(it->second.waiting, waiter);
     if (it->second.in_flight == 0 && it->second.waiting.empty())
       lines_.erase(it);
   }
@@ -54,21 +59,24 @@ asio::awaitable<std::optional<ClientShare::Permit>> ClientShare::acquire(
 }
 
 void ClientShare::release(const std::string& client) {
+  std::lock_guard lock(mu_);
   auto it = lines_.find(client);
   if (it == lines_.end()) return;
   Line& line = it->second;
   if (!line.waiting.empty()) {
-    // The place goes to this client's next run: in_flight stays.
-    Waiter next = line.waiting.front();
+    // The place goes to this client's next run: in_flight stays. Its timer
+    // is woken on its own loop.
+    std::shared_ptr<Waiter> next = std::move(line.waiting.front());
     line.waiting.pop_front();
-    *next.granted = true;
-    next.wake->cancel();
+    next->granted = true;
+    asio::post(next->wake.get_executor(), [next] { next->wake.cancel(); });
     return;
   }
   if (--line.in_flight == 0) lines_.erase(it);
 }
 
 int ClientShare::waiting() const {
+  std::lock_guard lock(mu_);
   int n = 0;
   for (const auto& [client, line] : lines_)
     n += static_cast<int>(line.waiting.size());

@@ -9,12 +9,16 @@
 // wait in that address's own line (first come, first served), at most
 // `waiting` of them. A client that sends many long runs then fills its own
 // line, not the backends' queues, and another client's run goes to the next
-// free sandbox. Single-threaded: the io_context's thread only.
+// free sandbox. Thread-safe: the frontend's loops share one, and a place
+// freed on one loop wakes a waiter on another through the waiter's own
+// executor.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -51,18 +55,23 @@ class ClientShare {
   int waiting() const;
 
  private:
+  // A run waiting for its place; shared with the releaser's wake-up, which
+  // may run after the waiter has given up.
   struct Waiter {
-    boost::asio::steady_timer* wake;
-    bool* granted;
+    explicit Waiter(const boost::asio::any_io_executor& executor)
+        : wake(executor, boost::asio::steady_timer::time_point::max()) {}
+    boost::asio::steady_timer wake;  // on the waiter's loop
+    bool granted = false;            // guarded by mu_
   };
   struct Line {
     int in_flight = 0;
-    std::deque<Waiter> waiting;
+    std::deque<std::shared_ptr<Waiter>> waiting;
   };
   void release(const std::string& client);
 
   const int in_flight_;
   const int waiting_;
+  mutable std::mutex mu_;  // guards lines_ and every Waiter::granted
   std::unordered_map<std::string, Line> lines_;
 };
 

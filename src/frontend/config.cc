@@ -81,6 +81,10 @@ void add_client_options(Options& o, FrontendConfig& cfg) {
                    : "must be debug, info, warn or error";
       },
       "Least severe log level written: debug, info, warn or error.");
+  o.add_int("threads", "PLAYGROUND_THREADS", &cfg.threads, 0, 256,
+            "Event loops, a thread each, sharing the port (SO_REUSEPORT):\n"
+            "the kernel spreads connections over them. 0: one per CPU\n"
+            "this process may run on.");
 }
 
 }  // namespace

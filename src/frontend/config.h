@@ -46,6 +46,7 @@ struct FrontendConfig {
   int64_t waiting_per_client = 16;  // more wait, up to this many, then 429
   int64_t body_bytes = 2LL << 20;
   std::string log_level = "info";
+  int64_t threads = 0;      // event loops; 0: one per CPU it may run on
   compat::ApiOptions apis;  // apis.body_limit: body_bytes
 };
 

@@ -6,10 +6,13 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <optional>
 
@@ -67,10 +70,10 @@ http::Request upstream_request(std::string_view target,
 }  // namespace
 
 Result<std::unique_ptr<Gateway>> Gateway::create(
-    asio::any_io_executor executor, std::vector<BackendSpec> backends,
+    std::vector<asio::any_io_executor> loops, std::vector<BackendSpec> backends,
     GatewayOptions options, metrics::Registry& registry) {
-  std::unique_ptr<Gateway> g(new Gateway(
-      std::move(executor), std::move(backends), std::move(options), registry));
+  std::unique_ptr<Gateway> g(new Gateway(std::move(loops), std::move(backends),
+                                         std::move(options), registry));
   boost::system::error_code ec;
   if (g->options_.ca_file.empty()) {
     g->tls_.set_default_verify_paths(ec);
@@ -86,11 +89,10 @@ Result<std::unique_ptr<Gateway>> Gateway::create(
   return g;
 }
 
-Gateway::Gateway(asio::any_io_executor executor,
+Gateway::Gateway(std::vector<asio::any_io_executor> loops,
                  std::vector<BackendSpec> backends, GatewayOptions options,
                  metrics::Registry& registry)
-    : executor_(std::move(executor)),
-      backends_(std::move(backends)),
+    : backends_(std::move(backends)),
       options_(std::move(options)),
       tls_(asio::ssl::context::tls_client),
       balancer_(backends_.size(), options_.health),
@@ -110,19 +112,26 @@ Gateway::Gateway(asio::any_io_executor executor,
   request_options.max_idle = options_.max_idle_per_backend;
   http::ClientOptions check_options = request_options;
   check_options.max_idle = 1;
-  for (const auto& b : backends_) {
-    clients_.push_back(std::make_unique<http::Client>(executor_, b.origin,
-                                                      &tls_, request_options));
-    health_clients_.push_back(std::make_unique<http::Client>(
-        executor_, b.origin, &tls_, check_options));
-    health_timers_.push_back(std::make_unique<asio::steady_timer>(executor_));
+  for (asio::any_io_executor& executor : loops) {
+    Loop& loop = loops_.emplace_back(Loop{.executor = std::move(executor)});
+    for (const auto& b : backends_) {
+      loop.clients.push_back(std::make_unique<http::Client>(
+          loop.executor, b.origin, &tls_, request_options));
+    }
+    loop.in_flight.resize(backends_.size());
   }
-  in_flight_.resize(backends_.size());
+  const asio::any_io_executor& first = loops_.front().executor;
+  for (const auto& b : backends_) {
+    health_clients_.push_back(
+        std::make_unique<http::Client>(first, b.origin, &tls_, check_options));
+    health_timers_.push_back(std::make_unique<asio::steady_timer>(first));
+  }
   registry.gauge_family_callback(
       "playground_frontend_backend_healthy",
       "1 when the backend is in rotation, 0 when ejected.", {"backend"},
       [this] {
         metrics::Registry::LabelledValues values;
+        std::lock_guard lock(mu_);
         for (size_t i = 0; i < backends_.size(); ++i) {
           values.push_back(
               {{backends_[i].name}, balancer_.state(i).healthy ? 1.0 : 0.0});
@@ -133,6 +142,7 @@ Gateway::Gateway(asio::any_io_executor executor,
       "playground_frontend_backend_in_flight",
       "Requests being answered by each backend.", {"backend"}, [this] {
         metrics::Registry::LabelledValues values;
+        std::lock_guard lock(mu_);
         for (size_t i = 0; i < backends_.size(); ++i) {
           values.push_back({{backends_[i].name},
                             static_cast<double>(balancer_.state(i).in_flight)});
@@ -143,16 +153,38 @@ Gateway::Gateway(asio::any_io_executor executor,
 
 Gateway::~Gateway() = default;
 
+Gateway::Loop& Gateway::loop_of(const asio::any_io_executor& executor) {
+  for (Loop& loop : loops_) {
+    if (loop.executor == executor) return loop;
+  }
+  // A request on a loop this gateway was not made for would share another
+  // loop's connections across threads.
+  log::error("gateway: a request arrived on an unknown event loop");
+  std::abort();
+}
+
+size_t Gateway::healthy_count() const {
+  return with_balancer([](const Balancer& b) { return b.healthy_count(); });
+}
+
+std::string Gateway::python_version() const {
+  std::lock_guard lock(mu_);
+  return python_version_;
+}
+
 asio::awaitable<Forwarded> Gateway::forward(std::string target,
                                             std::string json_body,
                                             std::string client,
                                             std::stop_token client_gone) {
   Forwarding f;
-  for (size_t i : balancer_.plan(options_.max_attempts)) {
+  Loop& loop = loop_of(co_await asio::this_coro::executor);
+  const std::vector<size_t> plan = with_balancer(
+      [this](Balancer& b) { return b.plan(options_.max_attempts); });
+  for (size_t i : plan) {
     if (client_gone.stop_requested()) break;
     f.out.attempts++;
-    const Next next =
-        co_await try_backend(i, target, json_body, client, client_gone, f);
+    const Next next = co_await try_backend(loop, i, target, json_body, client,
+                                           client_gone, f);
     if (next == Next::answered) co_return std::move(f.out);
     if (next == Next::stop) break;
   }
@@ -162,29 +194,32 @@ asio::awaitable<Forwarded> Gateway::forward(std::string target,
 }
 
 asio::awaitable<Gateway::Next> Gateway::try_backend(
-    size_t i, const std::string& target, const std::string& json_body,
-    const std::string& client, std::stop_token client_gone, Forwarding& f) {
+    Loop& loop, size_t i, const std::string& target,
+    const std::string& json_body, const std::string& client,
+    std::stop_token client_gone, Forwarding& f) {
   const BackendSpec& backend = backends_[i];
   http::Request request =
       upstream_request(target, json_body, client, options_.token);
   const auto start = Clock::now();
   // Stopped when the client goes or when the health checks eject this
   // backend meanwhile (abandon_in_flight).
-  auto waiting = in_flight_[i].emplace(in_flight_[i].end());
+  auto waiting = loop.in_flight[i].emplace(loop.in_flight[i].end());
   std::optional<std::stop_callback<std::function<void()>>> follow_client;
   follow_client.emplace(client_gone,
                         [&stop = *waiting] { stop.request_stop(); });
-  balancer_.begin(i);
-  auto answer = co_await clients_[i]->send(
+  with_balancer([i](Balancer& b) { b.begin(i); });
+  auto answer = co_await loop.clients[i]->send(
       std::move(request), options_.upstream_timeout, waiting->get_token());
-  balancer_.end(i);
+  with_balancer([i](Balancer& b) { b.end(i); });
   const bool ejected =
       waiting->stop_requested() && !client_gone.stop_requested();
   follow_client.reset();
-  in_flight_[i].erase(waiting);
+  loop.in_flight[i].erase(waiting);
 
   if (!answer) {
-    if (on_failure(i, answer.error(), ejected, f)) co_return Next::try_next;
+    if (on_failure(loop, i, answer.error(), ejected, f)) {
+      co_return Next::try_next;
+    }
     f.out.backend = backend.name;  // the client went away meanwhile
     co_return Next::stop;
   }
@@ -192,13 +227,13 @@ asio::awaitable<Gateway::Next> Gateway::try_backend(
   const double ms = ms_since(start);
   upstream_.with({backend.name, "answered"}).inc();
   latency_.observe(ms / 1000);
-  balancer_.on_answer(i, ms);
+  with_balancer([i, ms](Balancer& b) { b.on_answer(i, ms); });
   f.out.response = relay(*answer, backend.name);
   f.out.backend = backend.name;
   co_return Next::answered;
 }
 
-bool Gateway::on_failure(size_t i, const Error& error, bool ejected,
+bool Gateway::on_failure(Loop& loop, size_t i, const Error& error, bool ejected,
                          Forwarding& f) {
   const BackendSpec& backend = backends_[i];
   const http::Failure failure = http::failure_of(error);
@@ -224,14 +259,14 @@ bool Gateway::on_failure(size_t i, const Error& error, bool ejected,
     return true;
   }
   const bool down = failure == http::Failure::connect;
-  if (down) clients_[i]->drop_idle();
+  if (down) loop.clients[i]->drop_idle();
   upstream_.with({backend.name, std::string(http::to_string(failure))}).inc();
   f.last_error = backend.name + ": " + error.message;
   log::warn("backend failed; trying the next one",
             {{"backend", backend.name},
              {"failure", http::to_string(failure)},
              {"error", error.message}});
-  if (balancer_.on_failure(i, down, error.message)) note_health_change(i);
+  report_failure(i, down, error.message);
   return true;
 }
 
@@ -240,7 +275,7 @@ bool Gateway::on_refusal(size_t i, const http::Response& answer,
   const BackendSpec& backend = backends_[i];
   if (answer.result() == Status::service_unavailable) {
     upstream_.with({backend.name, "busy"}).inc();
-    balancer_.on_busy(i);
+    with_balancer([i](Balancer& b) { b.on_busy(i); });
     f.any_busy = true;
     return true;
   }
@@ -253,9 +288,7 @@ bool Gateway::on_refusal(size_t i, const http::Response& answer,
         "backend refused the frontend's token; check "
         "PLAYGROUND_TOKEN on both",
         {{"backend", backend.name}});
-    if (balancer_.on_failure(i, false, "refused the frontend's token")) {
-      note_health_change(i);
-    }
+    report_failure(i, false, "refused the frontend's token");
     return true;
   }
   if (answer.result() == Status::bad_gateway ||
@@ -265,7 +298,7 @@ bool Gateway::on_refusal(size_t i, const http::Response& answer,
     upstream_.with({backend.name, "gateway_error"}).inc();
     f.last_error = backend.name + ": a proxy in front of it answered " +
                    std::to_string(answer.result_int());
-    if (balancer_.on_failure(i, false, f.last_error)) note_health_change(i);
+    report_failure(i, false, f.last_error);
     return true;
   }
   return false;
@@ -289,13 +322,15 @@ http::Response Gateway::give_up(const Forwarding& f, bool client_gone) {
 
 void Gateway::start_health_checks() {
   for (size_t i = 0; i < backends_.size(); ++i) {
-    asio::co_spawn(executor_, check_health(i), asio::detached);
+    asio::co_spawn(loops_.front().executor, check_health(i), asio::detached);
   }
 }
 
 void Gateway::stop() {
   stopping_ = true;
-  for (auto& t : health_timers_) t->cancel();
+  asio::dispatch(loops_.front().executor, [this] {
+    for (auto& t : health_timers_) t->cancel();
+  });
 }
 
 asio::awaitable<void> Gateway::check_health(size_t i) {
@@ -327,8 +362,14 @@ asio::awaitable<void> Gateway::check_health(size_t i) {
     // Nothing listening is certain: eject at once, as for a request.
     const bool down =
         !answer && http::failure_of(answer.error()) == http::Failure::connect;
-    if (!busy && balancer_.on_check(i, passed, error, down)) {
-      note_health_change(i);
+    if (!busy) {
+      std::unique_lock lock(mu_);
+      if (balancer_.on_check(i, passed, error, down)) {
+        const BackendState state = balancer_.state(i);
+        const size_t healthy = balancer_.healthy_count();
+        lock.unlock();
+        note_health_change(i, state, healthy);
+      }
     }
     health_timers_[i]->expires_after(options_.health_interval);
     co_await health_timers_[i]->async_wait(nothrow);
@@ -342,31 +383,46 @@ void Gateway::note_python_version(std::string_view readyz_body) {
   if (const auto* version = v.as_object().if_contains("python");
       version != nullptr && version->is_string() &&
       !version->as_string().empty() && version->as_string().size() <= 32) {
+    std::lock_guard lock(mu_);
     python_version_ = std::string(version->as_string());
   }
 }
 
-void Gateway::abandon_in_flight(size_t i) {
-  for (std::stop_source& waiting : in_flight_[i]) waiting.request_stop();
+void Gateway::report_failure(size_t i, bool down, const std::string& error) {
+  std::unique_lock lock(mu_);
+  if (!balancer_.on_failure(i, down, error)) return;
+  const BackendState state = balancer_.state(i);
+  const size_t healthy = balancer_.healthy_count();
+  lock.unlock();
+  note_health_change(i, state, healthy);
 }
 
-void Gateway::note_health_change(size_t i) {
-  const BackendState& s = balancer_.state(i);
-  if (!s.healthy) abandon_in_flight(i);
+void Gateway::note_health_change(size_t i, const BackendState& s,
+                                 size_t healthy_count) {
   if (s.healthy) {
-    log::info("backend back in rotation",
-              {{"backend", backends_[i].name},
-               {"healthy_backends", balancer_.healthy_count()}});
-  } else {
-    log::warn("backend ejected from rotation",
-              {{"backend", backends_[i].name},
-               {"error", s.last_error},
-               {"healthy_backends", balancer_.healthy_count()}});
+    log::info(
+        "backend back in rotation",
+        {{"backend", backends_[i].name}, {"healthy_backends", healthy_count}});
+    return;
+  }
+  log::warn("backend ejected from rotation",
+            {{"backend", backends_[i].name},
+             {"error", s.last_error},
+             {"healthy_backends", healthy_count}});
+  // The requests waiting on it give it up and move on: at once on this
+  // loop, through its executor on each other one.
+  for (Loop& loop : loops_) {
+    asio::dispatch(loop.executor, [&loop, i] {
+      for (std::stop_source& waiting : loop.in_flight[i]) {
+        waiting.request_stop();
+      }
+    });
   }
 }
 
 boost::json::object Gateway::describe() const {
   boost::json::array list;
+  std::lock_guard lock(mu_);
   for (size_t i = 0; i < backends_.size(); ++i) {
     const BackendState& s = balancer_.state(i);
     boost::json::object b{

@@ -1,7 +1,7 @@
 // Gateway: forwards evaluations to the backends, round-robin over the healthy
 // ones, moving on when one cannot answer, and checks their health.
 //
-//   auto gateway = Gateway::create(io.get_executor(), backends, options,
+//   auto gateway = Gateway::create({io.get_executor()}, backends, options,
 //                                  registry);
 //   (*gateway)->start_health_checks();
 //   Forwarded f = co_await (*gateway)->forward(R"({"code":"print(1)"})",
@@ -17,10 +17,17 @@
 // while requests wait on it (a cloud cut off: no answer, no refusal) gives
 // them up at once and they move on, instead of each waiting out the
 // upstream timeout. A client that goes away ends its request: the upstream
-// connection is closed, so the backend stops the run too. Runs on one I/O
-// thread.
+// connection is closed, so the backend stops the run too.
+//
+// It serves every event loop of the frontend: each loop has its own
+// connections to the backends and its own list of waiting requests, while
+// the balancer (round-robin and health) is one, behind a lock, so the
+// rotation and the ejections hold for the process. The health checks run on
+// the first loop; an ejection reaches the requests of every loop through
+// their own executor.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -29,6 +36,7 @@
 #include <chrono>
 #include <list>
 #include <memory>
+#include <mutex>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -67,10 +75,12 @@ struct Forwarded {
 
 class Gateway {
  public:
-  // Fails when the CA file cannot be loaded.
+  // Fails when the CA file cannot be loaded. `loops`: the executor of each
+  // event loop whose requests it forwards (forward() runs on one of them).
   static Result<std::unique_ptr<Gateway>> create(
-      boost::asio::any_io_executor executor, std::vector<BackendSpec> backends,
-      GatewayOptions options, metrics::Registry& registry);
+      std::vector<boost::asio::any_io_executor> loops,
+      std::vector<BackendSpec> backends, GatewayOptions options,
+      metrics::Registry& registry);
   ~Gateway();
 
   // Forwards a JSON request to a backend's `target` (kEvalTarget,
@@ -83,20 +93,42 @@ class Gateway {
                                             std::stop_token client_gone = {});
 
   void start_health_checks();
-  // Ends the health checks (within one health timeout).
+  // Ends the health checks (within one health timeout). Any thread.
   void stop();
 
   // GET /api/backends: name, url, health, in-flight, latency, failures.
   boost::json::object describe() const;
-  size_t healthy_count() const { return balancer_.healthy_count(); }
+  size_t healthy_count() const;
   // The backends' Python ("3.11.2"), as their last passed health check
   // said; "" until one has.
-  const std::string& python_version() const { return python_version_; }
+  std::string python_version() const;
 
  private:
-  Gateway(boost::asio::any_io_executor executor,
+  // What each event loop has of its own.
+  struct Loop {
+    boost::asio::any_io_executor executor;
+    // Per backend: the connections, and a stop source for each request
+    // waiting on it.
+    std::vector<std::unique_ptr<http::Client>> clients;
+    std::vector<std::list<std::stop_source>> in_flight;
+  };
+
+  Gateway(std::vector<boost::asio::any_io_executor> loops,
           std::vector<BackendSpec> backends, GatewayOptions options,
           metrics::Registry& registry);
+  // The loop running on `executor` (the caller's).
+  Loop& loop_of(const boost::asio::any_io_executor& executor);
+  // Runs `f` on the balancer, under its lock.
+  template <typename F>
+  auto with_balancer(F f) {
+    std::lock_guard lock(mu_);
+    return f(balancer_);
+  }
+  template <typename F>
+  auto with_balancer(F f) const {
+    std::lock_guard lock(mu_);
+    return f(balancer_);
+  }
   // What forward() has so far: the client's answer, and, for the answer
   // when no backend gives one, whether one was busy and the last failure.
   struct Forwarding {
@@ -106,14 +138,16 @@ class Gateway {
   };
   enum class Next { answered, try_next, stop };
   // One try at backend i; `answered` leaves its answer in f.out.
-  boost::asio::awaitable<Next> try_backend(size_t i, const std::string& target,
+  boost::asio::awaitable<Next> try_backend(Loop& loop, size_t i,
+                                           const std::string& target,
                                            const std::string& json_body,
                                            const std::string& client,
                                            std::stop_token client_gone,
                                            Forwarding& f);
   // A backend that did not answer: counted, logged, its health told. False
   // when forwarding must stop (the client went away).
-  bool on_failure(size_t i, const Error& error, bool ejected, Forwarding& f);
+  bool on_failure(Loop& loop, size_t i, const Error& error, bool ejected,
+                  Forwarding& f);
   // An answer that is not the backend's word on the run (busy, the token
   // refused, a proxy's 502 or 504): counted, and the request moves on. False
   // for an answer to relay.
@@ -121,22 +155,25 @@ class Gateway {
   // What the client gets when no backend answered.
   static http::Response give_up(const Forwarding& f, bool client_gone);
   boost::asio::awaitable<void> check_health(size_t i);
-  void note_health_change(size_t i);
+  // A request to backend i failed: the balancer is told, and a change of
+  // its health noted.
+  void report_failure(size_t i, bool down, const std::string& error);
+  // Logs a backend's ejection or return (`s`: its state just after), and
+  // on an ejection stops the requests waiting on it, on every loop.
+  void note_health_change(size_t i, const BackendState& s,
+                          size_t healthy_count);
   void note_python_version(std::string_view readyz_body);
-  // Stops every request waiting on backend i (it was just ejected).
-  void abandon_in_flight(size_t i);
 
-  boost::asio::any_io_executor executor_;
   std::vector<BackendSpec> backends_;
   GatewayOptions options_;
   boost::asio::ssl::context tls_;
-  Balancer balancer_;
-  std::vector<std::unique_ptr<http::Client>> clients_;
+  std::vector<Loop> loops_;
+  // The health checks', on the first loop.
   std::vector<std::unique_ptr<http::Client>> health_clients_;
   std::vector<std::unique_ptr<boost::asio::steady_timer>> health_timers_;
-  // Per backend, a stop source for each request waiting on it.
-  std::vector<std::list<std::stop_source>> in_flight_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_ = false;
+  mutable std::mutex mu_;  // guards balancer_ and python_version_
+  Balancer balancer_;
   std::string python_version_;
   metrics::CounterFamily& upstream_;
   metrics::Histogram& latency_;

@@ -5,6 +5,11 @@
 
 namespace playground::frontend {
 
+size_t RateLimiter::clients() const {
+  std::lock_guard lock(mu_);
+  return buckets_.size();
+}
+
 RateLimiter::RateLimiter(RateLimit limit)
     : limit_(limit), overflow_{limit.burst, Clock::time_point{}} {}
 
@@ -26,6 +31,7 @@ void RateLimiter::drop_full_buckets(Clock::time_point now) {
 std::optional<double> RateLimiter::take(std::string_view client,
                                         Clock::time_point now) {
   if (limit_.per_second <= 0) return std::nullopt;
+  std::lock_guard lock(mu_);
   auto it = buckets_.find(std::string(client));
   Bucket* bucket = nullptr;
   if (it != buckets_.end()) {

@@ -8,10 +8,11 @@
 // Memory is bounded whatever the number of addresses: when `max_clients`
 // buckets exist, the full (idle) ones are dropped; if every bucket is still
 // in use, newcomers share one overflow bucket, so a flood of addresses slows
-// the newcomers down rather than growing the table.
+// the newcomers down rather than growing the table. Thread-safe.
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,7 +35,7 @@ class RateLimiter {
   // until a token will be available (for Retry-After).
   std::optional<double> take(std::string_view client, Clock::time_point now);
 
-  size_t clients() const { return buckets_.size(); }
+  size_t clients() const;
 
  private:
   struct Bucket {
@@ -44,7 +45,9 @@ class RateLimiter {
   void refill(Bucket& b, Clock::time_point now) const;
   void drop_full_buckets(Clock::time_point now);
 
-  RateLimit limit_;
+  const RateLimit limit_;
+  // The frontend's loops share one limiter; a take is short.
+  mutable std::mutex mu_;  // guards what follows
   std::unordered_map<std::string, Bucket> buckets_;
   Bucket overflow_;
   Clock::time_point last_sweep_{};

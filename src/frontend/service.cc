@@ -21,9 +21,9 @@ GatewayOptions gateway_options(const FrontendConfig& cfg) {
 }  // namespace
 
 Result<std::unique_ptr<Service>> Service::create(
-    const FrontendConfig& cfg, boost::asio::any_io_executor executor,
+    const FrontendConfig& cfg, std::vector<boost::asio::any_io_executor> loops,
     metrics::Registry& registry) {
-  auto gateway = Gateway::create(std::move(executor), cfg.backends,
+  auto gateway = Gateway::create(std::move(loops), cfg.backends,
                                  gateway_options(cfg), registry);
   if (!gateway) return gateway.error();
   Exercises exercises;

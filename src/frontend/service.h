@@ -2,7 +2,8 @@
 // (with its health checks), the rate limiter and each client's share of
 // runs, built from the configuration.
 //
-//   auto service = frontend::Service::create(cfg, io.get_executor(), registry);
+//   auto service = frontend::Service::create(cfg, {io.get_executor()},
+//                                            registry);
 //   if (!service) die(service.error().message);
 //   http::Server server(io, options, (*service)->routes(), registry);
 //   (*service)->start_health_checks();
@@ -27,9 +28,11 @@ namespace playground::frontend {
 class Service {
  public:
   // Fails when the gateway cannot load the CA certificates or an exercise
-  // file is broken.
+  // file is broken. `loops`: the executor of each event loop the routes'
+  // handlers will run on (what they share is thread-safe).
   static Result<std::unique_ptr<Service>> create(
-      const FrontendConfig& cfg, boost::asio::any_io_executor executor,
+      const FrontendConfig& cfg,
+      std::vector<boost::asio::any_io_executor> loops,
       metrics::Registry& registry);
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;

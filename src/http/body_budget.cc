@@ -23,6 +23,7 @@ BodyBudget::Hold::~Hold() {
 
 std::optional<BodyBudget::Hold> BodyBudget::reserve(const std::string& address,
                                                     size_t bytes) {
+  std::lock_guard lock(mu_);
   size_t& mine = by_address_[address];
   if (bytes > total_ - used_ || bytes > per_address_ - mine) {
     if (mine == 0) by_address_.erase(address);
@@ -34,6 +35,7 @@ std::optional<BodyBudget::Hold> BodyBudget::reserve(const std::string& address,
 }
 
 void BodyBudget::release(const std::string& address, size_t bytes) {
+  std::lock_guard lock(mu_);
   used_ -= bytes;
   auto it = by_address_.find(address);
   if (it == by_address_.end()) return;

@@ -10,10 +10,11 @@
 // is chunked) fits in what is left of the whole budget and of the share one
 // client address may hold: clients holding bodies half-sent cannot grow the
 // service's memory with their number, and one address cannot take the whole
-// budget from the others. Single-threaded, like the server that owns it.
+// budget from the others. Thread-safe: a server's loops share one.
 #pragma once
 
 #include <cstddef>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -57,6 +58,7 @@ class BodyBudget {
 
   const size_t total_;
   const size_t per_address_;
+  std::mutex mu_;  // guards what follows
   size_t used_ = 0;
   std::unordered_map<std::string, size_t> by_address_;
 };

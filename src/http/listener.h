@@ -14,9 +14,15 @@
 
 namespace playground::http {
 
-// Opens, binds and listens on options.bind:options.port; the error names
-// the address.
-Result<void> bind_and_listen(ServerState& s);
+// Opens, binds and listens on options.bind:`port`; the error names the
+// address. With `reuse_port` (SO_REUSEPORT) the other loops' listeners can
+// bind the same port, and the kernel spreads new connections over them.
+Result<void> bind_and_listen(ServerState& s, uint16_t port, bool reuse_port);
+
+// Whether `port` can be bound alone: SO_REUSEPORT would otherwise join a
+// listener another process of this user already has there, sharing its
+// connections, where the error must say the port is taken.
+Result<void> check_port_free(const std::string& bind, uint16_t port);
 
 // Accepts until the acceptor is closed (a drain); holds `s` meanwhile.
 boost::asio::awaitable<void> accept_connections(std::shared_ptr<ServerState> s);

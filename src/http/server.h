@@ -62,20 +62,31 @@ class Server {
  public:
   Server(boost::asio::io_context& io, ServerOptions options,
          std::vector<Route> routes, metrics::Registry& registry);
+  // A listener and its connections on each loop, every loop on its own
+  // thread (the caller's): the loops bind one port with SO_REUSEPORT, and
+  // the kernel spreads new connections over them. The routes' handlers run
+  // on the loop of their connection, so what they share must be
+  // thread-safe. The limits (connections, body memory) hold for the server
+  // as a whole.
+  Server(const std::vector<boost::asio::io_context*>& loops,
+         ServerOptions options, std::vector<Route> routes,
+         metrics::Registry& registry);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens; the error names the address on failure.
+  // Binds and listens; the error names the address on failure. Call before
+  // the loops run.
   Result<void> listen();
   uint16_t port() const;
   void start();
   // Stops accepting, lets in-flight requests finish, closes idle connections,
-  // then calls `on_drained` once no connection is left.
+  // then calls `on_drained` once no connection of any loop is left, on the
+  // first loop's thread. Callable from any thread.
   void shutdown(std::function<void()> on_drained);
 
  private:
-  std::shared_ptr<ServerState> state_;
+  std::vector<std::shared_ptr<ServerState>> loops_;
 };
 
 }  // namespace playground::http

@@ -1,31 +1,53 @@
 // What a server's pieces share, and its drain (see server_state.h).
 #include "http/server_state.h"
 
+#include <string>
+
 namespace playground::http {
 
-ServerState::ServerState(boost::asio::io_context& io, ServerOptions o,
-                         std::vector<Route> routes, metrics::Registry& registry)
-    : io(io),
-      options(std::move(o)),
+ServerShared::ServerShared(ServerOptions o, std::vector<Route> routes,
+                           metrics::Registry& registry)
+    : options(std::move(o)),
       router(std::move(routes)),
-      acceptor(io),
+      bodies(options.body_memory, options.body_memory_per_address),
       requests(registry.counter_family(
           "playground_http_requests_total",
           "HTTP requests answered, by route and status code.",
           {"route", "code"})),
       connections(registry.gauge("playground_http_connections",
                                  "Open HTTP connections.")),
-      bodies(options.body_memory, options.body_memory_per_address) {}
+      accepted(registry.counter_family(
+          "playground_http_accepted_total",
+          "Connections accepted, by event loop (--threads).", {"loop"})) {}
+
+ServerState::ServerState(boost::asio::io_context& io,
+                         std::shared_ptr<ServerShared> s, size_t loop)
+    : shared(std::move(s)),
+      io(io),
+      loop(loop),
+      options(shared->options),
+      router(shared->router),
+      bodies(shared->bodies),
+      requests(shared->requests),
+      accepted(shared->accepted.with({std::to_string(loop)})),
+      acceptor(io) {}
 
 void ServerState::opened(Connection& c) {
   open.insert(&c);
-  connections.set(static_cast<double>(open.size()));
+  shared->open_count.fetch_add(1, std::memory_order_relaxed);
+  shared->connections.add(1);
 }
 
 void ServerState::closed(Connection& c) {
   open.erase(&c);
-  connections.set(static_cast<double>(open.size()));
+  shared->open_count.fetch_sub(1, std::memory_order_relaxed);
+  shared->connections.add(-1);
   maybe_drained();
+}
+
+bool ServerState::full() const {
+  return shared->open_count.load(std::memory_order_relaxed) >=
+         options.max_connections;
 }
 
 void ServerState::drain(std::function<void()> on_drained) {

@@ -1091,6 +1091,203 @@ TEST(FrontendLog, EveryRequestLineArrivesAfterABurstAndAfterSigterm) {
   EXPECT_NE(front->log().find("\"msg\":\"stopped\""), std::string::npos);
 }
 
+// Connections accepted by each event loop, from /metrics.
+std::vector<double> accepted_by_loop(uint16_t port, int loops) {
+  const std::string metrics = HttpClient(port).get("/metrics").body;
+  std::vector<double> accepted;
+  for (int i = 0; i < loops; ++i) {
+    const std::string name =
+        "playground_http_accepted_total{loop=\"" + std::to_string(i) + "\"} ";
+    const size_t at = metrics.find(name);
+    accepted.push_back(at == std::string::npos
+                           ? 0
+                           : std::stod(metrics.substr(at + name.size())));
+  }
+  return accepted;
+}
+
+size_t threads_of(pid_t pid) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& task : std::filesystem::directory_iterator(
+           "/proc/" + std::to_string(pid) + "/task")) {
+    n++;
+  }
+  return n;
+}
+
+// --threads 3: three event loops on one port (SO_REUSEPORT), each serving
+// its share of connections, every answer the right one.
+TEST(FrontendThreads, ConnectionsAreSpreadOverEveryLoop) {
+  BackendProcess a, b;
+  // All from one address: its share must let every one through.
+  auto front =
+      start_frontend(backend_list(a, b), {"--threads", "3", "--runs-per-client",
+                                          "32", "--waiting-per-client", "32"});
+  ASSERT_TRUE(front->started()) << front->log();
+  EXPECT_GE(threads_of(front->pid()), 3u);
+  constexpr int kClients = 32;  // all on two loops: 3 * (2/3)^32 < 1e-5
+  std::vector<std::future<HttpReply>> replies;
+  for (int i = 0; i < kClients; ++i) {
+    replies.push_back(std::async(std::launch::async, [&, i] {
+      return run_code(front->port(), "print(" + std::to_string(i) + ")");
+    }));
+  }
+  for (int i = 0; i < kClients; ++i) {
+    HttpReply r = replies[i].get();
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["stdout"].as_string(), std::to_string(i) + "\n");
+  }
+  const std::vector<double> accepted = accepted_by_loop(front->port(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_GT(accepted[i], 0) << "loop " << i << " accepted nothing";
+  }
+  EXPECT_GE(accepted[0] + accepted[1] + accepted[2], kClients);
+  EXPECT_NE(front->log().find("\"threads\":3"), std::string::npos);
+}
+
+// The rate limit and a client's share are the process's, not a loop's:
+// requests of one address on connections spread over both loops still get
+// exactly the burst, and exactly the runs in flight plus the line.
+TEST(FrontendThreads, OneClientsLimitsHoldAcrossLoops) {
+  BackendProcess a({"--concurrency", "4"}), b({"--concurrency", "4"});
+  auto front = start_frontend(
+      backend_list(a, b),
+      {"--threads", "2", "--rate-limit", "1", "--rate-burst", "4",
+       "--runs-per-client", "1", "--waiting-per-client", "2"});
+  ASSERT_TRUE(front->started()) << front->log();
+  // Eight runs at once, each on its own connection: one runs, two wait,
+  // and the other five are over the share or the rate.
+  std::vector<std::future<HttpReply>> replies;
+  for (int i = 0; i < 8; ++i) {
+    replies.push_back(std::async(std::launch::async, [&] {
+      return run_code(front->port(), "import time\ntime.sleep(0.5)");
+    }));
+  }
+  std::map<int, int> by_status;
+  for (auto& r : replies) by_status[r.get().status]++;
+  // A loop of its own each would let up to 2 x (1 + 2) run.
+  EXPECT_EQ(by_status[200], 3) << by_status[429];
+  EXPECT_EQ(by_status[429], 5);
+  // The rate: 4 tokens, and 3 taken; about 2 s have refilled 2 more.
+  // Twelve more requests at once on their own connections.
+  std::this_thread::sleep_for(1500ms);
+  replies.clear();
+  for (int i = 0; i < 12; ++i) {
+    replies.push_back(std::async(std::launch::async, [&] {
+      return run_code(front->port(), "print(1)");
+    }));
+  }
+  by_status.clear();
+  for (auto& r : replies) by_status[r.get().status]++;
+  // Per loop, a bucket of 4 each: up to 8 would pass the rate.
+  EXPECT_LE(by_status[200], 4) << by_status[429];
+  EXPECT_GE(by_status[429], 8);
+  const std::vector<double> accepted = accepted_by_loop(front->port(), 2);
+  EXPECT_GT(accepted[0], 0);
+  EXPECT_GT(accepted[1], 0);
+}
+
+// A backend stopped dead (SIGSTOP) is ejected by the health checks, which
+// run on the first loop; the requests waiting on it on every loop give it
+// up at once and are answered by the other.
+TEST(FrontendThreads, AnEjectionReachesRequestsWaitingOnEveryLoop) {
+  BackendProcess a({"--concurrency", "8"}), b({"--concurrency", "8"});
+  ASSERT_TRUE(a.started() && b.started());
+  auto front = start_frontend(backend_list(a, b),
+                              {"--threads", "2", "--upstream-timeout", "60s",
+                               "--runs-per-client", "16"});
+  ASSERT_TRUE(front->started()) << front->log();
+  constexpr int kRuns = 8;  // four wait on `a`: all on one loop 1 in 16
+  std::vector<std::future<HttpReply>> replies;
+  for (int i = 0; i < kRuns; ++i) {
+    replies.push_back(std::async(std::launch::async, [&] {
+      return run_code(front->port(),
+                      "import time\ntime.sleep(1)\nprint('done')");
+    }));
+  }
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return backend_state(front->port(), "a")["in_flight"].as_int64() ==
+               kRuns / 2;
+      },
+      5s));
+  ASSERT_EQ(::kill(a.pid(), SIGSTOP), 0);
+  const auto stopped = Clock::now();
+  std::vector<HttpReply> answered;
+  for (auto& r : replies) answered.push_back(r.get());
+  const auto waited = Clock::now() - stopped;
+  ::kill(a.pid(), SIGCONT);
+  for (const HttpReply& r : answered) {
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (r.status == 200) {
+      EXPECT_EQ(r.json()["stdout"].as_string(), "done\n");
+    }
+  }
+  EXPECT_LT(waited, 20s);  // not the 60 s upstream timeout
+  const std::string metrics = HttpClient(front->port()).get("/metrics").body;
+  EXPECT_NE(
+      metrics.find(
+          R"(playground_frontend_upstream_requests_total{backend="a",outcome="ejected"} 4)"),
+      std::string::npos)
+      << metrics;
+}
+
+// A Judge0 submission made on one connection is found from any other,
+// whichever loop serves it.
+TEST(FrontendThreads, ASubmissionIsFoundFromEveryLoop) {
+  BackendProcess a, b;
+  auto front = start_frontend(backend_list(a, b), {"--threads", "2"});
+  ASSERT_TRUE(front->started()) << front->log();
+  ASSERT_TRUE(wait_until(
+      [&] { return HttpClient(front->port()).get("/languages").status == 200; },
+      10s));
+  HttpReply created =
+      HttpClient(front->port())
+          .post("/submissions",
+                R"J({"source_code":"print(6*7)","language_id":71})J");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string token(created.json()["token"].as_string());
+  for (int i = 0; i < 16; ++i) {
+    HttpReply r = HttpClient(front->port()).get("/submissions/" + token);
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  ASSERT_TRUE(wait_until(
+      [&] {
+        HttpReply r = HttpClient(front->port()).get("/submissions/" + token);
+        return r.status == 200 && r.json()["stdout"] == "42\n";
+      },
+      10s));
+  const std::vector<double> accepted = accepted_by_loop(front->port(), 2);
+  EXPECT_GT(accepted[0], 0);
+  EXPECT_GT(accepted[1], 0);
+}
+
+// Several loops share the port with SO_REUSEPORT; a port another socket of
+// this user already listens on with SO_REUSEPORT must still be refused,
+// not shared.
+TEST(FrontendThreads, APortAlreadyTakenIsRefusedNotShared) {
+  const int taken = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(taken, 0);
+  const int on = 1;
+  ::setsockopt(taken, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(taken, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(taken, 16), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(taken, reinterpret_cast<sockaddr*>(&addr), &len);
+  const std::string port = std::to_string(ntohs(addr.sin_port));
+  FrontendProcess p(
+      {"--backends", "a=http://127.0.0.1:1", "--threads", "2", "--port", port});
+  EXPECT_FALSE(p.started());
+  EXPECT_NE(p.stop(), 0);
+  EXPECT_NE(p.log().find("cannot listen on 127.0.0.1:" + port),
+            std::string::npos)
+      << p.log();
+  ::close(taken);
+}
+
 TEST(FrontendCli, HelpAndBadBackendLists) {
   auto help = FrontendProcess({"--help"});
   EXPECT_FALSE(help.started());

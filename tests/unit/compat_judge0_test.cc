@@ -368,16 +368,17 @@ TEST(Judge0Store, PhasesAndExpiry) {
   store.start(*token);
   EXPECT_EQ(store.find(*token, t0)->phase, Phase::processing);
   // Running: kept however long it takes.
-  EXPECT_NE(store.find(*token, t0 + 1h), nullptr);
+  EXPECT_TRUE(store.find(*token, t0 + 1h).has_value());
   store.finish(*token, ok_run("1\n"), "", t0 + 1h);
-  const Record* r = store.find(*token, t0 + 1h + 59s);
-  ASSERT_NE(r, nullptr);
+  const std::optional<Record> r = store.find(*token, t0 + 1h + 59s);
+  ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->phase, Phase::done);
   EXPECT_EQ(r->run->stdout_bytes, "1\n");
-  EXPECT_EQ(store.find(*token, t0 + 1h + 60s), nullptr);
+  EXPECT_FALSE(store.find(*token, t0 + 1h + 60s).has_value());
   EXPECT_EQ(store.size(), 0u);
   EXPECT_EQ(store.bytes(), 0u);
-  EXPECT_EQ(store.find("00000000-0000-0000-0000-000000000000", t0), nullptr);
+  EXPECT_FALSE(
+      store.find("00000000-0000-0000-0000-000000000000", t0).has_value());
 }
 
 TEST(Judge0Store, CountBoundDropsOldestFinishedThenRefuses) {
@@ -391,11 +392,11 @@ TEST(Judge0Store, CountBoundDropsOldestFinishedThenRefuses) {
   // Full: the oldest finished (t[1]) makes room, then t[0].
   auto a = store.add({.source_code = "x"}, now);
   ASSERT_TRUE(a);
-  EXPECT_EQ(store.find(t[1], now), nullptr);
-  EXPECT_NE(store.find(t[0], now), nullptr);
+  EXPECT_FALSE(store.find(t[1], now).has_value());
+  EXPECT_TRUE(store.find(t[0], now).has_value());
   auto b = store.add({.source_code = "x"}, now);
   ASSERT_TRUE(b);
-  EXPECT_EQ(store.find(t[0], now), nullptr);
+  EXPECT_FALSE(store.find(t[0], now).has_value());
   // Three running: nothing may go.
   EXPECT_FALSE(store.add({.source_code = "x"}, now));
   EXPECT_EQ(store.size(), 3u);
@@ -414,7 +415,7 @@ TEST(Judge0Store, ByteBoundCountsProgramsAndOutput) {
   EXPECT_GT(store.bytes(), 9000u);
   auto small = store.add({.source_code = "x"}, now);
   ASSERT_TRUE(small);  // the finished big one made room
-  EXPECT_EQ(store.find(*big, now), nullptr);
+  EXPECT_FALSE(store.find(*big, now).has_value());
   EXPECT_LT(store.bytes(), 1000u);
 }
 
