@@ -58,41 +58,58 @@ Handler constant(std::function<Response()> make) {
              -> boost::asio::awaitable<Response> { co_return make(); };
 }
 
-// `bytes` under `key`: as text when they are UTF-8, else as base64 with
+// `,"key":bytes`: as text when they are UTF-8, else as base64 with
 // `encoding_key` saying so (a binary file from another API, say), since
 // JSON carries only text.
-void put_bytes(boost::json::object& into, std::string_view key,
-               std::string_view encoding_key, std::string bytes) {
+void append_bytes(std::string& out, std::string_view key,
+                  std::string_view encoding_key, std::string_view bytes) {
+  out.push_back(',');
+  json::append_string(out, key);
+  out.push_back(':');
   if (utf8::is_valid(bytes)) {
-    into[key] = std::move(bytes);
+    json::append_string(out, bytes);
     return;
   }
-  into[key] = encoding::base64_encode(bytes);
-  into[encoding_key] = "base64";
+  json::append_string(out, encoding::base64_encode(bytes));
+  out.push_back(',');
+  json::append_string(out, encoding_key);
+  out += ":\"base64\"";
 }
 
 // The request as a backend's /py/eval takes it: JSON, whatever the client
-// sent (a form, say).
-std::string for_backend(protocol::EvalRequest& request) {
-  boost::json::object upstream{{"code", std::move(request.code)}};
-  put_bytes(upstream, "stdin", "stdin_encoding", std::move(request.stdin_data));
-  if (request.timeout_ms) upstream["timeout_ms"] = *request.timeout_ms;
-  if (request.output_base64) upstream["output_encoding"] = "base64";
+// sent (a form, say). Written straight into one string: this runs for
+// every run forwarded.
+std::string for_backend(const protocol::EvalRequest& request) {
+  std::string out;
+  out.reserve(request.code.size() + request.stdin_data.size() + 64);
+  out += "{\"code\":";
+  json::append_string(out, request.code);
+  append_bytes(out, "stdin", "stdin_encoding", request.stdin_data);
+  if (request.timeout_ms) {
+    out += ",\"timeout_ms\":" + std::to_string(*request.timeout_ms);
+  }
+  if (request.output_base64) out += ",\"output_encoding\":\"base64\"";
   if (!request.files.empty()) {
-    boost::json::array files;
-    for (protocol::ProgramFile& f : request.files) {
-      boost::json::object file{{"name", std::move(f.name)}};
-      put_bytes(file, "content", "encoding", std::move(f.content));
-      files.push_back(std::move(file));
+    out += ",\"files\":[";
+    for (size_t i = 0; i < request.files.size(); ++i) {
+      const protocol::ProgramFile& f = request.files[i];
+      out += i == 0 ? "{\"name\":" : ",{\"name\":";
+      json::append_string(out, f.name);
+      append_bytes(out, "content", "encoding", f.content);
+      out.push_back('}');
     }
-    upstream["files"] = std::move(files);
+    out.push_back(']');
   }
   if (!request.args.empty()) {
-    boost::json::array args;
-    for (std::string& a : request.args) args.emplace_back(std::move(a));
-    upstream["args"] = std::move(args);
+    out += ",\"args\":[";
+    for (size_t i = 0; i < request.args.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      json::append_string(out, request.args[i]);
+    }
+    out.push_back(']');
   }
-  return json::to_text(upstream);
+  out.push_back('}');
+  return out;
 }
 
 // 429 (with Retry-After) when this address is over its request rate.

@@ -112,18 +112,25 @@ Gateway::Gateway(std::vector<asio::any_io_executor> loops,
   request_options.max_idle = options_.max_idle_per_backend;
   http::ClientOptions check_options = request_options;
   check_options.max_idle = 1;
+  // A backend's name looked up on one loop serves every loop.
+  std::vector<std::shared_ptr<http::KnownAddresses>> addresses;
+  for (size_t i = 0; i < backends_.size(); ++i) {
+    addresses.push_back(std::make_shared<http::KnownAddresses>());
+  }
   for (asio::any_io_executor& executor : loops) {
     Loop& loop = loops_.emplace_back(Loop{.executor = std::move(executor)});
-    for (const auto& b : backends_) {
+    for (size_t i = 0; i < backends_.size(); ++i) {
+      request_options.addresses = addresses[i];
       loop.clients.push_back(std::make_unique<http::Client>(
-          loop.executor, b.origin, &tls_, request_options));
+          loop.executor, backends_[i].origin, &tls_, request_options));
     }
     loop.in_flight.resize(backends_.size());
   }
   const asio::any_io_executor& first = loops_.front().executor;
-  for (const auto& b : backends_) {
-    health_clients_.push_back(
-        std::make_unique<http::Client>(first, b.origin, &tls_, check_options));
+  for (size_t i = 0; i < backends_.size(); ++i) {
+    check_options.addresses = addresses[i];
+    health_clients_.push_back(std::make_unique<http::Client>(
+        first, backends_[i].origin, &tls_, check_options));
     health_timers_.push_back(std::make_unique<asio::steady_timer>(first));
   }
   registry.gauge_family_callback(

@@ -115,8 +115,9 @@ Client::Client(asio::any_io_executor executor, Origin origin, ssl::context* tls,
     host_header_ += ":" + std::to_string(origin_.port);
   }
   if (!is_ip_literal(origin_.host)) {
-    names_ =
-        std::make_unique<HostResolver>(executor_, origin_.host, origin_.port);
+    names_ = std::make_unique<HostResolver>(
+        executor_, origin_.host, origin_.port, std::chrono::seconds(10),
+        options_.addresses);
   }
 }
 

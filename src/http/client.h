@@ -50,6 +50,9 @@ struct ClientOptions {
   std::chrono::milliseconds idle_ttl{30'000};
   // Largest response body accepted.
   size_t response_limit = 64 << 20;
+  // The host's last good addresses, shared with the clients of the same
+  // origin on other event loops; none: this client's own alone.
+  std::shared_ptr<KnownAddresses> addresses;
 };
 
 // Why a request got no usable response; the Error's `code`.

@@ -22,14 +22,28 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace
 
+void KnownAddresses::put(const Endpoints& endpoints, Clock::time_point at) {
+  std::lock_guard lock(mu_);
+  known_.emplace(endpoints, at);
+}
+
+std::optional<
+    std::pair<KnownAddresses::Endpoints, KnownAddresses::Clock::time_point>>
+KnownAddresses::get() const {
+  std::lock_guard lock(mu_);
+  return known_;
+}
+
 struct HostResolver::State {
   State(asio::any_io_executor executor, std::string host_name,
-        uint16_t port_number, std::chrono::milliseconds ttl_ms)
+        uint16_t port_number, std::chrono::milliseconds ttl_ms,
+        std::shared_ptr<KnownAddresses> shared_addresses)
       : resolver(executor),
         lookup_done(executor, Clock::time_point::max()),
         host(std::move(host_name)),
         port(port_number),
-        ttl(ttl_ms) {}
+        ttl(ttl_ms),
+        shared(std::move(shared_addresses)) {}
 
   tcp::resolver resolver;
   // Never expires: cancelling it wakes every caller waiting for a lookup.
@@ -37,6 +51,7 @@ struct HostResolver::State {
   std::string host;
   uint16_t port;
   std::chrono::milliseconds ttl;
+  const std::shared_ptr<KnownAddresses> shared;  // may be null
 
   std::optional<Endpoints> known;
   Clock::time_point known_at;
@@ -46,9 +61,10 @@ struct HostResolver::State {
 };
 
 HostResolver::HostResolver(asio::any_io_executor executor, std::string host,
-                           uint16_t port, std::chrono::milliseconds ttl)
+                           uint16_t port, std::chrono::milliseconds ttl,
+                           std::shared_ptr<KnownAddresses> shared)
     : state_(std::make_shared<State>(std::move(executor), std::move(host), port,
-                                     ttl)) {}
+                                     ttl, std::move(shared))) {}
 
 HostResolver::~HostResolver() {
   // A lookup still running completes into its own copy of the state.
@@ -65,6 +81,13 @@ asio::awaitable<Result<HostResolver::Endpoints>> HostResolver::resolve(
     s->looking_up = true;
     asio::co_spawn(s->resolver.get_executor(), look_up(s), asio::detached);
   };
+  if (!s->known && s->shared) {
+    // Another loop's lookup, kept with its age.
+    if (auto theirs = s->shared->get()) {
+      s->known = std::move(theirs->first);
+      s->known_at = theirs->second;
+    }
+  }
   if (s->known) {
     if (s->expired || Clock::now() - s->known_at >= s->ttl) start_lookup();
     co_return *s->known;
@@ -91,6 +114,7 @@ asio::awaitable<void> HostResolver::look_up(std::shared_ptr<State> s) {
     s->known = std::move(found);
     s->known_at = Clock::now();
     s->last_error.clear();
+    if (s->shared) s->shared->put(*s->known, s->known_at);
   } else {
     s->last_error = ec ? ec.message() : "no address";
     if (s->known) {

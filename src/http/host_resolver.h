@@ -14,7 +14,9 @@
 // background and still used meanwhile, also when the refresh fails (a
 // Kubernetes Service keeps its address; an address that stopped working
 // fails at connect, and the backend is skipped as for any other failure).
-// Not thread-safe: one HostResolver belongs to one executor.
+// Not thread-safe: one HostResolver belongs to one executor; resolvers of
+// the same host on other executors (event loops) may share what they found
+// through one KnownAddresses.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -23,19 +25,42 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "common/result.h"
 
 namespace playground::http {
 
+// The last good addresses of one host, shared by its resolvers on several
+// event loops: what one loop looked up serves the others, during a DNS
+// outage too. Thread-safe.
+class KnownAddresses {
+ public:
+  using Endpoints = boost::asio::ip::tcp::resolver::results_type;
+  using Clock = std::chrono::steady_clock;
+
+  void put(const Endpoints& endpoints, Clock::time_point at);
+  // The addresses and when they were found; none before a first lookup.
+  std::optional<std::pair<Endpoints, Clock::time_point>> get() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::optional<std::pair<Endpoints, Clock::time_point>> known_;
+};
+
 class HostResolver {
  public:
   using Endpoints = boost::asio::ip::tcp::resolver::results_type;
 
+  // `shared`, when set, is told each good answer and asked before a lookup
+  // of this resolver's own.
   HostResolver(boost::asio::any_io_executor executor, std::string host,
                uint16_t port,
-               std::chrono::milliseconds ttl = std::chrono::seconds(10));
+               std::chrono::milliseconds ttl = std::chrono::seconds(10),
+               std::shared_ptr<KnownAddresses> shared = nullptr);
   ~HostResolver();
   HostResolver(const HostResolver&) = delete;
   HostResolver& operator=(const HostResolver&) = delete;
