@@ -5,9 +5,12 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <future>
 #include <optional>
 #include <stop_token>
+#include <thread>
 
 #include "frontend/backend_list.h"
 #include "frontend/balancer.h"
@@ -63,6 +66,45 @@ TEST(ClientShare, BoundsEachAddressAndHandsPlacesOver) {
   held.clear();  // every place given back: nothing is kept for a or b
   ask("a#4");
   EXPECT_EQ(log.back(), "a#4 runs");
+}
+
+// The frontend's loops share one ClientShare: a place freed on one loop's
+// thread goes to the waiter of another loop, which resumes on its own
+// thread.
+TEST(ClientShare, APlaceFreedOnOneLoopWakesAWaiterOnAnother) {
+  boost::asio::io_context first, second;
+  auto busy = boost::asio::make_work_guard(second);
+  std::thread second_thread([&] { second.run(); });
+  ClientShare share(/*in_flight=*/1, /*waiting=*/1);
+  std::optional<ClientShare::Permit> held;
+  boost::asio::co_spawn(
+      first,
+      [&]() -> boost::asio::awaitable<void> {
+        auto permit = co_await share.acquire("a");
+        if (permit) held.emplace(std::move(*permit));
+      },
+      boost::asio::detached);
+  first.run();
+  ASSERT_TRUE(held.has_value());
+  std::promise<std::thread::id> woken_on;
+  boost::asio::co_spawn(
+      second,
+      [&]() -> boost::asio::awaitable<void> {
+        auto permit = co_await share.acquire("a");
+        woken_on.set_value(permit ? std::this_thread::get_id()
+                                  : std::thread::id());
+      },
+      boost::asio::detached);
+  for (int i = 0; i < 200 && share.waiting() == 0; ++i) {
+    std::this_thread::sleep_for(5ms);
+  }
+  ASSERT_EQ(share.waiting(), 1);
+  held.reset();  // freed here, on this (the first loop's) thread
+  auto woken = woken_on.get_future();
+  ASSERT_EQ(woken.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(woken.get(), second_thread.get_id());
+  busy.reset();
+  second_thread.join();
 }
 
 TEST(BackendList, ParsesNamesSchemesPortsAndPrefixes) {

@@ -11,6 +11,7 @@
 #include "common/metrics.h"
 #include "http/bearer_token.h"
 #include "http/body_budget.h"
+#include "http/host_resolver.h"
 #include "http/ops_routes.h"
 #include "http/router.h"
 #include "protocol/eval_request.h"
@@ -183,6 +184,41 @@ TEST(BodyBudget, BoundsInAllAndPerAddressAndGivesBack) {
   EXPECT_TRUE(budget.reserve("c", 10));   // fits, and is given back at once
   a1.reset();
   EXPECT_TRUE(budget.reserve("a", 60));  // all of a's share again
+}
+
+// Resolvers of one host on two loops share what either found: the second
+// answers at once from the first's lookup, where alone it would have to
+// look the name up itself (and here has no time to).
+TEST(HostResolver, ALookupOnOneLoopServesAnother) {
+  using Clock = std::chrono::steady_clock;
+  auto known = std::make_shared<http::KnownAddresses>();
+  boost::asio::io_context first, second, alone;
+  http::HostResolver one(first.get_executor(), "localhost", 8080,
+                         std::chrono::seconds(10), known);
+  http::HostResolver two(second.get_executor(), "localhost", 8080,
+                         std::chrono::seconds(10), known);
+  http::HostResolver own(alone.get_executor(), "localhost", 8080);
+  auto resolve = [](boost::asio::io_context& io, http::HostResolver& r,
+                    Clock::time_point deadline) {
+    std::optional<Result<http::HostResolver::Endpoints>> out;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          out = co_await r.resolve(deadline);
+        },
+        boost::asio::detached);
+    io.run_for(std::chrono::seconds(10));
+    return out;
+  };
+  auto found = resolve(first, one, Clock::now() + std::chrono::seconds(10));
+  ASSERT_TRUE(found && *found) << (found ? found->error().message : "none");
+  const auto now = Clock::now();  // no time to look anything up
+  auto shared = resolve(second, two, now);
+  ASSERT_TRUE(shared && *shared) << (shared ? shared->error().message : "none");
+  EXPECT_EQ((*shared)->begin()->endpoint().port(), 8080);
+  auto unshared = resolve(alone, own, now);
+  ASSERT_TRUE(unshared.has_value());
+  EXPECT_FALSE(*unshared) << "answered without a lookup of its own";
 }
 
 TEST(BearerToken, MatchesOnlyTheExactToken) {
