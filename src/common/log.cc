@@ -98,22 +98,34 @@ bool enabled(Level level) { return static_cast<int>(level) >= g_level.load(); }
 
 void write(Level level, std::string_view message, boost::json::object fields) {
   if (!enabled(level)) return;
+  std::string text;
+  text.reserve(192);
+  for (const auto& field : fields) {
+    const std::string_view key = field.key();
+    if (key == "ts" || key == "level" || key == "msg") continue;  // no repeats
+    if (!text.empty()) text.push_back(',');
+    json::append_string(text, key);
+    text.push_back(':');
+    json::append_text(text, field.value());
+  }
+  write_text(level, message, text);
+}
+
+void write_text(Level level, std::string_view message,
+                std::string_view fields_text) {
+  if (!enabled(level)) return;
   // Written straight into one string: this runs for every request.
   std::string text;
-  text.reserve(256);
+  text.reserve(96 + message.size() + fields_text.size());
   text += "{\"ts\":";
   json::append_string(text, timestamp());
   text += ",\"level\":";
   json::append_string(text, level_name(level));
   text += ",\"msg\":";
   json::append_string(text, message);
-  for (const auto& field : fields) {
-    const std::string_view key = field.key();
-    if (key == "ts" || key == "level" || key == "msg") continue;  // no repeats
+  if (!fields_text.empty()) {
     text.push_back(',');
-    json::append_string(text, key);
-    text.push_back(':');
-    json::append_text(text, field.value());
+    text += fields_text;
   }
   text += "}\n";
   if (t_wake && level <= Level::info) {

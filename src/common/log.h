@@ -34,6 +34,12 @@ bool enabled(Level level);
 
 void write(Level level, std::string_view message,
            boost::json::object fields = {});
+// The same with the fields given as JSON text (`"key":value,...`, without
+// braces; none of ts, level or msg): a line written per request builds no
+// object. Check enabled(level) first to build nothing for a line not
+// written.
+void write_text(Level level, std::string_view message,
+                std::string_view fields_text);
 
 // Batches this thread's debug and info lines; `wake` runs when a first line
 // waits, and must see that flush() runs soon (once per call).

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "common/json.h"
 #include "common/log.h"
 #include "http/exchange.h"
 
@@ -77,22 +78,51 @@ struct Delivery {
   bool client_gone = false;
 };
 
+// `,"key":` in front of a field of the request's line.
+void append_key(std::string& line, std::string_view key) {
+  line.push_back(',');
+  json::append_string(line, key);
+  line.push_back(':');
+}
+
+// The request's log line, written straight into one string (one per
+// request: no JSON object is built), and not at all when its level is off.
 void log_request(const Exchange& ex, RequestContext& ctx, const Delivery& d,
                  Clock::time_point started) {
-  const double ms =
-      std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-  boost::json::object fields{
-      {"method", ex.method},  {"path", ex.path},
-      {"status", d.code},     {"ms", std::round(ms * 100) / 100},
-      {"remote", ctx.remote}, {"in", ex.body_bytes},
-      {"out", d.out_bytes}};
-  if (d.write_error) fields["write_error"] = d.write_error.message();
-  if (d.client_gone) fields["client_gone"] = true;
-  for (auto& f : ctx.log) fields[f.key()] = std::move(f.value());
   const bool routine =
       ex.route && ex.route->quiet && d.code < 400 && !d.write_error;
-  log::write(routine ? log::Level::debug : log::Level::info, "request",
-             std::move(fields));
+  const log::Level level = routine ? log::Level::debug : log::Level::info;
+  if (!log::enabled(level)) return;
+  const double ms =
+      std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  std::string line;
+  line.reserve(192);
+  line += "\"method\":";
+  json::append_string(line, ex.method);
+  append_key(line, "path");
+  json::append_string(line, ex.path);
+  append_key(line, "status");
+  line += std::to_string(d.code);
+  append_key(line, "ms");
+  json::append_text(line, std::round(ms * 100) / 100);
+  append_key(line, "remote");
+  json::append_string(line, ctx.remote);
+  append_key(line, "in");
+  line += std::to_string(ex.body_bytes);
+  append_key(line, "out");
+  line += std::to_string(d.out_bytes);
+  if (d.write_error) {
+    append_key(line, "write_error");
+    json::append_string(line, d.write_error.message());
+  }
+  if (d.client_gone) line += ",\"client_gone\":true";
+  for (const auto& field : ctx.log) {
+    const std::string_view key = field.key();
+    if (key == "ts" || key == "level" || key == "msg") continue;
+    append_key(line, key);
+    json::append_text(line, field.value());
+  }
+  log::write_text(level, "request", line);
 }
 
 // Writes the exchange's answer, counts and logs it. A client that went away
