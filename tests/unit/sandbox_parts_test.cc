@@ -89,6 +89,26 @@ TEST(InitProtocol, SpecRoundTripsAsArgvAndAsSpawnRequest) {
   check(*from_request);
 }
 
+TEST(InitProtocol, ASlotsCachedRequestFollowsItsSpec) {
+  SpawnRequestCache cache;
+  InitSpec a;
+  a.uid = 1001;
+  a.rlimits = {{RLIMIT_CPU, 7, 8}};
+  InitSpec b = a;
+  b.rlimits = {{RLIMIT_CPU, 9, 10}};
+  InitSpec c = a;
+  c.hidden_dirs = {"/usr/lib/python3/dist-packages"};
+  EXPECT_EQ(cache.encode(a), encode_spawn_request(a));
+  EXPECT_EQ(cache.encode(a), encode_spawn_request(a));
+  EXPECT_EQ(cache.encode(b), encode_spawn_request(b));
+  EXPECT_EQ(cache.encode(c), encode_spawn_request(c));
+  EXPECT_EQ(cache.encode(a), encode_spawn_request(a));
+  a.seccomp = false;
+  EXPECT_EQ(cache.encode(a), encode_spawn_request(a));
+  a.python = "/usr/bin/python3.11";
+  EXPECT_EQ(cache.encode(a), encode_spawn_request(a));
+}
+
 TEST(InitProtocol, RejectsUnknownOrMalformedSettings) {
   const char* unknown[] = {"init", "keeper", "bogus=1"};
   EXPECT_FALSE(decode_keeper_argv(3, unknown));

@@ -191,6 +191,14 @@ std::string encode_spawn_request(const InitSpec& spec) {
   return out;
 }
 
+const std::string& SpawnRequestCache::encode(const InitSpec& spec) {
+  if (request_.empty() || !(spec == spec_)) {
+    request_ = encode_spawn_request(spec);
+    spec_ = spec;
+  }
+  return request_;
+}
+
 Result<InitSpec> decode_spawn_request(std::string_view message) {
   std::vector<std::string_view> parts = split_nul(message);
   if (parts.empty() || parts[0] != kSpawnCommand) {
