@@ -217,7 +217,9 @@ asio::awaitable<Result<void>> SlotKeepers::place_async(int slot, pid_t pid) {
 
 asio::awaitable<Result<void>> SlotKeepers::await_answer(int socket) {
   auto ex = co_await asio::this_coro::executor;
-  asio::posix::stream_descriptor answer(ex, ::dup(socket));
+  // Close-on-exec: a keeper started meanwhile must not inherit it.
+  asio::posix::stream_descriptor answer(ex,
+                                        ::fcntl(socket, F_DUPFD_CLOEXEC, 0));
   asio::steady_timer limit(ex, std::chrono::milliseconds(kReadyTimeoutMs));
   for (;;) {
     auto first = co_await (
