@@ -51,22 +51,23 @@ pids+=("$backend")
 wait_http "http://127.0.0.1:$port/readyz" || { cat "$OUT/cpu_backend.log"; exit 1; }
 sleep 1
 
-# CPU ticks (user + system) of a process and of the service's keepers.
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-keeper_ticks() {
+# CPU time in ns of a process (every thread: the scheduler's own count,
+# /proc/PID/task/*/schedstat, not /proc/PID/stat's 10 ms ticks, too coarse
+# for a part of half a millisecond per run) and of the service's keepers.
+cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{n += $1} END {printf "%d\n", n}'; }
+keeper_ns() {
   local sum=0 k
-  for k in $(pgrep -P "$backend" -x pg-keeper); do sum=$((sum + $(ticks "$k"))); done
+  for k in $(pgrep -P "$backend" -x pg-keeper); do sum=$((sum + $(cpu_ns "$k"))); done
   echo "$sum"
 }
-hz=$(getconf CLK_TCK)
 requests() { field "$1" requests; }
 
 rows=""
 for round in $(seq "$ROUNDS"); do
-  a0=$(usage_ns "$sandboxed") s0=$(ticks "$backend") k0=$(keeper_ticks)
+  a0=$(usage_ns "$sandboxed") s0=$(cpu_ns "$backend") k0=$(keeper_ns)
   out=$("$BIN/playground-bench" http --port "$port" --concurrency "$CONCURRENCY" \
     --seconds "$SECONDS_PER_RUN" --warmup 0 --code 'print("hello")' --expect $'hello\n')
-  a1=$(usage_ns "$sandboxed") s1=$(ticks "$backend") k1=$(keeper_ticks)
+  a1=$(usage_ns "$sandboxed") s1=$(cpu_ns "$backend") k1=$(keeper_ns)
   runs=$(requests "$out")
   out_bare=$(sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' sh "$(group_dir "$bare")" \
     "$BIN/playground-bench" spawn --concurrency "$CONCURRENCY" --seconds "$SECONDS_PER_RUN" \
@@ -74,8 +75,8 @@ for round in $(seq "$ROUNDS"); do
   bare_ns=$(usage_ns "$bare")
   bare_runs=$(requests "$out_bare")
   total_us=$(( (a1 - a0) / runs / 1000 ))
-  service_us=$(( (s1 - s0) * 1000000 / hz / runs ))
-  keepers_us=$(( (k1 - k0) * 1000000 / hz / runs ))
+  service_us=$(( (s1 - s0) / runs / 1000 ))
+  keepers_us=$(( (k1 - k0) / runs / 1000 ))
   rest_us=$(( total_us - service_us - keepers_us ))
   bare_us=$(( (bare_ns - ${bare_before:-0}) / bare_runs / 1000 ))
   bare_before=$bare_ns

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <iostream>
 
 #include "backend/config.h"
@@ -49,6 +50,10 @@ int main(int argc, char** argv) {
   }
 
   boost::asio::io_context io(1);
+  // One log line per request: written by batch once the loop has run what
+  // was ready, not a write(2) each (as the frontend does).
+  pg::log::batch_on_this_thread(
+      [&io] { boost::asio::post(io, [] { pg::log::flush(); }); });
   pg::metrics::Registry registry;
   auto service = pg::backend::Service::start(cfg, io, registry);
   if (!service) return 1;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -60,12 +61,43 @@ Result<void> write_file(const std::string& path, const std::string& value) {
   return Ok();
 }
 
-std::vector<pid_t> read_pids(const std::string& procs_file) {
+// All of an open file, by read(2) until its end ("" when it fails).
+std::string read_all(int fd) {
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return text;
+    text.append(buf, static_cast<size_t>(n));
+  }
+}
+
+// The pids of a cgroup.procs text: one decimal per line.
+std::vector<pid_t> parse_pids(std::string_view text) {
   std::vector<pid_t> pids;
-  std::ifstream in(procs_file);
-  pid_t pid;
-  while (in >> pid) pids.push_back(pid);
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    pid_t pid = 0;
+    const auto [next, ec] = std::from_chars(p, end, pid);
+    if (ec == std::errc()) pids.push_back(pid);
+    p = std::find(next, end, '\n');
+    if (p < end) ++p;
+  }
   return pids;
+}
+
+// The pids of the cgroup.procs file `name`, opened relative to `dir` (a
+// descriptor, or AT_FDCWD for a whole path).
+std::vector<pid_t> read_pids_at(int dir, const char* name) {
+  const UniqueFd file(::openat(dir, name, O_RDONLY | O_CLOEXEC));
+  if (!file) return {};
+  return parse_pids(read_all(file.get()));
+}
+
+std::vector<pid_t> read_pids(const std::string& procs_file) {
+  return read_pids_at(AT_FDCWD, procs_file.c_str());
 }
 
 Result<void> make_dir(const std::string& path) {
@@ -89,14 +121,21 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
   return false;
 }
 
-uint64_t read_counter(const std::string& file, const std::string& key) {
-  auto text = read_file(file);
-  if (!text) return 0;
-  std::istringstream in(*text);
-  std::string k;
-  uint64_t v;
-  while (in >> k >> v) {
-    if (k == key) return v;
+// The value of `key` in a flat keyed file ("key value" lines, as
+// memory.events and memory.oom_control are); 0 when it is not there.
+uint64_t keyed_value(std::string_view text, std::string_view key) {
+  while (!text.empty()) {
+    const size_t eol = std::min(text.find('\n'), text.size());
+    std::string_view line = text.substr(0, eol);
+    text.remove_prefix(std::min(eol + 1, text.size()));
+    if (line.size() <= key.size() || !line.starts_with(key) ||
+        line[key.size()] != ' ') {
+      continue;
+    }
+    line.remove_prefix(key.size() + 1);
+    uint64_t value = 0;
+    std::from_chars(line.data(), line.data() + line.size(), value);
+    return value;
   }
   return 0;
 }
@@ -415,6 +454,7 @@ Result<std::unique_ptr<CgroupSlots>> CgroupSlots::create_v2(
     const std::string dir = group + "/slot-" + std::to_string(i);
     slots->slots_.push_back({dir});
     if (auto r = make_dir(dir); !r) return r.error();
+    if (auto r = slots->open_dir(i); !r) return r.error();
     if (auto r = limit_v2_slot(dir, limits, contains(wanted, "cpu")); !r)
       return r.error();
   }
@@ -442,6 +482,7 @@ Result<std::unique_ptr<CgroupSlots>> CgroupSlots::create_v1(
     for (auto& d : dirs) {
       if (auto r = make_dir(d); !r) return r.error();
     }
+    if (auto r = slots->open_dir(i); !r) return r.error();
     if (auto r = limit_v1_slot(dirs, limits); !r) return r.error();
   }
   return slots;
@@ -450,6 +491,10 @@ Result<std::unique_ptr<CgroupSlots>> CgroupSlots::create_v1(
 CgroupSlots::~CgroupSlots() {
   for (int i = 0; i < count(); ++i) {
     kill_all(i);
+    if (static_cast<size_t>(i) < dir_fds_.size()) {
+      oom_files_[i].reset();
+      dir_fds_[i].reset();
+    }
     for (auto& d : slots_[i]) ::rmdir(d.c_str());
   }
   for (auto& g : groups_) ::rmdir(g.c_str());
@@ -467,24 +512,57 @@ Result<void> CgroupSlots::place(int slot, pid_t pid) {
   return Ok();
 }
 
-uint64_t CgroupSlots::oom_kills(int slot) const {
+Result<void> CgroupSlots::open_dir(int slot) {
   const std::string& d = slots_[slot].front();
-  return version_ == CgroupLayout::Version::v2
-             ? read_counter(d + "/memory.events", "oom_kill")
-             : read_counter(d + "/memory.oom_control", "oom_kill");
+  dir_fds_.resize(slots_.size());
+  oom_files_.resize(slots_.size());
+  dir_fds_[slot].reset(::open(d.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir_fds_[slot]) {
+    return Error{"cannot open " + d + ": " + errno_text(errno),
+                 errno_code(errno)};
+  }
+  return Ok();
+}
+
+uint64_t CgroupSlots::oom_kills(int slot) const {
+  if (static_cast<size_t>(slot) >= dir_fds_.size()) return 0;
+  UniqueFd& file = oom_files_[slot];
+  if (!file) {
+    file.reset(::openat(dir_fds_[slot].get(),
+                        version_ == CgroupLayout::Version::v2
+                            ? "memory.events"
+                            : "memory.oom_control",
+                        O_RDONLY | O_CLOEXEC));
+    if (!file) return 0;
+  }
+  // Both files are a few short lines: one read from the start has them all.
+  char text[1024];
+  ssize_t n;
+  do {
+    n = ::pread(file.get(), text, sizeof text, 0);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return 0;
+  return keyed_value({text, static_cast<size_t>(n)}, "oom_kill");
+}
+
+std::vector<pid_t> CgroupSlots::pids(int slot) const {
+  if (static_cast<size_t>(slot) < dir_fds_.size() && dir_fds_[slot]) {
+    return read_pids_at(dir_fds_[slot].get(), "cgroup.procs");
+  }
+  // A slot whose directory could not be made or opened (create failed).
+  return read_pids(slots_[slot].front() + "/cgroup.procs");
 }
 
 bool CgroupSlots::empty(int slot, pid_t spare) const {
-  for (pid_t p : read_pids(slots_[slot].front() + "/cgroup.procs")) {
+  for (pid_t p : pids(slot)) {
     if (p != spare) return false;
   }
   return true;
 }
 
 bool CgroupSlots::kill_remaining(int slot, pid_t spare) {
-  const std::string& d = slots_[slot].front();
   bool none = true;
-  for (pid_t p : read_pids(d + "/cgroup.procs")) {
+  for (pid_t p : pids(slot)) {
     if (p == spare) continue;
     none = false;
     ::kill(p, SIGKILL);

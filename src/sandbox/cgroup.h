@@ -29,6 +29,7 @@
 
 #include "common/result.h"
 #include "sandbox/shared/policy.h"
+#include "sandbox/shared/unique_fd.h"
 
 namespace playground::sandbox {
 
@@ -71,7 +72,8 @@ class CgroupSlots {
   const std::string& dir(int i) const { return slots_[i].front(); }
 
   Result<void> place(int slot, pid_t pid);
-  // Number of OOM kills in the slot since it was created.
+  // Number of OOM kills in the slot since it was created. Read twice per
+  // run, from the service's loop, through a descriptor held open (pread).
   uint64_t oom_kills(int slot) const;
   // One pass: SIGKILLs every process in the slot but `spare` (its keeper);
   // true when there was none left to kill. Never waits: the service's loop
@@ -91,9 +93,22 @@ class CgroupSlots {
   static Result<std::unique_ptr<CgroupSlots>> create_v1(
       const CgroupLayout& layout, const std::string& group_name,
       const Limits& limits, int count);
+  // The pids in slot's cgroup.procs, read afresh.
+  std::vector<pid_t> pids(int slot) const;
+  // Opens slot's directory (dir_fds_) once it is made.
+  Result<void> open_dir(int slot);
+
   CgroupLayout::Version version_;
   std::vector<std::string> groups_;              // playground-<pid> dirs
   std::vector<std::vector<std::string>> slots_;  // per slot, per hierarchy
+  // Per slot, what runs read: its directory (the memory hierarchy's under
+  // v1), so each file is opened without walking the whole path, and its
+  // OOM counter file, opened on first use and read with pread at offset 0
+  // (cgroupfs makes its text afresh at every read from 0). cgroup.procs is
+  // opened anew each time: under v1 an open file keeps the pid list it
+  // made for up to a second after the processes are gone.
+  std::vector<UniqueFd> dir_fds_;
+  mutable std::vector<UniqueFd> oom_files_;
 };
 
 }  // namespace playground::sandbox

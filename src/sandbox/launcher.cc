@@ -278,9 +278,13 @@ struct SandboxProcess::Run {
   Run(SandboxProcess& owner, const asio::any_io_executor& ex,
       std::chrono::milliseconds wall);
 
-  // Writes `data`, then closes: EOF tells Python the code (or stdin) is
-  // complete.
-  static asio::awaitable<void> feed(stream_descriptor& d,
+  // Writes what of `data` the pipe `fd` takes at once, without waiting, and
+  // closes it once all is written (EOF tells Python the code, or stdin, is
+  // complete): most programs and inputs fit, and then neither pipe is ever
+  // registered with the loop. Returns what is left.
+  static std::string_view write_now(UniqueFd& fd, std::string_view data);
+  // Writes the rest on the loop, through `d`, then closes.
+  static asio::awaitable<void> feed(stream_descriptor& d, UniqueFd& fd,
                                     std::string_view data);
   // Reads stdout or stderr into `sink` within the shared output budget; past
   // it the run is ended.
@@ -315,6 +319,7 @@ struct SandboxProcess::Run {
   }
 
   SandboxProcess& box;
+  UniqueFd code_fd, stdin_fd;  // until written (write_now, feed)
   stream_descriptor code_w, stdin_w, out_r, err_r, status_r, exit_watch;
   RunResult result;
   std::string status_text;
@@ -336,8 +341,10 @@ struct SandboxProcess::Run {
 SandboxProcess::Run::Run(SandboxProcess& owner, const asio::any_io_executor& ex,
                          std::chrono::milliseconds wall)
     : box(owner),
-      code_w(ex, owner.pipes_[kCodeFd].release()),
-      stdin_w(ex, owner.pipes_[STDIN_FILENO].release()),
+      code_fd(std::move(owner.pipes_[kCodeFd])),
+      stdin_fd(std::move(owner.pipes_[STDIN_FILENO])),
+      code_w(ex),
+      stdin_w(ex),
       out_r(ex, owner.pipes_[STDOUT_FILENO].release()),
       err_r(ex, owner.pipes_[STDERR_FILENO].release()),
       status_r(ex, owner.pipes_[kStatusFd].release()),
@@ -348,9 +355,30 @@ SandboxProcess::Run::Run(SandboxProcess& owner, const asio::any_io_executor& ex,
       cancelled_timer(ex, asio::steady_timer::time_point::max()),
       io_finished(ex, asio::steady_timer::time_point::max()) {}
 
-asio::awaitable<void> SandboxProcess::Run::feed(stream_descriptor& d,
+std::string_view SandboxProcess::Run::write_now(UniqueFd& fd,
                                                 std::string_view data) {
-  if (!data.empty()) co_await asio::async_write(d, asio::buffer(data), nothrow);
+  // Non-blocking on our end only: the init's end is another open file.
+  if (!data.empty() && ::fcntl(fd.get(), F_SETFL, O_NONBLOCK) == 0) {
+    ssize_t n;
+    do {
+      n = ::write(fd.get(), data.data(), data.size());
+    } while (n < 0 && errno == EINTR);
+    if (n > 0) {
+      data.remove_prefix(static_cast<size_t>(n));
+    } else if (n < 0 && errno != EAGAIN) {
+      data = {};  // Python is gone (EPIPE): nothing more can be written
+    }
+  }
+  if (data.empty()) fd.reset();
+  return data;
+}
+
+asio::awaitable<void> SandboxProcess::Run::feed(stream_descriptor& d,
+                                                UniqueFd& fd,
+                                                std::string_view data) {
+  if (data.empty()) co_return;  // written at once, closed
+  d.assign(fd.release());
+  co_await asio::async_write(d, asio::buffer(data), nothrow);
   boost::system::error_code ignored;
   d.close(ignored);
 }
@@ -386,9 +414,17 @@ asio::awaitable<void> SandboxProcess::Run::read_status() {
 
 asio::awaitable<void> SandboxProcess::Run::all_io(std::string_view code,
                                                   std::string_view stdin_data) {
-  co_await (feed(code_w, code) && feed(stdin_w, stdin_data) &&
-            collect(out_r, result.stdout_bytes) &&
-            collect(err_r, result.stderr_bytes) && read_status());
+  code = write_now(code_fd, code);
+  stdin_data = write_now(stdin_fd, stdin_data);
+  if (code.empty() && stdin_data.empty()) {
+    co_await (collect(out_r, result.stdout_bytes) &&
+              collect(err_r, result.stderr_bytes) && read_status());
+  } else {
+    co_await (feed(code_w, code_fd, code) &&
+              feed(stdin_w, stdin_fd, stdin_data) &&
+              collect(out_r, result.stdout_bytes) &&
+              collect(err_r, result.stderr_bytes) && read_status());
+  }
   io_done = true;
   drain.cancel();
   io_finished.expires_at(asio::steady_timer::time_point::min());

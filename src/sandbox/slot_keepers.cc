@@ -3,6 +3,7 @@
 #include "sandbox/slot_keepers.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -56,7 +57,12 @@ Error not_ready_in_time() {
 struct SlotKeepers::Keeper {
   pid_t pid = -1;
   int socket = -1;
+  // The socket (a duplicate) as the service's loop waits on it for answers:
+  // registered with the loop at the first spawn and kept while the keeper
+  // lives, not registered and removed again for every spawn.
+  std::optional<asio::posix::stream_descriptor> answers;
   ~Keeper() {
+    answers.reset();
     if (socket >= 0) ::close(socket);  // EOF: the keeper exits
     if (pid > 0) {
       ::kill(pid, SIGKILL);
@@ -72,6 +78,7 @@ SlotKeepers::SlotKeepers(std::string init_path, CgroupSlots* cgroups, int count,
       options_(options),
       uid_base_(uid_base) {
   keepers_.resize(static_cast<size_t>(count));
+  requests_.resize(static_cast<size_t>(count));
 }
 
 SlotKeepers::~SlotKeepers() = default;
@@ -210,7 +217,9 @@ asio::awaitable<Result<void>> SlotKeepers::place_async(int slot, pid_t pid) {
 
 asio::awaitable<Result<void>> SlotKeepers::await_answer(int socket) {
   auto ex = co_await asio::this_coro::executor;
-  asio::posix::stream_descriptor answer(ex, ::dup(socket));
+  // Close-on-exec: a keeper started meanwhile must not inherit it.
+  asio::posix::stream_descriptor answer(ex,
+                                        ::fcntl(socket, F_DUPFD_CLOEXEC, 0));
   asio::steady_timer limit(ex, std::chrono::milliseconds(kReadyTimeoutMs));
   for (;;) {
     auto first = co_await (
@@ -256,15 +265,25 @@ asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
 }
 
 asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::ask(
-    int socket, const std::string& request, const int (&fds)[kSpawnFdCount],
+    Keeper& keeper, const std::string& request, const int (&fds)[kSpawnFdCount],
     bool& gone) {
   gone = true;
+  const int socket = keeper.socket;
+  if (!keeper.answers) {
+    // Close-on-exec: a keeper started later must not inherit it.
+    const int copy = ::fcntl(socket, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0) {
+      co_return Error{std::string("dup: ") + std::strerror(errno),
+                      Step::descriptors};
+    }
+    keeper.answers.emplace(co_await asio::this_coro::executor, copy);
+  }
   if (!send_with_fds(socket, request, fds)) co_return Error{"keeper gone"};
-  // Wait for the answer without blocking other requests.
-  asio::posix::stream_descriptor wait(co_await asio::this_coro::executor,
-                                      ::dup(socket));
+  // Wait for the answer without blocking other requests. The wait is queued
+  // before the loop runs again, so an answer (or the keeper's end) cannot
+  // come between the request and the wait unseen.
   for (;;) {
-    auto [ec] = co_await wait.async_wait(
+    auto [ec] = co_await keeper.answers->async_wait(
         asio::posix::stream_descriptor::wait_read, nothrow);
     if (ec || answer_waiting(socket)) break;  // else woken early
   }
@@ -284,7 +303,8 @@ asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::ask(
 asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::spawn(
     int slot, const InitSpec& spec, const int (&fds)[kSpawnFdCount]) {
   auto& keeper = keepers_[static_cast<size_t>(slot)];
-  const std::string request = encode_spawn_request(spec);
+  const std::string& request =
+      requests_[static_cast<size_t>(slot)].encode(spec);
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!keeper) {
       if (attempt > 0)
@@ -293,7 +313,7 @@ asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::spawn(
         co_return started.error();
     }
     bool gone = false;
-    auto spawned = co_await ask(keeper->socket, request, fds, gone);
+    auto spawned = co_await ask(*keeper, request, fds, gone);
     if (!gone) co_return spawned;
     keeper.reset();  // dead keeper: start a new one and retry
   }

@@ -82,8 +82,8 @@ class SlotKeepers {
   // One request to a started keeper and its answer; `gone` when the keeper
   // did not take it or did not answer (it died: start another).
   static boost::asio::awaitable<Result<Spawned>> ask(
-      int socket, const std::string& request, const int (&fds)[kSpawnFdCount],
-      bool& gone);
+      Keeper& keeper, const std::string& request,
+      const int (&fds)[kSpawnFdCount], bool& gone);
   // The keeper's first answer, already waiting on its socket: "ready", or
   // "fail <step> <errno>" (empty: it closed or did not answer in time).
   static Result<void> read_ready(int socket);
@@ -95,6 +95,7 @@ class SlotKeepers {
   KeeperOptions options_;
   int64_t uid_base_;
   std::vector<std::unique_ptr<Keeper>> keepers_;
+  std::vector<SpawnRequestCache> requests_;  // per slot
   // Runs the cgroup moves of keepers started while serving.
   boost::asio::thread_pool blocking_{1};
 };

@@ -509,6 +509,29 @@ TEST_F(BackendApi, LargeStdinThatIsNeverReadDoesNotHang) {
   EXPECT_EQ(j.at("stdout"), "ignored stdin\n");
 }
 
+// A program and an input larger than a pipe holds are written in parts as
+// Python reads them (the small ones go in one write): both arrive whole.
+TEST_F(BackendApi, ProgramAndStdinLargerThanAPipeArriveWhole) {
+  std::string code = "import sys\n";
+  for (int i = 0; i < 3000; ++i) {
+    code += "x" + std::to_string(i) + " = " + std::to_string(i) +
+            "  # padding the program past a pipe's 64 KiB\n";
+  }
+  code +=
+      "data = sys.stdin.buffer.read()\n"
+      "print(len(data), sum(data) % 1000003, data[-9:].decode(), x2999)\n";
+  ASSERT_GT(code.size(), 128u * 1024);
+  std::string input;
+  for (int i = 0; input.size() < 600 * 1024; ++i) input += std::to_string(i);
+  int64_t sum = 0;
+  for (unsigned char c : input) sum += c;
+  auto j = eval_json(port(), code, input);
+  ASSERT_EQ(j.at("status"), "ok") << boost::json::serialize(j).substr(0, 500);
+  EXPECT_EQ(j.at("stdout").as_string(),
+            std::to_string(input.size()) + " " + std::to_string(sum % 1000003) +
+                " " + input.substr(input.size() - 9) + " 2999\n");
+}
+
 TEST_F(BackendApi, SnippetsRunAsMainWithoutBootstrapLeftovers) {
   auto j = eval_json(
       port(),

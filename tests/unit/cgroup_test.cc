@@ -102,6 +102,63 @@ TEST_F(FakeCgroupfs, V2PlacesPidsAndCountsOomKills) {
   EXPECT_EQ(slots_->oom_kills(0), 2u);
 }
 
+// Every run reads the counter twice through one descriptor held open: each
+// read must see the file as it is now, not where the last read ended.
+TEST_F(FakeCgroupfs, OomKillsFollowTheCounterFromRunToRun) {
+  put(root_ / "cgroup.controllers", "memory pids\n");
+  put(root_ / "cgroup.subtree_control", "memory pids\n");
+  put(root_ / "cgroup.procs", "");
+  CgroupLayout layout;
+  layout.v2_dir = root_.string();
+  auto slots = CgroupSlots::create(layout, Limits{}, 2, 782);
+  ASSERT_TRUE(slots) << slots.error().message;
+  slots_ = std::move(*slots);
+  const fs::path events = root_ / "playground-782" / "slot-1" / "memory.events";
+  EXPECT_EQ(slots_->oom_kills(1), 0u);  // no file yet: none
+  put(events, "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 4\n");
+  EXPECT_EQ(slots_->oom_kills(1), 0u);  // oom_group_kill is another key
+  put(events, "low 0\nhigh 0\nmax 2\noom 1\noom_kill 1\noom_group_kill 4\n");
+  EXPECT_EQ(slots_->oom_kills(1), 1u);
+  put(events, "low 0\nhigh 0\nmax 9\noom 3\noom_kill 12\noom_group_kill 4\n");
+  EXPECT_EQ(slots_->oom_kills(1), 12u);
+  EXPECT_EQ(slots_->oom_kills(1), 12u);
+  EXPECT_EQ(slots_->oom_kills(0), 0u);  // the other slot's own file
+}
+
+// Whether a slot is empty is read afresh each time, sparing its keeper.
+TEST_F(FakeCgroupfs, EmptyAndKillRemainingReadTheSlotAfresh) {
+  put(root_ / "cgroup.controllers", "memory pids\n");
+  put(root_ / "cgroup.subtree_control", "memory pids\n");
+  put(root_ / "cgroup.procs", "");
+  CgroupLayout layout;
+  layout.v2_dir = root_.string();
+  auto slots = CgroupSlots::create(layout, Limits{}, 1, 783);
+  ASSERT_TRUE(slots) << slots.error().message;
+  slots_ = std::move(*slots);
+  const fs::path procs = root_ / "playground-783" / "slot-0" / "cgroup.procs";
+  const pid_t keeper = ::getpid();  // spared: never signalled
+  put(procs, std::to_string(keeper) + "\n");
+  EXPECT_TRUE(slots_->empty(0, keeper));
+  EXPECT_FALSE(slots_->empty(0));
+  EXPECT_TRUE(slots_->kill_remaining(0, keeper));
+
+  pid_t child = fork();
+  if (child == 0) {
+    pause();
+    _exit(0);
+  }
+  put(procs, std::to_string(keeper) + "\n" + std::to_string(child) + "\n");
+  EXPECT_FALSE(slots_->empty(0, keeper));
+  EXPECT_FALSE(slots_->kill_remaining(0, keeper));  // one was left: killed
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(WTERMSIG(status), SIGKILL);
+  put(procs, std::to_string(keeper) + "\n");
+  EXPECT_TRUE(slots_->empty(0, keeper));
+  EXPECT_TRUE(slots_->kill_remaining(0, keeper));
+}
+
 TEST_F(FakeCgroupfs, V2RemovesGroupsOfServicesThatAreGone) {
   put(root_ / "cgroup.controllers", "memory pids\n");
   put(root_ / "cgroup.subtree_control", "memory pids\n");

@@ -89,6 +89,26 @@ TEST(InitProtocol, SpecRoundTripsAsArgvAndAsSpawnRequest) {
   check(*from_request);
 }
 
+TEST(InitProtocol, ASlotsCachedRequestFollowsItsSpec) {
+  SpawnRequestCache cache;
+  InitSpec a;
+  a.uid = 1001;
+  a.rlimits = {{RLIMIT_CPU, 7, 8}};
+  InitSpec b = a;
+  b.rlimits = {{RLIMIT_CPU, 9, 10}};
+  InitSpec c = a;
+  c.hidden_dirs = {"/usr/lib/python3/dist-packages"};
+  EXPECT_EQ(cache.encode(a), encode_spawn_request(a));
+  EXPECT_EQ(cache.encode(a), encode_spawn_request(a));
+  EXPECT_EQ(cache.encode(b), encode_spawn_request(b));
+  EXPECT_EQ(cache.encode(c), encode_spawn_request(c));
+  EXPECT_EQ(cache.encode(a), encode_spawn_request(a));
+  a.seccomp = false;
+  EXPECT_EQ(cache.encode(a), encode_spawn_request(a));
+  a.python = "/usr/bin/python3.11";
+  EXPECT_EQ(cache.encode(a), encode_spawn_request(a));
+}
+
 TEST(InitProtocol, RejectsUnknownOrMalformedSettings) {
   const char* unknown[] = {"init", "keeper", "bogus=1"};
   EXPECT_FALSE(decode_keeper_argv(3, unknown));
@@ -186,6 +206,19 @@ TEST(InitProtocol, ParsesReports) {
   r = parse_report("memory 300123\nexit 0 9 10 20\n");
   EXPECT_EQ(r.memory_exceeded_kb, 300123);
   EXPECT_EQ(r.signal, 9);
+  // Only the first exit line counts; words may be spaced out; the last line
+  // needs no newline; a line cut short is not an exit.
+  r = parse_report("exit 7 0 1\n\n  exit\t2  0 40000000000 512\nexit 5 0 1 1");
+  EXPECT_TRUE(r.exited);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.cpu_us, 40000000000);
+  EXPECT_EQ(r.maxrss_kb, 512);
+  r = parse_report("exit 1 0 2 3");
+  EXPECT_TRUE(r.exited);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.maxrss_kb, 3);
+  r = parse_report("exit 1 0 2x 3\nexiting 0 0 0 0\n");
+  EXPECT_FALSE(r.exited);
 }
 
 // The rlimit `resource` of `spec`; nullopt when the init leaves it inherited.

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -191,6 +192,14 @@ std::string encode_spawn_request(const InitSpec& spec) {
   return out;
 }
 
+const std::string& SpawnRequestCache::encode(const InitSpec& spec) {
+  if (request_.empty() || !(spec == spec_)) {
+    request_ = encode_spawn_request(spec);
+    spec_ = spec;
+  }
+  return request_;
+}
+
 Result<InitSpec> decode_spawn_request(std::string_view message) {
   std::vector<std::string_view> parts = split_nul(message);
   if (parts.empty() || parts[0] != kSpawnCommand) {
@@ -221,26 +230,51 @@ StepFailure parse_failure_line(std::string_view line) {
   return failure;
 }
 
+namespace {
+
+// The first words of `line` (split at whitespace) into `out`; how many.
+template <size_t N>
+size_t first_words(std::string_view line,
+                   std::array<std::string_view, N>& out) {
+  constexpr std::string_view space = " \t\r\v\f";
+  size_t n = 0;
+  while (n < N) {
+    const size_t begin = line.find_first_not_of(space);
+    if (begin == std::string_view::npos) break;
+    line.remove_prefix(begin);
+    const size_t end = std::min(line.find_first_of(space), line.size());
+    out[n++] = line.substr(0, end);
+    line.remove_prefix(end);
+  }
+  return n;
+}
+
+}  // namespace
+
+// Read once per run by the service: split by hand, not through streams.
 InitReport parse_report(std::string_view lines) {
   InitReport r;
-  std::istringstream in{std::string(lines)};
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string kind;
-    words >> kind;
-    if (kind == "exit" && !r.exited) {
-      InitReport e;
-      if (words >> e.exit_code >> e.signal >> e.cpu_us >> e.maxrss_kb) {
+  while (!lines.empty()) {
+    const size_t eol = std::min(lines.find('\n'), lines.size());
+    const std::string_view line = lines.substr(0, eol);
+    lines.remove_prefix(std::min(eol + 1, lines.size()));
+    std::array<std::string_view, 5> words;
+    const size_t n = first_words(line, words);
+    if (n == 0) continue;
+    if (words[0] == "exit" && !r.exited) {
+      int64_t code, signal, cpu_us, maxrss_kb;
+      if (n == 5 && to_int(words[1], code) && to_int(words[2], signal) &&
+          to_int(words[3], cpu_us) && to_int(words[4], maxrss_kb)) {
         r.exited = true;
-        r.exit_code = e.exit_code;
-        r.signal = e.signal;
-        r.cpu_us = e.cpu_us;
-        r.maxrss_kb = e.maxrss_kb;
+        r.exit_code = static_cast<int>(code);
+        r.signal = static_cast<int>(signal);
+        r.cpu_us = cpu_us;
+        r.maxrss_kb = maxrss_kb;
       }
-    } else if (kind == "memory") {
-      words >> r.memory_exceeded_kb;
-    } else if (kind == "fail" && !r.failure) {
+    } else if (words[0] == "memory") {
+      int64_t kb = 0;
+      if (n >= 2 && to_int(words[1], kb)) r.memory_exceeded_kb = kb;
+    } else if (words[0] == "fail" && !r.failure) {
       r.failure = parse_failure_line(line);
     }
   }

@@ -85,6 +85,8 @@ struct InitSpec {
   // OPENBLAS_NUM_THREADS and OMP_NUM_THREADS in Python's environment; 0:
   // neither is set.
   int64_t blas_threads = 1;
+
+  bool operator==(const InitSpec&) const = default;
 };
 
 // A directory InitSpec::hidden_dirs may name: /usr/lib/python3/dist-packages
@@ -105,6 +107,18 @@ Result<InitSpec> decode_keeper_argv(int argc, const char* const* argv);
 // A keeper request: "spawn" and the spec's fields, NUL-separated.
 std::string encode_spawn_request(const InitSpec& spec);
 Result<InitSpec> decode_spawn_request(std::string_view message);
+
+// One slot's spawn request, encoded again only when its spec changes: a
+// slot asks with the same spec run after run, and encoding it (some twenty
+// fields through std::to_string) cost more than the rest of a spawn's work.
+class SpawnRequestCache {
+ public:
+  const std::string& encode(const InitSpec& spec);
+
+ private:
+  InitSpec spec_;
+  std::string request_;  // empty: nothing encoded yet
+};
 
 // A step that failed, as the init and the keeper report it:
 // "fail <step> <errno>\n" (step.h names the steps).
