@@ -36,11 +36,11 @@ asio::awaitable<Response> guarded_call(const Route& route, Request& req,
 // requests `gone`; bytes of a next (pipelined) request end the watch without.
 // Ends when the handler is `done` (which cancels the wait); a handler that
 // finished before the watch began leaves nothing to wait for.
-asio::awaitable<void> watch_for_disconnect(tcp::socket& socket,
+asio::awaitable<void> watch_for_disconnect(Socket& socket,
                                            std::stop_source& gone,
                                            const bool& done) {
   while (!done) {
-    auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, nothrow);
+    auto [ec] = co_await socket.async_wait(Socket::wait_read, nothrow);
     if (done) co_return;
     if (ec == asio::error::operation_aborted) co_return;
     if (!ec) {
@@ -60,7 +60,7 @@ asio::awaitable<void> watch_for_disconnect(tcp::socket& socket,
 asio::awaitable<void> handle_while_watching(const Route& route, Request& req,
                                             RequestContext& ctx,
                                             const std::string& path,
-                                            tcp::socket& socket,
+                                            Socket& socket,
                                             std::optional<Response>& out,
                                             bool& done) {
   out = co_await guarded_call(route, req, ctx, path);

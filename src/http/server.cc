@@ -6,6 +6,7 @@
 
 #include "http/listener.h"
 #include "http/server_state.h"
+#include "http/session.h"
 
 namespace playground::http {
 
@@ -17,6 +18,7 @@ Server::Server(boost::asio::io_context& io, ServerOptions options,
 Server::~Server() {
   boost::system::error_code ignored;
   state_->acceptor.close(ignored);
+  state_->sweep_timer.cancel();
 }
 
 Result<void> Server::listen() { return bind_and_listen(*state_); }
@@ -29,6 +31,8 @@ uint16_t Server::port() const {
 
 void Server::start() {
   boost::asio::co_spawn(state_->io, accept_connections(state_),
+                        boost::asio::detached);
+  boost::asio::co_spawn(state_->io, sweep_idle_connections(state_),
                         boost::asio::detached);
 }
 

@@ -1,33 +1,66 @@
 // ServerState: what the listener and the sessions of one http::Server share
 // (Beast's shared_state): options, router, acceptor, the open connections,
-// the memory for request bodies, the metrics, and the drain.
+// the sweep of the idle ones, the memory for read buffers and request
+// bodies, the metrics, and the drain. Everything here belongs to the server's
+// one io_context thread.
 //
 //   auto state = std::make_shared<ServerState>(io, options, routes, registry);
-//   co_spawn(io, accept_connections(state), detached);   // listener.h
-//   state->drain([&] { io.stop(); });                    // on SIGTERM
+//   co_spawn(io, accept_connections(state), detached);       // listener.h
+//   co_spawn(io, sweep_idle_connections(state), detached);   // session.h
+//   state->drain([&] { io.stop(); });                        // on SIGTERM
 #pragma once
 
+#include <boost/asio/basic_stream_socket.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/basic_stream.hpp>
+#include <boost/intrusive/list.hpp>
+#include <chrono>
+#include <cstdint>
 #include <functional>
-#include <set>
+#include <string>
 #include <vector>
 
 #include "common/metrics.h"
 #include "http/body_budget.h"
+#include "http/read_buffer_pool.h"
 #include "http/route.h"
 #include "http/router.h"
 #include "http/server.h"
 
 namespace playground::http {
 
-// One open connection; registered so a drain can wake the idle ones.
+// A connection's socket and stream run on the io_context's own executor:
+// any_io_executor's type erasure costs 48 bytes in each I/O object, and a
+// stream holds four (its socket and three timers).
+using Executor = boost::asio::io_context::executor_type;
+using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, Executor>;
+
+// One open connection; registered so that the sweep and a drain can reach
+// the idle ones.
 struct Connection {
-  explicit Connection(boost::asio::ip::tcp::socket socket)
-      : stream(std::move(socket)) {}
-  boost::beast::tcp_stream stream;
-  bool idle = false;  // waiting for a next request, none in hand
+  // Waiting for the next request's first bytes, with no request in hand:
+  // with a read buffer, or parked by the sweep (waiting without one).
+  enum class Idle : uint8_t { no, reading, parked };
+
+  explicit Connection(Socket socket);
+
+  Stream stream;
+  std::string remote;   // the peer's address, "unknown" when unreadable
+  bool served = false;  // a request has been read from it
+  Idle idle = Idle::no;
+  // While idle: the sweep that had run when the wait began (ServerState::
+  // sweeps), and when the sweep closes the connection (its header timeout
+  // when new, its idle timeout once served).
+  uint32_t idle_since = 0;
+  std::chrono::steady_clock::time_point idle_deadline;
+  // In ServerState::open (a set's node would take 48 bytes more). Unlinked
+  // by ServerState::closed, as a set would be erased from.
+  using OpenHook = boost::intrusive::list_member_hook<
+      boost::intrusive::link_mode<boost::intrusive::normal_link>>;
+  OpenHook open_hook;
 };
 
 struct ServerState {
@@ -39,8 +72,8 @@ struct ServerState {
   void opened(Connection& c);
   void closed(Connection& c);
 
-  // Stops accepting and closes the idle connections; the others close after
-  // their request. `on_drained` runs once no connection is left.
+  // Stops accepting and sweeping and closes the idle connections; the others
+  // close after their request. `on_drained` runs once no connection is left.
   void drain(std::function<void()> on_drained);
 
   boost::asio::io_context& io;
@@ -49,7 +82,14 @@ struct ServerState {
   boost::asio::ip::tcp::acceptor acceptor;
   metrics::CounterFamily& requests;
   metrics::Gauge& connections;
-  std::set<Connection*> open;
+  metrics::Gauge& parked;  // idle connections without a read buffer
+  boost::intrusive::list<
+      Connection, boost::intrusive::member_hook<
+                      Connection, Connection::OpenHook, &Connection::open_hook>>
+      open;
+  boost::asio::steady_timer sweep_timer;
+  uint32_t sweeps = 0;  // sweeps run so far
+  ReadBufferPool read_buffers;
   BodyBudget bodies;
   bool draining = false;
 
