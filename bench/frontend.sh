@@ -267,7 +267,7 @@ report="$OUT/frontend.md"
   echo
   echo "### $IDLE_CONNECTIONS idle keep-alive connections"
   echo
-  echo 'Each connection sent GET /healthz once and stays open; RSS is read while all'
+  echo 'Each connection sent GET /healthz once and stays open; RSS is read once all'
   echo 'are held, then a fresh connection asks GET /healthz (median of 10), then every'
   echo 'held connection is asked again ("held" counts those that still answer).'
   echo

@@ -5,11 +5,11 @@
 
 Opens N connections (in batches), sends GET /healthz on each and reads the
 answer (it must be 200 and keep the connection alive), then, with all of them
-held: reads the server's resident memory (VmRSS, summed over every --pid, e.g.
-an nginx master and its workers), times GET /healthz on fresh connections
-(median of 10), and finally asks /healthz again on every held connection, so
-"connections_open" counts only those the server really kept. Prints one JSON
-line. Python standard library only.
+held and idle for a few seconds: reads the server's resident memory (VmRSS,
+summed over every --pid, e.g. an nginx master and its workers), times
+GET /healthz on fresh connections (median of 10), and finally asks /healthz
+again on every held connection, so "connections_open" counts only those the
+server really kept. Prints one JSON line. Python standard library only.
 """
 import argparse
 import asyncio
@@ -22,6 +22,10 @@ import time
 REQUEST = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
 BATCH = 500  # below nginx's default listen backlog (511)
 TIMEOUT_S = 10
+# Idle connections are what is measured, not ones between two requests:
+# playground-frontend parks a connection idle for a whole second (1 to 2 s
+# after its last request) and gives its read buffer's memory back then.
+SETTLE_S = 3
 
 
 def rss_kb(pids):
@@ -87,7 +91,7 @@ async def main(args):
                 held.append(r)
             else:
                 failed += 1
-    await asyncio.sleep(1)  # let the server settle before measuring it
+    await asyncio.sleep(SETTLE_S)
     after = rss_kb(args.pid)
     fresh = statistics.median([await fresh_request_ms(args.host, args.port) for _ in range(10)])
     alive = 0

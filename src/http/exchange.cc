@@ -152,7 +152,7 @@ asio::awaitable<bool> send_continue(Connection& c, unsigned version,
 }  // namespace
 
 asio::awaitable<Exchange> read_and_handle(ServerState& s, Connection& c,
-                                          beast::flat_buffer& buffer,
+                                          ReadBuffer& buffer,
                                           RequestContext& ctx) {
   HeaderParser header_parser;
   header_parser.header_limit(static_cast<uint32_t>(s.options.header_limit));

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <optional>
 #include <string>
 
@@ -36,8 +35,8 @@ struct Exchange {
 };
 
 // Reads one request from `c` (from `buffer` first) and handles it.
-boost::asio::awaitable<Exchange> read_and_handle(
-    ServerState& s, Connection& c, boost::beast::flat_buffer& buffer,
-    RequestContext& ctx);
+boost::asio::awaitable<Exchange> read_and_handle(ServerState& s, Connection& c,
+                                                 ReadBuffer& buffer,
+                                                 RequestContext& ctx);
 
 }  // namespace playground::http

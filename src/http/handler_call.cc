@@ -41,9 +41,9 @@ struct Watch {
 // A plain completion handler, not a second coroutine beside the handler's:
 // a parallel group (co_spawn, executor copies, its allocations) cost about
 // a tenth of a proxied request's instructions.
-void watch_for_disconnect(tcp::socket& socket, std::shared_ptr<Watch> watch) {
+void watch_for_disconnect(Socket& socket, std::shared_ptr<Watch> watch) {
   socket.async_wait(
-      tcp::socket::wait_read,
+      Socket::wait_read,
       [&socket, watch = std::move(watch)](const boost::system::error_code& ec) {
         // After the call, `socket` may be gone: touch nothing.
         if (watch->done || ec == asio::error::operation_aborted) return;

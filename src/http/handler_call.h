@@ -13,12 +13,13 @@
 
 #include "http/message.h"
 #include "http/route.h"
+#include "http/server_state.h"
 
 namespace playground::http {
 
 struct HandlerCall {
   const std::string& path;  // for the log line of a handler that threw
-  boost::asio::ip::tcp::socket& socket;
+  Socket& socket;
   // Watch `socket` for the client leaving (the route's choice, and only
   // when no next request is buffered already: that client is still there,
   // and its data would hide the end of the stream anyway).

@@ -58,7 +58,8 @@ Result<void> check_port_free(const std::string& bind, uint16_t port) {
 
 asio::awaitable<void> accept_connections(std::shared_ptr<ServerState> s) {
   while (!s->draining) {
-    auto [ec, socket] = co_await s->acceptor.async_accept(nothrow);
+    auto [ec, socket] =
+        co_await s->acceptor.async_accept(s->io.get_executor(), nothrow);
     if (ec) {
       if (ec == asio::error::operation_aborted || s->draining) break;
       log::warn("accept failed", {{"error", ec.message()}});
@@ -76,7 +77,8 @@ asio::awaitable<void> accept_connections(std::shared_ptr<ServerState> s) {
     }
     s->accepted.inc();
     socket.set_option(tcp::no_delay(true));
-    asio::co_spawn(s->io, run_session(s, std::move(socket)), asio::detached);
+    asio::co_spawn(s->io, run_session(s, Connection(std::move(socket))),
+                   asio::detached);
   }
 }
 

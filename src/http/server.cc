@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "http/listener.h"
 #include "http/server_state.h"
+#include "http/session.h"
 
 namespace playground::http {
 
@@ -32,6 +33,7 @@ Server::~Server() {
   for (auto& state : loops_) {
     boost::system::error_code ignored;
     state->acceptor.close(ignored);
+    state->sweep_timer.cancel();
   }
 }
 
@@ -60,6 +62,8 @@ uint16_t Server::port() const {
 void Server::start() {
   for (auto& state : loops_) {
     boost::asio::co_spawn(state->io, accept_connections(state),
+                          boost::asio::detached);
+    boost::asio::co_spawn(state->io, sweep_idle_connections(state),
                           boost::asio::detached);
   }
 }

@@ -11,7 +11,8 @@
 // What every route gets for free: 404/405 (with Allow) before the body is
 // read, a per-route body limit checked against Content-Length before the body
 // is read (413), 100-continue, header/body/idle/write timeouts, a bounded
-// number of connections, one structured log line and one metric per request,
+// number of connections, little memory for idle keep-alive connections (see
+// session.h), one structured log line and one metric per request,
 // and graceful shutdown (stop accepting, finish in-flight requests, close
 // idle connections). Requests whose length cannot be known for certain
 // (Transfer-Encoding not ending in chunked, or sent with HTTP/1.0, or beside
@@ -49,6 +50,10 @@ struct ServerOptions {
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds write_timeout{30'000};
+  // How often the idle connections are swept: those idle since the previous
+  // sweep give their read buffer back (parked), and those past their header
+  // or idle timeout are closed (so these two are kept to within a sweep).
+  std::chrono::milliseconds sweep_interval{1'000};
   size_t header_limit = 16 * 1024;
   size_t max_connections = 10'000;
   // Memory for request bodies being read or handled (http/body_budget.h):

@@ -5,6 +5,12 @@
 
 namespace playground::http {
 
+Connection::Connection(Socket socket) : stream(std::move(socket)) {
+  boost::system::error_code ec;
+  auto peer = stream.socket().remote_endpoint(ec);
+  remote = ec ? "unknown" : peer.address().to_string();
+}
+
 ServerShared::ServerShared(ServerOptions o, std::vector<Route> routes,
                            metrics::Registry& registry)
     : options(std::move(o)),
@@ -16,6 +22,10 @@ ServerShared::ServerShared(ServerOptions o, std::vector<Route> routes,
           {"route", "code"})),
       connections(registry.gauge("playground_http_connections",
                                  "Open HTTP connections.")),
+      parked(registry.gauge(
+          "playground_http_connections_parked",
+          "Open HTTP connections idle long enough to wait without a read "
+          "buffer (at the last sweep).")),
       accepted(registry.counter_family(
           "playground_http_accepted_total",
           "Connections accepted, by event loop (--threads).", {"loop"})) {}
@@ -30,16 +40,17 @@ ServerState::ServerState(boost::asio::io_context& io,
       bodies(shared->bodies),
       requests(shared->requests),
       accepted(shared->accepted.with({std::to_string(loop)})),
-      acceptor(io) {}
+      acceptor(io),
+      sweep_timer(io) {}
 
 void ServerState::opened(Connection& c) {
-  open.insert(&c);
+  open.push_back(c);
   shared->open_count.fetch_add(1, std::memory_order_relaxed);
   shared->connections.add(1);
 }
 
 void ServerState::closed(Connection& c) {
-  open.erase(&c);
+  open.erase(open.iterator_to(c));
   shared->open_count.fetch_sub(1, std::memory_order_relaxed);
   shared->connections.add(-1);
   maybe_drained();
@@ -55,8 +66,9 @@ void ServerState::drain(std::function<void()> on_drained) {
   on_drained_ = std::move(on_drained);
   boost::system::error_code ignored;
   acceptor.close(ignored);
-  for (Connection* c : open) {
-    if (c->idle) c->stream.cancel();
+  sweep_timer.cancel();
+  for (Connection& c : open) {
+    if (c.idle != Connection::Idle::no) c.stream.cancel();
   }
   maybe_drained();
 }

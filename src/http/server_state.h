@@ -1,38 +1,70 @@
 // ServerState: what the listener and the sessions of one http::Server loop
-// share (Beast's shared_state): the acceptor, the loop's open connections
-// and its drain; and, through ServerShared, what every loop of the server
-// shares: options, router, the memory for request bodies, the connection
-// count and the metrics.
+// share (Beast's shared_state): the acceptor, the loop's open connections,
+// the sweep of its idle ones, the memory for their read buffers, and its
+// drain; and, through ServerShared, what every loop of the server shares:
+// options, router, the memory for request bodies, the connection count and
+// the metrics.
 //
 //   auto shared = std::make_shared<ServerShared>(options, routes, registry);
 //   auto state = std::make_shared<ServerState>(io, shared, /*loop=*/0);
-//   co_spawn(io, accept_connections(state), detached);   // listener.h
-//   state->drain([&] { io.stop(); });                    // on SIGTERM
+//   co_spawn(io, accept_connections(state), detached);       // listener.h
+//   co_spawn(io, sweep_idle_connections(state), detached);   // session.h
+//   state->drain([&] { io.stop(); });                        // on SIGTERM
 #pragma once
 
 #include <atomic>
+#include <boost/asio/basic_stream_socket.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/basic_stream.hpp>
+#include <boost/intrusive/list.hpp>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
-#include <set>
+#include <string>
 #include <vector>
 
 #include "common/metrics.h"
 #include "http/body_budget.h"
+#include "http/read_buffer_pool.h"
 #include "http/route.h"
 #include "http/router.h"
 #include "http/server.h"
 
 namespace playground::http {
 
-// One open connection; registered so a drain can wake the idle ones.
+// A connection's socket and stream run on the io_context's own executor:
+// any_io_executor's type erasure costs 48 bytes in each I/O object, and a
+// stream holds four (its socket and three timers).
+using Executor = boost::asio::io_context::executor_type;
+using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, Executor>;
+
+// One open connection; registered so that the sweep and a drain can reach
+// the idle ones.
 struct Connection {
-  explicit Connection(boost::asio::ip::tcp::socket socket)
-      : stream(std::move(socket)) {}
-  boost::beast::tcp_stream stream;
-  bool idle = false;  // waiting for a next request, none in hand
+  // Waiting for the next request's first bytes, with no request in hand:
+  // with a read buffer, or parked by the sweep (waiting without one).
+  enum class Idle : uint8_t { no, reading, parked };
+
+  explicit Connection(Socket socket);
+
+  Stream stream;
+  std::string remote;   // the peer's address, "unknown" when unreadable
+  bool served = false;  // a request has been read from it
+  Idle idle = Idle::no;
+  // While idle: the sweep that had run when the wait began (ServerState::
+  // sweeps), and when the sweep closes the connection (its header timeout
+  // when new, its idle timeout once served).
+  uint32_t idle_since = 0;
+  std::chrono::steady_clock::time_point idle_deadline;
+  // In ServerState::open (a set's node would take 48 bytes more). Unlinked
+  // by ServerState::closed, as a set would be erased from.
+  using OpenHook = boost::intrusive::list_member_hook<
+      boost::intrusive::link_mode<boost::intrusive::normal_link>>;
+  OpenHook open_hook;
 };
 
 // What the loops of one server share, so that its limits hold for the
@@ -48,6 +80,7 @@ struct ServerShared {
   std::atomic<size_t> open_count{0};  // connections of every loop
   metrics::CounterFamily& requests;
   metrics::Gauge& connections;
+  metrics::Gauge& parked;            // of every loop
   metrics::CounterFamily& accepted;  // by loop
 };
 
@@ -63,9 +96,9 @@ struct ServerState {
   // Whether the server as a whole has its maximum of connections open.
   bool full() const;
 
-  // Stops accepting and closes the idle connections; the others close after
-  // their request. `on_drained` runs once no connection of this loop is
-  // left.
+  // Stops accepting and sweeping and closes the idle connections; the
+  // others close after their request. `on_drained` runs once no connection
+  // of this loop is left.
   void drain(std::function<void()> on_drained);
 
   const std::shared_ptr<ServerShared> shared;
@@ -77,7 +110,14 @@ struct ServerState {
   metrics::CounterFamily& requests;
   metrics::Counter& accepted;
   boost::asio::ip::tcp::acceptor acceptor;
-  std::set<Connection*> open;  // this loop's
+  boost::intrusive::list<
+      Connection, boost::intrusive::member_hook<
+                      Connection, Connection::OpenHook, &Connection::open_hook>>
+      open;  // this loop's
+  boost::asio::steady_timer sweep_timer;
+  uint32_t sweeps = 0;  // sweeps run so far
+  size_t parked = 0;    // idle connections without a read buffer, last sweep
+  ReadBufferPool read_buffers;
   bool draining = false;
 
  private:

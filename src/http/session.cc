@@ -3,6 +3,9 @@
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -18,39 +21,67 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
-// What one read of an idle connection asks for: a typical request whole.
-constexpr size_t kFirstReadBytes = 2048;
+constexpr size_t kFirstReadBytes = ReadBufferPool::kBufferBytes;
 
-std::string remote_address(Connection& c) {
-  beast::error_code ec;
-  auto ep = c.stream.socket().remote_endpoint(ec);
-  return ec ? "unknown" : ep.address().to_string();
+// An idle connection waits on one operation for as long as it idles. So its
+// two are awaited without a coroutine frame of their own (use_awaitable's
+// initiation is one; asio::deferred has none), and allocated to their size:
+// asio recycles blocks sized for the largest operation that used them (a
+// response's write, three times an idle read).
+constexpr auto nothrow_frameless = asio::as_tuple(asio::deferred);
+
+template <class T>
+struct ExactAllocator {
+  using value_type = T;
+  ExactAllocator() = default;
+  template <class U>
+  ExactAllocator(const ExactAllocator<U>&) {}
+  T* allocate(size_t n) {
+    return static_cast<T*>(::operator new(n * sizeof(T)));
+  }
+  void deallocate(T* p, size_t n) { ::operator delete(p, n * sizeof(T)); }
+  friend bool operator==(const ExactAllocator&, const ExactAllocator&) {
+    return true;
+  }
+};
+
+// The read of the next request's first bytes: co_await gives {error, n}.
+auto read_first_bytes(Socket& socket, asio::mutable_buffer into) {
+  return asio::async_initiate<decltype(nothrow_frameless),
+                              void(beast::error_code, size_t)>(
+      [](auto handler, Socket* socket, asio::mutable_buffer into) {
+        socket->async_read_some(
+            into,
+            asio::bind_allocator(ExactAllocator<void>(), std::move(handler)));
+      },
+      nothrow_frameless, &socket, into);
 }
 
-// Idle keep-alive: reads the first bytes of the next request. One read,
-// where waiting for readability would cost a second operation and a timer
-// per request. False when the connection closed, idled out or the server
-// is draining.
-asio::awaitable<bool> await_request(ServerState& s, Connection& c,
-                                    beast::flat_buffer& buffer, bool served) {
-  // A large request leaves a large buffer; idle, a connection keeps only
-  // what a typical request needs.
-  if (buffer.capacity() > 4 * kFirstReadBytes) buffer.shrink_to_fit();
-  c.idle = true;
-  // A new connection owes its first request within the header timeout;
-  // only one that has been served waits for the idle timeout (the header
-  // timeout starts once the first bytes are here).
-  c.stream.expires_after(served ? s.options.idle_timeout
-                                : s.options.header_timeout);
-  auto [ec, n] = co_await c.stream.async_read_some(
-      buffer.prepare(kFirstReadBytes), nothrow);
-  c.idle = false;
-  if (ec || s.draining) co_return false;
-  buffer.commit(n);
-  co_return true;
+// A parked connection's wait for them: co_await gives {error}.
+auto wait_for_bytes(Socket& socket) {
+  return asio::async_initiate<decltype(nothrow_frameless),
+                              void(beast::error_code)>(
+      [](auto handler, Socket* socket) {
+        socket->async_wait(
+            Socket::wait_read,
+            asio::bind_allocator(ExactAllocator<void>(), std::move(handler)));
+      },
+      nothrow_frameless, &socket);
+}
+
+using Idle = Connection::Idle;
+
+// Idle from now: until the next request's first bytes are in, within the
+// deadline the sweep keeps. A new connection owes its first request within
+// the header timeout; only one that has been served waits for the idle
+// timeout (the header timeout starts again once the first bytes are here).
+void begin_idle(const ServerState& s, Connection& c) {
+  c.idle = Idle::reading;
+  c.idle_since = s.sweeps;
+  c.idle_deadline = Clock::now() + (c.served ? s.options.idle_timeout
+                                             : s.options.header_timeout);
 }
 
 // The headers every answer gets; a HEAD request gets the GET answer's
@@ -125,11 +156,19 @@ void log_request(const Exchange& ex, RequestContext& ctx, const Delivery& d,
   log::write_text(level, "request", line);
 }
 
-// Writes the exchange's answer, counts and logs it. A client that went away
-// mid-request gets nothing: logged as nginx's 499 (client closed request),
-// never written. False when the connection must close.
-asio::awaitable<bool> deliver(ServerState& s, Connection& c, Exchange& ex,
-                              RequestContext& ctx, Clock::time_point started) {
+// One request on `c` (from `buffer` first): read and handled, its answer
+// written, counted and logged. A client that went away mid-request gets
+// nothing: logged as nginx's 499 (client closed request), never written.
+// The request's state lives in this frame, not in the session's, which
+// stays small while the connection idles. False when the connection must
+// close.
+asio::awaitable<bool> serve_request(ServerState& s, Connection& c,
+                                    ReadBuffer& buffer) {
+  const auto started = Clock::now();
+  RequestContext ctx{.remote = c.remote};
+  c.served = true;
+  Exchange ex = co_await read_and_handle(s, c, buffer, ctx);
+  if (!ex.response) co_return false;
   Delivery d{.client_gone = ctx.client_gone.stop_requested()};
   if (s.draining || d.client_gone) ex.close_after = true;
   Response& res = *ex.response;
@@ -152,7 +191,7 @@ asio::awaitable<bool> deliver(ServerState& s, Connection& c, Exchange& ex,
 // in time and bytes, before closing.
 asio::awaitable<void> close_lingering(Connection& c) {
   beast::error_code ignored;
-  c.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  c.stream.socket().shutdown(Socket::shutdown_send, ignored);
   constexpr size_t kMaxDiscard = 16 << 20;
   // What is read is thrown away, so every closing connection of the thread
   // reads into the same scratch: 16 KB in each coroutine's frame made
@@ -169,29 +208,86 @@ asio::awaitable<void> close_lingering(Connection& c) {
   c.stream.close();
 }
 
+// Once a sweep interval: closes the idle connections past their deadline,
+// as a timer would (their read or wait ends), and parks the ones idle since
+// the previous sweep.
+void sweep(ServerState& s) {
+  const auto now = Clock::now();
+  size_t parked = 0;
+  for (Connection& c : s.open) {
+    if (c.idle == Idle::no) continue;
+    if (now >= c.idle_deadline) {
+      c.stream.close();
+      continue;
+    }
+    if (c.idle == Idle::reading && c.idle_since < s.sweeps) {
+      c.idle = Idle::parked;
+      beast::error_code ignored;
+      c.stream.socket().cancel(ignored);
+    }
+    if (c.idle == Idle::parked) ++parked;
+  }
+  ++s.sweeps;
+  // The gauge counts every loop's.
+  s.shared->parked.add(static_cast<double>(parked) -
+                       static_cast<double>(s.parked));
+  s.parked = parked;
+}
+
 }  // namespace
 
+// The wait for a next request is written out here rather than in a
+// coroutine of its own: its frame would live as long as the connection
+// idles. It is one read with no timer (the sweep keeps the deadline); a
+// connection parked by the sweep has its read cancelled, gives its buffer
+// back and waits for bytes without one, then reads them.
 asio::awaitable<void> run_session(std::shared_ptr<ServerState> s,
-                                  tcp::socket socket) {
-  Connection c(std::move(socket));
+                                  Connection c) {
   s->opened(c);
-  const std::string remote = remote_address(c);
-  beast::flat_buffer buffer;
-  bool served = false;
+  Socket& socket = c.stream.socket();
+  ReadBuffer buffer{ReadBufferAllocator<char>(&s->read_buffers)};
   while (!s->draining) {
     if (buffer.size() == 0) {
-      const bool arrived = co_await await_request(*s, c, buffer, served);
-      if (!arrived) break;
+      // A large request leaves a large buffer; idle, a connection keeps
+      // only what a typical request needs.
+      if (buffer.capacity() > 4 * kFirstReadBytes) buffer.shrink_to_fit();
+      begin_idle(*s, c);
+      beast::error_code ec;
+      size_t n = 0;
+      for (;;) {
+        std::tie(ec, n) =
+            co_await read_first_bytes(socket, buffer.prepare(kFirstReadBytes));
+        const bool parked =
+            ec == asio::error::operation_aborted && c.idle == Idle::parked;
+        if (!parked || s->draining) break;
+        buffer.shrink_to_fit();  // empty: gives the memory back
+        std::tie(ec) = co_await wait_for_bytes(socket);
+        if (ec) break;
+        c.idle = Idle::reading;  // the bytes are here: the read ends at once
+      }
+      c.idle = Idle::no;
+      // (Closed: the sweep found it past its deadline just as bytes came.)
+      if (ec || s->draining || !socket.is_open()) break;
+      buffer.commit(n);
     }
-    const auto started = Clock::now();
-    RequestContext ctx{.remote = remote};
-    served = true;
-    Exchange ex = co_await read_and_handle(*s, c, buffer, ctx);
-    if (!ex.response) break;
-    if (!co_await deliver(*s, c, ex, ctx, started)) break;
+    if (!co_await serve_request(*s, c, buffer)) break;
   }
   co_await close_lingering(c);
   s->closed(c);
+}
+
+asio::awaitable<void> sweep_idle_connections(std::shared_ptr<ServerState> s) {
+  while (!s->draining && s->acceptor.is_open()) {
+    s->sweep_timer.expires_after(s->options.sweep_interval);
+    auto [ec] = co_await s->sweep_timer.async_wait(nothrow);
+    if (ec || s->draining) break;
+    sweep(*s);
+    // The connections parked just now give their buffers back as their
+    // reads' cancellations run, which are queued before this resumes; then
+    // the pages left free go back to the system.
+    co_await asio::post(s->io, asio::use_awaitable);
+    s->read_buffers.release_free_pages();
+  }
 }
 
 }  // namespace playground::http

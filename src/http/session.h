@@ -3,11 +3,21 @@
 // and handle it (exchange.h), write the answer and log it, again while
 // keep-alive allows; then a lingering close.
 //
-//   co_spawn(io, run_session(state, std::move(socket)), detached);
+// An idle connection costs little: the wait is one read with no timer of
+// its own, and a request's state lives only while it is served. Once a
+// `sweep_interval` (a second) the sweep closes the idle connections past
+// their header or idle timeout (so these hold to within a sweep), and parks
+// those idle since the previous sweep: their read is cancelled, their
+// buffer given back (and its page to the system, read_buffer_pool.h), and
+// they wait for bytes without one. Parking costs a connection one more
+// system call (the wait's epoll_ctl); the busy path (a request arriving on
+// a connection that is not parked) does no more.
+//
+//   co_spawn(io, run_session(state, Connection(std::move(socket))), detached);
+//   co_spawn(io, sweep_idle_connections(state), detached);
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <memory>
 
 #include "http/server_state.h"
@@ -16,6 +26,11 @@ namespace playground::http {
 
 // Holds `s` until the connection is closed.
 boost::asio::awaitable<void> run_session(std::shared_ptr<ServerState> s,
-                                         boost::asio::ip::tcp::socket socket);
+                                         Connection c);
+
+// Sweeps every `sweep_interval` until a drain (or the server's end, which
+// closes the acceptor); holds `s` meanwhile.
+boost::asio::awaitable<void> sweep_idle_connections(
+    std::shared_ptr<ServerState> s);
 
 }  // namespace playground::http

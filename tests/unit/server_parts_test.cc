@@ -1,10 +1,13 @@
-// Metrics exposition, admission control, the token check, routing and the
-// operations routes.
+// Metrics exposition, admission control, the token check, routing, the
+// operations routes and the pool of read buffers.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <cstring>
+#include <map>
 
 #include "backend/admission.h"
 #include "backend/api.h"
@@ -13,6 +16,7 @@
 #include "http/body_budget.h"
 #include "http/host_resolver.h"
 #include "http/ops_routes.h"
+#include "http/read_buffer_pool.h"
 #include "http/router.h"
 #include "protocol/eval_request.h"
 #include "sandbox/shared/policy.h"
@@ -219,6 +223,71 @@ TEST(HostResolver, ALookupOnOneLoopServesAnother) {
   auto unshared = resolve(alone, own, now);
   ASSERT_TRUE(unshared.has_value());
   EXPECT_FALSE(*unshared) << "answered without a lookup of its own";
+}
+
+// Idle connections' read buffers, two to a page: the pages none of whose
+// buffers is in use go back to the system (not resident any more), the
+// others stay as they are.
+TEST(ReadBufferPool, GivesBackThePagesOfFreeBuffersOnly) {
+  constexpr size_t kBytes = http::ReadBufferPool::kBufferBytes;
+  const auto page_of = [](const char* p) {
+    return reinterpret_cast<uintptr_t>(p) & ~uintptr_t{4095};
+  };
+  const auto resident = [](uintptr_t page) {
+    unsigned char in_core = 0;
+    EXPECT_EQ(::mincore(reinterpret_cast<void*>(page), 4096, &in_core), 0);
+    return (in_core & 1) != 0;
+  };
+  http::ReadBufferPool pool;
+  std::map<uintptr_t, std::vector<char*>> by_page;
+  for (int i = 0; i < 10; ++i) {
+    char* b = pool.take();
+    std::memset(b, 'a' + i, kBytes);
+    by_page[page_of(b)].push_back(b);
+  }
+  ASSERT_EQ(by_page.size(), 5u);  // two to a page
+  EXPECT_EQ(pool.release_free_pages(), 0u);
+  // All back but one: its page stays, whole; the other four go.
+  char* kept = by_page.begin()->second.front();
+  const char kept_byte = kept[0];
+  for (const auto& [page, buffers] : by_page) {
+    for (char* b : buffers) {
+      if (b != kept) pool.give_back(b);
+    }
+  }
+  EXPECT_EQ(pool.release_free_pages(), 4u);
+  EXPECT_EQ(pool.release_free_pages(), 0u);  // already given back
+  for (const auto& [page, buffers] : by_page) {
+    EXPECT_EQ(resident(page), page == page_of(kept));
+  }
+  EXPECT_EQ(kept[kBytes - 1], kept_byte);
+  // Taken again, a buffer is usable.
+  char* again = pool.take();
+  std::memset(again, 'z', kBytes);
+  EXPECT_EQ(again[kBytes - 1], 'z');
+  pool.give_back(again);
+  pool.give_back(kept);
+  EXPECT_EQ(pool.release_free_pages(), 2u);
+}
+
+// A flat_buffer with the pool's allocator: its 2 KB from the pool, given
+// back when emptied and shrunk; anything larger from the heap.
+TEST(ReadBufferPool, BacksFlatBuffersOfTheFirstReadSize) {
+  http::ReadBufferPool pool;
+  http::ReadBuffer buffer{http::ReadBufferAllocator<char>(&pool)};
+  buffer.commit(boost::asio::buffer_copy(
+      buffer.prepare(http::ReadBufferPool::kBufferBytes),
+      boost::asio::buffer(std::string(100, 'r'))));
+  EXPECT_EQ(buffer.capacity(), http::ReadBufferPool::kBufferBytes);
+  buffer.prepare(8000);  // grows onto the heap; the pool's buffer is free
+  EXPECT_EQ(pool.release_free_pages(), 1u);
+  EXPECT_EQ(buffer.size(), 100u);
+  buffer.consume(buffer.size());
+  buffer.shrink_to_fit();
+  buffer.prepare(http::ReadBufferPool::kBufferBytes);
+  EXPECT_EQ(pool.release_free_pages(), 0u);  // in use again
+  buffer.shrink_to_fit();
+  EXPECT_EQ(pool.release_free_pages(), 1u);
 }
 
 TEST(BearerToken, MatchesOnlyTheExactToken) {
