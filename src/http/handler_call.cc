@@ -14,7 +14,6 @@ namespace playground::http {
 namespace {
 
 namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
 
 // What the server answers for a handler that threw.
 asio::awaitable<Response> guarded_call(const Route& route, Request& req,

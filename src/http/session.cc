@@ -32,6 +32,8 @@ constexpr size_t kFirstReadBytes = ReadBufferPool::kBufferBytes;
 // response's write, three times an idle read).
 constexpr auto nothrow_frameless = asio::as_tuple(asio::deferred);
 
+// From the heap, just the size asked for (given std::allocator, asio
+// recycles).
 template <class T>
 struct ExactAllocator {
   using value_type = T;
