@@ -69,10 +69,6 @@ void Server::start() {
 }
 
 void Server::shutdown(std::function<void()> on_drained) {
-  if (loops_.size() == 1) {
-    loops_.front()->drain(std::move(on_drained));
-    return;
-  }
   struct Countdown {
     std::atomic<size_t> left;
     std::function<void()> done;

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace playground::testing {
 
@@ -56,6 +57,12 @@ boost::json::object eval_json(uint16_t port, const std::string& code,
 // A loopback port nothing listens on now (for a program told to use it, or
 // a backend that must be unreachable).
 uint16_t free_port();
+
+// A blocking loopback connection to `port` (TCP_NODELAY), for tests that
+// write requests byte by byte; -1 when refused. The caller closes it.
+int connect_to(uint16_t port);
+// Writes all of `bytes`; false when the connection broke.
+bool send_all(int fd, std::string_view bytes);
 
 // Sends raw bytes on a new connection and returns everything read until the
 // server closes it or `wait_ms` passes.
