@@ -22,20 +22,31 @@ void append_number(std::string& out, Number n) {
 // is. Runs of plain bytes are appended at once: log lines and results are
 // mostly plain text. JSON text must be UTF-8 (RFC 8259), so invalid bytes (a
 // request path, a form field) become U+FFFD first, as in program output.
+// One pass checks the UTF-8 and finds what to escape: this runs for every
+// field of every request's log line.
 void append_string(std::string& out, std::string_view s) {
-  if (!utf8::is_valid(s)) {
-    const std::string repaired = utf8::make_valid(s);
-    append_string(out, repaired);
-    return;
-  }
   static constexpr char kHex[] = "0123456789abcdef";
+  const size_t start = out.size();
   out.push_back('"');
   size_t plain = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      const size_t n = utf8::sequence_length(s, i);
+      if (n == 0) {
+        out.resize(start);
+        append_string(out, utf8::make_valid(s));
+        return;
+      }
+      i += n;
+      continue;
+    }
     out.append(s.data() + plain, i - plain);
-    plain = i + 1;
+    plain = ++i;
     out.push_back('\\');
     switch (c) {
       case '"':

@@ -117,11 +117,12 @@ void write_text(Level level, std::string_view message,
   // Written straight into one string: this runs for every request.
   std::string text;
   text.reserve(96 + message.size() + fields_text.size());
-  text += "{\"ts\":";
-  json::append_string(text, timestamp());
-  text += ",\"level\":";
-  json::append_string(text, level_name(level));
-  text += ",\"msg\":";
+  // The time and level are plain ASCII: quoted, not escaped.
+  text += "{\"ts\":\"";
+  text += timestamp();
+  text += "\",\"level\":\"";
+  text += level_name(level);
+  text += "\",\"msg\":";
   json::append_string(text, message);
   if (!fields_text.empty()) {
     text.push_back(',');

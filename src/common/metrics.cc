@@ -72,11 +72,18 @@ Histogram::Snapshot Histogram::snapshot() const {
   return s;
 }
 
-Counter& CounterFamily::with(const std::vector<std::string>& label_values) {
+Counter& CounterFamily::with(
+    std::initializer_list<std::string_view> label_values) {
   std::lock_guard lock(mu_);
-  auto& slot = children_[label_values];
-  if (!slot) slot = std::make_unique<Counter>();
-  return *slot;
+  auto it = children_.find(label_values);
+  if (it == children_.end()) {
+    it = children_
+             .emplace(std::vector<std::string>(label_values.begin(),
+                                               label_values.end()),
+                      std::make_unique<Counter>())
+             .first;
+  }
+  return *it->second;
 }
 
 CounterFamily& Registry::counter_family(std::string name, std::string help,

@@ -12,13 +12,16 @@
 // any thread; references handed out stay valid.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace playground::metrics {
@@ -66,13 +69,26 @@ class CounterFamily {
  public:
   explicit CounterFamily(std::vector<std::string> label_names)
       : label_names_(std::move(label_names)) {}
-  Counter& with(const std::vector<std::string>& label_values);
+  // The counter of these label values (made on first use). A lookup
+  // allocates nothing: it runs for every request.
+  Counter& with(std::initializer_list<std::string_view> label_values);
 
  private:
   friend class Registry;
+  // Orders label values, stored or looked up.
+  struct LabelsLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return std::lexicographical_compare(
+          a.begin(), a.end(), b.begin(), b.end(),
+          [](std::string_view x, std::string_view y) { return x < y; });
+    }
+  };
   std::vector<std::string> label_names_;
   mutable std::mutex mu_;
-  std::map<std::vector<std::string>, std::unique_ptr<Counter>> children_;
+  std::map<std::vector<std::string>, std::unique_ptr<Counter>, LabelsLess>
+      children_;
 };
 
 class Registry {

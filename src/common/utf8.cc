@@ -8,8 +8,9 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
-// Length of the well-formed sequence at s[i] (Unicode Table 3-7), or 0.
-size_t valid_sequence_length(std::string_view s, size_t i) {
+}  // namespace
+
+size_t sequence_length(std::string_view s, size_t i) {
   auto byte = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
   const uint8_t b0 = byte(i);
   if (b0 < 0x80) return 1;
@@ -31,6 +32,8 @@ size_t valid_sequence_length(std::string_view s, size_t i) {
   }
   return 0;
 }
+
+namespace {
 
 // How many bytes an invalid sequence at s[i] spans: the lead byte plus the
 // continuation bytes that were valid so far ("maximal subpart" practice).
@@ -59,7 +62,11 @@ size_t invalid_span(std::string_view s, size_t i) {
 
 bool is_valid(std::string_view bytes) {
   for (size_t i = 0; i < bytes.size();) {
-    size_t n = valid_sequence_length(bytes, i);
+    if (static_cast<uint8_t>(bytes[i]) < 0x80) {
+      ++i;  // ASCII, the usual case, without a call
+      continue;
+    }
+    const size_t n = sequence_length(bytes, i);
     if (n == 0) return false;
     i += n;
   }
@@ -77,7 +84,7 @@ std::string make_valid(std::string_view bytes) {
     out.append(bytes.substr(i, run - i));
     i = run;
     if (i >= bytes.size()) break;
-    size_t n = valid_sequence_length(bytes, i);
+    size_t n = sequence_length(bytes, i);
     if (n > 0) {
       out.append(bytes.substr(i, n));
       i += n;

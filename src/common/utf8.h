@@ -15,5 +15,7 @@ namespace playground::utf8 {
 
 std::string make_valid(std::string_view bytes);
 bool is_valid(std::string_view bytes);
+// Length of the well-formed sequence at bytes[i] (Unicode Table 3-7), or 0.
+size_t sequence_length(std::string_view bytes, size_t i);
 
 }  // namespace playground::utf8

@@ -16,6 +16,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <optional>
 
+#include "http/wire.h"
+
 namespace playground::http {
 namespace {
 
@@ -190,14 +192,15 @@ asio::awaitable<Result<Response>> Client::exchange(Connection& c,
   if (cancel.stop_requested()) {
     co_return fail(Failure::cancelled, "the request was cancelled");
   }
-  c.tcp().expires_at(deadline);
   boost::system::error_code wec;
   if (c.secure) {
+    c.tcp().expires_at(deadline);
     std::tie(wec, std::ignore) =
         co_await beast_http::async_write(*c.secure, request, nothrow);
   } else {
-    std::tie(wec, std::ignore) =
-        co_await beast_http::async_write(*c.plain, request, nothrow);
+    const std::string header = header_bytes(request);
+    wec = co_await write_message(*c.plain, header, request.body(), deadline);
+    c.plain->expires_at(deadline);  // for the read
   }
   if (wec && cancel.stop_requested()) {
     co_return fail(Failure::cancelled, "the request was cancelled");
@@ -223,8 +226,7 @@ asio::awaitable<Result<Response>> Client::exchange(Connection& c,
       std::tie(rec, std::ignore) = co_await beast_http::async_read(
           *c.secure, c.buffer, *parser, nothrow);
     } else {
-      std::tie(rec, std::ignore) =
-          co_await beast_http::async_read(*c.plain, c.buffer, *parser, nothrow);
+      rec = co_await read_message(*c.plain, c.buffer, *parser, Until::message);
     }
     if (rec && cancel.stop_requested()) {
       co_return fail(Failure::cancelled, "the request was cancelled");

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "http/handler_call.h"
+#include "http/wire.h"
 
 namespace playground::http {
 namespace {
@@ -159,9 +160,12 @@ asio::awaitable<Exchange> read_and_handle(ServerState& s, Connection& c,
   // The route's limit applies once the route is known (admit); Beast's
   // default would otherwise answer "bad request" for any body over 1 MB.
   header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-  c.stream.expires_after(s.options.header_timeout);
-  auto [hec, hn] = co_await beast_http::async_read_header(
-      c.stream, buffer, header_parser, nothrow);
+  // Usually the first read brought the whole request: parsed at once.
+  beast::error_code hec;
+  if (!parse_buffered(header_parser, buffer, Until::header, hec) && !hec) {
+    c.stream.expires_after(s.options.header_timeout);
+    hec = co_await read_message(c.stream, buffer, header_parser, Until::header);
+  }
   if (hec) co_return header_failure(hec, s.options.header_limit);
 
   const RequestHeader& header = header_parser.get();
@@ -179,9 +183,11 @@ asio::awaitable<Exchange> read_and_handle(ServerState& s, Connection& c,
   beast_http::request_parser<beast_http::string_body> parser{
       std::move(header_parser)};
   parser.body_limit(route.body_limit);
-  c.stream.expires_after(s.options.body_timeout);
-  auto [bec, bn] =
-      co_await beast_http::async_read(c.stream, buffer, parser, nothrow);
+  beast::error_code bec;
+  if (!parse_buffered(parser, buffer, Until::message, bec) && !bec) {
+    c.stream.expires_after(s.options.body_timeout);
+    bec = co_await read_message(c.stream, buffer, parser, Until::message);
+  }
   if (bec) {
     ex.close_after = true;
     ex.response = body_failure(bec, route.body_limit);

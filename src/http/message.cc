@@ -105,13 +105,15 @@ Response text_response(Status status, std::string body,
 }
 
 std::string media_type(std::string_view content_type) {
-  std::string out;
-  for (char c : content_type) {
-    if (c == ';') break;
+  std::string out(content_type.substr(0, content_type.find(';')));
+  // Spaces and tabs dropped, letters lowered, in place: this runs for every
+  // request.
+  size_t kept = 0;
+  for (char c : out) {
     if (c == ' ' || c == '\t') continue;
-    out.push_back(
-        static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    out[kept++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   }
+  out.resize(kept);
   return out;
 }
 

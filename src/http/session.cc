@@ -15,6 +15,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "http/exchange.h"
+#include "http/wire.h"
 
 namespace playground::http {
 namespace {
@@ -132,20 +133,20 @@ void log_request(const Exchange& ex, RequestContext& ctx, const Delivery& d,
   line.reserve(192);
   line += "\"method\":";
   json::append_string(line, ex.method);
-  append_key(line, "path");
+  line += ",\"path\":";
   json::append_string(line, ex.path);
-  append_key(line, "status");
+  line += ",\"status\":";
   line += std::to_string(d.code);
-  append_key(line, "ms");
+  line += ",\"ms\":";
   json::append_text(line, std::round(ms * 100) / 100);
-  append_key(line, "remote");
+  line += ",\"remote\":";
   json::append_string(line, ctx.remote);
-  append_key(line, "in");
+  line += ",\"in\":";
   line += std::to_string(ex.body_bytes);
-  append_key(line, "out");
+  line += ",\"out\":";
   line += std::to_string(d.out_bytes);
   if (d.write_error) {
-    append_key(line, "write_error");
+    line += ",\"write_error\":";
     json::append_string(line, d.write_error.message());
   }
   if (d.client_gone) line += ",\"client_gone\":true";
@@ -178,9 +179,9 @@ asio::awaitable<bool> serve_request(ServerState& s, Connection& c,
   d.code = d.client_gone ? 499 : res.result_int();
   d.out_bytes = d.client_gone ? 0 : res.body().size();
   if (!d.client_gone) {
-    c.stream.expires_after(s.options.write_timeout);
-    std::tie(d.write_error, std::ignore) =
-        co_await beast_http::async_write(c.stream, res, nothrow);
+    const std::string header = header_bytes(res);
+    d.write_error = co_await write_message(
+        c.stream, header, res.body(), Clock::now() + s.options.write_timeout);
   }
   s.requests.with({metric_label(ex.route), std::to_string(d.code)}).inc();
   log_request(ex, ctx, d, started);

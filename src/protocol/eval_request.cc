@@ -3,6 +3,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/error.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/stream_parser.hpp>
 #include <boost/json/value.hpp>
 #include <cmath>
@@ -23,7 +24,11 @@ Error timeout_error() {
 }
 
 Result<EvalRequest> from_json(std::string_view body) {
-  auto parsed = parse_json_object(body, "a \"code\" field");
+  // Everything is copied out of the parsed value before this returns: its
+  // memory can live on this frame (a typical request needs no more).
+  unsigned char scratch[2048];
+  boost::json::monotonic_resource memory(scratch, sizeof scratch);
+  auto parsed = parse_json_object(body, "a \"code\" field", &memory);
   if (!parsed) return parsed.error();
   const boost::json::object* obj = &*parsed;
 

@@ -77,20 +77,25 @@ Error bad_request(std::string message) {
   return Error{std::move(message), Errc::invalid_request};
 }
 
-Result<boost::json::value> parse_json_body(std::string_view body) {
+Result<boost::json::value> parse_json_body(std::string_view body,
+                                           boost::json::storage_ptr storage) {
   boost::system::error_code ec;
   boost::json::parse_options options;
   options.max_depth = 32;
-  boost::json::stream_parser parser({}, options);
+  // The parser's own stack, enough for 32 levels: on this one's.
+  unsigned char scratch[1024];
+  boost::json::stream_parser parser({}, options, scratch);
+  parser.reset(std::move(storage));
   const size_t consumed = parser.write_some(body.data(), body.size(), ec);
   if (!ec) parser.finish(ec);
   if (ec) return bad(json_problem(body, consumed, ec));
   return parser.release();
 }
 
-Result<boost::json::object> parse_json_object(std::string_view body,
-                                              std::string_view shape) {
-  auto doc = parse_json_body(body);
+Result<boost::json::object> parse_json_object(
+    std::string_view body, std::string_view shape,
+    boost::json::storage_ptr storage) {
+  auto doc = parse_json_body(body, std::move(storage));
   if (!doc) return doc.error();
   if (!doc->is_object()) {
     return bad("The body must be a JSON object with " + std::string(shape) +

@@ -24,13 +24,18 @@ namespace playground::protocol {
 Error bad_request(std::string message);
 
 // The body as JSON (nested at most 32 deep); the error says what is wrong
-// and where (line, column), naming a lone UTF-16 surrogate as such.
-Result<boost::json::value> parse_json_body(std::string_view body);
+// and where (line, column), naming a lone UTF-16 surrogate as such. The
+// value's memory comes from `storage` (the default: the heap); a caller that
+// reads the value within its scope can give a monotonic resource on its
+// stack, which makes the parse allocate nothing for a small body.
+Result<boost::json::value> parse_json_body(
+    std::string_view body, boost::json::storage_ptr storage = {});
 
 // The body as a JSON object; `shape` says what the object must hold, for
 // the error when it is something else ("a \"code\" field").
-Result<boost::json::object> parse_json_object(std::string_view body,
-                                              std::string_view shape);
+Result<boost::json::object> parse_json_object(
+    std::string_view body, std::string_view shape,
+    boost::json::storage_ptr storage = {});
 
 // "code": the program, a string, required.
 Result<std::string> code_from_json(const boost::json::object& obj);
