@@ -21,6 +21,15 @@ ClientShare::Permit::~Permit() {
   if (share_ != nullptr) share_->release(client_);
 }
 
+std::optional<ClientShare::Permit> ClientShare::try_acquire(
+    const std::string& client) {
+  std::lock_guard lock(mu_);
+  Line& line = lines_[client];
+  if (line.in_flight >= in_flight_) return std::nullopt;
+  ++line.in_flight;
+  return Permit(this, client);
+}
+
 asio::awaitable<std::optional<ClientShare::Permit>> ClientShare::acquire(
     const std::string& client, std::stop_token stop) {
   std::shared_ptr<Waiter> waiter;

@@ -51,6 +51,10 @@ class ClientShare {
   // is full or `stop` is requested (the client went away) while it waits.
   boost::asio::awaitable<std::optional<Permit>> acquire(
       const std::string& client, std::stop_token stop = {});
+  // A permit if one of the client's places is free now; none otherwise
+  // (acquire then waits in line or refuses). Without a coroutine: most
+  // requests find their place free.
+  std::optional<Permit> try_acquire(const std::string& client);
 
   int waiting() const;
 

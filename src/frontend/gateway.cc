@@ -33,20 +33,21 @@ double ms_since(Clock::time_point start) {
 }
 
 // What the client gets from a backend: its status and body; hop-by-hop
-// headers of the upstream connection stay behind.
+// headers of the upstream connection stay behind. A new message: its fields
+// are inserted, not set (no lookup of what is not there).
 http::Response relay(http::Response& upstream, const std::string& backend) {
   http::Response r;
   r.version(11);
   r.result(upstream.result_int());  // any code, known to Beast or not
-  r.set(field::field::content_type, upstream[field::field::content_type].empty()
-                                        ? "application/json"
-                                        : upstream[field::field::content_type]);
+  const std::string_view type = upstream[field::field::content_type];
+  r.insert(field::field::content_type,
+           type.empty() ? std::string_view("application/json") : type);
   if (auto retry = upstream[field::field::retry_after]; !retry.empty()) {
-    r.set(field::field::retry_after, retry);
+    r.insert(field::field::retry_after, retry);
   }
-  r.set("X-Playground-Backend", backend);
+  r.insert("X-Playground-Backend", backend);
   r.body() = std::move(upstream.body());
-  r.prepare_payload();
+  r.insert(field::field::content_length, std::to_string(r.body().size()));
   return r;
 }
 
@@ -57,11 +58,11 @@ http::Request upstream_request(std::string_view target,
                                const std::string& client,
                                const std::string& token) {
   http::Request request{http::Verb::post, target, 11};
-  request.set(field::field::content_type, "application/json");
+  request.insert(field::field::content_type, "application/json");
   if (!token.empty()) {
-    request.set(field::field::authorization, "Bearer " + token);
+    request.insert(field::field::authorization, "Bearer " + token);
     // Believed by the backend only with the token (see backend/api.cc).
-    request.set(protocol::kClientHeader, client);
+    request.insert(protocol::kClientHeader, client);
   }
   request.body() = json_body;
   return request;

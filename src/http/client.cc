@@ -99,6 +99,9 @@ struct Client::Connection {
   std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
   beast::flat_buffer buffer;
   Clock::time_point idle_since;
+  // The last answer left it fit for another request (keep-alive, and its
+  // end not marked by the close).
+  bool reusable = false;
 
   beast::tcp_stream& tcp() {
     return secure ? beast::get_lowest_layer(*secure) : *plain;
@@ -243,6 +246,7 @@ asio::awaitable<Result<Response>> Client::exchange(Connection& c,
     }
     if (parser->get().result_int() / 100 == 1) continue;
     c.tcp().expires_never();
+    c.reusable = parser->keep_alive() && !parser->need_eof();
     co_return parser->release();
   }
 }
@@ -252,9 +256,13 @@ asio::awaitable<Result<Response>> Client::send(
     std::stop_token cancel) {
   const auto deadline = Clock::now() + timeout;
   request.target(origin_.base_path + std::string(request.target()));
-  request.set(beast_http::field::host, host_header_);
-  request.keep_alive(true);
-  request.prepare_payload();
+  // HTTP/1.1 keeps the connection alive unless told otherwise; the
+  // request comes without Host and Content-Length (see client.h).
+  request.insert(beast_http::field::host, host_header_);
+  if (!request.body().empty() || request.method() == Verb::post) {
+    request.insert(beast_http::field::content_length,
+                   std::to_string(request.body().size()));
+  }
 
   bool fresh_only = false;
   for (;;) {
@@ -269,8 +277,7 @@ asio::awaitable<Result<Response>> Client::send(
     if (response) {
       // Bytes beyond the answer mean the two sides disagree about where
       // messages end: never hand that connection to another request.
-      if (response->keep_alive() && !response->need_eof() &&
-          connection->buffer.size() == 0) {
+      if (connection->reusable && connection->buffer.size() == 0) {
         keep_idle(std::move(connection));
       }
       co_return response;

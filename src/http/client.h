@@ -86,7 +86,8 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   // Sends `request` (its target is appended to the origin's base path; Host
-  // and keep-alive are set here) and reads the whole response within
+  // and Content-Length are set here, so it comes without them; HTTP/1.1
+  // keeps the connection alive) and reads the whole response within
   // `timeout`, connection set-up included. A stop on `cancel` abandons it
   // and closes its connection.
   boost::asio::awaitable<Result<Response>> send(

@@ -193,9 +193,9 @@ asio::awaitable<Exchange> read_and_handle(ServerState& s, Connection& c,
     ex.response = body_failure(bec, route.body_limit);
     co_return ex;
   }
+  if (!parser.keep_alive()) ex.close_after = true;
   Request req = parser.release();
   ex.body_bytes = req.body().size();
-  if (!req.keep_alive()) ex.close_after = true;
   const HandlerCall call{
       .path = ex.path,
       .socket = c.stream.socket(),

@@ -15,19 +15,6 @@ namespace {
 
 namespace asio = boost::asio;
 
-// What the server answers for a handler that threw.
-asio::awaitable<Response> guarded_call(const Route& route, Request& req,
-                                       RequestContext& ctx,
-                                       const std::string& path) {
-  try {
-    co_return co_await route.handler(req, ctx);
-  } catch (const std::exception& e) {
-    log::error("handler failed", {{"path", path}, {"error", e.what()}});
-    co_return json_error(Status::internal_server_error,
-                         "The server failed to handle the request.");
-  }
-}
-
 // The disconnect watch of one handler's call. Its wait completes after the
 // call when the call cancels it, so it is shared with that completion.
 struct Watch {
@@ -67,16 +54,28 @@ asio::awaitable<std::optional<Response>> call_handler(const Route& route,
                                                       Request& req,
                                                       RequestContext& ctx,
                                                       HandlerCall call) {
-  if (!call.watch) co_return co_await guarded_call(route, req, ctx, call.path);
-  auto watch = std::make_shared<Watch>();
-  ctx.client_gone = watch->gone.get_token();
-  watch_for_disconnect(call.socket, watch);
-  std::optional<Response> out =
-      co_await guarded_call(route, req, ctx, call.path);
-  // The wait's completion (aborted) comes later and finds `done`.
-  watch->done = true;
-  boost::system::error_code ignored;
-  call.socket.cancel(ignored);
+  std::shared_ptr<Watch> watch;
+  if (call.watch) {
+    watch = std::make_shared<Watch>();
+    ctx.client_gone = watch->gone.get_token();
+    watch_for_disconnect(call.socket, watch);
+  }
+  // A handler that throws gets the server's 500, here rather than in a
+  // coroutine of its own around the handler's (one frame less per request).
+  std::optional<Response> out;
+  try {
+    out = co_await route.handler(req, ctx);
+  } catch (const std::exception& e) {
+    log::error("handler failed", {{"path", call.path}, {"error", e.what()}});
+    out = json_error(Status::internal_server_error,
+                     "The server failed to handle the request.");
+  }
+  if (watch) {
+    // The wait's completion (aborted) comes later and finds `done`.
+    watch->done = true;
+    boost::system::error_code ignored;
+    call.socket.cancel(ignored);
+  }
   co_return out;
 }
 

@@ -91,7 +91,15 @@ void begin_idle(const ServerState& s, Connection& c) {
 // header, Content-Length included, without its body.
 void finish_response(Response& res, const Exchange& ex,
                      const std::string& server_name) {
-  res.keep_alive(!ex.close_after);
+  // HTTP/1.1 keeps a connection alive unless "Connection: close" says
+  // otherwise: the usual answer needs no change (Beast's keep_alive would
+  // parse the field's token list for every request).
+  if (res.version() == 11 &&
+      res.find(beast_http::field::connection) == res.end()) {
+    if (ex.close_after) res.insert(beast_http::field::connection, "close");
+  } else {
+    res.keep_alive(!ex.close_after);
+  }
   res.set(beast_http::field::server, server_name);
   if (ex.route != nullptr) {
     for (const auto& [name, value] : ex.route->headers) res.set(name, value);

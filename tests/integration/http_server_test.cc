@@ -67,6 +67,7 @@ class Client {
   std::optional<Answer> answer(milliseconds timeout = 5s) {
     bhttp::response_parser<bhttp::string_body> parser;
     parser.eager(true);
+    parser.body_limit(64 << 20);  // GET /big's 16 MB
     const auto deadline = Clock::now() + timeout;
     for (;;) {
       if (!pending_.empty()) {
@@ -128,9 +129,22 @@ std::string post(const std::string& target, const std::string& body,
          std::to_string(body.size()) + "\r\n" + extra + "\r\n" + body;
 }
 
+// 16 MB, more than a loopback socket takes at once, with a byte that
+// changes every 4 KB so that a lost or repeated piece shows.
+const std::string& big_body() {
+  static const std::string body = [] {
+    std::string b(16 << 20, 'x');
+    for (size_t i = 0; i < b.size(); i += 4096) {
+      b[i] = static_cast<char>('a' + (i / 4096) % 26);
+    }
+    return b;
+  }();
+  return body;
+}
+
 // An http::Server with short timeouts and a fast sweep, on an io_context of
 // its own thread. GET /hello answers {"hello":"world"}; POST /echo answers
-// its body.
+// its body; GET /throws throws; GET /big answers big_body().
 class IdleConnections : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -155,6 +169,20 @@ class IdleConnections : public ::testing::Test {
                           -> boost::asio::awaitable<http::Response> {
                         co_return http::text_response(http::Status::ok,
                                                       req.body(), "text/plain");
+                      }});
+    routes.push_back({.path = "/throws",
+                      .methods = {http::Verb::get},
+                      .handler = [](http::Request&, http::RequestContext&)
+                          -> boost::asio::awaitable<http::Response> {
+                        throw std::runtime_error("a handler's bug");
+                        co_return http::Response{};
+                      }});
+    routes.push_back({.path = "/big",
+                      .methods = {http::Verb::get},
+                      .handler = [](http::Request&, http::RequestContext&)
+                          -> boost::asio::awaitable<http::Response> {
+                        co_return http::text_response(http::Status::ok,
+                                                      big_body(), "text/plain");
                       }});
     server_ = std::make_unique<http::Server>(io_, options, std::move(routes),
                                              registry_);
@@ -345,6 +373,68 @@ TEST_F(IdleConnections, ConnectionsBusyBackToBackAreNotParked) {
     std::this_thread::sleep_for(kSweep / 5);
   }
   EXPECT_GT(answered, 20);
+}
+
+// The same server, for how answers are written and connections kept.
+class HttpServer : public IdleConnections {};
+
+// An answer larger than the socket takes at once (its rest written as the
+// client reads) arrives whole, and the connection then serves the next
+// request.
+TEST_F(HttpServer, AnAnswerLargerThanTheSocketArrivesWholeToASlowReader) {
+  Client c(port());
+  ASSERT_TRUE(c.send(get("/big") + get("/hello")));
+  std::this_thread::sleep_for(300ms);  // the server's writes fill up first
+  auto big = c.answer(20s);
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 200);
+  EXPECT_TRUE(big->body == big_body())
+      << "got " << big->body.size() << " bytes of " << big_body().size();
+  auto next = c.answer();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, R"({"hello":"world"})");
+}
+
+// A handler that throws gets the server's 500; the connection stays open.
+TEST_F(HttpServer, AHandlerThatThrowsGetsA500AndTheConnectionLives) {
+  Client c(port());
+  ASSERT_TRUE(c.send(get("/throws")));
+  auto a = c.answer();
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->status, 500);
+  EXPECT_NE(a->body.find("failed to handle"), std::string::npos) << a->body;
+  EXPECT_TRUE(a->keep_alive);
+  ASSERT_TRUE(c.send(get("/hello")));
+  auto next = c.answer();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
+// HTTP/1.1 answers keep the connection unless the client asked to close:
+// then the answer says "Connection: close" and the server closes.
+TEST_F(HttpServer, ConnectionCloseIsAnsweredAndHonoured) {
+  Client kept(port());
+  ASSERT_TRUE(kept.send(get("/hello")));
+  auto a = kept.answer();
+  ASSERT_TRUE(a);
+  EXPECT_TRUE(a->keep_alive);
+  EXPECT_FALSE(kept.closed_within(300ms));
+
+  Client closing(port());
+  ASSERT_TRUE(closing.send(get("/hello", "Connection: close\r\n")));
+  auto b = closing.answer();
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->status, 200);
+  EXPECT_FALSE(b->keep_alive);
+  EXPECT_TRUE(closing.closed_within(2s));
+
+  // HTTP/1.0 without keep-alive closes too.
+  Client old(port());
+  ASSERT_TRUE(old.send("GET /hello HTTP/1.0\r\nHost: test\r\n\r\n"));
+  auto c = old.answer();
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->keep_alive);
+  EXPECT_TRUE(old.closed_within(2s));
 }
 
 }  // namespace

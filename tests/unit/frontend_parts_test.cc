@@ -68,6 +68,38 @@ TEST(ClientShare, BoundsEachAddressAndHandsPlacesOver) {
   EXPECT_EQ(log.back(), "a#4 runs");
 }
 
+// try_acquire takes a free place at once and never waits: with the places
+// taken it gives none (a waiter in line keeps its turn), and a place given
+// back is free to take again.
+TEST(ClientShare, TryAcquireTakesOnlyAFreePlace) {
+  boost::asio::io_context io;
+  ClientShare share(/*in_flight=*/2, /*waiting=*/1);
+  std::optional<ClientShare::Permit> first = share.try_acquire("a");
+  std::optional<ClientShare::Permit> second = share.try_acquire("a");
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(share.try_acquire("a"));
+  EXPECT_TRUE(share.try_acquire("b"));  // another address has its own
+  bool waiter_ran = false;
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        auto permit = co_await share.acquire("a");
+        waiter_ran = permit.has_value();
+      },
+      boost::asio::detached);
+  io.run_for(10ms);
+  io.restart();
+  EXPECT_EQ(share.waiting(), 1);
+  first.reset();  // the freed place is the waiter's, not try_acquire's
+  EXPECT_FALSE(share.try_acquire("a"));
+  io.run_for(10ms);
+  io.restart();
+  EXPECT_TRUE(waiter_ran);
+  second.reset();
+  EXPECT_TRUE(share.try_acquire("a"));
+}
+
 // The frontend's loops share one ClientShare: a place freed on one loop's
 // thread goes to the waiter of another loop, which resumes on its own
 // thread.
