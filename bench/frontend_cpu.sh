@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Where a proxied request's CPU goes, user and system apart, for one or two
+# frontend builds beside nginx, in one run:
+#
+#   bench/frontend_cpu.sh [FRONTEND_BINARY [OTHER_FRONTEND_BINARY]]
+#
+# Each proxy (`--threads 1`, and nginx with one worker) forwards POST
+# /python round-robin to two stub upstreams (a private nginx answering a
+# fixed eval result), as in bench/frontend.sh. wrk drives each in turn for
+# SECONDS_PER_RUN (default 3) with 64 connections, ROUNDS times (default 3),
+# alternating, so that the machine's drift falls on every proxy alike. Each
+# line gives requests/s and the proxy's user and system CPU per request,
+# from its processes' utime and stime: compare two builds (the previous
+# head's binary as OTHER_FRONTEND_BINARY) or a build against nginx.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FRONTEND=${1:-build/release/bin/playground-frontend}
+OTHER=${2:-}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-3}
+ROUNDS=${ROUNDS:-3}
+scripts/install-deps.sh --bench
+tmp=$(mktemp -d)
+source bench/lib.sh
+trap 'stop_started; rm -rf "$tmp"' EXIT
+
+stub_body='{"stdout":"hello\\n","stderr":"","exit_code":0,"status":"ok","time_ms":0.1,"cpu_ms":0.1,"memory_kb":1,"truncated":false}'
+u1=$(free_port)
+u2=$(free_port)
+nginx_conf() {  # nginx_conf NAME SERVERS: a private one-worker nginx's configuration
+  cat >"$tmp/$1.conf" <<EOF
+daemon off;
+worker_processes 1;
+pid $tmp/$1.pid;
+error_log $tmp/$1.err warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/$1.body;
+  proxy_temp_path $tmp/$1.proxy;
+  fastcgi_temp_path $tmp/$1.fastcgi;
+  uwsgi_temp_path $tmp/$1.uwsgi;
+  scgi_temp_path $tmp/$1.scgi;
+  $2
+}
+EOF
+}
+nginx_conf stubs "
+  server { listen 127.0.0.1:$u1; location / { default_type application/json; return 200 '$stub_body'; } }
+  server { listen 127.0.0.1:$u2; location / { default_type application/json; return 200 '$stub_body'; } }"
+nginx -p "$tmp" -e "$tmp/stubs.err" -c "$tmp/stubs.conf" &
+pids+=($!)
+np_port=$(free_port)
+nginx_conf proxy "
+  upstream stubs { server 127.0.0.1:$u1; server 127.0.0.1:$u2; keepalive 64; }
+  server {
+    listen 127.0.0.1:$np_port;
+    location = /python {
+      proxy_pass http://stubs/py/eval;
+      proxy_http_version 1.1;
+      proxy_set_header Connection \"\";
+    }
+  }"
+nginx -p "$tmp" -e "$tmp/proxy.err" -c "$tmp/proxy.conf" &
+nginx_pid=$!
+pids+=("$nginx_pid")
+
+names=() ports=() procs=()
+frontend() {  # frontend NAME BINARY: one loop, limits lifted (wrk is one address)
+  local port
+  port=$(free_port)
+  "$2" --port "$port" --bind 127.0.0.1 --threads 1 --rate-limit 0 \
+    --backends "s1=http://127.0.0.1:$u1,s2=http://127.0.0.1:$u2" \
+    --runs-per-client 100000 --waiting-per-client 100000 2>"$tmp/$1.log" &
+  pids+=($!)
+  names+=("$1") ports+=("$port") procs+=("$!")
+  wait_http "http://127.0.0.1:$port/readyz" || { cat "$tmp/$1.log" >&2; exit 1; }
+}
+[ -z "$OTHER" ] || frontend other "$OTHER"
+frontend frontend "$FRONTEND"
+for _ in $(seq 100); do pgrep -P "$nginx_pid" >/dev/null && break; sleep 0.1; done
+names+=(nginx) ports+=("$np_port") procs+=("$nginx_pid $(pgrep -P "$nginx_pid")")
+wait_http "http://127.0.0.1:$u1/" && wait_http "http://127.0.0.1:$u2/"
+
+cat >"$tmp/post.lua" <<'EOF'
+wrk.method = "POST"
+wrk.body = '{"code":"print(\\"hello\\")"}'
+wrk.headers["Content-Type"] = "application/json"
+EOF
+ticks() {  # ticks PID...: "user system" clock ticks of the processes
+  local u=0 s=0 p a b
+  for p in "$@"; do
+    read -r a b < <(awk '{print $14, $15}' "/proc/$p/stat")
+    u=$((u + a)) s=$((s + b))
+  done
+  echo "$u $s"
+}
+hz=$(getconf CLK_TCK)
+echo "Machine: $(nproc) cores, $(uname -r), $(date -u +%F). wrk -t1 -c64 -d${SECONDS_PER_RUN}s, $ROUNDS rounds."
+for round in $(seq "$ROUNDS"); do
+  for i in "${!names[@]}"; do
+    # shellcheck disable=SC2086 # procs[i] is a list of pids
+    read -r u0 s0 < <(ticks ${procs[i]})
+    text=$(wrk -t1 -c64 -d"${SECONDS_PER_RUN}s" -s "$tmp/post.lua" "http://127.0.0.1:${ports[i]}/python")
+    # shellcheck disable=SC2086
+    read -r u1 s1 < <(ticks ${procs[i]})
+    python3 - "$text" "$round" "${names[i]}" "$((u1 - u0))" "$((s1 - s0))" "$hz" <<'EOF'
+import re, sys
+text, rnd, name, user, system, hz = sys.argv[1], sys.argv[2], sys.argv[3], *map(int, sys.argv[4:])
+n = int(re.search(r"(\d+) requests in", text)[1])
+bad = sum(map(int, re.findall(r"(?:connect|read|write|timeout) (\d+)", text)))
+bad += sum(map(int, re.findall(r"Non-2xx or 3xx responses: (\d+)", text)))
+rate = float(re.search(r"Requests/sec:\s+([\d.]+)", text)[1])
+us = lambda t: t / hz * 1e6 / max(n, 1)
+print(f"round {rnd} {name:9s} {rate:9.0f} requests/s"
+      f"  user {us(user):5.1f} µs  system {us(system):5.1f} µs  total {us(user + system):5.1f} µs"
+      + (f"  ({bad} errors)" if bad else ""))
+EOF
+  done
+done
