@@ -11,6 +11,7 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/assert.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -258,6 +259,10 @@ asio::awaitable<Result<Response>> Client::send(
   request.target(origin_.base_path + std::string(request.target()));
   // HTTP/1.1 keeps the connection alive unless told otherwise; the
   // request comes without Host and Content-Length (see client.h).
+  BOOST_ASSERT(request.version() == 11);
+  BOOST_ASSERT(request.find(beast_http::field::host) == request.end());
+  BOOST_ASSERT(request.find(beast_http::field::content_length) ==
+               request.end());
   request.insert(beast_http::field::host, host_header_);
   if (!request.body().empty() || request.method() == Verb::post) {
     request.insert(beast_http::field::content_length,

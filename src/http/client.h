@@ -85,11 +85,11 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // Sends `request` (its target is appended to the origin's base path; Host
-  // and Content-Length are set here, so it comes without them; HTTP/1.1
-  // keeps the connection alive) and reads the whole response within
-  // `timeout`, connection set-up included. A stop on `cancel` abandons it
-  // and closes its connection.
+  // Sends `request`, an HTTP/1.1 request (its target is appended to the
+  // origin's base path; Host and Content-Length are set here, so it comes
+  // without them; a POST or a body gets Content-Length) and reads the whole
+  // response within `timeout`, connection set-up included. A stop on
+  // `cancel` abandons it and closes its connection.
   boost::asio::awaitable<Result<Response>> send(
       Request request, std::chrono::milliseconds timeout,
       std::stop_token cancel = {});

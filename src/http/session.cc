@@ -282,6 +282,11 @@ asio::awaitable<void> run_session(std::shared_ptr<ServerState> s,
       buffer.commit(n);
     }
     if (!co_await serve_request(*s, c, buffer)) break;
+    // A pipelined request is in the buffer already, and may be answered
+    // without a wait: let the loop's other connections have their turn
+    // first.
+    if (buffer.size() > 0)
+      co_await asio::post(socket.get_executor(), asio::deferred);
   }
   co_await close_lingering(c);
   s->closed(c);

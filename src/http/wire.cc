@@ -42,8 +42,12 @@ std::string header_bytes(const Response& response) {
   std::string out;
   out.reserve(256);
   append_version(out, response.version());
+  // Three digits, as Beast writes them (a relayed code may be below 100).
+  const unsigned code = response.result_int() % 1000;
   out.push_back(' ');
-  out += std::to_string(response.result_int());
+  out.push_back(static_cast<char>('0' + code / 100));
+  out.push_back(static_cast<char>('0' + code / 10 % 10));
+  out.push_back(static_cast<char>('0' + code % 10));
   out.push_back(' ');
   out += response.reason();
   out += "\r\n";

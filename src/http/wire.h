@@ -83,9 +83,12 @@ boost::asio::awaitable<boost::beast::error_code> read_message(
     if (ec) co_return ec;
     const size_t room = std::clamp<size_t>(buffer.capacity() - buffer.size(),
                                            kMinRead, kMaxRead);
+    // A full buffer would read nothing, and again: refused as Beast does.
+    const size_t limit = buffer.max_size() - buffer.size();
+    if (limit == 0) co_return beast_http::error::buffer_overflow;
     boost::asio::mutable_buffer into;
     try {
-      into = buffer.prepare(std::min(room, buffer.max_size() - buffer.size()));
+      into = buffer.prepare(std::min(room, limit));
     } catch (const std::length_error&) {
       co_return beast_http::error::buffer_overflow;
     }

@@ -68,7 +68,9 @@ TEST(Wire, AResponsesHeaderIsWhatBeastWouldWrite) {
   odd.result(599);
   odd.keep_alive(true);
   Response no_content{Status::no_content, 11};
-  for (const Response* r : {&ok, &odd, &no_content}) {
+  Response low;  // a malformed backend's code, relayed: still three digits
+  low.result(99);
+  for (const Response* r : {&ok, &odd, &no_content, &low}) {
     EXPECT_EQ(header_bytes(*r) + r->body(), beast_bytes(*r));
   }
   EXPECT_EQ(header_bytes(ok).substr(0, 17), "HTTP/1.1 200 OK\r\n");
