@@ -58,33 +58,6 @@ frontend() {  # frontend NAME PORT BACKENDS [FLAG...]: logs to $OUT/NAME.log, se
   pids+=("$frontend_pid")
   wait_http "http://127.0.0.1:$2/readyz" || { cat "$OUT/$1.log" >&2; exit 1; }
 }
-nginx_run() {  # nginx_run NAME WORKERS SERVERS: a private nginx, in the foreground (pid in $nginx_pid)
-  # The idle-connection test holds 10,000 client connections: hence the
-  # descriptor and connection limits, and keep-alive longer than it takes.
-  cat > "$tmp/$1.conf" <<EOF
-daemon off;
-worker_processes $2;
-worker_rlimit_nofile 30000;
-pid $tmp/$1.pid;
-error_log $tmp/$1.err warn;
-events { worker_connections 20000; }
-http {
-  access_log off;
-  keepalive_timeout 120s;
-  keepalive_requests 100000;
-  client_body_temp_path $tmp/$1.body;
-  proxy_temp_path $tmp/$1.proxy;
-  fastcgi_temp_path $tmp/$1.fastcgi;
-  uwsgi_temp_path $tmp/$1.uwsgi;
-  scgi_temp_path $tmp/$1.scgi;
-  $3
-}
-EOF
-  # -e: the error log before the configuration is read (not /var/log/nginx).
-  nginx -p "$tmp" -e "$tmp/$1.err" -c "$tmp/$1.conf" &
-  nginx_pid=$!
-  pids+=("$nginx_pid")
-}
 
 echo "Measuring the frontend on $(nproc) cores (${SECONDS_PER_RUN}s per row) ..." >&2
 
@@ -98,27 +71,9 @@ front_paced=$(http --port "$fe" --path /python --rate 10)
 direct1=$(http --port "$b1" --concurrency 1)
 front1=$(http --port "$fe" --path /python --concurrency 1)
 
-# 2. Throughput on a trivial endpoint. The stubs answer every path (the
-# frontend's /readyz health checks too) with a fixed eval result.
-stub_body='{"stdout":"hello\n","stderr":"","exit_code":0,"status":"ok","time_ms":0.1,"cpu_ms":0.1,"memory_kb":1,"truncated":false}'
-stub_conf=${stub_body//\\/\\\\}  # nginx reads \n in a string as a newline
+# 2. Throughput on a trivial endpoint: two stub upstreams (bench/lib.sh).
 u1=$(free_port); u2=$(free_port)
-stub_server() { echo "server { listen 127.0.0.1:$1; location / { default_type application/json; return 200 '$stub_conf'; } }"; }
 nginx_run stubs 1 "$(stub_server "$u1") $(stub_server "$u2")"
-proxy_servers() {  # the nginx reverse proxy on port $1
-  cat <<EOF
-upstream stubs { server 127.0.0.1:$u1; server 127.0.0.1:$u2; keepalive 64; }
-  server {
-    listen 127.0.0.1:$1;
-    location = /python {
-      proxy_pass http://stubs/py/eval;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-    }
-    location = /healthz { default_type application/json; return 200 '{"status":"ok"}'; }
-  }
-EOF
-}
 stubs="s1=http://127.0.0.1:$u1,s2=http://127.0.0.1:$u2"
 fs=$(free_port); fa=$(free_port); fq=$(free_port); n1=$(free_port); na=$(free_port)
 # One event loop against one nginx worker; a loop per core (--threads 0,
@@ -130,9 +85,9 @@ fa_pid=$frontend_pid
 # The same without its JSON line per request on stderr: nginx logs none here.
 frontend frontend-proxy-quiet "$fq" "$stubs" --threads 1 --log-level warn
 fq_pid=$frontend_pid
-nginx_run proxy1 1 "$(proxy_servers "$n1")"
+nginx_run proxy1 1 "$(proxy_servers "$n1" "$u1" "$u2")"
 n1_pid=$nginx_pid
-nginx_run proxyauto auto "$(proxy_servers "$na")"
+nginx_run proxyauto auto "$(proxy_servers "$na" "$u1" "$u2")"
 na_pid=$nginx_pid
 cat > "$tmp/post.lua" <<'EOF'
 wrk.method = "POST"
@@ -183,7 +138,7 @@ fi_port=$(free_port)
 frontend frontend-idle "$fi_port" "$stubs"
 idle_front=$(python3 bench/idle_connections.py 127.0.0.1 "$fi_port" --connections "$IDLE_CONNECTIONS" --pid "$frontend_pid")
 ni_port=$(free_port)
-nginx_run idle 1 "$(proxy_servers "$ni_port")"
+nginx_run idle 1 "$(proxy_servers "$ni_port" "$u1" "$u2")"
 wait_http "http://127.0.0.1:$ni_port/healthz"
 # The master and its one worker, which holds the connections.
 idle_nginx=$(python3 bench/idle_connections.py 127.0.0.1 "$ni_port" --connections "$IDLE_CONNECTIONS" \

@@ -23,46 +23,12 @@ tmp=$(mktemp -d)
 source bench/lib.sh
 trap 'stop_started; rm -rf "$tmp"' EXIT
 
-stub_body='{"stdout":"hello\\n","stderr":"","exit_code":0,"status":"ok","time_ms":0.1,"cpu_ms":0.1,"memory_kb":1,"truncated":false}'
 u1=$(free_port)
 u2=$(free_port)
-nginx_conf() {  # nginx_conf NAME SERVERS: a private one-worker nginx's configuration
-  cat >"$tmp/$1.conf" <<EOF
-daemon off;
-worker_processes 1;
-pid $tmp/$1.pid;
-error_log $tmp/$1.err warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/$1.body;
-  proxy_temp_path $tmp/$1.proxy;
-  fastcgi_temp_path $tmp/$1.fastcgi;
-  uwsgi_temp_path $tmp/$1.uwsgi;
-  scgi_temp_path $tmp/$1.scgi;
-  $2
-}
-EOF
-}
-nginx_conf stubs "
-  server { listen 127.0.0.1:$u1; location / { default_type application/json; return 200 '$stub_body'; } }
-  server { listen 127.0.0.1:$u2; location / { default_type application/json; return 200 '$stub_body'; } }"
-nginx -p "$tmp" -e "$tmp/stubs.err" -c "$tmp/stubs.conf" &
-pids+=($!)
+nginx_run stubs 1 "$(stub_server "$u1") $(stub_server "$u2")"
 np_port=$(free_port)
-nginx_conf proxy "
-  upstream stubs { server 127.0.0.1:$u1; server 127.0.0.1:$u2; keepalive 64; }
-  server {
-    listen 127.0.0.1:$np_port;
-    location = /python {
-      proxy_pass http://stubs/py/eval;
-      proxy_http_version 1.1;
-      proxy_set_header Connection \"\";
-    }
-  }"
-nginx -p "$tmp" -e "$tmp/proxy.err" -c "$tmp/proxy.conf" &
-nginx_pid=$!
-pids+=("$nginx_pid")
+nginx_run proxy 1 "$(proxy_servers "$np_port" "$u1" "$u2")"
+proxy_pid=$nginx_pid
 
 names=() ports=() procs=()
 frontend() {  # frontend NAME BINARY: one loop, limits lifted (wrk is one address)
@@ -77,8 +43,8 @@ frontend() {  # frontend NAME BINARY: one loop, limits lifted (wrk is one addres
 }
 [ -z "$OTHER" ] || frontend other "$OTHER"
 frontend frontend "$FRONTEND"
-for _ in $(seq 100); do pgrep -P "$nginx_pid" >/dev/null && break; sleep 0.1; done
-names+=(nginx) ports+=("$np_port") procs+=("$nginx_pid $(pgrep -P "$nginx_pid")")
+for _ in $(seq 100); do pgrep -P "$proxy_pid" >/dev/null && break; sleep 0.1; done
+names+=(nginx) ports+=("$np_port") procs+=("$proxy_pid $(pgrep -P "$proxy_pid")")
 wait_http "http://127.0.0.1:$u1/" && wait_http "http://127.0.0.1:$u2/"
 
 cat >"$tmp/post.lua" <<'EOF'

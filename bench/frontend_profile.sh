@@ -21,28 +21,9 @@ tmp=$(mktemp -d)
 source bench/lib.sh
 trap 'stop_started; rm -rf "$tmp"' EXIT
 
-stub_body='{"stdout":"hello\\n","stderr":"","exit_code":0,"status":"ok","time_ms":0.1,"cpu_ms":0.1,"memory_kb":1,"truncated":false}'
 u1=$(free_port)
 u2=$(free_port)
-cat >"$tmp/stubs.conf" <<EOF
-daemon off;
-worker_processes 1;
-pid $tmp/stubs.pid;
-error_log $tmp/stubs.err warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/body;
-  proxy_temp_path $tmp/proxy;
-  fastcgi_temp_path $tmp/fastcgi;
-  uwsgi_temp_path $tmp/uwsgi;
-  scgi_temp_path $tmp/scgi;
-  server { listen 127.0.0.1:$u1; location / { default_type application/json; return 200 '$stub_body'; } }
-  server { listen 127.0.0.1:$u2; location / { default_type application/json; return 200 '$stub_body'; } }
-}
-EOF
-nginx -p "$tmp" -e "$tmp/stubs.err" -c "$tmp/stubs.conf" &
-pids+=($!)
+nginx_run stubs 1 "$(stub_server "$u1") $(stub_server "$u2")"
 
 # frontend_under TOOL...: starts the frontend under TOOL; sets $port, $fpid.
 frontend_under() {

@@ -136,19 +136,6 @@ std::string post(const std::string& path, const std::string& body,
          "\r\n\r\n" + body;
 }
 
-// The value of one series in Prometheus text, or -1 when absent.
-double metric(uint16_t port, const std::string& series) {
-  const std::string text = HttpClient(port).get("/metrics").body;
-  size_t at = 0;
-  while ((at = text.find(series + " ", at)) != std::string::npos) {
-    if (at == 0 || text[at - 1] == '\n') {
-      return std::stod(text.substr(at + series.size() + 1));
-    }
-    at += series.size();
-  }
-  return -1;
-}
-
 // A client that keeps evaluating, through the backend and the frontend in
 // turn, and checks every answer.
 class WellBehaved {

@@ -10,7 +10,6 @@
 #include <fstream>
 #include <future>
 #include <iostream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -24,14 +23,6 @@ namespace playground::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-double metric(uint16_t port, const std::string& name) {
-  HttpReply m = HttpClient(port).get("/metrics");
-  std::smatch match;
-  std::regex line("\n" + name + " ([0-9.e+-]+)");
-  if (std::regex_search(m.body, match, line)) return std::stod(match[1]);
-  return -1;
-}
 
 // Waits until the pool holds `n` sandboxes whose Python waits for code.
 bool wait_for_pool(uint16_t port, int n) {

@@ -182,4 +182,16 @@ uint16_t free_port() {
   return ntohs(addr.sin_port);
 }
 
+double metric(uint16_t port, const std::string& series) {
+  const std::string text = HttpClient(port).get("/metrics").body;
+  size_t at = 0;
+  while ((at = text.find(series + " ", at)) != std::string::npos) {
+    if (at == 0 || text[at - 1] == '\n') {
+      return std::stod(text.substr(at + series.size() + 1));
+    }
+    at += series.size();
+  }
+  return -1;
+}
+
 }  // namespace playground::testing

@@ -64,6 +64,10 @@ int connect_to(uint16_t port);
 // Writes all of `bytes`; false when the connection broke.
 bool send_all(int fd, std::string_view bytes);
 
+// The value of one series (a name and its labels, as in Prometheus text) of
+// the service's GET /metrics, or -1 when absent.
+double metric(uint16_t port, const std::string& series);
+
 // Sends raw bytes on a new connection and returns everything read until the
 // server closes it or `wait_ms` passes.
 std::string raw_exchange(uint16_t port, const std::string& bytes,

@@ -45,6 +45,21 @@ class FakeCgroupfs : public ::testing::Test {
     slots_.reset();
     fs::remove_all(root_);
   }
+  // A v2 hierarchy with memory and pids already delegated, and `count`
+  // slots made in it for the service `owner`; false (with the error
+  // reported) when they cannot be made.
+  bool make_v2_slots(int count, pid_t owner) {
+    put(root_ / "cgroup.controllers", "memory pids\n");
+    put(root_ / "cgroup.subtree_control", "memory pids\n");
+    put(root_ / "cgroup.procs", "");
+    CgroupLayout layout;
+    layout.v2_dir = root_.string();
+    auto slots = CgroupSlots::create(layout, Limits{}, count, owner);
+    EXPECT_TRUE(slots) << slots.error().message;
+    if (!slots) return false;
+    slots_ = std::move(*slots);
+    return true;
+  }
   fs::path root_;
   std::unique_ptr<CgroupSlots> slots_;
 };
@@ -83,14 +98,7 @@ TEST_F(FakeCgroupfs,
 }
 
 TEST_F(FakeCgroupfs, V2PlacesPidsAndCountsOomKills) {
-  put(root_ / "cgroup.controllers", "memory pids\n");
-  put(root_ / "cgroup.subtree_control", "memory pids\n");  // already delegated
-  put(root_ / "cgroup.procs", "");
-  CgroupLayout layout;
-  layout.v2_dir = root_.string();
-  auto slots = CgroupSlots::create(layout, Limits{}, 1, 778);
-  ASSERT_TRUE(slots) << slots.error().message;
-  slots_ = std::move(*slots);
+  ASSERT_TRUE(make_v2_slots(1, 778));
   EXPECT_FALSE(fs::exists(root_ / "playground-service"));  // nothing to move
   EXPECT_FALSE(fs::exists(root_ / "playground-778" / "slot-0" /
                           "cpu.weight"));  // no cpu
@@ -105,14 +113,7 @@ TEST_F(FakeCgroupfs, V2PlacesPidsAndCountsOomKills) {
 // Every run reads the counter twice through one descriptor held open: each
 // read must see the file as it is now, not where the last read ended.
 TEST_F(FakeCgroupfs, OomKillsFollowTheCounterFromRunToRun) {
-  put(root_ / "cgroup.controllers", "memory pids\n");
-  put(root_ / "cgroup.subtree_control", "memory pids\n");
-  put(root_ / "cgroup.procs", "");
-  CgroupLayout layout;
-  layout.v2_dir = root_.string();
-  auto slots = CgroupSlots::create(layout, Limits{}, 2, 782);
-  ASSERT_TRUE(slots) << slots.error().message;
-  slots_ = std::move(*slots);
+  ASSERT_TRUE(make_v2_slots(2, 782));
   const fs::path events = root_ / "playground-782" / "slot-1" / "memory.events";
   EXPECT_EQ(slots_->oom_kills(1), 0u);  // no file yet: none
   put(events, "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 4\n");
@@ -127,14 +128,7 @@ TEST_F(FakeCgroupfs, OomKillsFollowTheCounterFromRunToRun) {
 
 // Whether a slot is empty is read afresh each time, sparing its keeper.
 TEST_F(FakeCgroupfs, EmptyAndKillRemainingReadTheSlotAfresh) {
-  put(root_ / "cgroup.controllers", "memory pids\n");
-  put(root_ / "cgroup.subtree_control", "memory pids\n");
-  put(root_ / "cgroup.procs", "");
-  CgroupLayout layout;
-  layout.v2_dir = root_.string();
-  auto slots = CgroupSlots::create(layout, Limits{}, 1, 783);
-  ASSERT_TRUE(slots) << slots.error().message;
-  slots_ = std::move(*slots);
+  ASSERT_TRUE(make_v2_slots(1, 783));
   const fs::path procs = root_ / "playground-783" / "slot-0" / "cgroup.procs";
   const pid_t keeper = ::getpid();  // spared: never signalled
   put(procs, std::to_string(keeper) + "\n");
@@ -160,16 +154,9 @@ TEST_F(FakeCgroupfs, EmptyAndKillRemainingReadTheSlotAfresh) {
 }
 
 TEST_F(FakeCgroupfs, V2RemovesGroupsOfServicesThatAreGone) {
-  put(root_ / "cgroup.controllers", "memory pids\n");
-  put(root_ / "cgroup.subtree_control", "memory pids\n");
-  put(root_ / "cgroup.procs", "");
   // A pid that cannot exist (above pid_max) stands for a crashed service.
   fs::create_directories(root_ / "playground-99999999" / "slot-0");
-  CgroupLayout layout;
-  layout.v2_dir = root_.string();
-  auto slots = CgroupSlots::create(layout, Limits{}, 1, 779);
-  ASSERT_TRUE(slots);
-  slots_ = std::move(*slots);
+  ASSERT_TRUE(make_v2_slots(1, 779));
   EXPECT_FALSE(fs::exists(root_ / "playground-99999999"));
 }
 
@@ -205,14 +192,7 @@ TEST_F(FakeCgroupfs, V1SetsLimitsInEachHierarchy) {
 }
 
 TEST_F(FakeCgroupfs, KillAllEndsTheProcessesInASlot) {
-  put(root_ / "cgroup.controllers", "memory pids\n");
-  put(root_ / "cgroup.subtree_control", "memory pids\n");
-  put(root_ / "cgroup.procs", "");
-  CgroupLayout layout;
-  layout.v2_dir = root_.string();
-  auto slots = CgroupSlots::create(layout, Limits{}, 1, 781);
-  ASSERT_TRUE(slots);
-  slots_ = std::move(*slots);
+  ASSERT_TRUE(make_v2_slots(1, 781));
   pid_t child = fork();
   if (child == 0) {
     pause();
