@@ -1,8 +1,8 @@
 // Parsers for urlencoded and multipart form bodies (see form.h).
 #include "http/form.h"
 
+#include <algorithm>
 #include <boost/beast/core/string.hpp>
-#include <boost/beast/http/rfc7230.hpp>
 #include <boost/url/pct_string_view.hpp>
 #include <boost/url/url.hpp>
 #include <optional>
@@ -27,13 +27,44 @@ std::string unquote(std::string_view s) {
 }
 
 // The value of parameter `name` in a header value like
-// `multipart/form-data; boundary="abc"` or `form-data; name="code"`.
+// `multipart/form-data; boundary="abc"` or `form-data; name="code"`
+// (RFC 9110 5.6.6). Parsed here: Beast's param_list reads past the end of
+// a value that ends in a parameter without "=" (`...; boundary`), found by
+// the eval_request fuzzer. A parameter without a value is skipped.
 std::optional<std::string> header_parameter(std::string_view value,
                                             std::string_view name) {
-  const size_t semi = value.find(';');  // the parameters follow the type
-  if (semi == std::string_view::npos) return std::nullopt;
-  for (const auto& [key, v] : beast_http::param_list(value.substr(semi))) {
-    if (iequals(key, name)) return unquote(v);
+  constexpr size_t npos = std::string_view::npos;
+  size_t at = value.find(';');  // the parameters follow the type
+  while (at != npos) {
+    const size_t start = at + 1;
+    const size_t eq = value.find('=', start);
+    const size_t semi = value.find(';', start);
+    if (eq == npos || (semi != npos && semi < eq)) {
+      at = semi;
+      continue;
+    }
+    const std::string_view key = trim_ows(value.substr(start, eq - start));
+    size_t from = eq + 1;
+    while (from < value.size() && (value[from] == ' ' || value[from] == '\t')) {
+      ++from;
+    }
+    std::string parameter;
+    if (from < value.size() && value[from] == '"') {
+      // A quoted-string ends at its first unescaped quote (or the value's
+      // end); a ';' inside it is its own.
+      size_t close = from + 1;
+      while (close < value.size() && value[close] != '"') {
+        close += value[close] == '\\' ? 2 : 1;
+      }
+      const size_t end = std::min(close + 1, value.size());
+      parameter = unquote(value.substr(from, end - from));
+      at = value.find(';', end);
+    } else {
+      const size_t end = semi == npos ? value.size() : semi;
+      parameter = std::string(trim_ows(value.substr(from, end - from)));
+      at = semi;
+    }
+    if (iequals(key, name)) return parameter;
   }
   return std::nullopt;
 }

@@ -97,6 +97,12 @@ TEST(Multipart, ParameterNamesIgnoreCaseAndQuotesMayEscape) {
 TEST(Multipart, RejectsMalformedBodies) {
   EXPECT_FALSE(
       parse_multipart("multipart/form-data", "--x\r\n"));  // no boundary
+  // A parameter without "=" ending the value (the fuzzer's find: Beast's
+  // param_list read past the end here), alone or before the boundary.
+  EXPECT_FALSE(parse_multipart("multipart/form-data; Boundary", "--x\r\n"));
+  EXPECT_FALSE(parse_multipart("multipart/form-data; boundary=", "--x\r\n"));
+  EXPECT_FALSE(
+      parse_multipart("multipart/form-data; boundary=\"unclosed", "--x\r\n"));
   EXPECT_FALSE(
       parse_multipart("multipart/form-data; boundary=x", "no boundary here"));
   EXPECT_FALSE(parse_multipart(
