@@ -199,7 +199,8 @@ asio::awaitable<Exchange> read_and_handle(ServerState& s, Connection& c,
   const HandlerCall call{
       .path = ex.path,
       .socket = c.stream.socket(),
-      .watch = route.cancel_on_disconnect && buffer.size() == 0};
+      .watches = route.cancel_on_disconnect && buffer.size() == 0 ? &s.watches
+                                                                  : nullptr};
   ex.response = co_await call_handler(route, req, ctx, call);
   co_return ex;
 }

@@ -3,7 +3,8 @@
 // that `ctx.client_gone` is requested when the client leaves.
 //
 //   std::optional<Response> r = co_await call_handler(
-//       route, req, ctx, {.path = path, .socket = socket, .watch = true});
+//       route, req, ctx,
+//       {.path = path, .socket = socket, .watches = &state.watches});
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -11,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "http/disconnect_watch.h"
 #include "http/message.h"
 #include "http/route.h"
 #include "http/server_state.h"
@@ -20,10 +22,11 @@ namespace playground::http {
 struct HandlerCall {
   const std::string& path;  // for the log line of a handler that threw
   Socket& socket;
-  // Watch `socket` for the client leaving (the route's choice, and only
-  // when no next request is buffered already: that client is still there,
-  // and its data would hide the end of the stream anyway).
-  bool watch = false;
+  // Where `socket` is watched for the client leaving (http/
+  // disconnect_watch.h), or null: the route's choice, and only when no next
+  // request is buffered already (that client is still there, and its data
+  // would hide the end of the stream anyway).
+  DisconnectWatches* watches = nullptr;
 };
 
 boost::asio::awaitable<std::optional<Response>> call_handler(

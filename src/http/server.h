@@ -54,6 +54,10 @@ struct ServerOptions {
   // sweep give their read buffer back (parked), and those past their header
   // or idle timeout are closed (so these two are kept to within a sweep).
   std::chrono::milliseconds sweep_interval{1'000};
+  // How long a handler on a route with `cancel_on_disconnect` runs before
+  // its connection is watched for the client leaving (http/
+  // disconnect_watch.h): a client that leaves is noticed within twice this.
+  std::chrono::milliseconds disconnect_watch_delay{10};
   size_t header_limit = 16 * 1024;
   size_t max_connections = 10'000;
   // Memory for request bodies being read or handled (http/body_budget.h):

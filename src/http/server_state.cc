@@ -41,7 +41,8 @@ ServerState::ServerState(boost::asio::io_context& io,
       requests(shared->requests),
       accepted(shared->accepted.with({std::to_string(loop)})),
       acceptor(io),
-      sweep_timer(io) {}
+      sweep_timer(io),
+      watches(io, options.disconnect_watch_delay) {}
 
 void ServerState::opened(Connection& c) {
   open.push_back(c);

@@ -13,11 +13,9 @@
 #pragma once
 
 #include <atomic>
-#include <boost/asio/basic_stream_socket.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/basic_stream.hpp>
 #include <boost/intrusive/list.hpp>
 #include <chrono>
 #include <cstdint>
@@ -28,19 +26,14 @@
 
 #include "common/metrics.h"
 #include "http/body_budget.h"
+#include "http/disconnect_watch.h"
 #include "http/read_buffer_pool.h"
 #include "http/route.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/socket.h"
 
 namespace playground::http {
-
-// A connection's socket and stream run on the io_context's own executor:
-// any_io_executor's type erasure costs 48 bytes in each I/O object, and a
-// stream holds four (its socket and three timers).
-using Executor = boost::asio::io_context::executor_type;
-using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
-using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, Executor>;
 
 // One open connection; registered so that the sweep and a drain can reach
 // the idle ones.
@@ -118,6 +111,7 @@ struct ServerState {
   uint32_t sweeps = 0;  // sweeps run so far
   size_t parked = 0;    // idle connections without a read buffer, last sweep
   ReadBufferPool read_buffers;
+  DisconnectWatches watches;  // of the calls of routes that ask for one
   bool draining = false;
 
  private:

@@ -16,6 +16,9 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <memory>
@@ -41,6 +44,7 @@ namespace bhttp = boost::beast::http;
 constexpr milliseconds kSweep = 50ms;
 constexpr milliseconds kHeaderTimeout = 1000ms;
 constexpr milliseconds kIdleTimeout = 1500ms;
+constexpr milliseconds kWatchDelay = 50ms;
 
 struct Answer {
   int status = 0;
@@ -61,6 +65,8 @@ class Client {
 
   bool connected() const { return fd_ >= 0; }
   bool send(std::string_view bytes) { return send_all(fd_, bytes); }
+  // Says goodbye (a FIN) and still reads what comes.
+  void shut_down_writing() { ::shutdown(fd_, SHUT_WR); }
 
   // The next answer, or none when the connection closed or nothing came
   // within `timeout`.
@@ -144,7 +150,8 @@ const std::string& big_body() {
 
 // An http::Server with short timeouts and a fast sweep, on an io_context of
 // its own thread. GET /hello answers {"hello":"world"}; POST /echo answers
-// its body; GET /throws throws; GET /big answers big_body().
+// its body; GET /throws throws; GET /big answers big_body(); POST /wait
+// waits for its client to leave (a route with cancel_on_disconnect).
 class IdleConnections : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -153,6 +160,7 @@ class IdleConnections : public ::testing::Test {
     options.header_timeout = kHeaderTimeout;
     options.idle_timeout = kIdleTimeout;
     options.sweep_interval = kSweep;
+    options.disconnect_watch_delay = kWatchDelay;
     std::vector<http::Route> routes;
     routes.push_back({.path = "/hello",
                       .methods = {http::Verb::get},
@@ -184,6 +192,28 @@ class IdleConnections : public ::testing::Test {
                         co_return http::text_response(http::Status::ok,
                                                       big_body(), "text/plain");
                       }});
+    // Waits for the client to leave, for as many milliseconds as its body
+    // says at most; answers "gone" or "stayed" and counts the leaves seen.
+    routes.push_back(
+        {.path = "/wait",
+         .methods = {http::Verb::post},
+         .body_limit = 64,
+         .cancel_on_disconnect = true,
+         .handler = [this](http::Request& req, http::RequestContext& ctx)
+             -> boost::asio::awaitable<http::Response> {
+           const auto until =
+               Clock::now() + milliseconds(std::stoi(req.body()));
+           boost::asio::steady_timer tick(
+               co_await boost::asio::this_coro::executor);
+           while (!ctx.client_gone.stop_requested() && Clock::now() < until) {
+             tick.expires_after(5ms);
+             co_await tick.async_wait(boost::asio::use_awaitable);
+           }
+           const bool gone = ctx.client_gone.stop_requested();
+           if (gone) ++leaves_seen_;
+           co_return http::text_response(
+               http::Status::ok, gone ? "gone" : "stayed", "text/plain");
+         }});
     server_ = std::make_unique<http::Server>(io_, options, std::move(routes),
                                              registry_);
     ASSERT_TRUE(server_->listen());
@@ -246,6 +276,7 @@ class IdleConnections : public ::testing::Test {
   std::thread thread_;
   bool shut_down_ = false;
   std::atomic<bool> drained_{false};
+  std::atomic<int> leaves_seen_{0};  // by POST /wait
 };
 
 TEST_F(IdleConnections, AParkedConnectionAnswersItsNextRequest) {
@@ -435,6 +466,50 @@ TEST_F(HttpServer, ConnectionCloseIsAnsweredAndHonoured) {
   ASSERT_TRUE(c);
   EXPECT_FALSE(c->keep_alive);
   EXPECT_TRUE(old.closed_within(2s));
+}
+
+// A client that leaves while its handler runs is noticed: its connection
+// is watched once the call has run past the watch's delay (between one and
+// two delays), then at once.
+TEST_F(HttpServer, AClientThatLeavesMidCallIsNoticed) {
+  {
+    Client c(port());
+    ASSERT_TRUE(c.send(post("/wait", "5000")));
+    std::this_thread::sleep_for(4 * kWatchDelay);  // the watch has started
+  }
+  const auto left = Clock::now();
+  EXPECT_TRUE(wait_until([&] { return leaves_seen_ == 1; }, 2s));
+  EXPECT_LT(Clock::now() - left, 1s);  // not the handler's own 5 s
+}
+
+// One that leaves before the watch starts (its end of stream already there
+// when the watch's read begins) is noticed too.
+TEST_F(HttpServer, AClientThatLeavesBeforeTheWatchStartsIsNoticed) {
+  Client c(port());
+  ASSERT_TRUE(c.send(post("/wait", "5000")));
+  const auto left = Clock::now();
+  c.shut_down_writing();  // at once: long before kWatchDelay
+  // Nobody to answer: the server closes without.
+  EXPECT_TRUE(c.closed_within(3s));
+  EXPECT_EQ(c.unread(), "");
+  EXPECT_EQ(leaves_seen_, 1);
+  EXPECT_LT(Clock::now() - left, 1s);
+}
+
+// Bytes of a next request that arrive while the handler runs are not a
+// leave, and the watch leaves them for that request.
+TEST_F(HttpServer, APipelinedRequestIsNotALeaveAndIsServed) {
+  Client c(port());
+  ASSERT_TRUE(c.send(post("/wait", "600")));
+  std::this_thread::sleep_for(4 * kWatchDelay);  // the watch has started
+  ASSERT_TRUE(c.send(post("/echo", "next")));
+  auto first = c.answer();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body, "stayed");
+  auto second = c.answer();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body, "next");
+  EXPECT_EQ(leaves_seen_, 0);
 }
 
 }  // namespace
