@@ -89,13 +89,18 @@ nginx_run proxy1 1 "$(proxy_servers "$n1" "$u1" "$u2")"
 n1_pid=$nginx_pid
 nginx_run proxyauto auto "$(proxy_servers "$na" "$u1" "$u2")"
 na_pid=$nginx_pid
+# nginx logging each request as the frontend does (buffered), for a like
+# for like figure beside the goal's reference (which logs nothing).
+nl=$(free_port)
+nginx_run proxylog 1 "$(access_log="$tmp/proxylog.access" proxy_servers "$nl" "$u1" "$u2")"
+nl_pid=$nginx_pid
 cat > "$tmp/post.lua" <<'EOF'
 wrk.method = "POST"
 wrk.body = '{"code":"print(\\"hello\\")"}'
 wrk.headers["Content-Type"] = "application/json"
 EOF
 post='{"code":"print(\"hello\")"}'
-for port in "$u1" "$u2" "$fs" "$fa" "$fq" "$n1" "$na"; do
+for port in "$u1" "$u2" "$fs" "$fa" "$fq" "$n1" "$na" "$nl"; do
   case $port in "$u1" | "$u2") path=/py/eval ;; *) path=/python ;; esac
   url="http://127.0.0.1:$port$path"
   wait_http "http://127.0.0.1:$port/healthz" || { echo "frontend.sh: nothing answers on :$port" >&2; exit 1; }
@@ -131,6 +136,7 @@ wrk_all=$(wrk_run "$fa" "$fa_pid")
 wrk_quiet=$(wrk_run "$fq" "$fq_pid")
 wrk_n1=$(wrk_run "$n1" "$n1_pid" $(pgrep -P "$n1_pid"))
 wrk_na=$(wrk_run "$na" "$na_pid" $(pgrep -P "$na_pid"))
+wrk_nl=$(wrk_run "$nl" "$nl_pid" $(pgrep -P "$nl_pid"))
 
 # 3. Idle keep-alive connections, each against a fresh process in front of
 # the stubs (so earlier load does not leave free heap to hide the cost).
@@ -186,6 +192,9 @@ report="$OUT/frontend.md"
     "$(calc "$(field "$wrk_front" rate_per_s) / $(field "$wrk_n1" rate_per_s)")" "≥ 1.00"
   goal_row "requests/s, every core (nginx: worker_processes auto)" "$(num "$wrk_all" 0 rate_per_s)" "$(num "$wrk_na" 0 rate_per_s)" \
     "$(calc "$(field "$wrk_all" rate_per_s) / $(field "$wrk_na" rate_per_s)")" "≥ 1.00"
+  goal_row "like for like, both logging each request: proxy CPU µs per request (nginx: 1 worker, buffered access log)" \
+    "$(num "$wrk_front" 1 cpu_us)" "$(num "$wrk_nl" 1 cpu_us)" \
+    "$(calc "$(field "$wrk_front" cpu_us) / $(field "$wrk_nl" cpu_us)")" "(not a goal: beside the first row)"
   goal_row "KB per idle keep-alive connection" "$(kb_per_idle "$idle_front")" "$(kb_per_idle "$idle_nginx")" \
     "$(calc "$(kb_per_idle "$idle_front") / $(kb_per_idle "$idle_nginx")")" "frontend ≤ 2 KB"
   echo
@@ -219,6 +228,7 @@ report="$OUT/frontend.md"
   wrk_row "playground-frontend, --log-level warn (no request log)" "$wrk_quiet"
   wrk_row "nginx, worker_processes 1" "$wrk_n1"
   wrk_row "nginx, worker_processes auto ($(nproc))" "$wrk_na"
+  wrk_row "nginx, worker_processes 1, access log (buffered)" "$wrk_nl"
   echo
   echo "### $IDLE_CONNECTIONS idle keep-alive connections"
   echo

@@ -6,7 +6,9 @@
 #
 # Each proxy (`--threads 1`, and nginx with one worker) forwards POST
 # /python round-robin to two stub upstreams (a private nginx answering a
-# fixed eval result), as in bench/frontend.sh. wrk drives each in turn for
+# fixed eval result), as in bench/frontend.sh. nginx runs twice: without an
+# access log (frontend.sh's reference) and with one, buffered ("nginx-log"),
+# as the frontend logs each request. wrk drives each in turn for
 # SECONDS_PER_RUN (default 3) with 64 connections, ROUNDS times (default 3),
 # alternating, so that the machine's drift falls on every proxy alike. Each
 # line gives requests/s and the proxy's user and system CPU per request,
@@ -29,6 +31,9 @@ nginx_run stubs 1 "$(stub_server "$u1") $(stub_server "$u2")"
 np_port=$(free_port)
 nginx_run proxy 1 "$(proxy_servers "$np_port" "$u1" "$u2")"
 proxy_pid=$nginx_pid
+nl_port=$(free_port)  # and one that logs each request (buffered), as we do
+nginx_run proxylog 1 "$(access_log="$tmp/access.log" proxy_servers "$nl_port" "$u1" "$u2")"
+logging_pid=$nginx_pid
 
 names=() ports=() procs=()
 frontend() {  # frontend NAME BINARY: one loop, limits lifted (wrk is one address)
@@ -43,8 +48,11 @@ frontend() {  # frontend NAME BINARY: one loop, limits lifted (wrk is one addres
 }
 [ -z "$OTHER" ] || frontend other "$OTHER"
 frontend frontend "$FRONTEND"
-for _ in $(seq 100); do pgrep -P "$proxy_pid" >/dev/null && break; sleep 0.1; done
-names+=(nginx) ports+=("$np_port") procs+=("$proxy_pid $(pgrep -P "$proxy_pid")")
+for p in "$proxy_pid" "$logging_pid"; do
+  for _ in $(seq 100); do pgrep -P "$p" >/dev/null && break; sleep 0.1; done
+done
+names+=(nginx nginx-log) ports+=("$np_port" "$nl_port")
+procs+=("$proxy_pid $(pgrep -P "$proxy_pid")" "$logging_pid $(pgrep -P "$logging_pid")")
 wait_http "http://127.0.0.1:$u1/" && wait_http "http://127.0.0.1:$u2/"
 
 cat >"$tmp/post.lua" <<'EOF'

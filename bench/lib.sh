@@ -64,14 +64,18 @@ stub_server() {
 }
 # proxy_servers PORT UPSTREAM_PORT...: nginx as a reverse proxy on PORT,
 # POST /python round-robin to the stubs' /py/eval over kept-alive
-# connections, and GET /healthz.
+# connections, and GET /healthz. No access log, unless $access_log names a
+# file: then a line per request in the combined format, buffered (64 KB or a
+# second), as the frontend writes its request log by batch.
 proxy_servers() {
-  local port=$1 servers="" u
+  local port=$1 servers="" u log="access_log off;"
   for u in "${@:2}"; do servers+="server 127.0.0.1:$u; "; done
+  [ -z "${access_log:-}" ] || log="access_log $access_log combined buffer=64k flush=1s;"
   cat <<EOF
 upstream stubs { ${servers}keepalive 64; }
   server {
     listen 127.0.0.1:$port;
+    $log
     location = /python {
       proxy_pass http://stubs/py/eval;
       proxy_http_version 1.1;

@@ -1,6 +1,7 @@
 // JSON serialisation with plain decimal doubles (see json.h).
 #include "common/json.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -8,6 +9,14 @@
 
 namespace playground::json {
 namespace {
+
+// The bytes that go into a JSON string as they are and begin no UTF-8
+// sequence: printable ASCII but the quote and the backslash.
+constexpr auto kPlainAscii = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
 
 template <typename Number>
 void append_number(std::string& out, Number n) {
@@ -27,11 +36,14 @@ void append_number(std::string& out, Number n) {
 void append_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   const size_t start = out.size();
+  // Room for the usual case, no escapes, at once: growing step by step
+  // reallocated the string in the middle of short values.
+  out.reserve(start + s.size() + 2);
   out.push_back('"');
   size_t plain = 0;
   for (size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+    if (kPlainAscii[c]) {
       ++i;
       continue;
     }
@@ -78,6 +90,18 @@ void append_string(std::string& out, std::string_view s) {
   }
   out.append(s.data() + plain, s.size() - plain);
   out.push_back('"');
+}
+
+void append_hundredths(std::string& out, uint64_t hundredths) {
+  char digits[24];
+  const auto whole =
+      std::to_chars(digits, digits + sizeof digits, hundredths / 100);
+  out.append(digits, whole.ptr);
+  const auto fraction = hundredths % 100;
+  if (fraction == 0) return;
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + fraction / 10));
+  if (fraction % 10 != 0) out.push_back(static_cast<char>('0' + fraction % 10));
 }
 
 void append_text(std::string& out, const boost::json::value& v) {

@@ -54,30 +54,39 @@ const char* level_name(Level level) {
   return "info";
 }
 
-// RFC 3339 UTC time with milliseconds, e.g. 2026-11-21T23:25:44.123Z.
-std::string timestamp() {
+// Appends the RFC 3339 UTC time with milliseconds, e.g.
+// 2026-11-21T23:25:44.123Z. The date and time up to the second are made
+// once a second per thread: gmtime_r takes glibc's time-zone lock and cost
+// as much as the rest of a request's line.
+void append_timestamp(std::string& out) {
   using namespace std::chrono;
   const auto now = system_clock::now();
   const std::time_t secs = system_clock::to_time_t(now);
   const auto millis =
       duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
   // Fixed-width fields, written by hand: snprintf shows in profiles.
-  char buf[] = "0000-00-00T00:00:00.000Z";
-  auto put = [&buf](int at, int width, int value) {
-    for (int i = at + width - 1; i >= at; --i, value /= 10) {
-      buf[i] = static_cast<char>('0' + value % 10);
+  auto put = [](char* at, int width, int value) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) {
+      at[i] = static_cast<char>('0' + value % 10);
     }
   };
-  put(0, 4, tm.tm_year + 1900);
-  put(5, 2, tm.tm_mon + 1);
-  put(8, 2, tm.tm_mday);
-  put(11, 2, tm.tm_hour);
-  put(14, 2, tm.tm_min);
-  put(17, 2, tm.tm_sec);
-  put(20, 3, static_cast<int>(millis));
-  return std::string(buf, sizeof buf - 1);
+  thread_local std::time_t t_second = -1;
+  thread_local char t_prefix[] = "0000-00-00T00:00:00";
+  if (secs != t_second) {
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    put(t_prefix, 4, tm.tm_year + 1900);
+    put(t_prefix + 5, 2, tm.tm_mon + 1);
+    put(t_prefix + 8, 2, tm.tm_mday);
+    put(t_prefix + 11, 2, tm.tm_hour);
+    put(t_prefix + 14, 2, tm.tm_min);
+    put(t_prefix + 17, 2, tm.tm_sec);
+    t_second = secs;
+  }
+  char fraction[] = ".000Z";
+  put(fraction + 1, 3, static_cast<int>(millis));
+  out.append(t_prefix, sizeof t_prefix - 1);
+  out.append(fraction, sizeof fraction - 1);
 }
 
 }  // namespace
@@ -114,12 +123,14 @@ void write(Level level, std::string_view message, boost::json::object fields) {
 void write_text(Level level, std::string_view message,
                 std::string_view fields_text) {
   if (!enabled(level)) return;
-  // Written straight into one string: this runs for every request.
-  std::string text;
-  text.reserve(96 + message.size() + fields_text.size());
+  // Written straight into one string, this thread's own: this runs for
+  // every request, and the string keeps its memory from line to line.
+  thread_local std::string text;
+  if (text.capacity() > kMaxPending) text = std::string();  // a rare long one
+  text.clear();
   // The time and level are plain ASCII: quoted, not escaped.
   text += "{\"ts\":\"";
-  text += timestamp();
+  append_timestamp(text);
   text += "\",\"level\":\"";
   text += level_name(level);
   text += "\",\"msg\":";

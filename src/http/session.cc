@@ -10,7 +10,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
-#include <cmath>
 
 #include "common/json.h"
 #include "common/log.h"
@@ -135,18 +134,23 @@ void log_request(const Exchange& ex, RequestContext& ctx, const Delivery& d,
       ex.route && ex.route->quiet && d.code < 400 && !d.write_error;
   const log::Level level = routine ? log::Level::debug : log::Level::info;
   if (!log::enabled(level)) return;
-  const double ms =
-      std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-  std::string line;
-  line.reserve(192);
+  const auto elapsed = Clock::now() - started;
+  // This thread's, kept from line to line (log::write_text copies it).
+  thread_local std::string line;
+  if (line.capacity() > 16 * 1024) line = std::string();  // a rare long one
+  line.clear();
   line += "\"method\":";
   json::append_string(line, ex.method);
   line += ",\"path\":";
   json::append_string(line, ex.path);
   line += ",\"status\":";
   line += std::to_string(d.code);
-  line += ",\"ms\":";
-  json::append_text(line, std::round(ms * 100) / 100);
+  line += ",\"ms\":";  // to two decimals, rounded
+  json::append_hundredths(
+      line,
+      (std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() +
+       5) /
+          10);
   line += ",\"remote\":";
   json::append_string(line, ctx.remote);
   line += ",\"in\":";

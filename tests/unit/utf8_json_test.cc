@@ -44,6 +44,22 @@ TEST(JsonText, WritesDoublesInShortestDecimalForm) {
   EXPECT_EQ(boost::json::parse(text).at("a").as_double(), 12.46);
 }
 
+// Hundredths come out as the double of the same value would: the request
+// log's durations moved from one to the other.
+TEST(JsonText, HundredthsAreWrittenAsTheirDoubleWouldBe) {
+  for (uint64_t h : {0ull, 1ull, 5ull, 10ull, 25ull, 99ull, 100ull, 150ull,
+                     305ull, 1234ull, 99999ull, 123456789ull}) {
+    std::string fast;
+    json::append_hundredths(fast, h);
+    std::string slow;
+    json::append_text(slow, static_cast<double>(h) / 100);
+    EXPECT_EQ(fast, slow) << h;
+  }
+  std::string text = "[";
+  json::append_hundredths(text, 150);
+  EXPECT_EQ(text, "[1.5");
+}
+
 TEST(JsonText, NonFiniteNumbersBecomeNull) {
   EXPECT_EQ(json::to_text(
                 boost::json::array{std::numeric_limits<double>::infinity()}),
