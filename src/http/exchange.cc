@@ -16,7 +16,10 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
-using HeaderParser = beast_http::request_parser<beast_http::empty_body>;
+// One parser takes the header, then (once admitted, under the route's
+// limit) the body: a second parser for the body, moved from a header-only
+// one, made the coroutine's frame too large for malloc's fast path.
+using RequestParser = beast_http::request_parser<beast_http::string_body>;
 
 bool expects_continue(const RequestHeader& h) {
   return beast::iequals(h[beast_http::field::expect], "100-continue");
@@ -27,13 +30,13 @@ bool expects_continue(const RequestHeader& h) {
 // reading on would take its body for the next request (request smuggling).
 // Beast already refuses Transfer-Encoding beside Content-Length and
 // differing Content-Lengths.
-bool has_untrusted_framing(const HeaderParser& parser) {
+bool has_untrusted_framing(const RequestParser& parser) {
   const RequestHeader& h = parser.get();
   if (h.find(beast_http::field::transfer_encoding) == h.end()) return false;
   return !parser.chunked() || h.version() < 11;
 }
 
-bool announces_body(const HeaderParser& parser) {
+bool announces_body(const RequestParser& parser) {
   return parser.content_length().value_or(0) > 0 || parser.chunked();
 }
 
@@ -45,26 +48,26 @@ Response too_large(size_t body_limit) {
 
 // A header that could not be read: 431 or 400, or no answer at all to a
 // client that went away or idled out. The connection ends either way.
-Exchange header_failure(const beast::error_code& ec, size_t header_limit) {
-  Exchange ex{.close_after = true};
+void header_failure(const beast::error_code& ec, size_t header_limit,
+                    Exchange& ex) {
+  ex.close_after = true;
   if (ec == beast_http::error::header_limit) {
     ex.method = "-";
     ex.response =
         json_error(Status::request_header_fields_too_large,
                    "The request headers are larger than the limit of " +
                        std::to_string(header_limit) + " bytes.");
-    return ex;
+    return;
   }
   if (ec == beast_http::error::end_of_stream || ec == beast::error::timeout ||
       ec == asio::error::connection_reset || ec == asio::error::eof ||
       ec == asio::error::operation_aborted) {
-    return ex;  // the client went away or idled out
+    return;  // the client went away or idled out
   }
   ex.method = "-";
   ex.response =
       json_error(Status::bad_request,
                  "The request is not valid HTTP/1.1: " + ec.message() + ".");
-  return ex;
 }
 
 // A body that could not be read: 413, 408 or 400, or no answer to a client
@@ -102,7 +105,7 @@ struct Admission {
 };
 
 // Everything decided on the header, before a byte of the body is read.
-Admission admit(ServerState& s, const HeaderParser& parser,
+Admission admit(ServerState& s, const RequestParser& parser,
                 const RequestContext& ctx, Exchange& ex) {
   auto close_with = [&](Response r) {
     ex.close_after = true;
@@ -152,36 +155,37 @@ asio::awaitable<bool> send_continue(Connection& c, unsigned version,
 
 }  // namespace
 
-asio::awaitable<Exchange> read_and_handle(ServerState& s, Connection& c,
-                                          ReadBuffer& buffer,
-                                          RequestContext& ctx) {
-  HeaderParser header_parser;
-  header_parser.header_limit(static_cast<uint32_t>(s.options.header_limit));
+asio::awaitable<void> read_and_handle(ServerState& s, Connection& c,
+                                      ReadBuffer& buffer, RequestContext& ctx,
+                                      Exchange& ex) {
+  RequestParser parser;
+  parser.header_limit(static_cast<uint32_t>(s.options.header_limit));
   // The route's limit applies once the route is known (admit); Beast's
   // default would otherwise answer "bad request" for any body over 1 MB.
-  header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   // Usually the first read brought the whole request: parsed at once.
   beast::error_code hec;
-  if (!parse_buffered(header_parser, buffer, Until::header, hec) && !hec) {
+  if (!parse_buffered(parser, buffer, Until::header, hec) && !hec) {
     c.stream.expires_after(s.options.header_timeout);
-    hec = co_await read_message(c.stream, buffer, header_parser, Until::header);
+    hec = co_await read_message(c.stream, buffer, parser, Until::header);
   }
-  if (hec) co_return header_failure(hec, s.options.header_limit);
+  if (hec) {
+    header_failure(hec, s.options.header_limit, ex);
+    co_return;
+  }
 
-  const RequestHeader& header = header_parser.get();
-  Exchange ex{.method = std::string(header.method_string()),
-              .path = shown_path(header.target())};
-  const Admission admitted = admit(s, header_parser, ctx, ex);
-  if (admitted.route == nullptr) co_return ex;
+  const RequestHeader& header = parser.get();
+  ex.method = header.method_string();
+  ex.path = shown_path(header.target());
+  const Admission admitted = admit(s, parser, ctx, ex);
+  if (admitted.route == nullptr) co_return;
   const Route& route = *admitted.route;
-  if (announces_body(header_parser) && expects_continue(header)) {
+  if (announces_body(parser) && expects_continue(header)) {
     const bool sent =
         co_await send_continue(c, header.version(), s.options.write_timeout);
-    if (!sent) co_return ex;  // no answer: the client is gone
+    if (!sent) co_return;  // no answer: the client is gone
   }
 
-  beast_http::request_parser<beast_http::string_body> parser{
-      std::move(header_parser)};
   parser.body_limit(route.body_limit);
   beast::error_code bec;
   if (!parse_buffered(parser, buffer, Until::message, bec) && !bec) {
@@ -191,18 +195,18 @@ asio::awaitable<Exchange> read_and_handle(ServerState& s, Connection& c,
   if (bec) {
     ex.close_after = true;
     ex.response = body_failure(bec, route.body_limit);
-    co_return ex;
+    co_return;
   }
   if (!parser.keep_alive()) ex.close_after = true;
-  Request req = parser.release();
+  // The handler takes the request where the parser holds it.
+  Request& req = parser.get();
   ex.body_bytes = req.body().size();
   const HandlerCall call{
       .path = ex.path,
       .socket = c.stream.socket(),
       .watches = route.cancel_on_disconnect && buffer.size() == 0 ? &s.watches
                                                                   : nullptr};
-  ex.response = co_await call_handler(route, req, ctx, call);
-  co_return ex;
+  co_await call_handler(route, req, ctx, call, ex.response);
 }
 
 }  // namespace playground::http

@@ -4,7 +4,8 @@
 // body's memory cannot be reserved (body_budget.h). Then 100-continue, the
 // body under the route's limit, and the handler (handler_call.h).
 //
-//   Exchange ex = co_await read_and_handle(state, connection, buffer, ctx);
+//   Exchange ex;
+//   co_await read_and_handle(state, connection, buffer, ctx, ex);
 //   if (!ex.response) close();               // the client went away
 //   write(*ex.response, keep_alive = !ex.close_after);
 #pragma once
@@ -34,9 +35,12 @@ struct Exchange {
   size_t body_bytes = 0;  // the body as read
 };
 
-// Reads one request from `c` (from `buffer` first) and handles it.
-boost::asio::awaitable<Exchange> read_and_handle(ServerState& s, Connection& c,
-                                                 ReadBuffer& buffer,
-                                                 RequestContext& ctx);
+// Reads one request from `c` (from `buffer` first) and handles it, into
+// `ex` (empty on entry). An out-parameter rather than the result: the
+// result would be a second Exchange in the coroutine's frame, and the frame
+// must stay small enough for malloc's fast path.
+boost::asio::awaitable<void> read_and_handle(ServerState& s, Connection& c,
+                                             ReadBuffer& buffer,
+                                             RequestContext& ctx, Exchange& ex);
 
 }  // namespace playground::http

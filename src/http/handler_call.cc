@@ -10,10 +10,9 @@ namespace playground::http {
 
 namespace asio = boost::asio;
 
-asio::awaitable<std::optional<Response>> call_handler(const Route& route,
-                                                      Request& req,
-                                                      RequestContext& ctx,
-                                                      HandlerCall call) {
+asio::awaitable<void> call_handler(const Route& route, Request& req,
+                                   RequestContext& ctx, HandlerCall call,
+                                   std::optional<Response>& out) {
   std::optional<DisconnectWatch> watch;  // ends with the call
   if (call.watches != nullptr) {
     watch.emplace(*call.watches, call.socket);
@@ -21,7 +20,6 @@ asio::awaitable<std::optional<Response>> call_handler(const Route& route,
   }
   // A handler that throws gets the server's 500, here rather than in a
   // coroutine of its own around the handler's (one frame less per request).
-  std::optional<Response> out;
   try {
     out = co_await route.handler(req, ctx);
   } catch (const std::exception& e) {
@@ -29,7 +27,6 @@ asio::awaitable<std::optional<Response>> call_handler(const Route& route,
     out = json_error(Status::internal_server_error,
                      "The server failed to handle the request.");
   }
-  co_return out;
 }
 
 }  // namespace playground::http

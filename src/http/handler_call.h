@@ -2,8 +2,7 @@
 // a route with `cancel_on_disconnect` the connection is watched meanwhile so
 // that `ctx.client_gone` is requested when the client leaves.
 //
-//   std::optional<Response> r = co_await call_handler(
-//       route, req, ctx,
+//   co_await call_handler(route, req, ctx,
 //       {.path = path, .socket = socket, .watches = &state.watches});
 #pragma once
 
@@ -29,7 +28,9 @@ struct HandlerCall {
   DisconnectWatches* watches = nullptr;
 };
 
-boost::asio::awaitable<std::optional<Response>> call_handler(
-    const Route& route, Request& req, RequestContext& ctx, HandlerCall call);
+// The handler's answer goes to `out` (none: the handler gave none).
+boost::asio::awaitable<void> call_handler(const Route& route, Request& req,
+                                          RequestContext& ctx, HandlerCall call,
+                                          std::optional<Response>& out);
 
 }  // namespace playground::http

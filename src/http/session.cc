@@ -182,7 +182,8 @@ asio::awaitable<bool> serve_request(ServerState& s, Connection& c,
   const auto started = Clock::now();
   RequestContext ctx{.remote = c.remote};
   c.served = true;
-  Exchange ex = co_await read_and_handle(s, c, buffer, ctx);
+  Exchange ex;
+  co_await read_and_handle(s, c, buffer, ctx, ex);
   if (!ex.response) co_return false;
   Delivery d{.client_gone = ctx.client_gone.stop_requested()};
   if (s.draining || d.client_gone) ex.close_after = true;
