@@ -165,7 +165,7 @@ Response preflight() {
 }
 
 bool is_json(std::string_view content_type) {
-  return http::media_type(content_type) == "application/json";
+  return http::has_media_type(content_type, "application/json");
 }
 
 std::optional<size_t> declared_length(const http::RequestHeader& h) {

@@ -19,6 +19,7 @@ std::vector<size_t> Balancer::plan(size_t attempts) {
   const size_t n = states_.size();
   const bool any_healthy = healthy_count() > 0;
   std::vector<size_t> order;
+  order.reserve(std::min(n, attempts));  // one allocation, not one per push
   for (size_t step = 0; step < n && order.size() < attempts; ++step) {
     const size_t i = (cursor_ + step) % n;
     if (!any_healthy || states_[i].healthy) order.push_back(i);

@@ -104,17 +104,17 @@ Response text_response(Status status, std::string body,
   return res;
 }
 
-std::string media_type(std::string_view content_type) {
-  std::string out(content_type.substr(0, content_type.find(';')));
-  // Spaces and tabs dropped, letters lowered, in place: this runs for every
-  // request.
-  size_t kept = 0;
-  for (char c : out) {
+bool has_media_type(std::string_view content_type, std::string_view type) {
+  // Compared in place, spaces and tabs skipped and letters lowered: this
+  // runs for every request, and a copy would allocate.
+  size_t matched = 0;
+  for (char c : content_type.substr(0, content_type.find(';'))) {
     if (c == ' ' || c == '\t') continue;
-    out[kept++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (matched == type.size() || c != type[matched]) return false;
+    ++matched;
   }
-  out.resize(kept);
-  return out;
+  return matched == type.size();
 }
 
 std::string_view trim_ows(std::string_view s) {

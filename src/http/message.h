@@ -42,9 +42,10 @@ Response error_response(const Error& error);
 Response text_response(Status status, std::string body,
                        std::string_view content_type);
 
-// The media type of a Content-Type value, lower-cased, without parameters:
-// "Application/JSON; charset=utf-8" -> "application/json".
-std::string media_type(std::string_view content_type);
+// Whether a Content-Type value names the media type `type` (given in lower
+// case), whatever its case, spaces and parameters:
+// "Application/JSON ; charset=utf-8" has "application/json".
+bool has_media_type(std::string_view content_type, std::string_view type);
 
 // `s` without leading and trailing spaces and tabs (HTTP's "optional
 // whitespace" around header values, list items and parameters).

@@ -120,10 +120,10 @@ std::string file_name_problem(std::string_view name) {
 }
 
 bool is_supported_media_type(std::string_view content_type) {
-  const std::string type = http::media_type(content_type);
-  return type == "application/json" ||
-         type == "application/x-www-form-urlencoded" ||
-         type == "multipart/form-data";
+  return http::has_media_type(content_type, "application/json") ||
+         http::has_media_type(content_type,
+                              "application/x-www-form-urlencoded") ||
+         http::has_media_type(content_type, "multipart/form-data");
 }
 
 std::optional<http::Response> refuse_media_type(
@@ -137,15 +137,16 @@ std::optional<http::Response> refuse_media_type(
 
 Result<EvalRequest> parse_eval_request(std::string_view content_type,
                                        std::string_view body) {
-  const std::string type = http::media_type(content_type);
-  if (type == "application/json") return from_json(body);
-  if (type == "application/x-www-form-urlencoded") {
+  if (http::has_media_type(content_type, "application/json")) {
+    return from_json(body);
+  }
+  if (http::has_media_type(content_type, "application/x-www-form-urlencoded")) {
     auto fields = http::parse_urlencoded(body);
     if (!fields)
       return bad("The form body is malformed: " + fields.error().message + ".");
     return from_form(*fields);
   }
-  if (type == "multipart/form-data") {
+  if (http::has_media_type(content_type, "multipart/form-data")) {
     auto fields = http::parse_multipart(content_type, body);
     if (!fields)
       return bad("The form body is malformed: " + fields.error().message + ".");

@@ -163,7 +163,7 @@ Result<std::vector<TestCase>> cases_from_json(const boost::json::value* v,
 Result<boost::json::object> json_only_body(std::string_view content_type,
                                            std::string_view body,
                                            std::string_view shape) {
-  if (http::media_type(content_type) != "application/json") {
+  if (!http::has_media_type(content_type, "application/json")) {
     return Error{std::string(kGradeMediaTypeMessage),
                  Errc::unsupported_media_type};
   }
@@ -174,8 +174,8 @@ Result<boost::json::object> json_only_body(std::string_view content_type,
 
 std::optional<http::Response> refuse_non_json(
     const http::RequestHeader& header) {
-  if (http::media_type(header[http::beast_http::field::content_type]) ==
-      "application/json") {
+  if (http::has_media_type(header[http::beast_http::field::content_type],
+                           "application/json")) {
     return std::nullopt;
   }
   return http::json_error(http::Status::unsupported_media_type,

@@ -136,7 +136,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(same(*req, *again));
   FUZZ_CHECK(req->code.size() + req->stdin_data.size() <= body.size());
   FUZZ_CHECK(!req->timeout_ms || *req->timeout_ms > 0);
-  if (playground::http::media_type(content_type) == "application/json") {
+  if (playground::http::has_media_type(content_type, "application/json")) {
     FUZZ_CHECK(playground::utf8::is_valid(req->code));
     FUZZ_CHECK(playground::utf8::is_valid(req->stdin_data));
   }

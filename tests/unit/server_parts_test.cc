@@ -15,6 +15,7 @@
 #include "http/bearer_token.h"
 #include "http/body_budget.h"
 #include "http/host_resolver.h"
+#include "http/message.h"
 #include "http/ops_routes.h"
 #include "http/read_buffer_pool.h"
 #include "http/router.h"
@@ -47,6 +48,22 @@ TEST(Metrics, RendersPrometheusText) {
   EXPECT_NE(text.find("dur_seconds_bucket{le=\"+Inf\"} 3"), std::string::npos);
   EXPECT_NE(text.find("dur_seconds_count 3"), std::string::npos);
   EXPECT_NE(text.find("depth 3"), std::string::npos);
+}
+
+// A Content-Type names its media type whatever its case, spaces and
+// parameters; a longer or shorter type is another one.
+TEST(MediaType, IsComparedWithoutCaseSpacesOrParameters) {
+  EXPECT_TRUE(http::has_media_type("application/json", "application/json"));
+  EXPECT_TRUE(http::has_media_type(" Application/JSON ; charset=utf-8",
+                                   "application/json"));
+  EXPECT_TRUE(http::has_media_type("multipart/form-data; boundary=x",
+                                   "multipart/form-data"));
+  EXPECT_FALSE(http::has_media_type("application/jsonx", "application/json"));
+  EXPECT_FALSE(http::has_media_type("application/jso", "application/json"));
+  EXPECT_FALSE(http::has_media_type("", "application/json"));
+  EXPECT_FALSE(http::has_media_type("text/plain", "application/json"));
+  EXPECT_FALSE(
+      http::has_media_type("application/json", "application/x-ndjson"));
 }
 
 TEST(Admission, BoundsRunningAndQueuedAndServesInOrder) {
