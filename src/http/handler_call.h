@@ -2,8 +2,9 @@
 // a route with `cancel_on_disconnect` the connection is watched meanwhile so
 // that `ctx.client_gone` is requested when the client leaves.
 //
+//   std::optional<Response> answer;
 //   co_await call_handler(route, req, ctx,
-//       {.path = path, .socket = socket, .watches = &state.watches});
+//       {.path = path, .socket = socket, .watches = &state.watches}, answer);
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

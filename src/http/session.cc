@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <chrono>
 
 #include "common/json.h"
@@ -180,7 +181,13 @@ void log_request(const Exchange& ex, RequestContext& ctx, const Delivery& d,
 asio::awaitable<bool> serve_request(ServerState& s, Connection& c,
                                     ReadBuffer& buffer) {
   const auto started = Clock::now();
-  RequestContext ctx{.remote = c.remote};
+  // The handlers' few log fields live in this frame's memory: the object
+  // grew one allocation per field.
+  std::array<unsigned char, 256> log_memory;
+  boost::json::monotonic_resource log_fields(log_memory.data(),
+                                             log_memory.size());
+  RequestContext ctx{.remote = c.remote,
+                     .log = boost::json::object(&log_fields)};
   c.served = true;
   Exchange ex;
   co_await read_and_handle(s, c, buffer, ctx, ex);
