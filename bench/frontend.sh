@@ -72,8 +72,7 @@ direct1=$(http --port "$b1" --concurrency 1)
 front1=$(http --port "$fe" --path /python --concurrency 1)
 
 # 2. Throughput on a trivial endpoint: two stub upstreams (bench/lib.sh).
-u1=$(free_port); u2=$(free_port)
-nginx_run stubs 1 "$(stub_server "$u1") $(stub_server "$u2")"
+start_stubs
 stubs="s1=http://127.0.0.1:$u1,s2=http://127.0.0.1:$u2"
 fs=$(free_port); fa=$(free_port); fq=$(free_port); n1=$(free_port); na=$(free_port)
 # One event loop against one nginx worker; a loop per core (--threads 0,

@@ -25,9 +25,7 @@ tmp=$(mktemp -d)
 source bench/lib.sh
 trap 'stop_started; rm -rf "$tmp"' EXIT
 
-u1=$(free_port)
-u2=$(free_port)
-nginx_run stubs 1 "$(stub_server "$u1") $(stub_server "$u2")"
+start_stubs
 np_port=$(free_port)
 nginx_run proxy 1 "$(proxy_servers "$np_port" "$u1" "$u2")"
 proxy_pid=$nginx_pid

@@ -21,9 +21,7 @@ tmp=$(mktemp -d)
 source bench/lib.sh
 trap 'stop_started; rm -rf "$tmp"' EXIT
 
-u1=$(free_port)
-u2=$(free_port)
-nginx_run stubs 1 "$(stub_server "$u1") $(stub_server "$u2")"
+start_stubs
 
 # frontend_under TOOL...: starts the frontend under TOOL; sets $port, $fpid.
 frontend_under() {

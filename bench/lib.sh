@@ -62,6 +62,13 @@ stub_server() {
   local conf=${stub_body//\\/\\\\}  # nginx reads \n in a string as a newline
   echo "server { listen 127.0.0.1:$1; location / { default_type application/json; return 200 '$conf'; } }"
 }
+# start_stubs: the two stub upstreams, in one private nginx; their ports
+# in $u1 and $u2.
+start_stubs() {
+  u1=$(free_port)
+  u2=$(free_port)
+  nginx_run stubs 1 "$(stub_server "$u1") $(stub_server "$u2")"
+}
 # proxy_servers PORT UPSTREAM_PORT...: nginx as a reverse proxy on PORT,
 # POST /python round-robin to the stubs' /py/eval over kept-alive
 # connections, and GET /healthz. No access log, unless $access_log names a
