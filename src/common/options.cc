@@ -207,10 +207,25 @@ Result<ParseOutcome> Options::parse(int argc, const char* const* argv) {
 
 std::string Options::help() const { return app_->help(); }
 
+namespace {
+
+Result<std::string> checked_token(std::string token, std::string_view from) {
+  for (const char c : token) {
+    if (c < '!' || c > '~') {
+      return Error{std::string(from) +
+                   " holds a space, a control character or a byte beyond "
+                   "ASCII; a token is printable ASCII alone"};
+    }
+  }
+  return token;
+}
+
+}  // namespace
+
 Result<std::string> load_token(const std::string& token_file) {
   if (token_file.empty()) {
     const char* token = std::getenv("PLAYGROUND_TOKEN");
-    return std::string(token ? token : "");
+    return checked_token(token ? token : "", "PLAYGROUND_TOKEN");
   }
   std::ifstream in(token_file);
   if (!in) return Error{"cannot read the token file " + token_file};
@@ -222,7 +237,7 @@ Result<std::string> load_token(const std::string& token_file) {
     token.pop_back();
   }
   if (token.empty()) return Error{"the token file " + token_file + " is empty"};
-  return token;
+  return checked_token(std::move(token), "the token file " + token_file);
 }
 
 void add_ops_access_option(Options& options, std::string* ops_access) {

@@ -79,7 +79,9 @@ class Options {
 
 // The shared token both services use: the file `token_file` names when it is
 // not empty (trailing newlines dropped), else $PLAYGROUND_TOKEN, else "".
-// A file that cannot be read or is empty is an error, never "no token".
+// A file that cannot be read or is empty is an error, never "no token"; so
+// is a token with a space, a control character or a byte beyond ASCII: it
+// goes in a header line as it is, and a line break there would split it.
 Result<std::string> load_token(const std::string& token_file);
 
 // --ops-access: who may read the operations endpoints (/metrics, the

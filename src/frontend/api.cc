@@ -181,9 +181,8 @@ boost::asio::awaitable<Response> forward_in_share(FrontendApi& api,
              " may wait); try again when one has finished.",
          Errc::rate_limited});
   }
-  Forwarded f = co_await api.gateway.forward(std::string(target),
-                                             std::move(upstream_text),
-                                             ctx.remote, ctx.client_gone);
+  Forwarded f = co_await api.gateway.forward(target, upstream_text, ctx.remote,
+                                             ctx.client_gone);
   ctx.log["backend"] = f.backend.empty() ? "none" : f.backend;
   ctx.log["attempts"] = f.attempts;
   if (f.cancelled) ctx.log["upstream"] = "cancelled";
@@ -198,8 +197,8 @@ boost::asio::awaitable<Response> answer_now(Response r) { co_return r; }
 boost::asio::awaitable<Response> handle_python(FrontendApi& api,
                                                http::Request& req,
                                                http::RequestContext& ctx) {
-  auto parsed =
-      protocol::parse_eval_request(req[field::field::content_type], req.body());
+  auto parsed = protocol::parse_eval_request(
+      http::field_value(req, field::field::content_type), req.body());
   if (!parsed) return answer_now(http::error_response(parsed.error()));
   return forward_in_share(api, ctx, kEvalTarget, for_backend(*parsed));
 }

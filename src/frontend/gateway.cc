@@ -3,18 +3,22 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/assert.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <optional>
+#include <span>
 
 #include "common/log.h"
 #include "protocol/eval_request.h"
@@ -32,41 +36,29 @@ double ms_since(Clock::time_point start) {
       .count();
 }
 
-// What the client gets from a backend: its status and body; hop-by-hop
-// headers of the upstream connection stay behind. A new message: its fields
-// are inserted, not set (no lookup of what is not there).
+// The fields a backend's answer is relayed or judged by; the clients keep
+// no other (hop-by-hop headers of the upstream connection stay behind).
+const std::vector<field::field> kRelayedFields = {field::field::content_type,
+                                                  field::field::retry_after};
+
+// What the client gets from a backend: its status, body, type and
+// Retry-After (all the client kept of it), and who answered.
 http::Response relay(http::Response& upstream, const std::string& backend) {
-  http::Response r;
+  http::Response r = std::move(upstream);
   r.version(11);
-  r.result(upstream.result_int());  // any code, known to Beast or not
-  const std::string_view type = upstream[field::field::content_type];
-  r.insert(field::field::content_type,
-           type.empty() ? std::string_view("application/json") : type);
-  if (auto retry = upstream[field::field::retry_after]; !retry.empty()) {
-    r.insert(field::field::retry_after, retry);
+  if (http::field_value(r, field::field::content_type).empty()) {
+    r.set(field::field::content_type, "application/json");
   }
   r.insert("X-Playground-Backend", backend);
-  r.body() = std::move(upstream.body());
   r.insert(field::field::content_length, std::to_string(r.body().size()));
   return r;
 }
 
-// The request for a backend's `target`; the client's address goes with
-// the token only.
-http::Request upstream_request(std::string_view target,
-                               const std::string& json_body,
-                               const std::string& client,
-                               const std::string& token) {
-  http::Request request{http::Verb::post, target, 11};
-  request.insert(field::field::content_type, "application/json");
-  if (!token.empty()) {
-    request.insert(field::field::authorization, "Bearer " + token);
-    // Believed by the backend only with the token (see backend/api.cc).
-    request.insert(protocol::kClientHeader, client);
-  }
-  request.body() = json_body;
-  return request;
-}
+// An upstream request's outcomes, as its counter's label says them.
+constexpr std::array<std::string_view, 11> kOutcomes = {
+    "answered", "busy",      "unauthorized", "gateway_error",
+    "connect",  "timeout",   "closed",       "protocol",
+    "local",    "cancelled", "ejected"};
 
 }  // namespace
 
@@ -108,9 +100,19 @@ Gateway::Gateway(std::vector<asio::any_io_executor> loops,
           "Time from sending a request to a backend to its answer.",
           {0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10})) {
   SSL_CTX_set_min_proto_version(tls_.native_handle(), TLS1_2_VERSION);
+  if (!options_.token.empty()) {
+    authorization_ = "Authorization: Bearer " + options_.token + "\r\n";
+  }
+  for (const BackendSpec& backend : backends_) {
+    std::vector<metrics::Counter*>& counts = outcome_counts_.emplace_back();
+    for (std::string_view outcome : kOutcomes) {
+      counts.push_back(&upstream_.with({backend.name, outcome}));
+    }
+  }
   http::ClientOptions request_options;
   request_options.connect_timeout = options_.connect_timeout;
   request_options.max_idle = options_.max_idle_per_backend;
+  request_options.kept_fields = kRelayedFields;
   http::ClientOptions check_options = request_options;
   check_options.max_idle = 1;
   // A backend's name looked up on one loop serves every loop.
@@ -180,9 +182,15 @@ std::string Gateway::python_version() const {
   return python_version_;
 }
 
-asio::awaitable<Forwarded> Gateway::forward(std::string target,
-                                            std::string json_body,
-                                            std::string client,
+void Gateway::count(size_t i, std::string_view outcome) {
+  const auto* it = std::find(kOutcomes.begin(), kOutcomes.end(), outcome);
+  BOOST_ASSERT(it != kOutcomes.end());
+  outcome_counts_[i][static_cast<size_t>(it - kOutcomes.begin())]->inc();
+}
+
+asio::awaitable<Forwarded> Gateway::forward(std::string_view target,
+                                            std::string_view json_body,
+                                            std::string_view client,
                                             std::stop_token client_gone) {
   Forwarding f;
   Loop& loop = loop_of(co_await asio::this_coro::executor);
@@ -202,12 +210,23 @@ asio::awaitable<Forwarded> Gateway::forward(std::string target,
 }
 
 asio::awaitable<Gateway::Next> Gateway::try_backend(
-    Loop& loop, size_t i, const std::string& target,
-    const std::string& json_body, const std::string& client,
-    std::stop_token client_gone, Forwarding& f) {
+    Loop& loop, size_t i, std::string_view target, std::string_view json_body,
+    std::string_view client, std::stop_token client_gone, Forwarding& f) {
   const BackendSpec& backend = backends_[i];
-  http::Request request =
-      upstream_request(target, json_body, client, options_.token);
+  // The client's address goes with the token only: the backend believes it
+  // only then (see backend/api.cc). An address holds no CR or LF.
+  const std::array<std::string_view, 6> fields = {
+      "Content-Type: application/json\r\n",
+      authorization_,
+      protocol::kClientHeader,
+      ": ",
+      client,
+      "\r\n"};
+  const http::OutgoingRequest request{
+      .method = http::Verb::post,
+      .target = target,
+      .fields = std::span(fields).first(authorization_.empty() ? 1 : 6),
+      .body = json_body};
   const auto start = Clock::now();
   // Stopped when the client goes or when the health checks eject this
   // backend meanwhile (abandon_in_flight).
@@ -217,7 +236,7 @@ asio::awaitable<Gateway::Next> Gateway::try_backend(
                         [&stop = *waiting] { stop.request_stop(); });
   with_balancer([i](Balancer& b) { b.begin(i); });
   auto answer = co_await loop.clients[i]->send(
-      std::move(request), options_.upstream_timeout, waiting->get_token());
+      request, options_.upstream_timeout, waiting->get_token());
   with_balancer([i](Balancer& b) { b.end(i); });
   const bool ejected =
       waiting->stop_requested() && !client_gone.stop_requested();
@@ -233,7 +252,7 @@ asio::awaitable<Gateway::Next> Gateway::try_backend(
   }
   if (on_refusal(i, *answer, f)) co_return Next::try_next;
   const double ms = ms_since(start);
-  upstream_.with({backend.name, "answered"}).inc();
+  count(i, "answered");
   latency_.observe(ms / 1000);
   with_balancer([i, ms](Balancer& b) { b.on_answer(i, ms); });
   f.out.response = relay(*answer, backend.name);
@@ -247,7 +266,7 @@ bool Gateway::on_failure(Loop& loop, size_t i, const Error& error, bool ejected,
   const http::Failure failure = http::failure_of(error);
   if (failure == http::Failure::cancelled && ejected) {
     // Already out of rotation: the next backend may answer it.
-    upstream_.with({backend.name, "ejected"}).inc();
+    count(i, "ejected");
     f.last_error = backend.name + ": ejected while the request waited";
     log::warn("backend ejected while a request waited; trying the next one",
               {{"backend", backend.name}});
@@ -255,12 +274,12 @@ bool Gateway::on_failure(Loop& loop, size_t i, const Error& error, bool ejected,
   }
   if (failure == http::Failure::cancelled) {
     // Not the backend's fault, and never retried: nobody is waiting.
-    upstream_.with({backend.name, "cancelled"}).inc();
+    count(i, "cancelled");
     return false;
   }
   if (failure == http::Failure::local) {
     // This process is short of descriptors: not the backend's fault.
-    upstream_.with({backend.name, "local"}).inc();
+    count(i, "local");
     f.last_error = "the frontend cannot open connections now";
     log::error("cannot open a connection to a backend",
                {{"backend", backend.name}, {"error", error.message}});
@@ -268,7 +287,7 @@ bool Gateway::on_failure(Loop& loop, size_t i, const Error& error, bool ejected,
   }
   const bool down = failure == http::Failure::connect;
   if (down) loop.clients[i]->drop_idle();
-  upstream_.with({backend.name, std::string(http::to_string(failure))}).inc();
+  count(i, http::to_string(failure));
   f.last_error = backend.name + ": " + error.message;
   log::warn("backend failed; trying the next one",
             {{"backend", backend.name},
@@ -282,7 +301,7 @@ bool Gateway::on_refusal(size_t i, const http::Response& answer,
                          Forwarding& f) {
   const BackendSpec& backend = backends_[i];
   if (answer.result() == Status::service_unavailable) {
-    upstream_.with({backend.name, "busy"}).inc();
+    count(i, "busy");
     with_balancer([i](Balancer& b) { b.on_busy(i); });
     f.any_busy = true;
     return true;
@@ -290,7 +309,7 @@ bool Gateway::on_refusal(size_t i, const http::Response& answer,
   if (answer.result() == Status::unauthorized) {
     // The backend wants a token this frontend does not have: a
     // configuration error, never the client's to fix.
-    upstream_.with({backend.name, "unauthorized"}).inc();
+    count(i, "unauthorized");
     f.last_error = backend.name + " refused the frontend's token";
     log::error(
         "backend refused the frontend's token; check "
@@ -303,7 +322,7 @@ bool Gateway::on_refusal(size_t i, const http::Response& answer,
       answer.result() == Status::gateway_timeout) {
     // Never sent by a backend itself: a proxy or load balancer in front
     // of it could not reach it.
-    upstream_.with({backend.name, "gateway_error"}).inc();
+    count(i, "gateway_error");
     f.last_error = backend.name + ": a proxy in front of it answered " +
                    std::to_string(answer.result_int());
     report_failure(i, false, f.last_error);
@@ -344,14 +363,11 @@ void Gateway::stop() {
 asio::awaitable<void> Gateway::check_health(size_t i) {
   constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
   while (!stopping_) {
-    http::Request request{http::Verb::get, "/readyz", 11};
     // With the token the backend answers in full: whether its self-test
     // passed (busy, not broken, below) and its Python's version.
-    if (!options_.token.empty()) {
-      request.set(field::field::authorization, "Bearer " + options_.token);
-    }
-    auto answer = co_await health_clients_[i]->send(std::move(request),
-                                                    options_.health_timeout);
+    const std::string_view fields[] = {authorization_};
+    auto answer = co_await health_clients_[i]->send(
+        {.target = "/readyz", .fields = fields}, options_.health_timeout);
     if (stopping_) break;
     // A backend whose queue is full answers 503 with its self-test passed:
     // busy, not broken, so the check neither passes nor fails.

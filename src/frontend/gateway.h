@@ -39,6 +39,7 @@
 #include <mutex>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/metrics.h"
@@ -87,9 +88,10 @@ class Gateway {
   // kGradeTarget). A stop on `client_gone` abandons it, closing the
   // connection to the backend. `client` (the client's address) goes to the
   // backend with the token, for its fair queueing (X-Playground-Client).
-  boost::asio::awaitable<Forwarded> forward(std::string target,
-                                            std::string json_body,
-                                            std::string client,
+  // The three strings are read until it completes: await it at once.
+  boost::asio::awaitable<Forwarded> forward(std::string_view target,
+                                            std::string_view json_body,
+                                            std::string_view client,
                                             std::stop_token client_gone = {});
 
   void start_health_checks();
@@ -138,12 +140,12 @@ class Gateway {
   };
   enum class Next { answered, try_next, stop };
   // One try at backend i; `answered` leaves its answer in f.out.
-  boost::asio::awaitable<Next> try_backend(Loop& loop, size_t i,
-                                           const std::string& target,
-                                           const std::string& json_body,
-                                           const std::string& client,
-                                           std::stop_token client_gone,
-                                           Forwarding& f);
+  boost::asio::awaitable<Next> try_backend(
+      Loop& loop, size_t i, std::string_view target, std::string_view json_body,
+      std::string_view client, std::stop_token client_gone, Forwarding& f);
+  // Counts an upstream request of backend i by its outcome (one of
+  // kOutcomes in gateway.cc).
+  void count(size_t i, std::string_view outcome);
   // A backend that did not answer: counted, logged, its health told. False
   // when forwarding must stop (the client went away).
   bool on_failure(Loop& loop, size_t i, const Error& error, bool ejected,
@@ -175,7 +177,11 @@ class Gateway {
   mutable std::mutex mu_;  // guards balancer_ and python_version_
   Balancer balancer_;
   std::string python_version_;
+  // "Authorization: Bearer <token>\r\n", or "" without a token.
+  std::string authorization_;
   metrics::CounterFamily& upstream_;
+  // upstream_'s counters, found once: per backend, one per outcome.
+  std::vector<std::vector<metrics::Counter*>> outcome_counts_;
   metrics::Histogram& latency_;
 };
 

@@ -3,6 +3,8 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -15,6 +17,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <charconv>
 #include <optional>
 
 #include "http/wire.h"
@@ -55,6 +58,54 @@ Failure classify(const boost::system::error_code& ec) {
   if (is_closed(ec)) return Failure::closed;
   return Failure::protocol;
 }
+
+// Reads a response into a Response as Beast's parser would, but keeps only
+// the fields in `kept` and no reason phrase: each of those is an allocation
+// (and a field a sorted insert) per response that nobody reads.
+class ResponseReader final : public beast_http::basic_parser<false> {
+ public:
+  explicit ResponseReader(const std::vector<beast_http::field>& kept)
+      : kept_(kept) {}
+  Response release() { return std::move(response_); }
+  int status() const { return response_.result_int(); }
+
+ private:
+  using string_view = beast::string_view;
+  void on_request_impl(beast_http::verb, string_view, string_view, int,
+                       beast::error_code&) override {}  // a request's only
+  void on_response_impl(int code, string_view, int version,
+                        beast::error_code&) override {
+    response_.result(static_cast<unsigned>(code));  // three digits, checked
+    response_.version(static_cast<unsigned>(version));
+  }
+  void on_field_impl(beast_http::field name, string_view name_string,
+                     string_view value, beast::error_code&) override {
+    if (std::find(kept_.begin(), kept_.end(), name) != kept_.end()) {
+      response_.insert(name, name_string, value);
+    }
+  }
+  void on_header_impl(beast::error_code&) override {}
+  // The length is within the parser's body limit already.
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length,
+                         beast::error_code&) override {
+    if (length) response_.body().reserve(static_cast<size_t>(*length));
+  }
+  size_t on_body_impl(string_view body, beast::error_code&) override {
+    response_.body().append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, string_view,
+                            beast::error_code&) override {}
+  size_t on_chunk_body_impl(std::uint64_t, string_view body,
+                            beast::error_code&) override {
+    response_.body().append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  const std::vector<beast_http::field>& kept_;
+  Response response_;
+};
 
 }  // namespace
 
@@ -99,6 +150,7 @@ struct Client::Connection {
   std::optional<beast::tcp_stream> plain;
   std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
   beast::flat_buffer buffer;
+  std::string header;  // the request's, kept for its capacity
   Clock::time_point idle_since;
   // The last answer left it fit for another request (keep-alive, and its
   // end not marked by the close).
@@ -187,23 +239,47 @@ asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
   co_return connection;
 }
 
-asio::awaitable<Result<Response>> Client::exchange(Connection& c,
-                                                   Request& request,
-                                                   Clock::time_point deadline,
-                                                   std::stop_token cancel) {
+void Client::write_header(const OutgoingRequest& request,
+                          std::string& out) const {
+  out.clear();
+  out += beast_http::to_string(request.method);
+  out += ' ';
+  out += origin_.base_path;
+  out += request.target;
+  out += " HTTP/1.1\r\nHost: ";
+  out += host_header_;
+  out += "\r\n";
+  for (std::string_view field : request.fields) out += field;
+  // HTTP/1.1 keeps the connection alive unless told otherwise.
+  if (!request.body.empty() || request.method == Verb::post) {
+    char digits[24];
+    const auto end =
+        std::to_chars(digits, digits + sizeof digits, request.body.size()).ptr;
+    out += "Content-Length: ";
+    out.append(digits, end);
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
+asio::awaitable<Result<Response>> Client::exchange(
+    Connection& c, const OutgoingRequest& request, Clock::time_point deadline,
+    std::stop_token cancel) {
   // A stop aborts whatever is pending; the caller then drops the connection.
   std::stop_callback on_cancel(cancel, [&c] { c.tcp().cancel(); });
   if (cancel.stop_requested()) {
     co_return fail(Failure::cancelled, "the request was cancelled");
   }
+  write_header(request, c.header);
   boost::system::error_code wec;
   if (c.secure) {
     c.tcp().expires_at(deadline);
+    const std::array<asio::const_buffer, 2> message = {
+        asio::buffer(c.header), asio::buffer(request.body)};
     std::tie(wec, std::ignore) =
-        co_await beast_http::async_write(*c.secure, request, nothrow);
+        co_await asio::async_write(*c.secure, message, nothrow);
   } else {
-    const std::string header = header_bytes(request);
-    wec = co_await write_message(*c.plain, header, request.body(), deadline);
+    wec = co_await write_message(*c.plain, c.header, request.body, deadline);
     c.plain->expires_at(deadline);  // for the read
   }
   if (wec && cancel.stop_requested()) {
@@ -220,17 +296,16 @@ asio::awaitable<Result<Response>> Client::exchange(Connection& c,
   // one: read past them, or the real answer would be left on the
   // connection for the next request to take.
   for (;;) {
-    std::optional<beast_http::response_parser<beast_http::string_body>> parser;
-    parser.emplace();
-    parser->body_limit(options_.response_limit);
-    parser->header_limit(64 * 1024);
+    ResponseReader parser(options_.kept_fields);
+    parser.body_limit(options_.response_limit);
+    parser.header_limit(64 * 1024);
     const size_t buffered = c.buffer.size();
     boost::system::error_code rec;
     if (c.secure) {
-      std::tie(rec, std::ignore) = co_await beast_http::async_read(
-          *c.secure, c.buffer, *parser, nothrow);
+      std::tie(rec, std::ignore) =
+          co_await beast_http::async_read(*c.secure, c.buffer, parser, nothrow);
     } else {
-      rec = co_await read_message(*c.plain, c.buffer, *parser, Until::message);
+      rec = co_await read_message(*c.plain, c.buffer, parser, Until::message);
     }
     if (rec && cancel.stop_requested()) {
       co_return fail(Failure::cancelled, "the request was cancelled");
@@ -238,37 +313,24 @@ asio::awaitable<Result<Response>> Client::exchange(Connection& c,
     if (rec) {
       std::string what =
           rec == beast::error::timeout ? "timed out" : rec.message();
-      const bool nothing = !parser->got_some() && buffered == 0;
+      const bool nothing = !parser.got_some() && buffered == 0;
       Failure failure = classify(rec);
       if (failure == Failure::closed && nothing) failure = Failure::unanswered;
       co_return fail(
           failure,
           (nothing ? "no response: " : "reading the response failed: ") + what);
     }
-    if (parser->get().result_int() / 100 == 1) continue;
+    if (parser.status() / 100 == 1) continue;
     c.tcp().expires_never();
-    c.reusable = parser->keep_alive() && !parser->need_eof();
-    co_return parser->release();
+    c.reusable = parser.keep_alive() && !parser.need_eof();
+    co_return parser.release();
   }
 }
 
 asio::awaitable<Result<Response>> Client::send(
-    Request request, std::chrono::milliseconds timeout,
+    OutgoingRequest request, std::chrono::milliseconds timeout,
     std::stop_token cancel) {
   const auto deadline = Clock::now() + timeout;
-  request.target(origin_.base_path + std::string(request.target()));
-  // HTTP/1.1 keeps the connection alive unless told otherwise; the
-  // request comes without Host and Content-Length (see client.h).
-  BOOST_ASSERT(request.version() == 11);
-  BOOST_ASSERT(request.find(beast_http::field::host) == request.end());
-  BOOST_ASSERT(request.find(beast_http::field::content_length) ==
-               request.end());
-  request.insert(beast_http::field::host, host_header_);
-  if (!request.body().empty() || request.method() == Verb::post) {
-    request.insert(beast_http::field::content_length,
-                   std::to_string(request.body().size()));
-  }
-
   bool fresh_only = false;
   for (;;) {
     std::unique_ptr<Connection> connection = fresh_only ? nullptr : take_idle();

@@ -2,8 +2,20 @@
 // https, on Boost.Beast with C++20 coroutines.
 //
 //   http::Client client(io.get_executor(), origin, &tls, {});
-//   auto res = co_await client.send(std::move(request), 30s);
+//   const std::string_view fields[] = {"Content-Type: text/plain\r\n"};
+//   auto res = co_await client.send({.method = Verb::post,
+//                                    .target = "/py/eval",
+//                                    .fields = fields,
+//                                    .body = text},
+//                                   30s);
 //   if (!res) { switch (failure_of(res.error())) { ... } }
+//
+// A request goes out as the caller's bytes: its header is written from
+// them into the connection's own buffer, its body straight from the
+// caller's string (a proxied request is never copied or parsed again). A
+// response keeps its status, its body and, of its fields, only those
+// ClientOptions::kept_fields names: each other field would cost an
+// allocation and a sorted insert that nobody reads.
 //
 // The frontend holds one Client per backend. Idle connections are reused,
 // most recent first (older ones expire after `idle_ttl`). A request on a
@@ -21,8 +33,11 @@
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <memory>
+#include <span>
 #include <stop_token>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "http/host_resolver.h"
@@ -50,6 +65,9 @@ struct ClientOptions {
   std::chrono::milliseconds idle_ttl{30'000};
   // Largest response body accepted.
   size_t response_limit = 64 << 20;
+  // The response fields kept in the Response (see above).
+  std::vector<beast_http::field> kept_fields = {beast_http::field::content_type,
+                                                beast_http::field::retry_after};
   // The host's last good addresses, shared with the clients of the same
   // origin on other event loops; none: this client's own alone.
   std::shared_ptr<KnownAddresses> addresses;
@@ -76,6 +94,20 @@ Failure failure_of(const Error& error);
 // too), "protocol", "local", "cancelled".
 std::string_view to_string(Failure failure);
 
+// An HTTP/1.1 request as the caller holds it; the views must stay valid
+// until send() completes.
+struct OutgoingRequest {
+  Verb method = Verb::get;
+  // Appended to the origin's base path; from the caller's code, never a
+  // client's bytes.
+  std::string_view target;
+  // Whole header lines, "Name: value\r\n", written one after the other as
+  // they are: from the caller's code, or checked to hold no CR or LF. Host
+  // and Content-Length are added by the client and must not be among them.
+  std::span<const std::string_view> fields;
+  std::string_view body;
+};
+
 class Client {
  public:
   // `tls` is used when origin.tls; it must outlive the client.
@@ -85,13 +117,11 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // Sends `request`, an HTTP/1.1 request (its target is appended to the
-  // origin's base path; Host and Content-Length are set here, so it comes
-  // without them; a POST or a body gets Content-Length) and reads the whole
-  // response within `timeout`, connection set-up included. A stop on
+  // Sends `request` (a POST or a body gets Content-Length) and reads the
+  // whole response within `timeout`, connection set-up included. A stop on
   // `cancel` abandons it and closes its connection.
   boost::asio::awaitable<Result<Response>> send(
-      Request request, std::chrono::milliseconds timeout,
+      OutgoingRequest request, std::chrono::milliseconds timeout,
       std::stop_token cancel = {});
 
   // Closes every idle connection (after the upstream was found down).
@@ -102,8 +132,10 @@ class Client {
   boost::asio::awaitable<Result<std::unique_ptr<Connection>>> connect(
       std::chrono::steady_clock::time_point deadline);
   boost::asio::awaitable<Result<Response>> exchange(
-      Connection& connection, Request& request,
+      Connection& connection, const OutgoingRequest& request,
       std::chrono::steady_clock::time_point deadline, std::stop_token cancel);
+  // The request's header, as it goes on the wire, into `out`.
+  void write_header(const OutgoingRequest& request, std::string& out) const;
   std::unique_ptr<Connection> take_idle();
   void keep_idle(std::unique_ptr<Connection> connection);
 

@@ -22,7 +22,8 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 using RequestParser = beast_http::request_parser<beast_http::string_body>;
 
 bool expects_continue(const RequestHeader& h) {
-  return beast::iequals(h[beast_http::field::expect], "100-continue");
+  return beast::iequals(field_value(h, beast_http::field::expect),
+                        "100-continue");
 }
 
 // RFC 9112 6.1 and 6.3: a request whose Transfer-Encoding does not end in
@@ -32,7 +33,7 @@ bool expects_continue(const RequestHeader& h) {
 // differing Content-Lengths.
 bool has_untrusted_framing(const RequestParser& parser) {
   const RequestHeader& h = parser.get();
-  if (h.find(beast_http::field::transfer_encoding) == h.end()) return false;
+  if (!has_field(h, beast_http::field::transfer_encoding)) return false;
   return !parser.chunked() || h.version() < 11;
 }
 

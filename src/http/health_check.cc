@@ -22,8 +22,7 @@ std::string loopback_for(const std::string& bind) {
 
 // "" when the service answered 200, else why not.
 asio::awaitable<std::string> ask(Client& client) {
-  Request request{Verb::get, "/healthz", 11};
-  auto answer = co_await client.send(std::move(request), kTimeout);
+  auto answer = co_await client.send({.target = "/healthz"}, kTimeout);
   if (!answer) co_return answer.error().message;
   if (answer->result() != Status::ok) {
     co_return "answered " + std::to_string(answer->result_int());

@@ -1,6 +1,7 @@
 // JSON and text response builders (see message.h).
 #include "http/message.h"
 
+#include <boost/assert.hpp>
 #include <boost/json/parse.hpp>
 #include <cctype>
 
@@ -102,6 +103,23 @@ Response text_response(Status status, std::string body,
   res.body() = std::move(body);
   res.prepare_payload();
   return res;
+}
+
+std::string_view field_value(const beast_http::fields& fields,
+                             beast_http::field name) {
+  BOOST_ASSERT(name != beast_http::field::unknown);
+  for (const auto& f : fields) {
+    if (f.name() == name) return f.value();
+  }
+  return {};
+}
+
+bool has_field(const beast_http::fields& fields, beast_http::field name) {
+  BOOST_ASSERT(name != beast_http::field::unknown);
+  for (const auto& f : fields) {
+    if (f.name() == name) return true;
+  }
+  return false;
 }
 
 bool has_media_type(std::string_view content_type, std::string_view type) {

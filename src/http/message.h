@@ -42,6 +42,15 @@ Response error_response(const Error& error);
 Response text_response(Status status, std::string body,
                        std::string_view content_type);
 
+// The value of the field `name` (a known one, not field::unknown) in
+// `fields`, "" when absent; whether it is there. Found by its code along the
+// message's list: Beast's own lookup compares names letter by letter, case
+// folded, down its tree, several times the cost for a message's few
+// fields, and these run for every request.
+std::string_view field_value(const beast_http::fields& fields,
+                             beast_http::field name);
+bool has_field(const beast_http::fields& fields, beast_http::field name);
+
 // Whether a Content-Type value names the media type `type` (given in lower
 // case), whatever its case, spaces and parameters:
 // "Application/JSON ; charset=utf-8" has "application/json".

@@ -36,6 +36,7 @@ ServerState::ServerState(boost::asio::io_context& io,
       io(io),
       loop(loop),
       options(shared->options),
+      server_field("Server: " + options.server_name + "\r\n"),
       router(shared->router),
       bodies(shared->bodies),
       requests(shared->requests),
@@ -55,6 +56,18 @@ void ServerState::closed(Connection& c) {
   shared->open_count.fetch_sub(1, std::memory_order_relaxed);
   shared->connections.add(-1);
   maybe_drained();
+}
+
+metrics::Counter& ServerState::requests_of(const Route* route,
+                                           unsigned status) {
+  // A few routes times a few statuses: a short list, looked through.
+  for (const RequestsCounter& known : requests_counters_) {
+    if (known.route == route && known.status == status) return *known.counter;
+  }
+  metrics::Counter& counter =
+      requests.with({metric_label(route), std::to_string(status)});
+  requests_counters_.push_back({route, status, &counter});
+  return counter;
 }
 
 bool ServerState::full() const {

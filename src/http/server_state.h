@@ -88,6 +88,9 @@ struct ServerState {
   void closed(Connection& c);
   // Whether the server as a whole has its maximum of connections open.
   bool full() const;
+  // The `requests` counter of a route (nullptr: none matched) and status,
+  // found in the family once per loop: a lookup there builds the labels.
+  metrics::Counter& requests_of(const Route* route, unsigned status);
 
   // Stops accepting and sweeping and closes the idle connections; the
   // others close after their request. `on_drained` runs once no connection
@@ -98,6 +101,8 @@ struct ServerState {
   boost::asio::io_context& io;
   const size_t loop;
   const ServerOptions& options;
+  // "Server: <options.server_name>\r\n", for every answer's header.
+  const std::string server_field;
   const Router& router;
   BodyBudget& bodies;
   metrics::CounterFamily& requests;
@@ -116,6 +121,13 @@ struct ServerState {
 
  private:
   void maybe_drained();
+
+  struct RequestsCounter {
+    const Route* route;
+    unsigned status;
+    metrics::Counter* counter;
+  };
+  std::vector<RequestsCounter> requests_counters_;
 
   std::function<void()> on_drained_;
 };

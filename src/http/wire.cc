@@ -11,34 +11,10 @@ void append_version(std::string& out, unsigned version) {
   out.push_back(static_cast<char>('0' + version % 10));
 }
 
-// Each field as "Name: value", then the blank line that ends the header.
-template <class Fields>
-void append_fields(std::string& out, const Fields& fields) {
-  for (const auto& field : fields) {
-    out += field.name_string();
-    out += ": ";
-    out += field.value();
-    out += "\r\n";
-  }
-  out += "\r\n";
-}
-
 }  // namespace
 
-std::string header_bytes(const Request& request) {
-  std::string out;
-  out.reserve(256);
-  out += request.method_string();
-  out.push_back(' ');
-  out += request.target();
-  out.push_back(' ');
-  append_version(out, request.version());
-  out += "\r\n";
-  append_fields(out, request.base());
-  return out;
-}
-
-std::string header_bytes(const Response& response) {
+std::string header_bytes(const Response& response,
+                         std::string_view more_fields) {
   std::string out;
   out.reserve(256);
   append_version(out, response.version());
@@ -51,7 +27,14 @@ std::string header_bytes(const Response& response) {
   out.push_back(' ');
   out += response.reason();
   out += "\r\n";
-  append_fields(out, response.base());
+  for (const auto& field : response.base()) {
+    out += field.name_string();
+    out += ": ";
+    out += field.value();
+    out += "\r\n";
+  }
+  out += more_fields;
+  out += "\r\n";
   return out;
 }
 

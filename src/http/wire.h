@@ -1,7 +1,7 @@
 // HTTP/1.1 messages on a socket with the fewest operations: Beast parses and
 // holds the messages; reading and writing them is done here.
 //
-//   std::string head = http::header_bytes(response);
+//   std::string head = http::header_bytes(response, "Server: x\r\n");
 //   auto ec = co_await http::write_message(stream, head, response.body(),
 //                                          Clock::now() + 10s);
 //   if (!http::parse_buffered(parser, buffer, http::Until::message, ec))
@@ -39,10 +39,11 @@
 
 namespace playground::http {
 
-// The start line, the fields and the blank line of a message, as they go on
+// The status line, the fields, then `more_fields` (whole "Name: value\r\n"
+// lines, the server's own) and the blank line of a response, as they go on
 // the wire; its body follows as it is.
-std::string header_bytes(const Request& request);
-std::string header_bytes(const Response& response);
+std::string header_bytes(const Response& response,
+                         std::string_view more_fields = {});
 
 // How far a parse goes: the header alone, or the whole message.
 enum class Until { header, message };

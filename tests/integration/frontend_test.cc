@@ -17,6 +17,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <fstream>
@@ -581,6 +582,95 @@ TEST(FrontendRouting, InterimAnswersNeverShiftResultsToAnotherRequest) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.json()["stdout"].as_string(), mine);
   }
+  ::kill(server, SIGTERM);
+  ::waitpid(server, nullptr, 0);
+}
+
+// What goes to a backend is exactly the request line, Host, the type, the
+// length, the token and the client's address, then the body as the
+// frontend wrote it; what comes back to the client is the backend's status,
+// body (chunked or not), Content-Type as sent and Retry-After, and no other
+// field of its (a cookie, hop-by-hop or its own headers).
+TEST(FrontendRouting, RequestsAndAnswersCarryExactlyTheirFields) {
+  const uint16_t port = free_port();
+  const pid_t server = ::fork();
+  if (server == 0) {
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, STDERR_FILENO);
+    const std::string program =
+        "import http.server as h, json\n"
+        "class H(h.BaseHTTPRequestHandler):\n"
+        "  protocol_version = 'HTTP/1.1'\n"
+        "  def do_GET(self):\n"
+        "    self.send_response(200)\n"
+        "    self.send_header('Content-Length', '0')\n"
+        "    self.end_headers()\n"
+        "  def do_POST(self):\n"
+        "    body = self.rfile.read(int(self.headers['Content-Length']))\n"
+        "    if json.loads(body)['code'] == 'limit':\n"
+        "      self.wfile.write(b'HTTP/1.1 429 Slow Down\\r\\n'\n"
+        "        + b'Content-Type: application/json\\r\\nRetry-After: "
+        "7\\r\\n'\n"
+        "        + b'Content-Length: 2\\r\\n\\r\\n{}')\n"
+        "      return\n"
+        "    seen = json.dumps({'line': self.requestline, 'body': "
+        "body.decode(),\n"
+        "      'headers': [[k.lower(), v] for k, v in self.headers.items()]})\n"
+        "    out = (b'HTTP/1.1 200 OK\\r\\nSet-Cookie: a=b\\r\\n'\n"
+        "      + b'Content-Type: application/json; charset=utf-8\\r\\n'\n"
+        "      + b'X-Upstream-Only: 1\\r\\nTransfer-Encoding: "
+        "chunked\\r\\n\\r\\n')\n"
+        "    for i in range(0, len(seen), 7):\n"
+        "      chunk = seen[i:i + 7].encode()\n"
+        "      out += b'%x\\r\\n' % len(chunk) + chunk + b'\\r\\n'\n"
+        "    self.wfile.write(out + b'0\\r\\n\\r\\n')\n"
+        "h.ThreadingHTTPServer(('127.0.0.1', " +
+        std::to_string(port) + "), H).serve_forever()\n";
+    ::execl("/usr/bin/python3", "python3", "-c", program.c_str(), nullptr);
+    ::_exit(127);
+  }
+  ASSERT_GT(server, 0);
+  ASSERT_TRUE(wait_until(
+      [&] { return HttpClient(port).get("/readyz").status == 200; }, 5s));
+  auto front = start_frontend("echo=" + url_of(port), {},
+                              {{"PLAYGROUND_TOKEN", "t0k3n"}});
+  ASSERT_TRUE(front->started()) << front->log();
+  HttpClient client(front->port());
+  for (int i = 0; i < 2; ++i) {  // a fresh upstream connection, then reused
+    const std::string code = "print('caf\u00e9 " + std::to_string(i) + "')";
+    auto r = client.post(
+        "/python", boost::json::serialize(boost::json::object{{"code", code}}));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.header("content-type"), "application/json; charset=utf-8");
+    EXPECT_EQ(r.header("x-playground-backend"), "echo");
+    EXPECT_EQ(r.header("content-length"), std::to_string(r.body.size()));
+    EXPECT_EQ(r.header("set-cookie"), "");
+    EXPECT_EQ(r.header("x-upstream-only"), "");
+    EXPECT_EQ(r.header("transfer-encoding"), "");
+
+    const boost::json::object seen = r.json();
+    ASSERT_TRUE(seen.contains("line")) << r.body;
+    EXPECT_EQ(seen.at("line").as_string(), "POST /py/eval HTTP/1.1");
+    const std::string body(seen.at("body").as_string());
+    EXPECT_EQ(boost::json::parse(body).at("code").as_string(), code);
+    std::vector<std::pair<std::string, std::string>> headers;
+    for (const auto& h : seen.at("headers").as_array()) {
+      headers.emplace_back(h.as_array()[0].as_string(),
+                           h.as_array()[1].as_string());
+    }
+    const std::vector<std::pair<std::string, std::string>> expected = {
+        {"host", "127.0.0.1:" + std::to_string(port)},
+        {"content-type", "application/json"},
+        {"authorization", "Bearer t0k3n"},
+        {"x-playground-client", "127.0.0.1"},
+        {"content-length", std::to_string(body.size())}};
+    EXPECT_EQ(headers, expected);
+  }
+  auto limited = client.post("/python", R"({"code":"limit"})");
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(limited.header("retry-after"), "7");
+  EXPECT_EQ(limited.header("content-type"), "application/json");
+  EXPECT_EQ(limited.body, "{}");
   ::kill(server, SIGTERM);
   ::waitpid(server, nullptr, 0);
 }

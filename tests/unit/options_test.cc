@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <fstream>
+
 #include "backend/config.h"
 
 namespace playground {
@@ -184,6 +186,41 @@ std::vector<std::string> hidden_by(const char* setting) {
 
 // --module-dirs names the Debian module directories the sandbox sees; the
 // others (those that exist here) are hidden.
+// The token goes into a header line as it is: a line break, a space or a
+// control byte in it is refused, from the file and from the environment,
+// and the file's trailing newline is not part of it.
+TEST(Token, IsPrintableAsciiFromTheFileOrTheEnvironment) {
+  const std::string file = ::testing::TempDir() + "/token";
+  auto token_in_file = [&](const std::string& text) {
+    std::ofstream(file, std::ios::trunc) << text;
+    return load_token(file);
+  };
+  auto ok = token_in_file("s3cret-Token_+/=\n");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(*ok, "s3cret-Token_+/=");
+  for (const std::string bad :
+       {"one\r\nX-Injected: 1", "two words", "tab\there", "caf\xc3\xa9"}) {
+    auto refused = token_in_file(bad + "\n");
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_NE(refused.error().message.find("printable ASCII"),
+              std::string::npos);
+  }
+  EXPECT_FALSE(token_in_file("\n"));  // empty
+
+  ::setenv("PLAYGROUND_TOKEN", "from-env", 1);
+  auto from_env = load_token("");
+  ASSERT_TRUE(from_env);
+  EXPECT_EQ(*from_env, "from-env");
+  ::setenv("PLAYGROUND_TOKEN", "line\nbreak", 1);
+  auto broken = load_token("");
+  ASSERT_FALSE(broken);
+  EXPECT_NE(broken.error().message.find("PLAYGROUND_TOKEN"), std::string::npos);
+  ::unsetenv("PLAYGROUND_TOKEN");
+  auto none = load_token("");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(*none, "");
+}
+
 TEST(BackendConfig, ModuleDirsHideWhatTheyDoNotName) {
   EXPECT_TRUE(hidden_by("all").empty());
   const std::vector<std::string> every = hidden_by("none");
