@@ -109,8 +109,9 @@ void add_service_options(Options& o, BackendConfig& cfg) {
               "Largest request body; larger ones get 413 before being read.");
   o.add_string(
       "token-file", "PLAYGROUND_TOKEN_FILE", &cfg.token_file,
-      "File holding the shared token; when set (or PLAYGROUND_TOKEN is),\n"
-      "POST /py/eval requires Authorization: Bearer.");
+      "File holding the shared token (printable ASCII without spaces);\n"
+      "when set (or PLAYGROUND_TOKEN is), POST /py/eval requires\n"
+      "Authorization: Bearer.");
   add_ops_access_option(o, &cfg.ops_access);
   o.add_checked(
       "log-level", "PLAYGROUND_LOG_LEVEL", &cfg.log_level,

@@ -18,7 +18,8 @@ void add_backend_options(Options& o, FrontendConfig& cfg) {
       "gke=http://10.0.0.5:6000,aks=https://203.0.113.7");
   o.add_string("token-file", "PLAYGROUND_TOKEN_FILE", &cfg.token_file,
                "File holding the shared token sent to backends as\n"
-               "Authorization: Bearer (or set PLAYGROUND_TOKEN).");
+               "Authorization: Bearer (or set PLAYGROUND_TOKEN); printable\n"
+               "ASCII without spaces.");
   add_ops_access_option(o, &cfg.ops_access);
   o.add_string("ca-file", "PLAYGROUND_CA_FILE", &cfg.ca_file,
                "PEM file of the CAs trusted for https backends\n"
