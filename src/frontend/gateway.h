@@ -4,8 +4,8 @@
 //   auto gateway = Gateway::create({io.get_executor()}, backends, options,
 //                                  registry);
 //   (*gateway)->start_health_checks();
-//   Forwarded f = co_await (*gateway)->forward(R"({"code":"print(1)"})",
-//                                              client_address);
+//   Forwarded f = co_await (*gateway)->forward(
+//       kEvalTarget, R"({"code":"print(1)"})", client_address);
 //   // f.response: the backend's status and body, X-Playground-Backend set
 //
 // Evaluation has no effect outside its sandbox, so sending a request again

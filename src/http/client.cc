@@ -59,8 +59,9 @@ Failure classify(const boost::system::error_code& ec) {
   return Failure::protocol;
 }
 
-// Reads a response into a Response as Beast's parser would, but keeps only
-// the fields in `kept` and no reason phrase: each of those is an allocation
+// Reads a response into a Response as Beast's parser would, but keeps of
+// its fields only the first non-empty one of each kind in `kept`, under its
+// usual name, and no reason phrase: each of the others is an allocation
 // (and a field a sorted insert) per response that nobody reads.
 class ResponseReader final : public beast_http::basic_parser<false> {
  public:
@@ -78,10 +79,12 @@ class ResponseReader final : public beast_http::basic_parser<false> {
     response_.result(static_cast<unsigned>(code));  // three digits, checked
     response_.version(static_cast<unsigned>(version));
   }
-  void on_field_impl(beast_http::field name, string_view name_string,
-                     string_view value, beast::error_code&) override {
-    if (std::find(kept_.begin(), kept_.end(), name) != kept_.end()) {
-      response_.insert(name, name_string, value);
+  void on_field_impl(beast_http::field name, string_view, string_view value,
+                     beast::error_code&) override {
+    if (!value.empty() &&
+        std::find(kept_.begin(), kept_.end(), name) != kept_.end() &&
+        !has_field(response_, name)) {
+      response_.insert(name, value);
     }
   }
   void on_header_impl(beast::error_code&) override {}
@@ -241,16 +244,18 @@ asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
 
 void Client::write_header(const OutgoingRequest& request,
                           std::string& out) const {
+  // The caller's code vouches for these (see OutgoingRequest).
+  BOOST_ASSERT(request.target.find_first_of(" \r\n") == std::string_view::npos);
   out.clear();
   out += beast_http::to_string(request.method);
   out += ' ';
   out += origin_.base_path;
   out += request.target;
+  // HTTP/1.1 keeps the connection alive unless told otherwise.
   out += " HTTP/1.1\r\nHost: ";
   out += host_header_;
   out += "\r\n";
   for (std::string_view field : request.fields) out += field;
-  // HTTP/1.1 keeps the connection alive unless told otherwise.
   if (!request.body.empty() || request.method == Verb::post) {
     char digits[24];
     const auto end =

@@ -13,9 +13,9 @@
 // A request goes out as the caller's bytes: its header is written from
 // them into the connection's own buffer, its body straight from the
 // caller's string (a proxied request is never copied or parsed again). A
-// response keeps its status, its body and, of its fields, only those
-// ClientOptions::kept_fields names: each other field would cost an
-// allocation and a sorted insert that nobody reads.
+// response keeps its status, its body and, of its fields, only the first
+// non-empty one of each kind ClientOptions::kept_fields names: each other
+// field would cost an allocation and a sorted insert that nobody reads.
 //
 // The frontend holds one Client per backend. Idle connections are reused,
 // most recent first (older ones expire after `idle_ttl`). A request on a

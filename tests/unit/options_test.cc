@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include <fstream>
+#include <optional>
 
 #include "backend/config.h"
 
@@ -184,8 +185,6 @@ std::vector<std::string> hidden_by(const char* setting) {
   return cfg.hidden_module_dirs;
 }
 
-// --module-dirs names the Debian module directories the sandbox sees; the
-// others (those that exist here) are hidden.
 // The token goes into a header line as it is: a line break, a space or a
 // control byte in it is refused, from the file and from the environment,
 // and the file's trailing newline is not part of it.
@@ -207,6 +206,20 @@ TEST(Token, IsPrintableAsciiFromTheFileOrTheEnvironment) {
   }
   EXPECT_FALSE(token_in_file("\n"));  // empty
 
+  // The variable as it was, back whatever happens below.
+  struct Restore {
+    std::optional<std::string> was;
+    ~Restore() {
+      if (was) {
+        ::setenv("PLAYGROUND_TOKEN", was->c_str(), 1);
+      } else {
+        ::unsetenv("PLAYGROUND_TOKEN");
+      }
+    }
+  } restore;
+  if (const char* before = std::getenv("PLAYGROUND_TOKEN")) {
+    restore.was = before;
+  }
   ::setenv("PLAYGROUND_TOKEN", "from-env", 1);
   auto from_env = load_token("");
   ASSERT_TRUE(from_env);
@@ -221,6 +234,8 @@ TEST(Token, IsPrintableAsciiFromTheFileOrTheEnvironment) {
   EXPECT_EQ(*none, "");
 }
 
+// --module-dirs names the Debian module directories the sandbox sees; the
+// others (those that exist here) are hidden.
 TEST(BackendConfig, ModuleDirsHideWhatTheyDoNotName) {
   EXPECT_TRUE(hidden_by("all").empty());
   const std::vector<std::string> every = hidden_by("none");
