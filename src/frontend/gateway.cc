@@ -3,7 +3,6 @@
 
 #include <openssl/ssl.h>
 
-#include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -54,13 +53,40 @@ http::Response relay(http::Response& upstream, const std::string& backend) {
   return r;
 }
 
-// An upstream request's outcomes, as its counter's label says them.
-constexpr std::array<std::string_view, 11> kOutcomes = {
+// UpstreamOutcome's labels, in its order.
+constexpr std::array<std::string_view, kUpstreamOutcomes> kOutcomeNames = {
     "answered", "busy",      "unauthorized", "gateway_error",
     "connect",  "timeout",   "closed",       "protocol",
     "local",    "cancelled", "ejected"};
+static_assert(static_cast<size_t>(UpstreamOutcome::ejected) + 1 ==
+              kUpstreamOutcomes);
+
+// The outcome of a request that failed as `failure` (neither cancelled nor
+// local: those are counted apart).
+UpstreamOutcome outcome_of(http::Failure failure) {
+  switch (failure) {
+    case http::Failure::connect:
+      return UpstreamOutcome::connect;
+    case http::Failure::timeout:
+      return UpstreamOutcome::timeout;
+    case http::Failure::closed:
+    case http::Failure::unanswered:
+      return UpstreamOutcome::closed;
+    case http::Failure::local:
+      return UpstreamOutcome::local;
+    case http::Failure::cancelled:
+      return UpstreamOutcome::cancelled;
+    case http::Failure::protocol:
+      break;
+  }
+  return UpstreamOutcome::protocol;
+}
 
 }  // namespace
+
+std::string_view to_string(UpstreamOutcome outcome) {
+  return kOutcomeNames[static_cast<size_t>(outcome)];
+}
 
 Result<std::unique_ptr<Gateway>> Gateway::create(
     std::vector<asio::any_io_executor> loops, std::vector<BackendSpec> backends,
@@ -104,9 +130,10 @@ Gateway::Gateway(std::vector<asio::any_io_executor> loops,
     authorization_ = "Authorization: Bearer " + options_.token + "\r\n";
   }
   for (const BackendSpec& backend : backends_) {
-    std::vector<metrics::Counter*>& counts = outcome_counts_.emplace_back();
-    for (std::string_view outcome : kOutcomes) {
-      counts.push_back(&upstream_.with({backend.name, outcome}));
+    auto& counts = outcome_counts_.emplace_back();
+    for (size_t k = 0; k < kUpstreamOutcomes; ++k) {
+      counts[k] = &upstream_.with(
+          {backend.name, to_string(static_cast<UpstreamOutcome>(k))});
     }
   }
   http::ClientOptions request_options;
@@ -182,13 +209,6 @@ std::string Gateway::python_version() const {
   return python_version_;
 }
 
-void Gateway::count(size_t i, std::string_view outcome) {
-  const auto* it = std::find(kOutcomes.begin(), kOutcomes.end(), outcome);
-  BOOST_ASSERT(it != kOutcomes.end());
-  if (it == kOutcomes.end()) return;  // a new outcome not listed yet
-  outcome_counts_[i][static_cast<size_t>(it - kOutcomes.begin())]->inc();
-}
-
 asio::awaitable<Forwarded> Gateway::forward(std::string_view target,
                                             std::string_view json_body,
                                             std::string_view client,
@@ -254,7 +274,7 @@ asio::awaitable<Gateway::Next> Gateway::try_backend(
   }
   if (on_refusal(i, *answer, f)) co_return Next::try_next;
   const double ms = ms_since(start);
-  count(i, "answered");
+  count(i, UpstreamOutcome::answered);
   latency_.observe(ms / 1000);
   with_balancer([i, ms](Balancer& b) { b.on_answer(i, ms); });
   f.out.response = relay(*answer, backend.name);
@@ -268,7 +288,7 @@ bool Gateway::on_failure(Loop& loop, size_t i, const Error& error, bool ejected,
   const http::Failure failure = http::failure_of(error);
   if (failure == http::Failure::cancelled && ejected) {
     // Already out of rotation: the next backend may answer it.
-    count(i, "ejected");
+    count(i, UpstreamOutcome::ejected);
     f.last_error = backend.name + ": ejected while the request waited";
     log::warn("backend ejected while a request waited; trying the next one",
               {{"backend", backend.name}});
@@ -276,12 +296,12 @@ bool Gateway::on_failure(Loop& loop, size_t i, const Error& error, bool ejected,
   }
   if (failure == http::Failure::cancelled) {
     // Not the backend's fault, and never retried: nobody is waiting.
-    count(i, "cancelled");
+    count(i, UpstreamOutcome::cancelled);
     return false;
   }
   if (failure == http::Failure::local) {
     // This process is short of descriptors: not the backend's fault.
-    count(i, "local");
+    count(i, UpstreamOutcome::local);
     f.last_error = "the frontend cannot open connections now";
     log::error("cannot open a connection to a backend",
                {{"backend", backend.name}, {"error", error.message}});
@@ -289,7 +309,7 @@ bool Gateway::on_failure(Loop& loop, size_t i, const Error& error, bool ejected,
   }
   const bool down = failure == http::Failure::connect;
   if (down) loop.clients[i]->drop_idle();
-  count(i, http::to_string(failure));
+  count(i, outcome_of(failure));
   f.last_error = backend.name + ": " + error.message;
   log::warn("backend failed; trying the next one",
             {{"backend", backend.name},
@@ -303,7 +323,7 @@ bool Gateway::on_refusal(size_t i, const http::Response& answer,
                          Forwarding& f) {
   const BackendSpec& backend = backends_[i];
   if (answer.result() == Status::service_unavailable) {
-    count(i, "busy");
+    count(i, UpstreamOutcome::busy);
     with_balancer([i](Balancer& b) { b.on_busy(i); });
     f.any_busy = true;
     return true;
@@ -311,7 +331,7 @@ bool Gateway::on_refusal(size_t i, const http::Response& answer,
   if (answer.result() == Status::unauthorized) {
     // The backend wants a token this frontend does not have: a
     // configuration error, never the client's to fix.
-    count(i, "unauthorized");
+    count(i, UpstreamOutcome::unauthorized);
     f.last_error = backend.name + " refused the frontend's token";
     log::error(
         "backend refused the frontend's token; check "
@@ -324,7 +344,7 @@ bool Gateway::on_refusal(size_t i, const http::Response& answer,
       answer.result() == Status::gateway_timeout) {
     // Never sent by a backend itself: a proxy or load balancer in front
     // of it could not reach it.
-    count(i, "gateway_error");
+    count(i, UpstreamOutcome::gateway_error);
     f.last_error = backend.name + ": a proxy in front of it answered " +
                    std::to_string(answer.result_int());
     report_failure(i, false, f.last_error);

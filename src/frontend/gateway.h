@@ -27,6 +27,7 @@
 // their own executor.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -66,6 +67,24 @@ struct GatewayOptions {
 // The backend endpoints the frontend forwards to.
 inline constexpr std::string_view kEvalTarget = "/py/eval";
 inline constexpr std::string_view kGradeTarget = "/py/grade";
+
+// What became of a request to a backend: the `outcome` label of
+// playground_frontend_upstream_requests_total, as to_string() writes it.
+enum class UpstreamOutcome {
+  answered,
+  busy,
+  unauthorized,
+  gateway_error,
+  connect,
+  timeout,
+  closed,
+  protocol,
+  local,
+  cancelled,
+  ejected
+};
+inline constexpr size_t kUpstreamOutcomes = 11;
+std::string_view to_string(UpstreamOutcome outcome);
 
 struct Forwarded {
   http::Response response;
@@ -143,9 +162,10 @@ class Gateway {
   boost::asio::awaitable<Next> try_backend(
       Loop& loop, size_t i, std::string_view target, std::string_view json_body,
       std::string_view client, std::stop_token client_gone, Forwarding& f);
-  // Counts an upstream request of backend i by its outcome (one of
-  // kOutcomes in gateway.cc).
-  void count(size_t i, std::string_view outcome);
+  // Counts a request to backend i by what became of it.
+  void count(size_t i, UpstreamOutcome outcome) {
+    outcome_counts_[i][static_cast<size_t>(outcome)]->inc();
+  }
   // A backend that did not answer: counted, logged, its health told. False
   // when forwarding must stop (the client went away).
   bool on_failure(Loop& loop, size_t i, const Error& error, bool ejected,
@@ -181,7 +201,7 @@ class Gateway {
   std::string authorization_;
   metrics::CounterFamily& upstream_;
   // upstream_'s counters, found once: per backend, one per outcome.
-  std::vector<std::vector<metrics::Counter*>> outcome_counts_;
+  std::vector<std::array<metrics::Counter*, kUpstreamOutcomes>> outcome_counts_;
   metrics::Histogram& latency_;
 };
 

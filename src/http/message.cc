@@ -1,6 +1,7 @@
 // JSON and text response builders (see message.h).
 #include "http/message.h"
 
+#include <algorithm>
 #include <boost/assert.hpp>
 #include <boost/json/parse.hpp>
 #include <cctype>
@@ -105,21 +106,26 @@ Response text_response(Status status, std::string body,
   return res;
 }
 
+namespace {
+
+beast_http::fields::const_iterator first_field(const beast_http::fields& fields,
+                                               beast_http::field name) {
+  BOOST_ASSERT(name != beast_http::field::unknown);
+  return std::find_if(fields.begin(), fields.end(),
+                      [name](const auto& f) { return f.name() == name; });
+}
+
+}  // namespace
+
 std::string_view field_value(const beast_http::fields& fields,
                              beast_http::field name) {
-  BOOST_ASSERT(name != beast_http::field::unknown);
-  for (const auto& f : fields) {
-    if (f.name() == name) return f.value();
-  }
-  return {};
+  const auto it = first_field(fields, name);
+  if (it == fields.end()) return {};
+  return it->value();
 }
 
 bool has_field(const beast_http::fields& fields, beast_http::field name) {
-  BOOST_ASSERT(name != beast_http::field::unknown);
-  for (const auto& f : fields) {
-    if (f.name() == name) return true;
-  }
-  return false;
+  return first_field(fields, name) != fields.end();
 }
 
 bool has_media_type(std::string_view content_type, std::string_view type) {

@@ -76,6 +76,56 @@ int run_command(const std::string& command) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// A stand-in server: Python's http.server on a free loopback port, with
+// `handler`, the Python source of its request handler class `H` (http.server
+// is imported as `h`, and json too). Started at once; ready() waits for its
+// GET /readyz to answer 200; stopped when destroyed.
+// The start of a PythonServer handler that keeps connections alive and
+// answers every GET (its readiness, the frontend's health checks) 200.
+constexpr std::string_view kKeepAliveHandlerReadyOnGet =
+    "class H(h.BaseHTTPRequestHandler):\n"
+    "  protocol_version = 'HTTP/1.1'\n"
+    "  def do_GET(self):\n"
+    "    self.send_response(200)\n"
+    "    self.send_header('Content-Length', '0')\n"
+    "    self.end_headers()\n";
+
+class PythonServer {
+ public:
+  explicit PythonServer(const std::string& handler) : port_(free_port()) {
+    const std::string program = "import http.server as h, json\n" + handler +
+                                "h.ThreadingHTTPServer(('127.0.0.1', " +
+                                std::to_string(port_) +
+                                "), H).serve_forever()\n";
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int devnull = ::open("/dev/null", O_WRONLY);
+      ::dup2(devnull, STDERR_FILENO);
+      ::execl("/usr/bin/python3", "python3", "-c", program.c_str(), nullptr);
+      ::_exit(127);
+    }
+  }
+  ~PythonServer() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  PythonServer(const PythonServer&) = delete;
+  PythonServer& operator=(const PythonServer&) = delete;
+
+  bool ready() const {
+    return pid_ > 0 &&
+           wait_until(
+               [&] { return HttpClient(port_).get("/readyz").status == 200; },
+               5s);
+  }
+  uint16_t port() const { return port_; }
+
+ private:
+  uint16_t port_;
+  pid_t pid_;
+};
+
 TEST(FrontendRouting, TenRequestsAlternateExactlyBetweenTwoBackends) {
   BackendProcess a, b;
   ASSERT_TRUE(a.started() && b.started());
@@ -455,31 +505,19 @@ TEST(FrontendFailover, BusyBackendIsSkippedAndAllBusyIs503) {
 TEST(FrontendFailover, GatewayErrorsFromAProxyInFrontAreSkipped) {
   BackendProcess b;
   ASSERT_TRUE(b.started());
-  const uint16_t proxy_port = free_port();
-  const pid_t proxy = ::fork();
-  if (proxy == 0) {
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    ::dup2(devnull, STDERR_FILENO);
-    const std::string server =
-        "import http.server as h\n"
-        "class H(h.BaseHTTPRequestHandler):\n"
-        "  def answer(self):\n"
-        "    code = 200 if self.path == '/readyz' else "
-        "(502 if self.path == '/py/eval' else 504)\n"
-        "    n = int(self.headers.get('Content-Length') or 0)\n"
-        "    self.rfile.read(n)\n"
-        "    self.send_response(code)\n"
-        "    self.send_header('Content-Length', '0')\n"
-        "    self.end_headers()\n"
-        "  do_GET = do_POST = answer\n"
-        "h.HTTPServer(('127.0.0.1', " +
-        std::to_string(proxy_port) + "), H).serve_forever()\n";
-    ::execl("/usr/bin/python3", "python3", "-c", server.c_str(), nullptr);
-    ::_exit(127);
-  }
-  ASSERT_GT(proxy, 0);
-  ASSERT_TRUE(wait_until(
-      [&] { return HttpClient(proxy_port).get("/readyz").status == 200; }, 5s));
+  PythonServer proxy(
+      "class H(h.BaseHTTPRequestHandler):\n"
+      "  def answer(self):\n"
+      "    code = 200 if self.path == '/readyz' else "
+      "(502 if self.path == '/py/eval' else 504)\n"
+      "    n = int(self.headers.get('Content-Length') or 0)\n"
+      "    self.rfile.read(n)\n"
+      "    self.send_response(code)\n"
+      "    self.send_header('Content-Length', '0')\n"
+      "    self.end_headers()\n"
+      "  do_GET = do_POST = answer\n");
+  ASSERT_TRUE(proxy.ready());
+  const uint16_t proxy_port = proxy.port();
 
   auto front =
       start_frontend("lb=" + url_of(proxy_port) + ",b=" + url_of(b.port()),
@@ -495,8 +533,6 @@ TEST(FrontendFailover, GatewayErrorsFromAProxyInFrontAreSkipped) {
           front->port(),
           R"(playground_frontend_upstream_requests_total{backend="lb",outcome="gateway_error"})"),
       2);
-  ::kill(proxy, SIGTERM);
-  ::waitpid(proxy, nullptr, 0);
 }
 
 // A backend that stops answering altogether while requests wait on it (a
@@ -544,35 +580,18 @@ TEST(FrontendFailover, RequestsWaitingOnAnEjectedBackendMoveOn) {
 // send them) must not leave the real answer on the pooled connection, where
 // the next user's request would take it.
 TEST(FrontendRouting, InterimAnswersNeverShiftResultsToAnotherRequest) {
-  const uint16_t port = free_port();
-  const pid_t server = ::fork();
-  if (server == 0) {
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    ::dup2(devnull, STDERR_FILENO);
-    const std::string program =
-        "import http.server as h, json\n"
-        "class H(h.BaseHTTPRequestHandler):\n"
-        "  protocol_version = 'HTTP/1.1'\n"
-        "  def do_GET(self):\n"
-        "    self.send_response(200)\n"
-        "    self.send_header('Content-Length', '0')\n"
-        "    self.end_headers()\n"
-        "  def do_POST(self):\n"
-        "    n = int(self.headers.get('Content-Length') or 0)\n"
-        "    code = json.loads(self.rfile.read(n))['code']\n"
-        "    body = json.dumps({'stdout': code}).encode()\n"
-        "    self.wfile.write(b'HTTP/1.1 100 Continue\\r\\n\\r\\n'\n"
-        "      + b'HTTP/1.1 103 Early Hints\\r\\nLink: </x>\\r\\n\\r\\n'\n"
-        "      + b'HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\n'\n"
-        "      + b'Content-Length: %d\\r\\n\\r\\n' % len(body) + body)\n"
-        "h.ThreadingHTTPServer(('127.0.0.1', " +
-        std::to_string(port) + "), H).serve_forever()\n";
-    ::execl("/usr/bin/python3", "python3", "-c", program.c_str(), nullptr);
-    ::_exit(127);
-  }
-  ASSERT_GT(server, 0);
-  ASSERT_TRUE(wait_until(
-      [&] { return HttpClient(port).get("/readyz").status == 200; }, 5s));
+  PythonServer backend(
+      std::string(kKeepAliveHandlerReadyOnGet) +
+      "  def do_POST(self):\n"
+      "    n = int(self.headers.get('Content-Length') or 0)\n"
+      "    code = json.loads(self.rfile.read(n))['code']\n"
+      "    body = json.dumps({'stdout': code}).encode()\n"
+      "    self.wfile.write(b'HTTP/1.1 100 Continue\\r\\n\\r\\n'\n"
+      "      + b'HTTP/1.1 103 Early Hints\\r\\nLink: </x>\\r\\n\\r\\n'\n"
+      "      + b'HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\n'\n"
+      "      + b'Content-Length: %d\\r\\n\\r\\n' % len(body) + body)\n");
+  ASSERT_TRUE(backend.ready());
+  const uint16_t port = backend.port();
   auto front = start_frontend("hints=" + url_of(port));
   ASSERT_TRUE(front->started()) << front->log();
   HttpClient client(front->port());
@@ -583,8 +602,6 @@ TEST(FrontendRouting, InterimAnswersNeverShiftResultsToAnotherRequest) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.json()["stdout"].as_string(), mine);
   }
-  ::kill(server, SIGTERM);
-  ::waitpid(server, nullptr, 0);
 }
 
 // What goes to a backend is exactly the request line, Host, the type, the
@@ -594,47 +611,30 @@ TEST(FrontendRouting, InterimAnswersNeverShiftResultsToAnotherRequest) {
 // with a value), and no other field of its (a cookie, hop-by-hop or its own
 // headers).
 TEST(FrontendRouting, RequestsAndAnswersCarryExactlyTheirFields) {
-  const uint16_t port = free_port();
-  const pid_t server = ::fork();
-  if (server == 0) {
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    ::dup2(devnull, STDERR_FILENO);
-    const std::string program =
-        "import http.server as h, json\n"
-        "class H(h.BaseHTTPRequestHandler):\n"
-        "  protocol_version = 'HTTP/1.1'\n"
-        "  def do_GET(self):\n"
-        "    self.send_response(200)\n"
-        "    self.send_header('Content-Length', '0')\n"
-        "    self.end_headers()\n"
-        "  def do_POST(self):\n"
-        "    body = self.rfile.read(int(self.headers['Content-Length']))\n"
-        "    if json.loads(body)['code'] == 'limit':\n"
-        "      self.wfile.write(b'HTTP/1.1 429 Slow Down\\r\\n'\n"
-        "        + b'content-type: application/json\\r\\n'\n"
-        "        + b'Retry-After:\\r\\nretry-after: 7\\r\\n'\n"
-        "        + b'Retry-After: 9\\r\\n'\n"
-        "        + b'Content-Length: 2\\r\\n\\r\\n{}')\n"
-        "      return\n"
-        "    seen = json.dumps({'line': self.requestline, 'body': "
-        "body.decode(),\n"
-        "      'headers': [[k.lower(), v] for k, v in self.headers.items()]})\n"
-        "    out = (b'HTTP/1.1 200 OK\\r\\nSet-Cookie: a=b\\r\\n'\n"
-        "      + b'Content-Type: application/json; charset=utf-8\\r\\n'\n"
-        "      + b'X-Upstream-Only: 1\\r\\nTransfer-Encoding: "
-        "chunked\\r\\n\\r\\n')\n"
-        "    for i in range(0, len(seen), 7):\n"
-        "      chunk = seen[i:i + 7].encode()\n"
-        "      out += b'%x\\r\\n' % len(chunk) + chunk + b'\\r\\n'\n"
-        "    self.wfile.write(out + b'0\\r\\n\\r\\n')\n"
-        "h.ThreadingHTTPServer(('127.0.0.1', " +
-        std::to_string(port) + "), H).serve_forever()\n";
-    ::execl("/usr/bin/python3", "python3", "-c", program.c_str(), nullptr);
-    ::_exit(127);
-  }
-  ASSERT_GT(server, 0);
-  ASSERT_TRUE(wait_until(
-      [&] { return HttpClient(port).get("/readyz").status == 200; }, 5s));
+  PythonServer backend(
+      std::string(kKeepAliveHandlerReadyOnGet) +
+      "  def do_POST(self):\n"
+      "    body = self.rfile.read(int(self.headers['Content-Length']))\n"
+      "    if json.loads(body)['code'] == 'limit':\n"
+      "      self.wfile.write(b'HTTP/1.1 429 Slow Down\\r\\n'\n"
+      "        + b'content-type: application/json\\r\\n'\n"
+      "        + b'Retry-After:\\r\\nretry-after: 7\\r\\n'\n"
+      "        + b'Retry-After: 9\\r\\n'\n"
+      "        + b'Content-Length: 2\\r\\n\\r\\n{}')\n"
+      "      return\n"
+      "    seen = json.dumps({'line': self.requestline, 'body': "
+      "body.decode(),\n"
+      "      'headers': [[k.lower(), v] for k, v in self.headers.items()]})\n"
+      "    out = (b'HTTP/1.1 200 OK\\r\\nSet-Cookie: a=b\\r\\n'\n"
+      "      + b'Content-Type: application/json; charset=utf-8\\r\\n'\n"
+      "      + b'X-Upstream-Only: 1\\r\\nTransfer-Encoding: "
+      "chunked\\r\\n\\r\\n')\n"
+      "    for i in range(0, len(seen), 7):\n"
+      "      chunk = seen[i:i + 7].encode()\n"
+      "      out += b'%x\\r\\n' % len(chunk) + chunk + b'\\r\\n'\n"
+      "    self.wfile.write(out + b'0\\r\\n\\r\\n')\n");
+  ASSERT_TRUE(backend.ready());
+  const uint16_t port = backend.port();
   auto front = start_frontend("echo=" + url_of(port), {},
                               {{"PLAYGROUND_TOKEN", "t0k3n"}});
   ASSERT_TRUE(front->started()) << front->log();
@@ -688,8 +688,6 @@ TEST(FrontendRouting, RequestsAndAnswersCarryExactlyTheirFields) {
   EXPECT_EQ(limited.find("content-type"), std::string::npos) << limited;
   ASSERT_GE(limited.size(), 6u);
   EXPECT_EQ(limited.substr(limited.size() - 6), "\r\n\r\n{}") << limited;
-  ::kill(server, SIGTERM);
-  ::waitpid(server, nullptr, 0);
 }
 
 TEST(FrontendFailover, NoReachableBackendIs502AndNotReady) {

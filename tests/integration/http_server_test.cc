@@ -50,6 +50,7 @@ struct Answer {
   int status = 0;
   std::string body;
   bool keep_alive = false;
+  std::vector<std::string> servers;  // the values of its Server fields
 };
 
 // A client connection: what it sends, and the answers it reads back in
@@ -83,8 +84,13 @@ class Client {
         pending_.erase(0, used);
         if (ec && ec != bhttp::error::need_more) return std::nullopt;
         if (parser.is_done()) {
-          return Answer{static_cast<int>(parser.get().result_int()),
-                        parser.get().body(), parser.get().keep_alive()};
+          Answer a{static_cast<int>(parser.get().result_int()),
+                   parser.get().body(), parser.get().keep_alive()};
+          for (const auto& f : parser.get()) {
+            if (f.name() == bhttp::field::server)
+              a.servers.emplace_back(f.value());
+          }
+          return a;
         }
       }
       if (!receive(deadline)) return std::nullopt;
@@ -439,6 +445,30 @@ TEST_F(HttpServer, AHandlerThatThrowsGetsA500AndTheConnectionLives) {
   auto next = c.answer();
   ASSERT_TRUE(next);
   EXPECT_EQ(next->status, 200);
+}
+
+// Every answer, a handler's, a failed handler's or the router's, names the
+// server once, and is counted by route and code (the counters are found once
+// per loop, so the second of a kind must still count).
+TEST_F(HttpServer, EveryAnswerNamesTheServerOnceAndIsCounted) {
+  Client c(port());
+  for (const char* path : {"/hello", "/hello", "/throws", "/nowhere"}) {
+    ASSERT_TRUE(c.send(get(path)));
+    auto a = c.answer();
+    ASSERT_TRUE(a) << path;
+    EXPECT_EQ(a->servers, std::vector<std::string>{"playground"}) << path;
+  }
+  // Counted once written: just after the client has the answer.
+  for (const char* series :
+       {R"(playground_http_requests_total{route="/hello",code="200"} 2)",
+        R"(playground_http_requests_total{route="/throws",code="500"} 1)",
+        R"(playground_http_requests_total{route="unmatched",code="404"} 1)"}) {
+    EXPECT_TRUE(wait_until(
+        [&] { return registry_.render().find(series) != std::string::npos; },
+        2s))
+        << series << "\n"
+        << registry_.render();
+  }
 }
 
 // HTTP/1.1 answers keep the connection unless the client asked to close:
