@@ -2,6 +2,7 @@
 #include "http/client.h"
 
 #include <openssl/ssl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -218,6 +219,20 @@ asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
   }
   boost::system::error_code ignored;
   stream.socket().set_option(tcp::no_delay(true), ignored);
+  // Waiting for the connect left the socket registered for writability,
+  // edge-triggered: the loop then took an EPOLLOUT event nobody waits for
+  // with every request (strace: 4,010 for 4,000). Registered afresh, it is
+  // watched for reading only, until a write would block.
+  boost::system::error_code rec;
+  const auto native = stream.socket().release(rec);
+  if (!rec) {
+    stream.socket().assign(endpoint.protocol(), native, rec);
+    if (rec) {
+      ::close(native);
+      co_return fail(Failure::local, "cannot watch the connection to " + where +
+                                         ": " + rec.message());
+    }
+  }
 
   auto connection = std::make_unique<Connection>();
   if (!origin_.tls) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -147,6 +149,53 @@ TEST(FrontendRouting, TenRequestsAlternateExactlyBetweenTwoBackends) {
     }
   }
   EXPECT_EQ(std::count(served.begin(), served.end(), "a"), 5);
+}
+
+// What each socket of `pid` is watched for, by its descriptor: the event
+// masks of every epoll instance's "tfd:" lines in /proc/PID/fdinfo.
+std::map<int, unsigned> watched_sockets(pid_t pid) {
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::map<int, unsigned> masks;
+  for (const auto& fd : std::filesystem::directory_iterator(proc + "/fd")) {
+    std::error_code ec;
+    if (std::filesystem::read_symlink(fd.path(), ec).string() !=
+        "anon_inode:[eventpoll]") {
+      continue;
+    }
+    std::ifstream info(proc + "/fdinfo/" + fd.path().filename().string());
+    for (std::string line; std::getline(info, line);) {
+      int target = -1;
+      unsigned events = 0;
+      if (std::sscanf(line.c_str(), "tfd: %d events: %x", &target, &events) !=
+          2) {
+        continue;
+      }
+      const auto link = std::filesystem::read_symlink(
+          proc + "/fd/" + std::to_string(target), ec);
+      if (link.string().starts_with("socket:")) masks[target] = events;
+    }
+  }
+  return masks;
+}
+
+// A backend's connection is watched for reading only: registered for
+// writability too (as waiting for its connect leaves it), edge-triggered,
+// each answer's ACK woke the loop for nothing, once per request.
+TEST(FrontendRouting, UpstreamConnectionsAreNotWatchedForWritability) {
+  BackendProcess a, b;
+  ASSERT_TRUE(a.started() && b.started());
+  auto front = start_frontend(backend_list(a, b));
+  ASSERT_TRUE(front->started()) << front->log();
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(run_code(front->port(), "print(1)").status, 200);
+  }
+  const std::map<int, unsigned> masks = watched_sockets(front->pid());
+  // The listening socket, and at least one kept connection to each backend.
+  ASSERT_GE(masks.size(), 3u);
+  for (const auto& [fd, events] : masks) {
+    EXPECT_EQ(events & EPOLLIN, unsigned{EPOLLIN}) << "descriptor " << fd;
+    EXPECT_EQ(events & EPOLLOUT, 0u) << "descriptor " << fd;
+  }
 }
 
 TEST(FrontendRouting, BackendsNamedByHostNameAreLookedUp) {
@@ -1196,6 +1245,38 @@ TEST(FrontendLog, EveryRequestLineArrivesAfterABurstAndAfterSigterm) {
   EXPECT_EQ(lines_for("/log-before-sigterm"), 800u);
   EXPECT_EQ(lines_for("/log-burst"), 2000u);
   EXPECT_NE(front->log().find("\"msg\":\"stopped\""), std::string::npos);
+}
+
+// The log's lines are written off the event loops: with its stderr not
+// read (a stalled collector: the pipe fills after 64 KB), requests are
+// still answered; once read again, every line arrives.
+TEST(FrontendLog, AStalledLogSinkHoldsNoRequestUp) {
+  auto front = start_frontend("gone=" + url_of(free_port()));
+  ASSERT_TRUE(front->started()) << front->log();
+  front->pause_log();
+  // 1,000 lines of about 400 bytes: six times what the pipe holds, well
+  // within what the log keeps waiting (4 MB).
+  const std::string path = "/stalled-" + std::string(200, 'x');
+  auto answered = std::async(std::launch::async, [&] {
+    HttpClient client(front->port());
+    int n = 0;
+    for (int i = 0; i < 1000; ++i) n += client.get(path).status == 404;
+    return n;
+  });
+  const bool in_time = answered.wait_for(20s) == std::future_status::ready;
+  front->resume_log();
+  ASSERT_TRUE(in_time) << "requests waited for the log";
+  EXPECT_EQ(answered.get(), 1000);
+  auto lines = [&] {
+    const std::string log = front->log();
+    size_t count = 0;
+    for (size_t at = log.find(path); at != std::string::npos;
+         at = log.find(path, at + 1)) {
+      count++;
+    }
+    return count;
+  };
+  EXPECT_TRUE(wait_until([&] { return lines() == 1000; }, 10s)) << lines();
 }
 
 // Connections accepted by each event loop, from /metrics.

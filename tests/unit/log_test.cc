@@ -2,6 +2,7 @@
 #include "common/log.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
@@ -81,6 +82,53 @@ TEST(Log, TheTimeFollowsTheClockFromLineToLine) {
       boost::json::parse(lines[1]).as_object().at("ts").as_string());
   EXPECT_GE(seconds_of(second) - seconds_of(first), 1)
       << first << " " << second;
+}
+
+// A batching thread's lines go out from the writer thread, in order, with
+// no flush: a warning at once, the info lines within the gathering time;
+// flush() writes what still waits before it returns.
+TEST(Log, ABatchingThreadsLinesArriveInOrderWithoutAFlush) {
+  auto lines = lines_of([&] {
+    std::thread loop([] {
+      log::batch_on_this_thread();
+      for (int i = 0; i < 1000; ++i) {
+        log::write_text(log::Level::info, "batched",
+                        "\"i\":" + std::to_string(i));
+      }
+      log::write_text(log::Level::warn, "last", "");
+    });
+    loop.join();
+    // Written by the writer thread alone: stderr is a file here, so its
+    // size says what has arrived.
+    struct stat st {};
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    off_t size = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+      ::fstat(STDERR_FILENO, &st);
+      if (st.st_size > 0 && st.st_size == size) break;  // settled
+      size = st.st_size;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_GT(size, 0);
+  });
+  ASSERT_EQ(lines.size(), 1001u);
+  for (int i = 0; i < 1000; ++i) {
+    const auto line = boost::json::parse(lines[i]).as_object();
+    EXPECT_EQ(line.at("i"), i);
+  }
+  EXPECT_EQ(boost::json::parse(lines[1000]).as_object().at("msg"), "last");
+  // flush() returns once what waits is written.
+  lines = lines_of([] {
+    std::thread loop([] {
+      log::batch_on_this_thread();
+      log::write_text(log::Level::info, "flushed", "");
+      log::flush();
+    });
+    loop.join();
+  });
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(boost::json::parse(lines[0]).as_object().at("msg"), "flushed");
 }
 
 }  // namespace
