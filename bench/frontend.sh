@@ -5,7 +5,8 @@
 #      through the frontend's /python (two real backends behind it);
 #   2. proxy throughput on a trivial endpoint: the frontend against nginx as a
 #      round-robin reverse proxy, both in front of the same two stub upstreams
-#      (nginx answering a fixed eval result at once), driven by wrk;
+#      (nginx answering a fixed eval result at once), driven by wrk, with
+#      each proxy's CPU and system calls per request (perf's tracepoints);
 #   3. idle keep-alive connections (bench/idle_connections.py): memory per
 #      connection and the latency of a fresh request while they are held,
 #      frontend against nginx;
@@ -108,26 +109,48 @@ for port in "$u1" "$u2" "$fs" "$fa" "$fq" "$n1" "$na" "$nl"; do
 done
 # CPU time (user + system, clock ticks) of the given processes and their threads.
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
-# wrk_run PORT PID...: {"rate_per_s", "p50_ms", "p99_ms", "errors", "cpu_us"} from wrk's
-# text, cpu_us being the CPU the proxy's processes (PIDs) spent per request:
-# what the proxy costs whatever share of the cores it got.
+# System calls are counted by the kernel's tracepoints (perf stat), which
+# leave the timing alone, unlike strace; skipped where perf cannot.
+syscall_events=raw_syscalls:sys_enter
+for call in recvfrom recvmsg readv sendmsg writev write epoll_wait epoll_ctl futex getsockopt timerfd_settime; do
+  syscall_events+=",syscalls:sys_enter_$call"
+done
+perf stat -e "$syscall_events" -o /dev/null true 2>/dev/null || syscall_events=
+# wrk_run PORT PID...: {"rate_per_s", "p50_ms", "p99_ms", "errors", "cpu_us",
+# "syscalls": {name: per request, "all": ...}} from wrk's text, cpu_us being
+# the CPU the proxy's processes (PIDs) spent per request: what the proxy
+# costs whatever share of the cores it got.
 wrk_run() {
-  local before text
+  local before text perf_pid=
+  : > "$tmp/syscalls.csv"
+  if [ -n "$syscall_events" ]; then
+    perf stat -x, -e "$syscall_events" -p "$(IFS=,; echo "${*:2}")" -o "$tmp/syscalls.csv" &
+    perf_pid=$!
+    sleep 0.2
+  fi
   before=$(cpu_ticks "${@:2}")
   text=$(wrk -t1 -c64 -d"${SECONDS_PER_RUN}s" --latency -s "$tmp/post.lua" "http://127.0.0.1:$1/python")
+  if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
   echo "$text" >> "$OUT/frontend-wrk.txt"
   python3 -c '
 import json, re, sys
-text, ticks, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+text, ticks, hz, counts = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 ms = lambda v, u: float(v) * {"us": 0.001, "ms": 1, "s": 1000}[u]
 pct = {p: ms(v, u) for p, v, u in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)$", text, re.M)}
 errors = sum(map(int, re.findall(r"(?:connect|read|write|timeout) (\d+)", text)))
 errors += sum(map(int, re.findall(r"Non-2xx or 3xx responses: (\d+)", text)))
 requests = int(re.search(r"(\d+) requests in", text)[1])
+calls = {}
+for line in open(counts):
+    f = line.strip().split(",")
+    if len(f) > 2 and f[0].isdigit():
+        name = "all" if f[2] == "raw_syscalls:sys_enter" else f[2].rsplit("sys_enter_", 1)[-1]
+        if int(f[0]) >= requests / 100:
+            calls[name] = round(int(f[0]) / max(requests, 1), 2)
 print(json.dumps({"rate_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", text)[1]),
                   "p50_ms": pct["50"], "p99_ms": pct["99"], "errors": errors,
-                  "cpu_us": ticks / hz * 1e6 / max(requests, 1)}))' \
-    "$text" "$(($(cpu_ticks "${@:2}") - before))" "$(getconf CLK_TCK)"
+                  "cpu_us": ticks / hz * 1e6 / max(requests, 1), "syscalls": calls}))' \
+    "$text" "$(($(cpu_ticks "${@:2}") - before))" "$(getconf CLK_TCK)" "$tmp/syscalls.csv"
 }
 : > "$OUT/frontend-wrk.txt"
 wrk_front=$(wrk_run "$fs" "$fs_pid")
@@ -157,10 +180,19 @@ lat_row() {
   printf '| %s | %s | %s | %s | %s |\n' "$1" "$(num "$2" 0 rate_per_s)" "$(num "$2" 2 p50_ms)" \
     "$(num "$2" 2 p99_ms)" "$(field "$2" errors)"
 }
+# The system calls per request of a wrk_run: "5.02: recvfrom 2.00, ...".
+syscalls_of() {
+  python3 -c '
+import json, sys
+calls = json.loads(sys.argv[1])["syscalls"]
+total = calls.pop("all", None)
+print("n/a (perf)" if total is None else f"{total:.2f}: " + ", ".join(
+    f"{k} {v:.2f}" for k, v in sorted(calls.items(), key=lambda kv: -kv[1])))' "$1"
+}
 wrk_row() {
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$(num "$2" 0 rate_per_s)" "$(num "$2" 3 p50_ms)" \
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$(num "$2" 0 rate_per_s)" "$(num "$2" 3 p50_ms)" \
     "$(num "$2" 3 p99_ms)" "$(field "$2" errors)" "$(num "$2" 1 cpu_us)" \
-    "$(calc "$(field "$wrk_front" rate_per_s) / $(field "$2" rate_per_s)")"
+    "$(calc "$(field "$wrk_front" rate_per_s) / $(field "$2" rate_per_s)")" "$(syscalls_of "$2")"
 }
 idle_row() {
   local before after open
@@ -220,8 +252,8 @@ report="$OUT/frontend.md"
   echo "wrk, the proxy and the stubs share the $(nproc) cores, so these are ratios on one"
   echo "machine, not the capacity of either proxy."
   echo
-  echo '| proxy | requests/s | p50 ms | p99 ms | errors | proxy CPU µs per request | frontend requests/s / this |'
-  echo '|---|---|---|---|---|---|---|'
+  echo '| proxy | requests/s | p50 ms | p99 ms | errors | proxy CPU µs per request | frontend requests/s / this | system calls per request (perf tracepoints) |'
+  echo '|---|---|---|---|---|---|---|---|'
   wrk_row "playground-frontend (one thread)" "$wrk_front"
   wrk_row "playground-frontend, a loop per core ($(nproc))" "$wrk_all"
   wrk_row "playground-frontend, --log-level warn (no request log)" "$wrk_quiet"

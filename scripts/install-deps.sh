@@ -27,9 +27,10 @@ command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 
 # make bench also needs the Flask baseline, gnuplot for its plot, and nginx,
-# wrk, valgrind and strace to compare the frontend with (bench/frontend.sh).
+# wrk, valgrind, strace and perf to compare the frontend with
+# (bench/frontend.sh).
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(python3-flask gnuplot-nox nginx wrk valgrind strace)
+  packages+=(python3-flask gnuplot-nox nginx wrk valgrind strace linux-perf)
 fi
 
 # The container tests (and make images) need a Docker engine, compose, and

@@ -299,7 +299,12 @@ asio::awaitable<Result<Response>> Client::exchange(
     std::tie(wec, std::ignore) =
         co_await asio::async_write(*c.secure, message, nothrow);
   } else {
-    wec = co_await write_message(*c.plain, c.header, request.body, deadline);
+    WrittenAtOnce w = write_at_once(*c.plain, c.header, request.body);
+    if (w.rest_waits) {
+      w.ec = co_await write_rest(*c.plain, c.header, request.body, w.bytes,
+                                 deadline);
+    }
+    wec = w.ec;
     c.plain->expires_at(deadline);  // for the read
   }
   if (wec && cancel.stop_requested()) {

@@ -203,8 +203,12 @@ asio::awaitable<bool> serve_request(ServerState& s, Connection& c,
   d.out_bytes = d.client_gone ? 0 : res.body().size();
   if (!d.client_gone) {
     const std::string header = header_bytes(res, s.server_field);
-    d.write_error = co_await write_message(
-        c.stream, header, res.body(), Clock::now() + s.options.write_timeout);
+    WrittenAtOnce w = write_at_once(c.stream, header, res.body());
+    if (w.rest_waits) {
+      w.ec = co_await write_rest(c.stream, header, res.body(), w.bytes,
+                                 Clock::now() + s.options.write_timeout);
+    }
+    d.write_error = w.ec;
   }
   s.requests_of(ex.route, d.code).inc();
   log_request(ex, ctx, d, started);

@@ -109,40 +109,71 @@ boost::asio::awaitable<boost::beast::error_code> read_message(
   co_return ec;
 }
 
-// Writes `header` then `body` to `stream` (a Beast basic_stream over TCP):
-// at once when the socket's send buffer takes them (a non-blocking writev,
-// the usual case), and what is left by an asynchronous write that must end
-// by `deadline`.
+// The buffers of `header` then `body` from byte `from` of the message on.
+inline std::array<boost::asio::const_buffer, 2> message_from(
+    std::string_view header, std::string_view body, size_t from) {
+  if (from < header.size()) {
+    return {
+        boost::asio::const_buffer(header.data() + from, header.size() - from),
+        boost::asio::const_buffer(body.data(), body.size())};
+  }
+  from -= header.size();
+  return {boost::asio::const_buffer(),
+          boost::asio::const_buffer(body.data() + from, body.size() - from)};
+}
+
+// How much of a message a write took at once, and whether the rest must
+// wait for the socket (write_rest).
+struct WrittenAtOnce {
+  size_t bytes = 0;
+  boost::beast::error_code ec;  // a failure, never "would block"
+  bool rest_waits = false;
+};
+
+// Writes `header` then `body` to `stream` (a Beast basic_stream over TCP)
+// as far as its send buffer takes them, with non-blocking writevs: the
+// whole message, the usual case. A plain function, not a coroutine: the
+// usual case suspends nothing and allocates no frame.
+template <class BasicStream>
+WrittenAtOnce write_at_once(BasicStream& stream, std::string_view header,
+                            std::string_view body) {
+  const size_t total = header.size() + body.size();
+  auto& socket = stream.socket();
+  WrittenAtOnce w;
+  if (!socket.non_blocking()) socket.non_blocking(true, w.ec);  // once: ioctl
+  while (!w.ec && w.bytes < total) {
+    w.bytes += socket.write_some(message_from(header, body, w.bytes), w.ec);
+  }
+  if (w.ec == boost::asio::error::would_block ||
+      w.ec == boost::asio::error::try_again) {
+    w.ec = {};
+    w.rest_waits = true;
+  }
+  return w;
+}
+
+// What write_at_once left from byte `from` on, by an asynchronous write
+// that must end by `deadline`.
+template <class BasicStream>
+boost::asio::awaitable<boost::beast::error_code> write_rest(
+    BasicStream& stream, std::string_view header, std::string_view body,
+    size_t from, std::chrono::steady_clock::time_point deadline) {
+  namespace asio = boost::asio;
+  constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+  stream.expires_at(deadline);
+  auto [ec, n] = co_await asio::async_write(
+      stream, message_from(header, body, from), nothrow);
+  co_return ec;
+}
+
+// Both: the whole message, the rest by `deadline` when the socket is full.
 template <class BasicStream>
 boost::asio::awaitable<boost::beast::error_code> write_message(
     BasicStream& stream, std::string_view header, std::string_view body,
     std::chrono::steady_clock::time_point deadline) {
-  namespace asio = boost::asio;
-  constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
-  const size_t total = header.size() + body.size();
-  // The buffers from byte `from` of the message on.
-  auto rest = [&](size_t from) -> std::array<asio::const_buffer, 2> {
-    if (from < header.size()) {
-      return {asio::const_buffer(header.data() + from, header.size() - from),
-              asio::const_buffer(body.data(), body.size())};
-    }
-    from -= header.size();
-    return {asio::const_buffer(),
-            asio::const_buffer(body.data() + from, body.size() - from)};
-  };
-  auto& socket = stream.socket();
-  boost::beast::error_code ec;
-  if (!socket.non_blocking()) socket.non_blocking(true, ec);  // once: ioctl
-  size_t written = 0;
-  while (!ec && written < total)
-    written += socket.write_some(rest(written), ec);
-  if (written == total) co_return boost::beast::error_code{};
-  if (ec != asio::error::would_block && ec != asio::error::try_again) {
-    co_return ec;
-  }
-  stream.expires_at(deadline);
-  auto [wec, n] = co_await asio::async_write(stream, rest(written), nothrow);
-  co_return wec;
+  const WrittenAtOnce w = write_at_once(stream, header, body);
+  if (!w.rest_waits) co_return w.ec;
+  co_return co_await write_rest(stream, header, body, w.bytes, deadline);
 }
 
 }  // namespace playground::http
