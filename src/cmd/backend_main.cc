@@ -50,9 +50,10 @@ int main(int argc, char** argv) {
   }
 
   boost::asio::io_context io(1);
-  // One log line per request: written by batch from the log's writer
-  // thread, not by a write(2) each on the loop (as the frontend does).
-  pg::log::batch_on_this_thread();
+  // One log line per request: written by batch once the loop has run what
+  // was ready, not a write(2) each (as the frontend does).
+  pg::log::batch_on_this_thread(
+      [&io] { boost::asio::post(io, [] { pg::log::flush(); }); });
   pg::metrics::Registry registry;
   auto service = pg::backend::Service::start(cfg, io, registry);
   if (!service) return 1;

@@ -61,6 +61,13 @@ size_t loop_count(int64_t threads) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+// A loop's request log lines are written by batch once it has run what was
+// ready, not a write(2) each.
+void batch_log_of(boost::asio::io_context& io) {
+  pg::log::batch_on_this_thread(
+      [&io] { boost::asio::post(io, [] { pg::log::flush(); }); });
+}
+
 boost::json::array backend_list(const pg::frontend::FrontendConfig& cfg) {
   boost::json::array backends;
   for (const auto& b : cfg.backends) {
@@ -101,9 +108,7 @@ int main(int argc, char** argv) {
     executors.push_back(loops.back()->get_executor());
   }
   boost::asio::io_context& io = *loops.front();
-  // A loop's request log lines go out by batch from the log's writer thread,
-  // not by a write(2) each on the loop.
-  pg::log::batch_on_this_thread();
+  batch_log_of(io);
   pg::metrics::Registry registry;
   auto service =
       pg::frontend::Service::create(cfg, std::move(executors), registry);
@@ -122,7 +127,7 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (size_t i = 1; i < loops.size(); ++i) {
     threads.emplace_back([&loop = *loops[i]] {
-      pg::log::batch_on_this_thread();
+      batch_log_of(loop);
       loop.run();
     });
   }

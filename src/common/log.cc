@@ -5,12 +5,10 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <mutex>
-#include <thread>
 
 #include "common/json.h"
 
@@ -19,33 +17,17 @@ namespace {
 
 std::atomic<int> g_level{static_cast<int>(Level::info)};
 
-// The lines of batching threads wait in `pending`, in the order they were
-// made, for the writer thread. The state is never destroyed: the writer,
-// detached, may still wait on it while the process exits.
-struct Batch {
-  // Held from taking lines out to writing them, so batches keep their order.
-  std::mutex writing;
-  std::mutex mu;
-  std::condition_variable ready;    // for the writer: lines wait
-  std::condition_variable drained;  // for a producer held at the bound
-  std::string pending;
-  bool writer_idle = false;  // waiting for a first line
-  bool urgent = false;       // a warning or an error waits
-};
-Batch& batch() {
-  static Batch* const b = new Batch;
-  return *b;
-}
+// Lines waiting to be written, in the order they were made. `g_write` is
+// held from taking lines out to writing them, so batches keep their order.
+std::mutex g_write;
+std::mutex g_pending_mutex;
+std::string g_pending;
+constexpr size_t kMaxPending = 16 * 1024;
 
-// Lines that come within this time of the first go out with it.
-constexpr auto kGather = std::chrono::milliseconds(10);
-// Written at once when this much waits; beyond kMaxPending a batching
-// thread waits for the writer: a stalled sink holds memory to this bound,
-// and no line is dropped.
-constexpr size_t kWriteAt = 64 * 1024;
-constexpr size_t kMaxPending = 4 * 1024 * 1024;
-
-thread_local bool t_batching = false;
+// This thread's wake (empty: its lines are written at once), and whether
+// it was called and its flush has not run yet.
+thread_local std::function<void()> t_wake;
+thread_local bool t_woken = false;
 
 void write_all(std::string_view text) {
   const char* p = text.data();
@@ -144,7 +126,7 @@ void write_text(Level level, std::string_view message,
   // Written straight into one string, this thread's own: this runs for
   // every request, and the string keeps its memory from line to line.
   thread_local std::string text;
-  if (text.capacity() > 16 * 1024) text = std::string();  // a rare long one
+  if (text.capacity() > kMaxPending) text = std::string();  // a rare long one
   text.clear();
   // The time and level are plain ASCII: quoted, not escaped.
   text += "{\"ts\":\"";
@@ -158,90 +140,61 @@ void write_text(Level level, std::string_view message,
     text += fields_text;
   }
   text += "}\n";
-  Batch& b = batch();
-  if (t_batching) {
-    std::unique_lock lock(b.mu);
-    if (b.pending.size() >= kMaxPending) {
-      b.ready.notify_one();
-      b.drained.wait(lock, [&] { return b.pending.size() < kMaxPending; });
+  if (t_wake && level <= Level::info) {
+    bool full = false;
+    {
+      std::lock_guard lock(g_pending_mutex);
+      g_pending += text;
+      full = g_pending.size() >= kMaxPending;
     }
-    b.pending += text;
-    const bool urgent = level >= Level::warn;
-    b.urgent = b.urgent || urgent;
-    if (b.writer_idle || urgent || b.pending.size() >= kWriteAt) {
-      b.writer_idle = false;
-      b.ready.notify_one();
+    if (full) {
+      flush();
+    } else if (!t_woken) {
+      t_woken = true;
+      t_wake();
     }
     return;
   }
   // At once, after the lines waiting before it (one write(2) for both).
-  std::lock_guard writing(b.writing);
-  std::string lines;
+  std::lock_guard writing(g_write);
+  std::string waiting;
   {
-    std::lock_guard lock(b.mu);
-    lines.swap(b.pending);
+    std::lock_guard lock(g_pending_mutex);
+    waiting.swap(g_pending);
   }
-  b.drained.notify_all();
-  lines += text;
-  write_all(lines);
-}
-
-namespace {
-
-// The writer thread: sleeps until a line waits, gives the lines that follow
-// kGather to join it (less when one is urgent or many wait), then writes
-// them with one write(2). Off the event loops: a slow or stalled sink (a
-// pipe nobody reads fast enough) never holds a request up.
-[[noreturn]] void write_batches() {
-  Batch& b = batch();
-  std::string lines;
-  for (;;) {
-    {
-      std::unique_lock lock(b.mu);
-      b.writer_idle = b.pending.empty();
-      b.ready.wait(lock, [&] { return !b.pending.empty(); });
-      b.ready.wait_for(lock, kGather, [&] {
-        return b.urgent || b.pending.size() >= kWriteAt;
-      });
-    }
-    std::lock_guard writing(b.writing);
-    {
-      std::lock_guard lock(b.mu);
-      lines.swap(b.pending);
-      b.urgent = false;
-    }
-    b.drained.notify_all();
-    write_all(lines);
-    // Keep the capacity for the next batch, unless a burst made it large.
-    if (lines.capacity() > 2 * kWriteAt) lines = std::string();
-    lines.clear();
+  if (waiting.empty()) {
+    write_all(text);
+  } else {
+    waiting += text;
+    write_all(waiting);
   }
 }
 
-}  // namespace
-
-void batch_on_this_thread() {
-  static std::once_flag started;
-  std::call_once(started, [] {
-    std::atexit(flush);
-    std::thread(write_batches).detach();
-  });
-  t_batching = true;
+void batch_on_this_thread(std::function<void()> wake) {
+  static const bool registered = [] { return std::atexit(flush) == 0; }();
+  (void)registered;
+  t_wake = std::move(wake);
+  t_woken = false;
 }
 
 void flush() {
-  Batch& b = batch();
-  std::lock_guard writing(b.writing);
+  t_woken = false;
+  std::lock_guard writing(g_write);
   std::string lines;
   {
-    std::lock_guard lock(b.mu);
-    lines.swap(b.pending);
+    std::lock_guard lock(g_pending_mutex);
+    lines.swap(g_pending);
   }
-  b.drained.notify_all();
   // One write(2) for the batch: atomic with respect to other writers for
   // pipes (up to PIPE_BUF) and files opened O_APPEND, which is what log
   // collectors give us.
   write_all(lines);
+  // Keep the capacity for the next batch, unless a burst made it large.
+  if (lines.capacity() <= kMaxPending * 2) {
+    lines.clear();
+    std::lock_guard lock(g_pending_mutex);
+    if (g_pending.empty()) g_pending.swap(lines);
+  }
 }
 
 }  // namespace playground::log

@@ -7,21 +7,20 @@
 // Loki, jq). Lines are written whole, by one write(2) at a time, so
 // concurrent lines never interleave.
 //
-// A thread that serves many requests (an event loop) hands its lines to a
-// writer thread instead (one write(2) per line is a system call per
-// request, and a stalled sink would stall the loop):
+// A thread that serves many requests can batch its lines (one write(2) per
+// line is a system call per request):
 //
-//   log::batch_on_this_thread();
+//   log::batch_on_this_thread([&io] { asio::post(io, log::flush); });
 //   ...
 //   log::flush();   // before std::_Exit: nothing waiting is lost
 //
-// Its lines then wait in memory, in order, for the writer, which writes what
-// came within 10 ms of the first (at once for a warning or an error, or once
-// 64 KB wait) with one write(2). Should the sink stall, a batching thread
-// waits only once 4 MB wait: memory stays bounded and no line is lost.
+// Its debug and info lines then wait in memory until `wake`'s flush runs
+// (on an event loop: once the handlers ready now have run), or until 16 KB
+// wait; a warning or an error is written at once, after the lines before it.
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <functional>
 #include <string_view>
 
 namespace playground::log {
@@ -42,10 +41,10 @@ void write(Level level, std::string_view message,
 void write_text(Level level, std::string_view message,
                 std::string_view fields_text);
 
-// This thread's lines go to the writer thread (started by the first call).
-void batch_on_this_thread();
-// Writes every waiting line, of every thread, before it returns. Also runs
-// at exit().
+// Batches this thread's debug and info lines; `wake` runs when a first line
+// waits, and must see that flush() runs soon (once per call).
+void batch_on_this_thread(std::function<void()> wake);
+// Writes every waiting line, of every thread. Also runs at exit().
 void flush();
 
 inline void debug(std::string_view m, boost::json::object f = {}) {

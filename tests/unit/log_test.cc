@@ -8,8 +8,6 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
-#include <iterator>
 #include <regex>
 #include <string>
 #include <thread>
@@ -41,12 +39,6 @@ std::vector<std::string> lines_of(Body body) {
   }
   std::fclose(file);
   return lines;
-}
-
-// What stderr holds so far (within lines_of: its file, read afresh).
-std::string stderr_text() {
-  std::ifstream in("/proc/self/fd/2");
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // Seconds since the epoch of an RFC 3339 UTC time with milliseconds.
@@ -89,50 +81,6 @@ TEST(Log, TheTimeFollowsTheClockFromLineToLine) {
       boost::json::parse(lines[1]).as_object().at("ts").as_string());
   EXPECT_GE(seconds_of(second) - seconds_of(first), 1)
       << first << " " << second;
-}
-
-// A batching thread's lines go out from the writer thread, in order, with
-// no flush: a warning at once, the info lines within the gathering time;
-// flush() writes what still waits before it returns.
-TEST(Log, ABatchingThreadsLinesArriveInOrderWithoutAFlush) {
-  auto lines = lines_of([&] {
-    std::thread loop([] {
-      log::batch_on_this_thread();
-      for (int i = 0; i < 1000; ++i) {
-        log::write_text(log::Level::info, "batched",
-                        "\"i\":" + std::to_string(i));
-      }
-      log::write_text(log::Level::warn, "last", "");
-    });
-    loop.join();
-    // Written by the writer thread alone, in order: once the warning is in
-    // the file (stderr here), every line before it is.
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    bool arrived = false;
-    while (!arrived && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      arrived = stderr_text().find("\"msg\":\"last\"") != std::string::npos;
-    }
-    EXPECT_TRUE(arrived);
-  });
-  ASSERT_EQ(lines.size(), 1001u);
-  for (int i = 0; i < 1000; ++i) {
-    const auto line = boost::json::parse(lines[i]).as_object();
-    EXPECT_EQ(line.at("i"), i);
-  }
-  EXPECT_EQ(boost::json::parse(lines[1000]).as_object().at("msg"), "last");
-  // flush() returns once what waits is written.
-  lines = lines_of([] {
-    std::thread loop([] {
-      log::batch_on_this_thread();
-      log::write_text(log::Level::info, "flushed", "");
-      log::flush();
-    });
-    loop.join();
-  });
-  ASSERT_EQ(lines.size(), 1u);
-  EXPECT_EQ(boost::json::parse(lines[0]).as_object().at("msg"), "flushed");
 }
 
 }  // namespace
