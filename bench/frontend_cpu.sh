@@ -10,7 +10,10 @@
 # access log (frontend.sh's reference) and with one, buffered ("nginx-log"),
 # as the frontend logs each request. wrk drives each in turn for
 # SECONDS_PER_RUN (default 3) with 64 connections, ROUNDS times (default 3),
-# alternating, so that the machine's drift falls on every proxy alike. Each
+# alternating, so that the machine's drift falls on every proxy alike, and
+# in the opposite order every other round: the proxy measured first in a
+# round read a few percent high (1.14 against 1.03 for the same pair in
+# the two orders). Each
 # line gives requests/s and the proxy's user and system CPU per request,
 # from its processes' utime and stime: compare two builds (the previous
 # head's binary as OTHER_FRONTEND_BINARY) or a build against nginx.
@@ -68,8 +71,12 @@ ticks() {  # ticks PID...: "user system" clock ticks of the processes
 }
 hz=$(getconf CLK_TCK)
 echo "Machine: $(nproc) cores, $(uname -r), $(date -u +%F). wrk -t1 -c64 -d${SECONDS_PER_RUN}s, $ROUNDS rounds."
+order=("${!names[@]}")
+reversed=()
+for ((i = ${#order[@]} - 1; i >= 0; i--)); do reversed+=("${order[i]}"); done
 for round in $(seq "$ROUNDS"); do
-  for i in "${!names[@]}"; do
+  if ((round % 2 == 0)); then run_order=("${reversed[@]}"); else run_order=("${order[@]}"); fi
+  for i in "${run_order[@]}"; do
     # shellcheck disable=SC2086 # procs[i] is a list of pids
     read -r u0 s0 < <(ticks ${procs[i]})
     text=$(wrk -t1 -c64 -d"${SECONDS_PER_RUN}s" -s "$tmp/post.lua" "http://127.0.0.1:${ports[i]}/python")
