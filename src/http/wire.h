@@ -2,8 +2,10 @@
 // holds the messages; reading and writing them is done here.
 //
 //   std::string head = http::header_bytes(response, "Server: x\r\n");
-//   auto ec = co_await http::write_message(stream, head, response.body(),
-//                                          Clock::now() + 10s);
+//   http::WrittenAtOnce w = http::write_at_once(stream, head, response.body());
+//   if (w.rest_waits)  // the socket is full: only then a coroutine
+//     w.ec = co_await http::write_rest(stream, head, response.body(), w.bytes,
+//                                      Clock::now() + 10s);
 //   if (!http::parse_buffered(parser, buffer, http::Until::message, ec))
 //     ec = co_await http::read_message(stream, buffer, parser,
 //                                      http::Until::message);
@@ -164,16 +166,6 @@ boost::asio::awaitable<boost::beast::error_code> write_rest(
   auto [ec, n] = co_await asio::async_write(
       stream, message_from(header, body, from), nothrow);
   co_return ec;
-}
-
-// Both: the whole message, the rest by `deadline` when the socket is full.
-template <class BasicStream>
-boost::asio::awaitable<boost::beast::error_code> write_message(
-    BasicStream& stream, std::string_view header, std::string_view body,
-    std::chrono::steady_clock::time_point deadline) {
-  const WrittenAtOnce w = write_at_once(stream, header, body);
-  if (!w.rest_waits) co_return w.ec;
-  co_return co_await write_rest(stream, header, body, w.bytes, deadline);
 }
 
 }  // namespace playground::http

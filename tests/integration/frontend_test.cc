@@ -180,7 +180,9 @@ std::map<int, unsigned> watched_sockets(pid_t pid) {
 
 // A backend's connection is watched for reading only: registered for
 // writability too (as waiting for its connect leaves it), edge-triggered,
-// each answer's ACK woke the loop for nothing, once per request.
+// it woke the loop with an event nobody waited for, once per request.
+// Every socket the frontend keeps is checked: its listener and its
+// connections to the backends (the test's own connections are closed).
 TEST(FrontendRouting, UpstreamConnectionsAreNotWatchedForWritability) {
   BackendProcess a, b;
   ASSERT_TRUE(a.started() && b.started());
