@@ -3,7 +3,6 @@
 #include <signal.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <iostream>
 
 #include "backend/config.h"
@@ -13,6 +12,7 @@
 #include "http/body_budget.h"
 #include "http/graceful_shutdown.h"
 #include "http/health_check.h"
+#include "http/loop_log.h"
 #include "http/server.h"
 
 namespace pg = playground;
@@ -50,10 +50,9 @@ int main(int argc, char** argv) {
   }
 
   boost::asio::io_context io(1);
-  // One log line per request: written by batch once the loop has run what
-  // was ready, not a write(2) each (as the frontend does).
-  pg::log::batch_on_this_thread(
-      [&io] { boost::asio::post(io, [] { pg::log::flush(); }); });
+  // One log line per request: written by batch, and never waiting for the
+  // log's reader (as the frontend does).
+  pg::http::batch_log_on(io);
   pg::metrics::Registry registry;
   auto service = pg::backend::Service::start(cfg, io, registry);
   if (!service) return 1;

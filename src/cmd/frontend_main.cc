@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/json/array.hpp>
 #include <cstdlib>
 #include <iostream>
@@ -22,6 +21,7 @@
 #include "http/body_budget.h"
 #include "http/graceful_shutdown.h"
 #include "http/health_check.h"
+#include "http/loop_log.h"
 #include "http/server.h"
 
 namespace pg = playground;
@@ -59,13 +59,6 @@ size_t loop_count(int64_t threads) {
     return static_cast<size_t>(std::max(1, CPU_COUNT(&set)));
   }
   return std::max(1u, std::thread::hardware_concurrency());
-}
-
-// A loop's request log lines are written by batch once it has run what was
-// ready, not a write(2) each.
-void batch_log_of(boost::asio::io_context& io) {
-  pg::log::batch_on_this_thread(
-      [&io] { boost::asio::post(io, [] { pg::log::flush(); }); });
 }
 
 boost::json::array backend_list(const pg::frontend::FrontendConfig& cfg) {
@@ -108,7 +101,7 @@ int main(int argc, char** argv) {
     executors.push_back(loops.back()->get_executor());
   }
   boost::asio::io_context& io = *loops.front();
-  batch_log_of(io);
+  pg::http::batch_log_on(io);
   pg::metrics::Registry registry;
   auto service =
       pg::frontend::Service::create(cfg, std::move(executors), registry);
@@ -127,7 +120,7 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (size_t i = 1; i < loops.size(); ++i) {
     threads.emplace_back([&loop = *loops[i]] {
-      batch_log_of(loop);
+      pg::http::batch_log_on(loop);
       loop.run();
     });
   }

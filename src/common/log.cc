@@ -1,44 +1,61 @@
 // Structured JSON-lines logger (see log.h).
 #include "common/log.h"
 
+#include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <mutex>
+#include <thread>
 
 #include "common/json.h"
+#include "common/stderr_sink.h"
 
 namespace playground::log {
 namespace {
 
 std::atomic<int> g_level{static_cast<int>(Level::info)};
 
-// Lines waiting to be written, in the order they were made. `g_write` is
-// held from taking lines out to writing them, so batches keep their order.
+// A batch is written once this much waits, without waiting for `soon`.
+constexpr size_t kBatch = 16 * 1024;
+// What waits while the sink takes nothing; a line beyond it is dropped, and
+// counted.
+constexpr size_t kBacklog = 1024 * 1024;
+// How long the last flush (before the process ends) waits for a full sink.
+constexpr int kLastFlushMs = 2000;
+
+// `g_write` is held from taking lines out of `g_pending` to writing them,
+// so batches keep their order, and guards the sink.
 std::mutex g_write;
+StderrSink g_sink;
+bool g_sink_looked_at = false;  // under g_write
+
+// Lines waiting to be written, in the order they were made, and how many
+// were dropped because the backlog was full.
 std::mutex g_pending_mutex;
 std::string g_pending;
-constexpr size_t kMaxPending = 16 * 1024;
+size_t g_dropped = 0;
 
-// This thread's wake (empty: its lines are written at once), and whether
-// it was called and its flush has not run yet.
-thread_local std::function<void()> t_wake;
+// The sink took nothing the last time; `g_waiting`: a loop waits for it to
+// have room (one at a time).
+std::atomic<bool> g_full{false};
+std::atomic<bool> g_waiting{false};
+
+// This thread's loop (none: its lines are written at once), and whether
+// its `soon` was called and its flush has not run yet.
+thread_local LoopHooks t_loop;
 thread_local bool t_woken = false;
-
-void write_all(std::string_view text) {
-  const char* p = text.data();
-  size_t left = text.size();
-  while (left > 0) {
-    ssize_t n = ::write(STDERR_FILENO, p, left);
-    if (n <= 0) return;  // nowhere to report a failing log sink
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-}
+// The first loop's `soon`: threads without a loop hand their lines to it
+// when the sink is full, rather than wait.
+std::mutex g_first_loop_mutex;
+std::function<void()> g_first_loop_soon;
+std::thread::id g_first_loop_thread;
+// This thread's loop waits for room (`g_waiting` is its).
+thread_local bool t_waits = false;
 
 const char* level_name(Level level) {
   switch (level) {
@@ -89,6 +106,134 @@ void append_timestamp(std::string& out) {
   out.append(fraction, sizeof fraction - 1);
 }
 
+// Makes one line into `text` (this thread's, keeping its memory).
+void format_line(std::string& text, Level level, std::string_view message,
+                 std::string_view fields_text) {
+  if (text.capacity() > kBatch) text = std::string();  // a rare long one
+  text.clear();
+  // The time and level are plain ASCII: quoted, not escaped.
+  text += "{\"ts\":\"";
+  append_timestamp(text);
+  text += "\",\"level\":\"";
+  text += level_name(level);
+  text += "\",\"msg\":";
+  json::append_string(text, message);
+  if (!fields_text.empty()) {
+    text.push_back(',');
+    text += fields_text;
+  }
+  text += "}\n";
+}
+
+// Queues a line; drops it when the backlog is full. Returns what waits.
+size_t queue(std::string_view line) {
+  std::lock_guard lock(g_pending_mutex);
+  if (g_pending.size() + line.size() > kBacklog) {
+    g_dropped++;
+  } else {
+    g_pending += line;
+  }
+  return g_pending.size();
+}
+
+// The line telling how many lines were dropped, if any were (and counts
+// them as told).
+std::string take_dropped_notice() {
+  size_t dropped = 0;
+  {
+    std::lock_guard lock(g_pending_mutex);
+    std::swap(dropped, g_dropped);
+  }
+  if (dropped == 0) return {};
+  std::string line;
+  format_line(line, Level::warn,
+              "log lines dropped: the log's reader took nothing while a "
+              "megabyte waited",
+              "\"dropped\":" + std::to_string(dropped));
+  return line;
+}
+
+// Writes what waits, as far as the sink takes it without waiting (a plain
+// sink: all of it). Returns false when some still waits for room.
+bool write_waiting() {
+  std::lock_guard writing(g_write);
+  if (!g_sink_looked_at) {
+    g_sink.look_at_stderr();
+    g_sink_looked_at = true;
+  }
+  for (;;) {
+    std::string lines;
+    {
+      std::lock_guard lock(g_pending_mutex);
+      lines.swap(g_pending);
+    }
+    if (lines.empty()) lines = take_dropped_notice();
+    if (lines.empty() && g_sink.all_out()) return true;
+    // One write for the batch: atomic with respect to other writers for
+    // pipes (up to PIPE_BUF) and files opened O_APPEND, which is what log
+    // collectors give us.
+    const StderrSink::Put put = g_sink.put(lines);
+    if (put.state == StderrSink::State::full) {
+      // What is left goes back in front of what came meanwhile.
+      std::lock_guard lock(g_pending_mutex);
+      g_pending.insert(0, lines, put.taken);
+      g_full = true;
+      return false;
+    }
+    // Written, or failed: nowhere to report a failing log sink.
+    // Keep the capacity for the next batch, unless a burst made it large.
+    if (lines.capacity() <= kBatch * 2) {
+      lines.clear();
+      std::lock_guard lock(g_pending_mutex);
+      if (g_pending.empty()) g_pending.swap(lines);
+    }
+  }
+}
+
+bool has_loops() {
+  std::lock_guard lock(g_first_loop_mutex);
+  return static_cast<bool>(g_first_loop_soon);
+}
+
+// The sink is full: the loop of this thread waits for room, or the first
+// loop is asked to (there is one: see has_loops).
+void wait_for_room() {
+  if (g_waiting.exchange(true)) return;  // a loop waits already
+  if (t_loop.when_sink_has_room) {
+    t_waits = true;
+    t_loop.when_sink_has_room(STDERR_FILENO);
+    return;
+  }
+  g_waiting = false;
+  std::function<void()> first_loop_soon;
+  {
+    std::lock_guard lock(g_first_loop_mutex);
+    first_loop_soon = g_first_loop_soon;
+  }
+  // Its write_ready() finds the sink full, and waits.
+  if (first_loop_soon) first_loop_soon();
+}
+
+// Writes everything, waiting for room as long as `deadline` allows; what
+// is still waiting then is dropped.
+void write_all_by(std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    if (write_waiting()) return;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd sink{.fd = STDERR_FILENO, .events = POLLOUT, .revents = 0};
+    if (left.count() <= 0 ||
+        ::poll(&sink, 1, static_cast<int>(left.count())) <= 0) {
+      std::lock_guard lock(g_pending_mutex);
+      g_dropped += static_cast<size_t>(
+          std::count(g_pending.begin(), g_pending.end(), '\n'));
+      g_pending.clear();
+      return;
+    }
+    g_full = false;
+  }
+}
+
 }  // namespace
 
 bool parse_level(std::string_view text, Level& out) {
@@ -126,75 +271,95 @@ void write_text(Level level, std::string_view message,
   // Written straight into one string, this thread's own: this runs for
   // every request, and the string keeps its memory from line to line.
   thread_local std::string text;
-  if (text.capacity() > kMaxPending) text = std::string();  // a rare long one
-  text.clear();
-  // The time and level are plain ASCII: quoted, not escaped.
-  text += "{\"ts\":\"";
-  append_timestamp(text);
-  text += "\",\"level\":\"";
-  text += level_name(level);
-  text += "\",\"msg\":";
-  json::append_string(text, message);
-  if (!fields_text.empty()) {
-    text.push_back(',');
-    text += fields_text;
-  }
-  text += "}\n";
-  if (t_wake && level <= Level::info) {
-    bool full = false;
-    {
-      std::lock_guard lock(g_pending_mutex);
-      g_pending += text;
-      full = g_pending.size() >= kMaxPending;
+  format_line(text, level, message, fields_text);
+  const size_t waiting = queue(text);
+  if (t_loop.soon) {
+    // A loop's debug and info lines go by batch; its warnings at once, as
+    // far as the sink takes them now.
+    if (level <= Level::info && waiting < kBatch) {
+      if (!t_woken) {
+        t_woken = true;
+        t_loop.soon();
+      }
+      return;
     }
-    if (full) {
-      flush();
-    } else if (!t_woken) {
-      t_woken = true;
-      t_wake();
-    }
+    write_ready();
     return;
   }
-  // At once, after the lines waiting before it (one write(2) for both).
-  std::lock_guard writing(g_write);
-  std::string waiting;
-  {
-    std::lock_guard lock(g_pending_mutex);
-    waiting.swap(g_pending);
-  }
-  if (waiting.empty()) {
-    write_all(text);
-  } else {
-    waiting += text;
-    write_all(waiting);
+  // No loop here. With no loop at all, write as a plain program does,
+  // waiting if need be; else never wait: while the sink is full, the loop
+  // that waits for it writes this line too.
+  if (!has_loops()) {
+    flush();
+  } else if (g_full || !write_waiting()) {
+    wait_for_room();
   }
 }
 
-void batch_on_this_thread(std::function<void()> wake) {
+void batch_on_this_thread(LoopHooks hooks) {
   static const bool registered = [] { return std::atexit(flush) == 0; }();
   (void)registered;
-  t_wake = std::move(wake);
+  {
+    std::lock_guard writing(g_write);
+    g_sink.look_at_stderr();
+    g_sink_looked_at = true;
+  }
+  {
+    std::lock_guard lock(g_first_loop_mutex);
+    if (!g_first_loop_soon) {
+      g_first_loop_soon = hooks.soon;
+      g_first_loop_thread = std::this_thread::get_id();
+    }
+  }
+  t_loop = std::move(hooks);
   t_woken = false;
+}
+
+void end_batching_on_this_thread() {
+  write_ready();
+  {
+    std::lock_guard lock(g_first_loop_mutex);
+    if (g_first_loop_thread == std::this_thread::get_id()) {
+      g_first_loop_soon = nullptr;
+      g_first_loop_thread = {};
+    }
+  }
+  t_loop = {};
+  t_woken = false;
+  if (t_waits) {
+    // Its wait ends with it: another loop, if any, takes it over.
+    t_waits = false;
+    g_waiting = false;
+    if (has_loops()) wait_for_room();
+  }
+}
+
+void write_ready() {
+  t_woken = false;
+  if (g_full) {
+    wait_for_room();
+    return;
+  }
+  if (!write_waiting()) wait_for_room();
+}
+
+void sink_has_room() {
+  t_waits = false;
+  g_full = false;
+  g_waiting = false;
+  write_ready();
 }
 
 void flush() {
   t_woken = false;
-  std::lock_guard writing(g_write);
-  std::string lines;
   {
-    std::lock_guard lock(g_pending_mutex);
-    lines.swap(g_pending);
+    // Stderr may have changed since (tests swap it).
+    std::lock_guard writing(g_write);
+    g_sink.look_at_stderr();
+    g_sink_looked_at = true;
   }
-  // One write(2) for the batch: atomic with respect to other writers for
-  // pipes (up to PIPE_BUF) and files opened O_APPEND, which is what log
-  // collectors give us.
-  write_all(lines);
-  // Keep the capacity for the next batch, unless a burst made it large.
-  if (lines.capacity() <= kMaxPending * 2) {
-    lines.clear();
-    std::lock_guard lock(g_pending_mutex);
-    if (g_pending.empty()) g_pending.swap(lines);
-  }
+  write_all_by(std::chrono::steady_clock::now() +
+               std::chrono::milliseconds(kLastFlushMs));
 }
 
 }  // namespace playground::log

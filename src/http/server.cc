@@ -79,8 +79,9 @@ void Server::shutdown(std::function<void()> on_drained) {
   for (auto& state : loops_) {
     boost::asio::dispatch(state->io, [state, countdown] {
       state->drain([countdown] {
-        // This loop's request lines go out before the process may end.
-        log::flush();
+        // This loop's request lines go out before the process may end, as
+        // far as stderr takes them now (the last flush waits for the rest).
+        log::write_ready();
         if (countdown->left.fetch_sub(1) != 1) return;
         boost::asio::post(countdown->first, [countdown] {
           if (countdown->done) countdown->done();

@@ -782,6 +782,45 @@ TEST(BackendToken, RequiredWhenConfigured) {
   EXPECT_EQ(c.get("/healthz").status, 200);  // probes need no token
 }
 
+// The event loop never waits for the log's reader: with the backend's
+// stderr not read (a stalled collector: the pipe fills after 64 KB),
+// requests and an evaluation are still answered; once read again, every
+// request's line arrives.
+TEST(BackendLog, AStalledLogSinkHoldsNoEvaluationUp) {
+  BackendProcess backend;
+  ASSERT_TRUE(backend.started()) << backend.log();
+  backend.pause_log();
+  // 400 lines of about 400 bytes: more than twice what the pipe holds.
+  const std::string path = "/stalled-" + std::string(200, 'x');
+  auto answered = std::async(std::launch::async, [&] {
+    HttpClient client(backend.port());
+    int n = 0;
+    for (int i = 0; i < 400; ++i) n += client.get(path).status == 404;
+    const HttpReply run = eval(backend.port(), "print('still running')");
+    return std::pair(n, run);
+  });
+  const bool in_time =
+      answered.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  backend.resume_log();
+  ASSERT_TRUE(in_time) << "requests waited for the log";
+  const auto [not_found, run] = answered.get();
+  EXPECT_EQ(not_found, 400);
+  EXPECT_EQ(run.status, 200) << run.body;
+  EXPECT_NE(run.body.find("still running"), std::string::npos) << run.body;
+  auto lines = [&] {
+    const std::string log = backend.log();
+    size_t count = 0;
+    for (size_t at = log.find(path); at != std::string::npos;
+         at = log.find(path, at + 1)) {
+      count++;
+    }
+    return count;
+  };
+  EXPECT_TRUE(
+      wait_until([&] { return lines() == 400; }, std::chrono::seconds(10)))
+      << lines();
+}
+
 TEST(BackendShutdown, SigtermFinishesRunningEvaluationsAndExitsZero) {
   auto backend = std::make_unique<BackendProcess>();
   ASSERT_TRUE(backend->started()) << backend->log();

@@ -1249,6 +1249,38 @@ TEST(FrontendLog, EveryRequestLineArrivesAfterABurstAndAfterSigterm) {
   EXPECT_NE(front->log().find("\"msg\":\"stopped\""), std::string::npos);
 }
 
+// The event loops never wait for the log's reader: with the frontend's
+// stderr not read (a stalled collector: the pipe fills after 64 KB),
+// requests are still answered; once read again, every line arrives.
+TEST(FrontendLog, AStalledLogSinkHoldsNoRequestUp) {
+  auto front = start_frontend("gone=" + url_of(free_port()));
+  ASSERT_TRUE(front->started()) << front->log();
+  front->pause_log();
+  // 1,000 lines of about 400 bytes: six times what the pipe holds, well
+  // within what the log keeps waiting (a megabyte).
+  const std::string path = "/stalled-" + std::string(200, 'x');
+  auto answered = std::async(std::launch::async, [&] {
+    HttpClient client(front->port());
+    int n = 0;
+    for (int i = 0; i < 1000; ++i) n += client.get(path).status == 404;
+    return n;
+  });
+  const bool in_time = answered.wait_for(20s) == std::future_status::ready;
+  front->resume_log();
+  ASSERT_TRUE(in_time) << "requests waited for the log";
+  EXPECT_EQ(answered.get(), 1000);
+  auto lines = [&] {
+    const std::string log = front->log();
+    size_t count = 0;
+    for (size_t at = log.find(path); at != std::string::npos;
+         at = log.find(path, at + 1)) {
+      count++;
+    }
+    return count;
+  };
+  EXPECT_TRUE(wait_until([&] { return lines() == 1000; }, 10s)) << lines();
+}
+
 // Connections accepted by each event loop, from /metrics.
 std::vector<double> accepted_by_loop(uint16_t port, int loops) {
   const std::string metrics = HttpClient(port).get("/metrics").body;

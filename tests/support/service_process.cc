@@ -31,6 +31,7 @@ struct ServiceProcess::Output {
   mutable std::condition_variable changed;
   std::string text;
   bool closed = false;
+  bool paused = false;
   std::thread reader;
 };
 
@@ -78,6 +79,10 @@ ServiceProcess::ServiceProcess(const std::string& program,
   out->reader = std::thread([out, fd] {
     char buf[4096];
     for (;;) {
+      {
+        std::unique_lock lock(out->mu);
+        out->changed.wait(lock, [&] { return !out->paused; });
+      }
       ssize_t n = ::read(fd, buf, sizeof buf);
       if (n <= 0) break;
       std::lock_guard lock(out->mu);
@@ -103,7 +108,19 @@ ServiceProcess::ServiceProcess(const std::string& program,
   });
 }
 
+void ServiceProcess::pause_log() {
+  std::lock_guard lock(output_->mu);
+  output_->paused = true;
+}
+
+void ServiceProcess::resume_log() {
+  std::lock_guard lock(output_->mu);
+  output_->paused = false;
+  output_->changed.notify_all();
+}
+
 ServiceProcess::~ServiceProcess() {
+  resume_log();
   if (pid_ > 0 && exit_status_ < 0) stop(SIGTERM);
   if (output_->reader.joinable()) output_->reader.join();
 }

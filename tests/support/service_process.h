@@ -52,6 +52,10 @@ class ServiceProcess {
   std::string log() const;
   bool wait_for_log(const std::string& needle,
                     std::chrono::milliseconds timeout) const;
+  // Stops reading the program's stderr, as a stalled log collector would:
+  // once the pipe is full, its writes block. resume_log() reads on.
+  void pause_log();
+  void resume_log();
 
  private:
   struct Output;
