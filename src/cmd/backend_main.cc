@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   boost::asio::io_context io(1);
   // One log line per request: written by batch, and never waiting for the
   // log's reader (as the frontend does).
-  pg::http::batch_log_on(io);
+  pg::http::LoopLog loop_log(io);
   pg::metrics::Registry registry;
   auto service = pg::backend::Service::start(cfg, io, registry);
   if (!service) return 1;

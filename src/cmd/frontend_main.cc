@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
     executors.push_back(loops.back()->get_executor());
   }
   boost::asio::io_context& io = *loops.front();
-  pg::http::batch_log_on(io);
+  pg::http::LoopLog loop_log(io);
   pg::metrics::Registry registry;
   auto service =
       pg::frontend::Service::create(cfg, std::move(executors), registry);
@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (size_t i = 1; i < loops.size(); ++i) {
     threads.emplace_back([&loop = *loops[i]] {
-      pg::http::batch_log_on(loop);
+      pg::http::LoopLog loop_log(loop);
       loop.run();
     });
   }

@@ -6,11 +6,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "common/json.h"
 #include "common/stderr_sink.h"
@@ -26,19 +30,23 @@ constexpr size_t kBatch = 16 * 1024;
 // counted.
 constexpr size_t kBacklog = 1024 * 1024;
 // How long the last flush (before the process ends) waits for a full sink.
-constexpr int kLastFlushMs = 2000;
+constexpr auto kLastFlush = std::chrono::seconds(2);
 
 // `g_write` is held from taking lines out of `g_pending` to writing them,
 // so batches keep their order, and guards the sink.
 std::mutex g_write;
 StderrSink g_sink;
 bool g_sink_looked_at = false;  // under g_write
+// The sink's last byte is not the end of a line.
+bool g_mid_line = false;  // under g_write
 
 // Lines waiting to be written, in the order they were made, and how many
 // were dropped because the backlog was full.
 std::mutex g_pending_mutex;
 std::string g_pending;
 size_t g_dropped = 0;
+// The size of the batch being written (it may come back to g_pending).
+size_t g_in_flight = 0;
 
 // The sink took nothing the last time; `g_waiting`: a loop waits for it to
 // have room (one at a time).
@@ -49,11 +57,10 @@ std::atomic<bool> g_waiting{false};
 // its `soon` was called and its flush has not run yet.
 thread_local LoopHooks t_loop;
 thread_local bool t_woken = false;
-// The first loop's `soon`: threads without a loop hand their lines to it
-// when the sink is full, rather than wait.
-std::mutex g_first_loop_mutex;
-std::function<void()> g_first_loop_soon;
-std::thread::id g_first_loop_thread;
+// The loops' `soon`s, by thread: threads without a loop hand their lines
+// to one of them when the sink is full, rather than wait.
+std::mutex g_loops_mutex;
+std::vector<std::pair<std::thread::id, std::function<void()>>> g_loops;
 // This thread's loop waits for room (`g_waiting` is its).
 thread_local bool t_waits = false;
 
@@ -128,7 +135,7 @@ void format_line(std::string& text, Level level, std::string_view message,
 // Queues a line; drops it when the backlog is full. Returns what waits.
 size_t queue(std::string_view line) {
   std::lock_guard lock(g_pending_mutex);
-  if (g_pending.size() + line.size() > kBacklog) {
+  if (g_in_flight + g_pending.size() + line.size() > kBacklog) {
     g_dropped++;
   } else {
     g_pending += line;
@@ -166,37 +173,38 @@ bool write_waiting() {
     {
       std::lock_guard lock(g_pending_mutex);
       lines.swap(g_pending);
+      g_in_flight = lines.size();
     }
     if (lines.empty()) lines = take_dropped_notice();
     if (lines.empty() && g_sink.all_out()) return true;
-    // One write for the batch: atomic with respect to other writers for
-    // pipes (up to PIPE_BUF) and files opened O_APPEND, which is what log
-    // collectors give us.
+    // One write for the batch (through the stage for a pipe, which moves
+    // it on whole unless stderr has room for part of it only).
     const StderrSink::Put put = g_sink.put(lines);
+    if (put.taken > 0) g_mid_line = lines[put.taken - 1] != '\n';
+    std::lock_guard lock(g_pending_mutex);
+    g_in_flight = 0;
     if (put.state == StderrSink::State::full) {
       // What is left goes back in front of what came meanwhile.
-      std::lock_guard lock(g_pending_mutex);
       g_pending.insert(0, lines, put.taken);
       g_full = true;
       return false;
     }
     // Written, or failed: nowhere to report a failing log sink.
     // Keep the capacity for the next batch, unless a burst made it large.
-    if (lines.capacity() <= kBatch * 2) {
+    if (lines.capacity() <= kBatch * 2 && g_pending.empty()) {
       lines.clear();
-      std::lock_guard lock(g_pending_mutex);
-      if (g_pending.empty()) g_pending.swap(lines);
+      g_pending.swap(lines);
     }
   }
 }
 
 bool has_loops() {
-  std::lock_guard lock(g_first_loop_mutex);
-  return static_cast<bool>(g_first_loop_soon);
+  std::lock_guard lock(g_loops_mutex);
+  return !g_loops.empty();
 }
 
-// The sink is full: the loop of this thread waits for room, or the first
-// loop is asked to (there is one: see has_loops).
+// The sink is full: the loop of this thread waits for room, or a loop is
+// asked to (if there is one: see has_loops).
 void wait_for_room() {
   if (g_waiting.exchange(true)) return;  // a loop waits already
   if (t_loop.when_sink_has_room) {
@@ -205,33 +213,55 @@ void wait_for_room() {
     return;
   }
   g_waiting = false;
-  std::function<void()> first_loop_soon;
+  std::function<void()> loop_soon;
   {
-    std::lock_guard lock(g_first_loop_mutex);
-    first_loop_soon = g_first_loop_soon;
+    std::lock_guard lock(g_loops_mutex);
+    if (!g_loops.empty()) loop_soon = g_loops.front().second;
   }
   // Its write_ready() finds the sink full, and waits.
-  if (first_loop_soon) first_loop_soon();
+  if (loop_soon) loop_soon();
 }
 
-// Writes everything, waiting for room as long as `deadline` allows; what
-// is still waiting then is dropped.
-void write_all_by(std::chrono::steady_clock::time_point deadline) {
+// Drops what waits, but for the rest of a line the sink has part of: the
+// next line must not be glued to half a line.
+void drop_waiting() {
+  std::lock_guard writing(g_write);
+  std::lock_guard lock(g_pending_mutex);
+  size_t keep = 0;
+  if (g_mid_line) {
+    const size_t end = g_pending.find('\n');
+    keep = end == std::string::npos ? g_pending.size() : end + 1;
+  }
+  g_dropped += static_cast<size_t>(std::count(
+      g_pending.begin() + static_cast<ptrdiff_t>(keep), g_pending.end(), '\n'));
+  g_pending.resize(keep);
+}
+
+// Writes everything, waiting for room as long as it takes, or until
+// `deadline` if given; what still waits then is dropped.
+void write_all(std::optional<std::chrono::steady_clock::time_point> deadline) {
   for (;;) {
     if (write_waiting()) return;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    pollfd sink{.fd = STDERR_FILENO, .events = POLLOUT, .revents = 0};
-    if (left.count() <= 0 ||
-        ::poll(&sink, 1, static_cast<int>(left.count())) <= 0) {
-      std::lock_guard lock(g_pending_mutex);
-      g_dropped += static_cast<size_t>(
-          std::count(g_pending.begin(), g_pending.end(), '\n'));
-      g_pending.clear();
-      return;
+    int timeout_ms = -1;
+    if (deadline) {
+      timeout_ms = static_cast<int>(std::max<int64_t>(
+          0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                 *deadline - std::chrono::steady_clock::now())
+                 .count()));
     }
+    pollfd sink{.fd = STDERR_FILENO, .events = POLLOUT, .revents = 0};
+    const int ready = ::poll(&sink, 1, timeout_ms);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return drop_waiting();
     g_full = false;
   }
+}
+
+// Stderr may have changed since the last look (tests swap it).
+void look_at_stderr_again() {
+  std::lock_guard writing(g_write);
+  g_sink.look_at_stderr();
+  g_sink_looked_at = true;
 }
 
 }  // namespace
@@ -290,7 +320,8 @@ void write_text(Level level, std::string_view message,
   // waiting if need be; else never wait: while the sink is full, the loop
   // that waits for it writes this line too.
   if (!has_loops()) {
-    flush();
+    look_at_stderr_again();
+    write_all(std::nullopt);
   } else if (g_full || !write_waiting()) {
     wait_for_room();
   }
@@ -305,11 +336,8 @@ void batch_on_this_thread(LoopHooks hooks) {
     g_sink_looked_at = true;
   }
   {
-    std::lock_guard lock(g_first_loop_mutex);
-    if (!g_first_loop_soon) {
-      g_first_loop_soon = hooks.soon;
-      g_first_loop_thread = std::this_thread::get_id();
-    }
+    std::lock_guard lock(g_loops_mutex);
+    g_loops.emplace_back(std::this_thread::get_id(), hooks.soon);
   }
   t_loop = std::move(hooks);
   t_woken = false;
@@ -318,11 +346,10 @@ void batch_on_this_thread(LoopHooks hooks) {
 void end_batching_on_this_thread() {
   write_ready();
   {
-    std::lock_guard lock(g_first_loop_mutex);
-    if (g_first_loop_thread == std::this_thread::get_id()) {
-      g_first_loop_soon = nullptr;
-      g_first_loop_thread = {};
-    }
+    std::lock_guard lock(g_loops_mutex);
+    std::erase_if(g_loops, [](const auto& loop) {
+      return loop.first == std::this_thread::get_id();
+    });
   }
   t_loop = {};
   t_woken = false;
@@ -352,14 +379,8 @@ void sink_has_room() {
 
 void flush() {
   t_woken = false;
-  {
-    // Stderr may have changed since (tests swap it).
-    std::lock_guard writing(g_write);
-    g_sink.look_at_stderr();
-    g_sink_looked_at = true;
-  }
-  write_all_by(std::chrono::steady_clock::now() +
-               std::chrono::milliseconds(kLastFlushMs));
+  look_at_stderr_again();
+  write_all(std::chrono::steady_clock::now() + kLastFlush);
 }
 
 }  // namespace playground::log

@@ -15,9 +15,10 @@
 //       .when_sink_has_room = [&](int fd) { /* wait for fd writable, then
 //                                             log::sink_has_room() */ }});
 //   ...
+//   log::end_batching_on_this_thread();   // before the loop is gone
 //   log::flush();   // before std::_Exit: nothing waiting is lost
 //
-// (http/loop_log.h does that for an io_context.) Its debug and info lines
+// (http::LoopLog does that for an io_context.) Its debug and info lines
 // wait in memory until `soon`'s write_ready() runs (on an event loop: once
 // the handlers ready now have run), or until 16 KB wait; a warning or an
 // error is written at once, after the lines before it.
@@ -25,8 +26,8 @@
 // When stderr is a pipe or a socket, a stalled reader (a log collector
 // that stopped reading) fills it. Lines then wait, up to a megabyte (more
 // are dropped and counted in a warning once the reader is back), while a
-// loop waits for room; threads without a loop hand theirs to the first
-// loop. A process with no loop writes as a plain program does, waiting.
+// loop waits for room; threads without a loop hand theirs to a loop. A
+// process with no loop writes as a plain program does, waiting.
 #pragma once
 
 #include <boost/json/object.hpp>

@@ -3,13 +3,23 @@
 // is full because its reader stalled, kept until epoll says stderr has room
 // again. The loop itself never waits for the log's reader.
 //
-//   http::batch_log_on(io);   // on io's thread, before io.run()
+//   boost::asio::io_context io(1);
+//   http::LoopLog loop_log(io);   // on io's thread, after io, before run()
+//   io.run();
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 
 namespace playground::http {
 
-void batch_log_on(boost::asio::io_context& io);
+// Batches this thread's log lines on `io` while it lives; must be made on
+// the thread that runs `io`, and end before `io` does.
+class LoopLog {
+ public:
+  explicit LoopLog(boost::asio::io_context& io);
+  ~LoopLog();
+  LoopLog(const LoopLog&) = delete;
+  LoopLog& operator=(const LoopLog&) = delete;
+};
 
 }  // namespace playground::http

@@ -819,6 +819,9 @@ TEST(BackendLog, AStalledLogSinkHoldsNoEvaluationUp) {
   EXPECT_TRUE(
       wait_until([&] { return lines() == 400; }, std::chrono::seconds(10)))
       << lines();
+  // Its exit, after a wait for room, is clean.
+  EXPECT_EQ(backend.stop(), 0) << backend.log();
+  EXPECT_NE(backend.log().find("\"msg\":\"stopped\""), std::string::npos);
 }
 
 TEST(BackendShutdown, SigtermFinishesRunningEvaluationsAndExitsZero) {

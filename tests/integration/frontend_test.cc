@@ -1279,6 +1279,15 @@ TEST(FrontendLog, AStalledLogSinkHoldsNoRequestUp) {
     return count;
   };
   EXPECT_TRUE(wait_until([&] { return lines() == 1000; }, 10s)) << lines();
+  // Its stderr's open file description, shared with whoever started it,
+  // was not made non-blocking by the wait for room.
+  std::ifstream info("/proc/" + std::to_string(front->pid()) + "/fdinfo/2");
+  std::string key;
+  std::string flags;
+  while (info >> key >> flags && key != "flags:") {
+  }
+  ASSERT_EQ(key, "flags:");
+  EXPECT_EQ(std::stoul(flags, nullptr, 8) & O_NONBLOCK, 0u) << flags;
 }
 
 // Connections accepted by each event loop, from /metrics.

@@ -157,12 +157,15 @@ bool has_message(const std::string& text, const std::string& msg) {
 // An event loop on a thread of its own, its log batched (http/loop_log.h).
 class LoopThread {
  public:
+  // Returns once the loop's log is set up.
   LoopThread() : guard_(io_.get_executor()) {
-    thread_ = std::thread([this] {
-      http::batch_log_on(io_);
+    std::promise<void> batching;
+    thread_ = std::thread([this, &batching] {
+      http::LoopLog loop_log(io_);
+      batching.set_value();
       io_.run();
-      log::end_batching_on_this_thread();
     });
+    batching.get_future().wait();
   }
   ~LoopThread() {
     guard_.reset();
@@ -224,6 +227,9 @@ void expect_no_wait_and_no_loss(StderrPipe::Kind kind) {
     EXPECT_TRUE(loop_in_time) << "the loop waited for the log's reader";
     EXPECT_TRUE(thread_in_time) << "a thread waited for the log's reader";
   }
+  // Stderr's open file description is shared with other processes: the
+  // wait for room must not have made their writes non-blocking.
+  EXPECT_EQ(::fcntl(STDERR_FILENO, F_GETFL) & O_NONBLOCK, 0);
   const auto lines = json_lines(text);
   ASSERT_EQ(lines.size(), 2002u);
   for (int i = 0; i < 2000; ++i) {
@@ -239,6 +245,35 @@ TEST(Log, AFullStderrPipeHoldsNoLoopUpAndLosesNoLine) {
 
 TEST(Log, AFullStderrSocketHoldsNoLoopUpAndLosesNoLine) {
   expect_no_wait_and_no_loss(StderrPipe::Kind::socket);
+}
+
+// A thread without a loop that finds stderr full, with no loop waiting for
+// it yet, hands the wait to a loop rather than wait itself.
+TEST(Log, AThreadWithoutALoopHandsAFullStderrToALoop) {
+  StderrPipe stderr_pipe;
+  std::string text;
+  {
+    LoopThread loop;  // idle: it logs nothing itself
+    auto written = std::async(std::launch::async, [] {
+      for (int i = 0; i < 2000; ++i) {
+        log::write_text(log::Level::warn, "from a thread", padded(i, 300));
+      }
+    });
+    const bool in_time =
+        written.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    text = stderr_pipe.read_until(
+        [](const std::string& t) {
+          return t.find("\"i\":1999,") != std::string::npos && t.back() == '\n';
+        },
+        std::chrono::seconds(10));
+    EXPECT_TRUE(in_time) << "the thread waited for the log's reader";
+  }
+  const auto lines = json_lines(text);
+  ASSERT_EQ(lines.size(), 2000u);
+  for (int i = 0; i < 2000; ++i) {
+    ASSERT_EQ(lines[i].at("i").as_int64(), i);
+  }
+  EXPECT_EQ(::fcntl(STDERR_FILENO, F_GETFL) & O_NONBLOCK, 0);
 }
 
 // Beyond a megabyte waiting, lines are dropped, the newest first, and
