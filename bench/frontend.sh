@@ -94,11 +94,7 @@ na_pid=$nginx_pid
 nl=$(free_port)
 nginx_run proxylog 1 "$(access_log="$tmp/proxylog.access" proxy_servers "$nl" "$u1" "$u2")"
 nl_pid=$nginx_pid
-cat > "$tmp/post.lua" <<'EOF'
-wrk.method = "POST"
-wrk.body = '{"code":"print(\\"hello\\")"}'
-wrk.headers["Content-Type"] = "application/json"
-EOF
+write_post_lua "$tmp/post.lua"
 post='{"code":"print(\"hello\")"}'
 for port in "$u1" "$u2" "$fs" "$fa" "$fq" "$n1" "$na" "$nl"; do
   case $port in "$u1" | "$u2") path=/py/eval ;; *) path=/python ;; esac

@@ -56,11 +56,7 @@ names+=(nginx nginx-log) ports+=("$np_port" "$nl_port")
 procs+=("$proxy_pid $(pgrep -P "$proxy_pid")" "$logging_pid $(pgrep -P "$logging_pid")")
 wait_http "http://127.0.0.1:$u1/" && wait_http "http://127.0.0.1:$u2/"
 
-cat >"$tmp/post.lua" <<'EOF'
-wrk.method = "POST"
-wrk.body = '{"code":"print(\\"hello\\")"}'
-wrk.headers["Content-Type"] = "application/json"
-EOF
+write_post_lua "$tmp/post.lua"
 ticks() {  # ticks PID...: "user system" clock ticks of the processes
   local u=0 s=0 p a b
   for p in "$@"; do

@@ -92,3 +92,12 @@ upstream stubs { ${servers}keepalive 64; }
   }
 EOF
 }
+# write_post_lua FILE: wrk's script for the frontend benchmarks' request,
+# POST /python with print("hello") as JSON.
+write_post_lua() {
+  cat >"$1" <<'EOF'
+wrk.method = "POST"
+wrk.body = '{"code":"print(\\"hello\\")"}'
+wrk.headers["Content-Type"] = "application/json"
+EOF
+}

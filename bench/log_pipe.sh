@@ -27,11 +27,7 @@ mkfifo "$tmp/stderr"
 nginx_port=$(free_port)
 nginx_run proxy 1 "$(proxy_servers "$nginx_port" "$u1" "$u2")"
 nginx_master=$nginx_pid
-cat >"$tmp/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = '{"code":"print(\\"hello\\")"}'
-wrk.headers["Content-Type"] = "application/json"
-LUA
+write_post_lua "$tmp/post.lua"
 events="task-clock"
 for call in sendmsg recvmsg recvfrom epoll_wait write writev splice futex \
   timerfd_settime epoll_ctl getsockopt; do
