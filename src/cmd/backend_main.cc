@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
   if (*parsed == pg::ParseOutcome::health_check) {
     return pg::http::run_health_check(cfg.listener, "playground-backend");
   }
+  // From here a stop signal means a graceful shutdown, never a death by
+  // default action that would leave half-made state behind.
+  pg::http::hold_stop_signals();
   pg::log::Level level = pg::log::Level::info;
   pg::log::parse_level(cfg.log_level, level);
   pg::log::set_level(level);

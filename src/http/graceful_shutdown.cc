@@ -2,10 +2,13 @@
 #include "http/graceful_shutdown.h"
 
 #include <signal.h>
+#include <sys/signalfd.h>
 
-#include <boost/asio/signal_set.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 #include "common/log.h"
 
@@ -15,33 +18,63 @@ namespace {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
+sigset_t stop_signals() {
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  return stop;
+}
+
+// A descriptor that becomes readable when a stop signal is pending, -1 on
+// failure. The signals stay blocked, so they never interrupt a system
+// call (a clone(2) restarted by every signal of a burst would never end)
+// and never meet a default action that ends the process.
+int open_stop_signal_fd() {
+  const sigset_t stop = stop_signals();
+  const int fd = ::signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (fd < 0) {
+    log::error(
+        "cannot watch for SIGTERM and SIGINT; they will end the "
+        "process at once",
+        {{"error", std::strerror(errno)}});
+    pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
+  }
+  return fd;
+}
+
 // The drain of one run: what the signal, the grace timer and the server's
 // drained callback share.
 class Drain {
  public:
   Drain(asio::io_context& io, Server& server, const ShutdownPlan& plan)
-      : io_(io),
-        server_(server),
-        plan_(plan),
-        signals_(io, SIGTERM, SIGINT),
-        grace_(io) {}
+      : io_(io), server_(server), plan_(plan), signals_(io), grace_(io) {
+    if (const int fd = open_stop_signal_fd(); fd >= 0) signals_.assign(fd);
+  }
 
   // Waits for the first signal, then drains; true when the grace period
   // ran out first.
   bool run() {
-    signals_.async_wait([this](const error_code& ec, int sig) {
-      if (!ec) begin(sig);
-    });
+    // A signal held since start-up is read at once.
+    next_signal([this](int sig) { begin(sig); });
     io_.run();
-    // Shutdown has begun; a second signal must not cut the cleanup short.
-    // (Clear the set first: asio resets the signals to SIG_DFL when it goes.)
-    signals_.clear();
-    ::signal(SIGTERM, SIG_IGN);
-    ::signal(SIGINT, SIG_IGN);
+    // The signals stay blocked in every thread: a late one cannot cut the
+    // caller's cleanup short.
     return grace_expired_;
   }
 
  private:
+  // Calls `then` with the next stop signal's number.
+  template <class Then>
+  void next_signal(Then then) {
+    if (!signals_.is_open()) return;
+    signals_.async_read_some(asio::buffer(&received_, sizeof received_),
+                             [this, then](const error_code& ec, size_t n) {
+                               if (!ec && n == sizeof received_)
+                                 then(static_cast<int>(received_.ssi_signo));
+                             });
+  }
+
   boost::json::object with_progress(boost::json::object fields) const {
     if (!plan_.progress) return fields;
     for (auto& f : plan_.progress()) fields[f.key()] = std::move(f.value());
@@ -50,9 +83,7 @@ class Drain {
 
   void begin(int sig) {
     // Later signals while draining are noted and otherwise ignored.
-    signals_.async_wait([](const error_code& again, int) {
-      if (!again) log::info("already shutting down");
-    });
+    next_signal([](int) { log::info("already shutting down"); });
     log::info(plan_.draining, with_progress({{"signal", sig}}));
     if (plan_.on_drain) plan_.on_drain();
     grace_.expires_after(plan_.grace);
@@ -64,7 +95,8 @@ class Drain {
     });
     server_.shutdown([this] {
       grace_.cancel();
-      signals_.cancel();
+      error_code ignored;
+      signals_.cancel(ignored);
       if (plan_.stop_when_drained) io_.stop();
     });
   }
@@ -72,12 +104,18 @@ class Drain {
   asio::io_context& io_;
   Server& server_;
   const ShutdownPlan& plan_;
-  asio::signal_set signals_;
+  asio::posix::stream_descriptor signals_;
+  signalfd_siginfo received_{};
   asio::steady_timer grace_;
   bool grace_expired_ = false;
 };
 
 }  // namespace
+
+void hold_stop_signals() {
+  const sigset_t stop = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+}
 
 void run_until_drained(asio::io_context& io, Server& server,
                        const ShutdownPlan& plan) {

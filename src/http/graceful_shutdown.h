@@ -3,6 +3,8 @@
 // let in-flight requests finish within a grace period, then stop. A second
 // signal meanwhile is logged and ignored.
 //
+//   http::hold_stop_signals();  // first, before any thread
+//   ...
 //   server.start();
 //   http::run_until_drained(io, server, {
 //       .grace = std::chrono::milliseconds(cfg.listener.shutdown_grace_ms),
@@ -42,10 +44,20 @@ struct ShutdownPlan {
   std::function<void()> before_abandon;
 };
 
-// Runs `io` until a signal's drain is over, logging "stopped". Returns when
-// every request was answered, with SIGTERM and SIGINT ignored from then on
-// so that a late signal cannot cut the caller's cleanup short; when the
-// grace period ran out, calls `before_abandon` and exits (status 0).
+// Blocks SIGTERM and SIGINT on the calling thread, and so on every thread
+// it starts afterwards. Call it in main before any thread starts and before
+// anything is set up that a death by default action would leave behind
+// (cgroups). From then on a stop signal is only ever read, as data, by
+// run_until_drained: one sent during start-up waits for it, none interrupts
+// a system call, and none can end the process during its cleanup. (What
+// the process starts must set its own mask: posix_spawnattr_setsigmask.)
+void hold_stop_signals();
+
+// Runs `io` until a signal's drain is over, logging "stopped"; the stop
+// signals must be held (hold_stop_signals) in every thread. Returns when
+// every request was answered, with the signals still held so that a late
+// one cannot cut the caller's cleanup short; when the grace period ran
+// out, calls `before_abandon` and exits (status 0).
 void run_until_drained(boost::asio::io_context& io, Server& server,
                        const ShutdownPlan& plan);
 

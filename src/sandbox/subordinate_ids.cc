@@ -3,6 +3,7 @@
 
 #include <poll.h>
 #include <pwd.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -90,10 +91,17 @@ Result<void> run_helper(const char* helper,
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, err_write.get(), 1);
   posix_spawn_file_actions_adddup2(&actions, err_write.get(), 2);
+  // The service holds its stop signals blocked; the helper starts clean.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
   pid_t pid = -1;
-  const int rc =
-      posix_spawn(&pid, helper, &actions, nullptr, argv.data(), envp);
+  const int rc = posix_spawn(&pid, helper, &actions, &attr, argv.data(), envp);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   err_write.reset();
   if (rc != 0) {
     return Error{std::string(helper) + ": " + std::strerror(rc)};

@@ -1210,6 +1210,27 @@ TEST(FrontendLifecycle, SigtermFinishesForwardedRequestsAndExitsZero) {
   EXPECT_EQ(r.json()["stdout"].as_string(), "done\n");
 }
 
+// Signals sent back to back while the frontend drains and stops, with
+// several loop threads: none may end it by default action (exit 128+n, no
+// "stopped" line); only the main loop's handler takes them.
+TEST(FrontendLifecycle, SignalsDuringShutdownCannotCutItShort) {
+  auto front =
+      start_frontend("gone=" + url_of(free_port()), {"--threads", "3"});
+  ASSERT_TRUE(front->started()) << front->log();
+  const pid_t pid = front->pid();
+  ::kill(pid, SIGTERM);
+  ASSERT_TRUE(front->wait_for_log("shutting down", 5s)) << front->log();
+  const auto give_up = std::chrono::steady_clock::now() + 10s;
+  while (!front->has_exited() && std::chrono::steady_clock::now() < give_up) {
+    ::kill(pid, SIGINT);
+    ::kill(pid, SIGTERM);
+  }
+  EXPECT_TRUE(front->has_exited()) << front->log();
+  EXPECT_EQ(front->stop(SIGTERM), 0) << front->log();
+  EXPECT_NE(front->log().find("\"msg\":\"stopped\""), std::string::npos)
+      << front->log();
+}
+
 // The request log is written by batch (not a write(2) per line): after a
 // burst every line has arrived, and so have those of a burst answered just
 // before a SIGTERM, then "stopped".

@@ -125,6 +125,14 @@ ServiceProcess::~ServiceProcess() {
   if (output_->reader.joinable()) output_->reader.join();
 }
 
+bool ServiceProcess::has_exited() const {
+  if (pid_ <= 0 || exit_status_ >= 0) return true;
+  siginfo_t info{};
+  return ::waitid(P_PID, static_cast<id_t>(pid_), &info,
+                  WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == pid_;
+}
+
 int ServiceProcess::stop(int sig, std::chrono::milliseconds wait) {
   if (pid_ <= 0) return -1;
   if (exit_status_ >= 0) return exit_status_;

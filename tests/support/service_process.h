@@ -46,6 +46,8 @@ class ServiceProcess {
   uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }
 
+  // Whether the program has ended (left unreaped, for stop() to collect).
+  bool has_exited() const;
   // Sends `sig` and waits for the exit; returns the exit code, or 128+signal.
   int stop(int sig = SIGTERM,
            std::chrono::milliseconds wait = std::chrono::seconds(15));
