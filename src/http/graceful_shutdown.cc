@@ -3,12 +3,14 @@
 
 #include <signal.h>
 #include <sys/signalfd.h>
+#include <unistd.h>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "common/log.h"
 
@@ -30,16 +32,21 @@ sigset_t stop_signals() {
 // failure. The signals stay blocked, so they never interrupt a system
 // call (a clone(2) restarted by every signal of a burst would never end)
 // and never meet a default action that ends the process.
+// When the signals cannot be read: they are unblocked on this thread, so
+// that one still ends the process (abruptly) rather than never arriving.
+void give_up_on_signal_fd(const std::string& why) {
+  log::error(
+      "cannot watch for SIGTERM and SIGINT; they will end the "
+      "process at once",
+      {{"error", why}});
+  const sigset_t stop = stop_signals();
+  pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
+}
+
 int open_stop_signal_fd() {
   const sigset_t stop = stop_signals();
   const int fd = ::signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (fd < 0) {
-    log::error(
-        "cannot watch for SIGTERM and SIGINT; they will end the "
-        "process at once",
-        {{"error", std::strerror(errno)}});
-    pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
-  }
+  if (fd < 0) give_up_on_signal_fd(std::strerror(errno));
   return fd;
 }
 
@@ -49,7 +56,14 @@ class Drain {
  public:
   Drain(asio::io_context& io, Server& server, const ShutdownPlan& plan)
       : io_(io), server_(server), plan_(plan), signals_(io), grace_(io) {
-    if (const int fd = open_stop_signal_fd(); fd >= 0) signals_.assign(fd);
+    const int fd = open_stop_signal_fd();
+    if (fd < 0) return;
+    error_code ec;
+    signals_.assign(fd, ec);
+    if (ec) {
+      ::close(fd);
+      give_up_on_signal_fd(ec.message());
+    }
   }
 
   // Waits for the first signal, then drains; true when the grace period

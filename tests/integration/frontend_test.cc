@@ -1212,7 +1212,7 @@ TEST(FrontendLifecycle, SigtermFinishesForwardedRequestsAndExitsZero) {
 
 // Signals sent back to back while the frontend drains and stops, with
 // several loop threads: none may end it by default action (exit 128+n, no
-// "stopped" line); only the main loop's handler takes them.
+// "stopped" line); every thread holds them, and the main loop reads them.
 TEST(FrontendLifecycle, SignalsDuringShutdownCannotCutItShort) {
   auto front =
       start_frontend("gone=" + url_of(free_port()), {"--threads", "3"});
