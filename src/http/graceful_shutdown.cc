@@ -28,10 +28,6 @@ sigset_t stop_signals() {
   return stop;
 }
 
-// A descriptor that becomes readable when a stop signal is pending, -1 on
-// failure. The signals stay blocked, so they never interrupt a system
-// call (a clone(2) restarted by every signal of a burst would never end)
-// and never meet a default action that ends the process.
 // When the signals cannot be read: they are unblocked on this thread, so
 // that one still ends the process (abruptly) rather than never arriving.
 void give_up_on_signal_fd(const std::string& why) {
@@ -43,6 +39,10 @@ void give_up_on_signal_fd(const std::string& why) {
   pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
 }
 
+// A descriptor that becomes readable when a stop signal is pending, -1 on
+// failure. The signals stay blocked, so they never interrupt a system
+// call (a clone(2) restarted by every signal of a burst would never end)
+// and never meet a default action that ends the process.
 int open_stop_signal_fd() {
   const sigset_t stop = stop_signals();
   const int fd = ::signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);

@@ -1217,15 +1217,9 @@ TEST(FrontendLifecycle, SignalsDuringShutdownCannotCutItShort) {
   auto front =
       start_frontend("gone=" + url_of(free_port()), {"--threads", "3"});
   ASSERT_TRUE(front->started()) << front->log();
-  const pid_t pid = front->pid();
-  ::kill(pid, SIGTERM);
+  ::kill(front->pid(), SIGTERM);
   ASSERT_TRUE(front->wait_for_log("shutting down", 5s)) << front->log();
-  const auto give_up = std::chrono::steady_clock::now() + 10s;
-  while (!front->has_exited() && std::chrono::steady_clock::now() < give_up) {
-    ::kill(pid, SIGINT);
-    ::kill(pid, SIGTERM);
-  }
-  EXPECT_TRUE(front->has_exited()) << front->log();
+  EXPECT_TRUE(front->signal_until_exited(10s)) << front->log();
   EXPECT_EQ(front->stop(SIGTERM), 0) << front->log();
   EXPECT_NE(front->log().find("\"msg\":\"stopped\""), std::string::npos)
       << front->log();

@@ -133,6 +133,15 @@ bool ServiceProcess::has_exited() const {
          info.si_pid == pid_;
 }
 
+bool ServiceProcess::signal_until_exited(std::chrono::milliseconds limit) {
+  const auto give_up = std::chrono::steady_clock::now() + limit;
+  while (!has_exited() && std::chrono::steady_clock::now() < give_up) {
+    ::kill(pid_, SIGTERM);
+    ::kill(pid_, SIGINT);
+  }
+  return has_exited();
+}
+
 int ServiceProcess::stop(int sig, std::chrono::milliseconds wait) {
   if (pid_ <= 0) return -1;
   if (exit_status_ >= 0) return exit_status_;

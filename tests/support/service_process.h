@@ -48,6 +48,9 @@ class ServiceProcess {
 
   // Whether the program has ended (left unreaped, for stop() to collect).
   bool has_exited() const;
+  // Sends SIGTERM and SIGINT back to back, with no pause, until the program
+  // has ended or `limit` passes; whether it ended.
+  bool signal_until_exited(std::chrono::milliseconds limit);
   // Sends `sig` and waits for the exit; returns the exit code, or 128+signal.
   int stop(int sig = SIGTERM,
            std::chrono::milliseconds wait = std::chrono::seconds(15));
