@@ -3,7 +3,7 @@
 PRESET ?= release
 BUILD := build/$(PRESET)
 
-.PHONY: all deps build test test-all build-sanitizers test-sanitizers build-fuzz test-fuzz fuzz run bench images \
+.PHONY: all deps build test test-all test-sanitizers test-fuzz fuzz run bench images \
         cluster cluster-down seccomp-profile format clean
 
 all: build
@@ -30,27 +30,24 @@ test:
 	@status=0; $(MAKE) --no-print-directory test-all || status=$$?; \
 	  scripts/stop-docker.sh; exit $$status
 
-# What `make test` runs once the images are building; with the release
-# preset the sanitizer and fuzz builds compile at idle priority meanwhile
-# (scripts/test-all.sh).
+# What `make test` runs once the images are building.
 test-all: build
-	@scripts/test-all.sh $(BUILD) $(PRESET)
+	@scripts/run-tests.sh $(BUILD)
+ifeq ($(PRESET),release)
+	@$(MAKE) --no-print-directory test-sanitizers test-fuzz
+endif
 
 # The unit and integration tests (and the programs they start) built with
 # AddressSanitizer and UndefinedBehaviorSanitizer; any report fails them.
-build-sanitizers: deps
+test-sanitizers: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build build/asan --target unit_tests integration_tests
-
-test-sanitizers: build-sanitizers
 	@scripts/run-tests.sh build/asan -L '^(unit|integration)$$'
 
 # Each fuzz target for FUZZ_SECONDS (default 10) from its seed corpus.
-build-fuzz: deps
+test-fuzz: deps
 	@cmake --preset fuzz >/dev/null
 	@cmake --build build/fuzz
-
-test-fuzz: build-fuzz
 	@scripts/run-tests.sh build/fuzz -L '^fuzz$$'
 
 # A longer fuzzing session, e.g. make fuzz FUZZ_SECONDS=600 FUZZ_JOBS=2:
