@@ -76,6 +76,36 @@ auto wait_for_bytes(Socket& socket) {
 
 using Idle = Connection::Idle;
 
+// What an idle connection does once the read of its next request's first
+// bytes ends: serve them, wait for bytes without a buffer (the sweep parked
+// it), or close.
+enum class AfterIdle : uint8_t { serve, park, close };
+
+AfterIdle after_first_read(const ServerState& s, Connection& c,
+                           ReadBuffer& buffer,
+                           const std::tuple<beast::error_code, size_t>& read) {
+  const auto& [ec, n] = read;
+  if (ec == asio::error::operation_aborted && c.idle == Idle::parked &&
+      !s.draining) {
+    return AfterIdle::park;
+  }
+  c.idle = Idle::no;
+  // (Closed: the sweep found it past its deadline just as bytes came.)
+  if (ec || s.draining || !c.stream.socket().is_open()) return AfterIdle::close;
+  buffer.commit(n);
+  return AfterIdle::serve;
+}
+
+// After a parked connection's wait for bytes: false when it must close.
+bool after_wait(Connection& c, const std::tuple<beast::error_code>& waited) {
+  if (std::get<0>(waited)) {
+    c.idle = Idle::no;
+    return false;
+  }
+  c.idle = Idle::reading;  // the bytes are here: the read ends at once
+  return true;
+}
+
 // Idle from now: until the next request's first bytes are in, within the
 // deadline the sweep keeps. A new connection owes its first request within
 // the header timeout; only one that has been served waits for the idle
@@ -212,7 +242,14 @@ asio::awaitable<bool> serve_request(ServerState& s, Connection& c,
   }
   s.requests_of(ex.route, d.code).inc();
   log_request(ex, ctx, d, started);
-  co_return !d.write_error && !ex.close_after;
+  const bool keep_open = !d.write_error && !ex.close_after;
+  // A pipelined request is in the buffer already, and may be answered
+  // without a wait: let the loop's other connections have their turn
+  // first. Here rather than in the session's loop, whose frame every idle
+  // connection keeps.
+  if (keep_open && buffer.size() > 0)
+    co_await asio::post(c.stream.socket().get_executor(), asio::deferred);
+  co_return keep_open;
 }
 
 // Closing a socket with unread input makes the kernel send RST, which can
@@ -274,7 +311,6 @@ void sweep(ServerState& s) {
 asio::awaitable<void> run_session(std::shared_ptr<ServerState> s,
                                   Connection c) {
   s->opened(c);
-  Socket& socket = c.stream.socket();
   ReadBuffer buffer{ReadBufferAllocator<char>(&s->read_buffers)};
   while (!s->draining) {
     if (buffer.size() == 0) {
@@ -282,30 +318,24 @@ asio::awaitable<void> run_session(std::shared_ptr<ServerState> s,
       // only what a typical request needs.
       if (buffer.capacity() > 4 * kFirstReadBytes) buffer.shrink_to_fit();
       begin_idle(*s, c);
-      beast::error_code ec;
-      size_t n = 0;
-      for (;;) {
-        std::tie(ec, n) =
-            co_await read_first_bytes(socket, buffer.prepare(kFirstReadBytes));
-        const bool parked =
-            ec == asio::error::operation_aborted && c.idle == Idle::parked;
-        if (!parked || s->draining) break;
-        buffer.shrink_to_fit();  // empty: gives the memory back
-        std::tie(ec) = co_await wait_for_bytes(socket);
-        if (ec) break;
-        c.idle = Idle::reading;  // the bytes are here: the read ends at once
-      }
-      c.idle = Idle::no;
-      // (Closed: the sweep found it past its deadline just as bytes came.)
-      if (ec || s->draining || !socket.is_open()) break;
-      buffer.commit(n);
+      // The reads' and waits' results go straight to plain functions: a
+      // value kept across a co_await would be one more in the frame every
+      // idle connection keeps.
+      AfterIdle next = AfterIdle::park;
+      do {
+        next = after_first_read(
+            *s, c, buffer,
+            co_await read_first_bytes(c.stream.socket(),
+                                      buffer.prepare(kFirstReadBytes)));
+        if (next == AfterIdle::park) {
+          buffer.shrink_to_fit();  // empty: gives the memory back
+          if (!after_wait(c, co_await wait_for_bytes(c.stream.socket())))
+            next = AfterIdle::close;
+        }
+      } while (next == AfterIdle::park);
+      if (next == AfterIdle::close) break;
     }
     if (!co_await serve_request(*s, c, buffer)) break;
-    // A pipelined request is in the buffer already, and may be answered
-    // without a wait: let the loop's other connections have their turn
-    // first.
-    if (buffer.size() > 0)
-      co_await asio::post(socket.get_executor(), asio::deferred);
   }
   co_await close_lingering(c);
   s->closed(c);
