@@ -15,7 +15,6 @@ packages=(
   uidmap                              # newuidmap: a uid per slot when not root
   libssl-dev libboost-url1.81-dev     # https to backends, backend URLs
   libcli11-dev                        # flags and environment variables
-  libmimalloc-dev                     # the frontend's malloc
   openssl socat                       # tests: a self-signed https backend
   chromium fonts-dejavu-core          # browser tests: Debian's headless Chromium
   clang libclang-rt-14-dev            # fuzz tests: clang 14 and libFuzzer
