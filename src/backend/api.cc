@@ -100,20 +100,20 @@ boost::asio::awaitable<Response> handle_eval(BackendApi& api,
   if (!result) {
     if (result.error().code == Errc::client_gone) {
       // Logged on the request's line (status 499); nobody reads the answer.
-      ctx.log["eval_status"] = "cancelled";
-      ctx.log["cancelled_after_ms"] =
-          std::round(std::chrono::duration<double, std::milli>(
-                         std::chrono::steady_clock::now() - started)
-                         .count() *
-                     100) /
-          100;
+      ctx.log.set("eval_status", "cancelled");
+      ctx.log.set("cancelled_after_ms",
+                  std::round(std::chrono::duration<double, std::milli>(
+                                 std::chrono::steady_clock::now() - started)
+                                 .count() *
+                             100) /
+                      100);
     }
     co_return http::error_response(result.error());
   }
-  ctx.log["eval_status"] = sandbox::to_string(result->status);
-  ctx.log["exit_code"] = result->exit_code;
-  ctx.log["time_ms"] = std::round(result->time_ms * 100) / 100;
-  ctx.log["code_bytes"] = parsed->code.size();
+  ctx.log.set("eval_status", sandbox::to_string(result->status));
+  ctx.log.set("exit_code", result->exit_code);
+  ctx.log.set("time_ms", std::round(result->time_ms * 100) / 100);
+  ctx.log.set("code_bytes", parsed->code.size());
   co_return http::json_response(
       Status::ok, protocol::result_to_json(*result, parsed->output_base64));
 }
@@ -133,12 +133,12 @@ boost::asio::awaitable<Response> handle_grade(BackendApi& api,
                                           ctx.client_gone);
   if (!report) {
     if (report.error().code == Errc::client_gone) {
-      ctx.log["grade_status"] = "cancelled";
+      ctx.log.set("grade_status", "cancelled");
     }
     co_return http::error_response(report.error());
   }
-  ctx.log["grade_cases"] = report->cases.size();
-  ctx.log["grade_passed"] = report->passed;
+  ctx.log.set("grade_cases", report->cases.size());
+  ctx.log.set("grade_passed", report->passed);
   co_return http::json_response(Status::ok, report_to_json(*report, *parsed));
 }
 
@@ -210,8 +210,8 @@ compat::Runner compat_runner(BackendApi& api) {
         auto result = co_await api.evaluator.evaluate(
             request, client_of(api, req, ctx), ctx.client_gone);
         if (result) {
-          ctx.log["eval_status"] = sandbox::to_string(result->status);
-          ctx.log["time_ms"] = std::round(result->time_ms * 100) / 100;
+          ctx.log.set("eval_status", sandbox::to_string(result->status));
+          ctx.log.set("time_ms", std::round(result->time_ms * 100) / 100);
         }
         co_return result;
       },

@@ -20,6 +20,10 @@
 #include "common/stderr_sink.h"
 
 namespace playground::log {
+
+// Literals appended as "..."sv: their length is known, no strlen per append.
+using namespace std::string_view_literals;
+
 namespace {
 
 std::atomic<int> g_level{static_cast<int>(Level::info)};
@@ -119,17 +123,17 @@ void format_line(std::string& text, Level level, std::string_view message,
   if (text.capacity() > kBatch) text = std::string();  // a rare long one
   text.clear();
   // The time and level are plain ASCII: quoted, not escaped.
-  text += "{\"ts\":\"";
+  text += "{\"ts\":\""sv;
   append_timestamp(text);
-  text += "\",\"level\":\"";
+  text += "\",\"level\":\""sv;
   text += level_name(level);
-  text += "\",\"msg\":";
+  text += "\",\"msg\":"sv;
   json::append_string(text, message);
   if (!fields_text.empty()) {
     text.push_back(',');
     text += fields_text;
   }
-  text += "}\n";
+  text += "}\n"sv;
 }
 
 // Queues a line; drops it when the backlog is full. Returns what waits.

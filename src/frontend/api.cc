@@ -14,6 +14,10 @@
 #include "protocol/grade_request.h"
 
 namespace playground::frontend {
+
+// Literals appended as "..."sv: their length is known, no strlen per append.
+using namespace std::string_view_literals;
+
 namespace {
 
 using http::Response;
@@ -73,7 +77,7 @@ void append_bytes(std::string& out, std::string_view key,
   json::append_string(out, encoding::base64_encode(bytes));
   out.push_back(',');
   json::append_string(out, encoding_key);
-  out += ":\"base64\"";
+  out += ":\"base64\""sv;
 }
 
 // The request as a backend's /py/eval takes it: JSON, whatever the client
@@ -82,15 +86,15 @@ void append_bytes(std::string& out, std::string_view key,
 std::string for_backend(const protocol::EvalRequest& request) {
   std::string out;
   out.reserve(request.code.size() + request.stdin_data.size() + 64);
-  out += "{\"code\":";
+  out += "{\"code\":"sv;
   json::append_string(out, request.code);
   append_bytes(out, "stdin", "stdin_encoding", request.stdin_data);
   if (request.timeout_ms) {
     out += ",\"timeout_ms\":" + std::to_string(*request.timeout_ms);
   }
-  if (request.output_base64) out += ",\"output_encoding\":\"base64\"";
+  if (request.output_base64) out += ",\"output_encoding\":\"base64\""sv;
   if (!request.files.empty()) {
-    out += ",\"files\":[";
+    out += ",\"files\":["sv;
     for (size_t i = 0; i < request.files.size(); ++i) {
       const protocol::ProgramFile& f = request.files[i];
       out += i == 0 ? "{\"name\":" : ",{\"name\":";
@@ -101,7 +105,7 @@ std::string for_backend(const protocol::EvalRequest& request) {
     out.push_back(']');
   }
   if (!request.args.empty()) {
-    out += ",\"args\":[";
+    out += ",\"args\":["sv;
     for (size_t i = 0; i < request.args.size(); ++i) {
       if (i > 0) out.push_back(',');
       json::append_string(out, request.args[i]);
@@ -155,7 +159,7 @@ boost::asio::awaitable<Response> forward_in_share(FrontendApi& api,
                                                   std::string upstream_text) {
   const auto limit = static_cast<size_t>(api.config.body_bytes);
   if (upstream_text.size() > limit) {
-    ctx.log["forward_bytes"] = upstream_text.size();
+    ctx.log.set("forward_bytes", upstream_text.size());
     co_return http::json_error(
         Status::payload_too_large,
         "Encoded as JSON for the backend, the request takes " +
@@ -170,7 +174,7 @@ boost::asio::awaitable<Response> forward_in_share(FrontendApi& api,
   }
   if (!permit) {
     if (ctx.client_gone.stop_requested()) {
-      ctx.log["upstream"] = "cancelled";
+      ctx.log.set("upstream", "cancelled");
       co_return http::json_error(Status::service_unavailable,
                                  "The client went away.");
     }
@@ -183,9 +187,9 @@ boost::asio::awaitable<Response> forward_in_share(FrontendApi& api,
   }
   Forwarded f = co_await api.gateway.forward(target, upstream_text, ctx.remote,
                                              ctx.client_gone);
-  ctx.log["backend"] = f.backend.empty() ? "none" : f.backend;
-  ctx.log["attempts"] = f.attempts;
-  if (f.cancelled) ctx.log["upstream"] = "cancelled";
+  ctx.log.set("backend", f.backend.empty() ? "none" : f.backend);
+  ctx.log.set("attempts", f.attempts);
+  if (f.cancelled) ctx.log.set("upstream", "cancelled");
   co_return std::move(f.response);
 }
 
@@ -211,7 +215,7 @@ boost::asio::awaitable<Response> handle_grade(FrontendApi& api,
   auto parsed = protocol::parse_grade_request(
       req[field::field::content_type], req.body(), /*default_timeout_ms=*/0);
   if (!parsed) co_return http::error_response(parsed.error());
-  ctx.log["grade_cases"] = parsed->tests.size();
+  ctx.log.set("grade_cases", parsed->tests.size());
   co_return co_await forward_in_share(api, ctx, kGradeTarget,
                                       std::move(req.body()));
 }
@@ -245,7 +249,7 @@ boost::asio::awaitable<Response> handle_exercise(FrontendApi& api,
   auto code = protocol::exercise_submission(req[field::field::content_type],
                                             req.body());
   if (!code) co_return http::error_response(code.error());
-  ctx.log["exercise"] = exercise->id;
+  ctx.log.set("exercise", exercise->id);
   co_return co_await forward_in_share(api, ctx, kGradeTarget,
                                       exercise->grade_request(*code));
 }

@@ -24,6 +24,10 @@
 #include "http/wire.h"
 
 namespace playground::http {
+
+// Literals appended as "..."sv: their length is known, no strlen per append.
+using namespace std::string_view_literals;
+
 namespace {
 
 namespace asio = boost::asio;
@@ -267,19 +271,19 @@ void Client::write_header(const OutgoingRequest& request,
   out += origin_.base_path;
   out += request.target;
   // HTTP/1.1 keeps the connection alive unless told otherwise.
-  out += " HTTP/1.1\r\nHost: ";
+  out += " HTTP/1.1\r\nHost: "sv;
   out += host_header_;
-  out += "\r\n";
+  out += "\r\n"sv;
   for (std::string_view field : request.fields) out += field;
   if (!request.body.empty() || request.method == Verb::post) {
     char digits[24];
     const auto end =
         std::to_chars(digits, digits + sizeof digits, request.body.size()).ptr;
-    out += "Content-Length: ";
+    out += "Content-Length: "sv;
     out.append(digits, end);
-    out += "\r\n";
+    out += "\r\n"sv;
   }
-  out += "\r\n";
+  out += "\r\n"sv;
 }
 
 asio::awaitable<Result<Response>> Client::exchange(

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/json/object.hpp>
 #include <functional>
 #include <optional>
 #include <stop_token>
@@ -18,14 +17,15 @@
 #include <utility>
 #include <vector>
 
+#include "http/log_fields.h"
 #include "http/message.h"
 
 namespace playground::http {
 
 // Per-request information a handler may read and annotate.
 struct RequestContext {
-  std::string remote;       // peer address
-  boost::json::object log;  // extra fields for this request's log line
+  std::string remote;  // peer address
+  LogFields log;       // extra fields for this request's log line
   // Requested when the client closes or resets the connection while the
   // handler runs (only on routes with `cancel_on_disconnect`): long work
   // should stop at once, nobody will read its answer.

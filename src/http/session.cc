@@ -9,7 +9,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/json/monotonic_resource.hpp>
 #include <chrono>
 
 #include "common/json.h"
@@ -18,6 +17,10 @@
 #include "http/wire.h"
 
 namespace playground::http {
+
+// Literals appended as "..."sv: their length is known, no strlen per append.
+using namespace std::string_view_literals;
+
 namespace {
 
 namespace asio = boost::asio;
@@ -153,13 +156,6 @@ struct Delivery {
   bool client_gone = false;
 };
 
-// `,"key":` in front of a field of the request's line.
-void append_key(std::string& line, std::string_view key) {
-  line.push_back(',');
-  json::append_string(line, key);
-  line.push_back(':');
-}
-
 // The request's log line, written straight into one string (one per
 // request: no JSON object is built), and not at all when its level is off.
 void log_request(const Exchange& ex, RequestContext& ctx, const Delivery& d,
@@ -173,35 +169,30 @@ void log_request(const Exchange& ex, RequestContext& ctx, const Delivery& d,
   thread_local std::string line;
   if (line.capacity() > 16 * 1024) line = std::string();  // a rare long one
   line.clear();
-  line += "\"method\":";
+  line += "\"method\":"sv;
   json::append_string(line, ex.method);
-  line += ",\"path\":";
+  line += ",\"path\":"sv;
   json::append_string(line, ex.path);
-  line += ",\"status\":";
+  line += ",\"status\":"sv;
   line += std::to_string(d.code);
-  line += ",\"ms\":";  // to two decimals, rounded
+  line += ",\"ms\":"sv;  // to two decimals, rounded
   json::append_hundredths(
       line,
       (std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count() +
        5) /
           10);
-  line += ",\"remote\":";
+  line += ",\"remote\":"sv;
   json::append_string(line, ctx.remote);
-  line += ",\"in\":";
+  line += ",\"in\":"sv;
   line += std::to_string(ex.body_bytes);
-  line += ",\"out\":";
+  line += ",\"out\":"sv;
   line += std::to_string(d.out_bytes);
   if (d.write_error) {
-    line += ",\"write_error\":";
+    line += ",\"write_error\":"sv;
     json::append_string(line, d.write_error.message());
   }
-  if (d.client_gone) line += ",\"client_gone\":true";
-  for (const auto& field : ctx.log) {
-    const std::string_view key = field.key();
-    if (key == "ts" || key == "level" || key == "msg") continue;
-    append_key(line, key);
-    json::append_text(line, field.value());
-  }
+  if (d.client_gone) line += ",\"client_gone\":true"sv;
+  ctx.log.append_to(line);
   log::write_text(level, "request", line);
 }
 
@@ -214,13 +205,7 @@ void log_request(const Exchange& ex, RequestContext& ctx, const Delivery& d,
 asio::awaitable<bool> serve_request(ServerState& s, Connection& c,
                                     ReadBuffer& buffer) {
   const auto started = Clock::now();
-  // The handlers' few log fields live in this frame's memory: the object
-  // grew one allocation per field.
-  std::array<unsigned char, 256> log_memory;
-  boost::json::monotonic_resource log_fields(log_memory.data(),
-                                             log_memory.size());
-  RequestContext ctx{.remote = c.remote,
-                     .log = boost::json::object(&log_fields)};
+  RequestContext ctx{.remote = c.remote};
   c.served = true;
   Exchange ex;
   co_await read_and_handle(s, c, buffer, ctx, ex);

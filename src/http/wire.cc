@@ -2,10 +2,14 @@
 #include "http/wire.h"
 
 namespace playground::http {
+
+// Literals appended as "..."sv: their length is known, no strlen per append.
+using namespace std::string_view_literals;
+
 namespace {
 
 void append_version(std::string& out, unsigned version) {
-  out += "HTTP/";
+  out += "HTTP/"sv;
   out.push_back(static_cast<char>('0' + version / 10));
   out.push_back('.');
   out.push_back(static_cast<char>('0' + version % 10));
@@ -26,15 +30,15 @@ std::string header_bytes(const Response& response,
   out.push_back(static_cast<char>('0' + code % 10));
   out.push_back(' ');
   out += response.reason();
-  out += "\r\n";
+  out += "\r\n"sv;
   for (const auto& field : response.base()) {
     out += field.name_string();
-    out += ": ";
+    out += ": "sv;
     out += field.value();
-    out += "\r\n";
+    out += "\r\n"sv;
   }
   out += more_fields;
-  out += "\r\n";
+  out += "\r\n"sv;
   return out;
 }
 

@@ -23,6 +23,44 @@ Error timeout_error() {
   return bad("\"timeout_ms\" must be a positive whole number of milliseconds.");
 }
 
+// The fields an evaluation request may hold, found in one pass over its
+// object: each lookup by name cost about as much as the whole pass.
+struct EvalFields {
+  const boost::json::value* code = nullptr;
+  const boost::json::value* stdin_text = nullptr;
+  const boost::json::value* stdin_encoding = nullptr;
+  const boost::json::value* output_encoding = nullptr;
+  const boost::json::value* timeout_ms = nullptr;
+  const boost::json::value* files = nullptr;
+  const boost::json::value* args = nullptr;
+};
+
+// Null for a field that is missing or null; other names are ignored.
+EvalFields eval_fields(const boost::json::object& obj) {
+  EvalFields f;
+  for (const boost::json::key_value_pair& member : obj) {
+    const boost::json::value* v =
+        member.value().is_null() ? nullptr : &member.value();
+    const std::string_view key = member.key();
+    if (key == "code") {
+      f.code = v;
+    } else if (key == "stdin") {
+      f.stdin_text = v;
+    } else if (key == "stdin_encoding") {
+      f.stdin_encoding = v;
+    } else if (key == "output_encoding") {
+      f.output_encoding = v;
+    } else if (key == "timeout_ms") {
+      f.timeout_ms = v;
+    } else if (key == "files") {
+      f.files = v;
+    } else if (key == "args") {
+      f.args = v;
+    }
+  }
+  return f;
+}
+
 Result<EvalRequest> from_json(std::string_view body) {
   // Everything is copied out of the parsed value before this returns: its
   // memory can live on this frame (a typical request needs no more).
@@ -30,41 +68,36 @@ Result<EvalRequest> from_json(std::string_view body) {
   boost::json::monotonic_resource memory(scratch, sizeof scratch);
   auto parsed = parse_json_object(body, "a \"code\" field", &memory);
   if (!parsed) return parsed.error();
-  const boost::json::object* obj = &*parsed;
+  const EvalFields fields = eval_fields(*parsed);
 
   EvalRequest req;
-  auto code = code_from_json(*obj);
+  auto code = code_from_json(fields.code);
   if (!code) return code.error();
   req.code = std::move(*code);
 
-  if (const boost::json::value* in = obj->if_contains("stdin");
-      in && !in->is_null()) {
+  if (const boost::json::value* in = fields.stdin_text) {
     if (!in->is_string()) return bad("The \"stdin\" field must be a string.");
-    auto bytes =
-        decoded(*in, obj->if_contains("stdin_encoding"), "\"stdin_encoding\"");
+    auto bytes = decoded(*in, fields.stdin_encoding, "\"stdin_encoding\"");
     if (!bytes) return bytes.error();
     req.stdin_data = std::move(*bytes);
   }
-  if (const boost::json::value* e = obj->if_contains("output_encoding");
-      e && !e->is_null()) {
+  if (const boost::json::value* e = fields.output_encoding) {
     if (!e->is_string() ||
         (e->get_string() != "utf8" && e->get_string() != "base64")) {
       return bad("\"output_encoding\" must be \"utf8\" or \"base64\".");
     }
     req.output_base64 = e->get_string() == "base64";
   }
-  auto timeout = timeout_from_json(obj->if_contains("timeout_ms"));
+  auto timeout = timeout_from_json(fields.timeout_ms);
   if (!timeout) return timeout.error();
   req.timeout_ms = *timeout;
-  if (const boost::json::value* f = obj->if_contains("files");
-      f && !f->is_null()) {
-    auto files = files_from_json(*f);
+  if (fields.files != nullptr) {
+    auto files = files_from_json(*fields.files);
     if (!files) return files.error();
     req.files = std::move(*files);
   }
-  if (const boost::json::value* a = obj->if_contains("args");
-      a && !a->is_null()) {
-    auto args = args_from_json(*a);
+  if (fields.args != nullptr) {
+    auto args = args_from_json(*fields.args);
     if (!args) return args.error();
     req.args = std::move(*args);
   }

@@ -105,7 +105,10 @@ Result<boost::json::object> parse_json_object(
 }
 
 Result<std::string> code_from_json(const boost::json::object& obj) {
-  const boost::json::value* code = obj.if_contains("code");
+  return code_from_json(obj.if_contains("code"));
+}
+
+Result<std::string> code_from_json(const boost::json::value* code) {
   if (code == nullptr || code->is_null()) {
     return bad("The \"code\" field is required.");
   }

@@ -39,6 +39,8 @@ Result<boost::json::object> parse_json_object(
 
 // "code": the program, a string, required.
 Result<std::string> code_from_json(const boost::json::object& obj);
+// The same, from the field itself (null when it is missing).
+Result<std::string> code_from_json(const boost::json::value* code);
 
 // A string field's bytes: the text itself, or, with an "encoding" of
 // "base64" beside it, what it encodes (binary files and stdin, which JSON

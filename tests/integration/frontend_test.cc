@@ -42,6 +42,16 @@ std::string url_of(uint16_t port, const std::string& scheme = "http") {
   return scheme + "://127.0.0.1:" + std::to_string(port);
 }
 
+// How many times `needle` occurs in `text` (lines of a log, say).
+size_t occurrences(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1)) {
+    count++;
+  }
+  return count;
+}
+
 // "a=http://127.0.0.1:p1,b=http://127.0.0.1:p2"
 std::string backend_list(const BackendProcess& a, const BackendProcess& b) {
   return "a=" + url_of(a.port()) + ",b=" + url_of(b.port());
@@ -149,6 +159,18 @@ TEST(FrontendRouting, TenRequestsAlternateExactlyBetweenTwoBackends) {
     }
   }
   EXPECT_EQ(std::count(served.begin(), served.end(), "a"), 5);
+  // Each request's log line ends with the fields the handler added, in the
+  // order it set them.
+  auto lines_ending = [&](const std::string& tail) {
+    return occurrences(front->log(), tail);
+  };
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return lines_ending(R"(,"backend":"a","attempts":1})") == 5 &&
+               lines_ending(R"(,"backend":"b","attempts":1})") == 5;
+      },
+      5s))
+      << front->log();
 }
 
 // What each socket of `pid` is watched for, by its descriptor: the event
@@ -451,6 +473,17 @@ TEST(FrontendFailover, KillNineOfABackendUnderLoadLosesNoRequest) {
   std::thread c1(client_loop, 1), c2(client_loop, 2);
 
   std::this_thread::sleep_for(1s);
+  // The kill lands while a request runs on a: otherwise a health check
+  // could find a gone and eject it before any request tried it, and no
+  // request would show the failure counted below.
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return metric(
+                   front->port(),
+                   R"(playground_frontend_backend_in_flight{backend="a"})") >=
+               1;
+      },
+      2s));
   EXPECT_EQ(a->stop(SIGKILL), 128 + SIGKILL);
   std::this_thread::sleep_for(1500ms);
   const int sent_while_down = sent;
@@ -1232,14 +1265,7 @@ TEST(FrontendLog, EveryRequestLineArrivesAfterABurstAndAfterSigterm) {
   auto front = start_frontend("gone=" + url_of(free_port()));
   ASSERT_TRUE(front->started()) << front->log();
   auto lines_for = [&](const std::string& path) {
-    const std::string log = front->log();
-    const std::string needle = "\"path\":\"" + path + "\"";
-    size_t count = 0;
-    for (size_t at = log.find(needle); at != std::string::npos;
-         at = log.find(needle, at + 1)) {
-      count++;
-    }
-    return count;
+    return occurrences(front->log(), "\"path\":\"" + path + "\"");
   };
   // Unknown paths: answered 404 and logged at info, with no backend.
   auto burst = [&](const std::string& path, int per_client) {
@@ -1284,15 +1310,7 @@ TEST(FrontendLog, AStalledLogSinkHoldsNoRequestUp) {
   front->resume_log();
   ASSERT_TRUE(in_time) << "requests waited for the log";
   EXPECT_EQ(answered.get(), 1000);
-  auto lines = [&] {
-    const std::string log = front->log();
-    size_t count = 0;
-    for (size_t at = log.find(path); at != std::string::npos;
-         at = log.find(path, at + 1)) {
-      count++;
-    }
-    return count;
-  };
+  auto lines = [&] { return occurrences(front->log(), path); };
   EXPECT_TRUE(wait_until([&] { return lines() == 1000; }, 10s)) << lines();
   // Its stderr's open file description, shared with whoever started it,
   // was not made non-blocking by the wait for room.

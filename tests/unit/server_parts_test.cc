@@ -15,6 +15,7 @@
 #include "http/bearer_token.h"
 #include "http/body_budget.h"
 #include "http/host_resolver.h"
+#include "http/log_fields.h"
 #include "http/message.h"
 #include "http/ops_routes.h"
 #include "http/read_buffer_pool.h"
@@ -52,6 +53,38 @@ TEST(Metrics, RendersPrometheusText) {
 
 // A Content-Type names its media type whatever its case, spaces and
 // parameters; a longer or shorter type is another one.
+// A request's extra log fields: in the order first set, a second set of a
+// key replacing its value in place, each kind written as JSON.
+TEST(LogFields, KeepOrderReplaceInPlaceAndWriteJson) {
+  http::LogFields fields;
+  EXPECT_TRUE(fields.empty());
+  std::string line = "x";
+  fields.append_to(line);
+  EXPECT_EQ(line, "x");
+
+  const std::string backend = "s\"1\n";  // escaped when written
+  fields.set("backend", backend);
+  fields.set("attempts", 1);
+  fields.set("time_ms", 12.5);
+  fields.set("upstream", "cancelled");
+  fields.set("ok", true);
+  fields.set("attempts", 2);  // replaces, keeps its place
+  ASSERT_NE(fields.find("attempts"), nullptr);
+  EXPECT_EQ(fields.find("attempts")->as_int64(), 2);
+  EXPECT_EQ(fields.find("missing"), nullptr);
+  fields.append_to(line);
+  EXPECT_EQ(line, R"(x,"backend":"s\"1\n","attempts":2,"time_ms":12.5,)"
+                  R"("upstream":"cancelled","ok":true)");
+  // More fields than are held in place.
+  fields.set("code_bytes", uint64_t{18446744073709551615u});
+  fields.set("exit_code", -1);
+  line.clear();
+  fields.append_to(line);
+  EXPECT_EQ(line, R"(,"backend":"s\"1\n","attempts":2,"time_ms":12.5,)"
+                  R"("upstream":"cancelled","ok":true,)"
+                  R"("code_bytes":18446744073709551615,"exit_code":-1)");
+}
+
 TEST(MediaType, IsComparedWithoutCaseSpacesOrParameters) {
   EXPECT_TRUE(http::has_media_type("application/json", "application/json"));
   EXPECT_TRUE(http::has_media_type(" Application/JSON ; charset=utf-8",
