@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "common/utf8.h"
 
@@ -17,6 +19,32 @@ constexpr auto kPlainAscii = [] {
   for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
   return plain;
 }();
+
+// True when one of the eight bytes of `w` is not plain: a control
+// character, the quote, the backslash, or a byte of 0x80 and above. Eight
+// bytes at a time by the usual bit trick: (x - 0x01..) & ~x & 0x80.. has a
+// high bit set in some byte exactly when some byte of x is zero (or, with
+// n in place of 0x01, below n).
+bool has_special_byte(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101;
+  constexpr uint64_t kHigh = kOnes * 0x80;
+  const uint64_t quote = w ^ (kOnes * '"');
+  const uint64_t backslash = w ^ (kOnes * '\\');
+  const uint64_t control = (w - kOnes * 0x20) & ~w;
+  return ((control | ((quote - kOnes) & ~quote) |
+           ((backslash - kOnes) & ~backslash) | w) &
+          kHigh) != 0;
+}
+
+// Where the run of plain bytes of `s` that starts at `i` ends.
+size_t plain_run_end(std::string_view s, size_t i) {
+  for (uint64_t w; i + sizeof w <= s.size(); i += sizeof w) {
+    std::memcpy(&w, s.data() + i, sizeof w);
+    if (has_special_byte(w)) break;
+  }
+  while (i < s.size() && kPlainAscii[static_cast<unsigned char>(s[i])]) ++i;
+  return i;
+}
 
 template <typename Number>
 void append_number(std::string& out, Number n) {
@@ -36,15 +64,22 @@ void append_number(std::string& out, Number n) {
 void append_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   const size_t start = out.size();
-  // Room for the usual case, no escapes, at once: growing step by step
-  // reallocated the string in the middle of short values.
+  size_t i = plain_run_end(s, 0);
+  if (i == s.size()) {
+    // The usual case, nothing to escape: the quotes and the text at once.
+    out.append(s.size() + 2, '"');
+    std::memcpy(out.data() + start + 1, s.data(), s.size());
+    return;
+  }
+  // Room for the text with few escapes: growing step by step reallocated
+  // the string in the middle of short values.
   out.reserve(start + s.size() + 2);
   out.push_back('"');
   size_t plain = 0;
-  for (size_t i = 0; i < s.size();) {
+  while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (kPlainAscii[c]) {
-      ++i;
+      i = plain_run_end(s, i);
       continue;
     }
     if (c >= 0x80) {

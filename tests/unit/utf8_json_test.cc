@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <cstdio>
+#include <string_view>
 
 #include "common/json.h"
 #include "common/utf8.h"
@@ -82,6 +84,72 @@ TEST(JsonText, EscapesStringsSoTheyParseBackUnchanged) {
   EXPECT_NE(text.find(R"(-7,18446744073709551615,0.5,true,null)"),
             std::string::npos)
       << text;
+}
+
+// Plain text is scanned eight bytes at a time: every byte that needs care
+// (each control character, the quote, the backslash, a UTF-8 sequence,
+// valid or not) is found at every place in a run, and the text around it is
+// kept. Checked against the escaping JSON prescribes, byte by byte.
+TEST(JsonText, EveryByteIsFoundAtEveryPlaceOfARun) {
+  auto expected = [](const std::string& prefix, std::string_view middle,
+                     const std::string& suffix) {
+    std::string out = "\"" + prefix;
+    for (unsigned char c : middle) {
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        default:
+          if (c < 0x20) {
+            char u[8];
+            std::snprintf(u, sizeof u, "\\u%04x", c);
+            out += u;
+          } else {
+            out.push_back(static_cast<char>(c));
+          }
+      }
+    }
+    return out + suffix + "\"";
+  };
+  for (size_t length : {1u, 7u, 8u, 9u, 16u, 23u, 40u}) {
+    for (size_t at = 0; at < length; ++at) {
+      const std::string prefix(at, 'a');
+      const std::string suffix(length - at - 1, 'z');
+      for (int c = 0; c < 0x80; ++c) {
+        const std::string middle(1, static_cast<char>(c));
+        std::string out = "x";
+        json::append_string(out, prefix + middle + suffix);
+        ASSERT_EQ(out, "x" + expected(prefix, middle, suffix))
+            << "byte " << c << " at " << at << " of " << length;
+      }
+      // A two-byte sequence (é) kept; a lone continuation byte replaced.
+      std::string out;
+      json::append_string(out, prefix + "\xc3\xa9" + suffix);
+      EXPECT_EQ(out, "\"" + prefix + "\xc3\xa9" + suffix + "\"");
+      out.clear();
+      json::append_string(out, prefix + "\xa9" + suffix);
+      EXPECT_EQ(out, "\"" + prefix + "\xef\xbf\xbd" + suffix + "\"")
+          << "at " << at << " of " << length;
+    }
+  }
 }
 
 TEST(JsonText, InvalidUtf8BecomesReplacementCharactersSoTheTextParses) {
