@@ -108,8 +108,8 @@ Response text_response(Status status, std::string body,
 
 namespace {
 
-beast_http::fields::const_iterator first_field(const beast_http::fields& fields,
-                                               beast_http::field name) {
+Fields::const_iterator first_field(const Fields& fields,
+                                   beast_http::field name) {
   BOOST_ASSERT(name != beast_http::field::unknown);
   return std::find_if(fields.begin(), fields.end(),
                       [name](const auto& f) { return f.name() == name; });
@@ -117,14 +117,13 @@ beast_http::fields::const_iterator first_field(const beast_http::fields& fields,
 
 }  // namespace
 
-std::string_view field_value(const beast_http::fields& fields,
-                             beast_http::field name) {
+std::string_view field_value(const Fields& fields, beast_http::field name) {
   const auto it = first_field(fields, name);
   if (it == fields.end()) return {};
   return it->value();
 }
 
-bool has_field(const beast_http::fields& fields, beast_http::field name) {
+bool has_field(const Fields& fields, beast_http::field name) {
   return first_field(fields, name) != fields.end();
 }
 

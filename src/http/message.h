@@ -12,13 +12,16 @@
 #include <string>
 
 #include "common/error.h"
+#include "http/field_allocator.h"
 
 namespace playground::http {
 
 namespace beast_http = boost::beast::http;
-using Request = beast_http::request<beast_http::string_body>;
-using RequestHeader = beast_http::request_header<>;
-using Response = beast_http::response<beast_http::string_body>;
+// Header fields, their blocks kept per thread for reuse (field_allocator.h).
+using Fields = beast_http::basic_fields<FieldAllocator<char>>;
+using Request = beast_http::request<beast_http::string_body, Fields>;
+using RequestHeader = beast_http::request_header<Fields>;
+using Response = beast_http::response<beast_http::string_body, Fields>;
 using Status = beast_http::status;
 using Verb = beast_http::verb;
 
@@ -47,9 +50,8 @@ Response text_response(Status status, std::string body,
 // message's list: Beast's own lookup compares names letter by letter, case
 // folded, down its tree, several times the cost for a message's few
 // fields, and these run for every request.
-std::string_view field_value(const beast_http::fields& fields,
-                             beast_http::field name);
-bool has_field(const beast_http::fields& fields, beast_http::field name);
+std::string_view field_value(const Fields& fields, beast_http::field name);
+bool has_field(const Fields& fields, beast_http::field name);
 
 // Whether a Content-Type value names the media type `type` (given in lower
 // case), whatever its case, spaces and parameters:
