@@ -87,6 +87,35 @@ TEST(EvalRequest, JsonOnlyCodeIsRequired) {
   EXPECT_FALSE(r->timeout_ms.has_value());
 }
 
+// Every optional field may be null, meaning absent, and names the request
+// does not know are ignored, wherever they stand among the known ones.
+TEST(EvalRequest, NullFieldsAreAbsentAndUnknownOnesIgnored) {
+  auto r = parse_eval_request(
+      "application/json",
+      R"({"lang":"python","stdin":null,"stdin_encoding":null,"code":"x=1",)"
+      R"("output_encoding":null,"timeout_ms":null,"files":null,"args":null,)"
+      R"("extra":{"code":"not this"}})");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->code, "x=1");
+  EXPECT_EQ(r->stdin_data, "");
+  EXPECT_FALSE(r->output_base64);
+  EXPECT_FALSE(r->timeout_ms.has_value());
+  EXPECT_TRUE(r->files.empty());
+  EXPECT_TRUE(r->args.empty());
+  // Each is read from its own name, in any order.
+  r = parse_eval_request(
+      "application/json",
+      R"({"args":["-v"],"timeout_ms":250,"stdin":"aGk=","code":"pass",)"
+      R"("stdin_encoding":"base64","output_encoding":"base64"})");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->code, "pass");
+  EXPECT_EQ(r->stdin_data, "hi");
+  EXPECT_TRUE(r->output_base64);
+  EXPECT_EQ(r->timeout_ms, 250);
+  ASSERT_EQ(r->args.size(), 1u);
+  EXPECT_EQ(r->args[0], "-v");
+}
+
 TEST(EvalRequest, JsonErrorsAre400WithAReason) {
   struct Case {
     const char* body;
