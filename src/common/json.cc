@@ -68,7 +68,7 @@ void append_string(std::string& out, std::string_view s) {
   if (i == s.size()) {
     // The usual case, nothing to escape: the quotes and the text at once.
     out.append(s.size() + 2, '"');
-    std::memcpy(out.data() + start + 1, s.data(), s.size());
+    if (!s.empty()) std::memcpy(out.data() + start + 1, s.data(), s.size());
     return;
   }
   // Room for the text with few escapes: growing step by step reallocated

@@ -6,8 +6,15 @@
 namespace playground::http::field_blocks {
 namespace {
 
+// GCC defines __SANITIZE_ADDRESS__; clang tells through __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool kPooled = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kPooled = false;
+#else
+constexpr bool kPooled = true;
+#endif
 #else
 constexpr bool kPooled = true;
 #endif
@@ -23,24 +30,30 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
+// Plain data, so that it lives until the thread's very end: a block freed
+// by another thread local's destructor still finds it.
 struct FreeLists {
-  FreeBlock* head[kClasses] = {};
-  size_t count[kClasses] = {};
+  FreeBlock* head[kClasses];
+  size_t count[kClasses];
+};
+constinit thread_local FreeLists lists = {};
 
-  // At the thread's exit. A block freed later still (by another thread
-  // local's destructor) goes straight back to malloc.
-  ~FreeLists() {
+// Gives the thread's blocks back to malloc when the thread ends; a block
+// freed after that goes straight to malloc too. Armed by the first block a
+// thread allocates.
+struct DrainAtExit {
+  bool armed = false;
+  ~DrainAtExit() {
     for (size_t c = 0; c < kClasses; ++c) {
-      while (FreeBlock* b = head[c]) {
-        head[c] = b->next;
-        ::operator delete(b, (c + 1) * kClassBytes);
+      while (FreeBlock* b = lists.head[c]) {
+        lists.head[c] = b->next;
+        ::operator delete(b);
       }
-      count[c] = kKeptPerClass;
+      lists.count[c] = kKeptPerClass;
     }
   }
 };
-
-thread_local FreeLists lists;
+thread_local DrainAtExit drain_at_exit;
 
 bool pooled(size_t bytes) {
   return kPooled && bytes > 0 && bytes <= kClasses * kClassBytes;
@@ -58,18 +71,19 @@ void* allocate(size_t bytes) {
     --l.count[c];
     return b;
   }
+  drain_at_exit.armed = true;
   return ::operator new((c + 1) * kClassBytes);
 }
 
 void deallocate(void* block, size_t bytes) noexcept {
   if (!pooled(bytes)) {
-    ::operator delete(block, bytes);
+    ::operator delete(block);
     return;
   }
   const size_t c = class_of(bytes);
   FreeLists& l = lists;
   if (l.count[c] == kKeptPerClass) {
-    ::operator delete(block, (c + 1) * kClassBytes);
+    ::operator delete(block);
     return;
   }
   auto* b = static_cast<FreeBlock*>(block);

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 
 namespace playground::http {
 
@@ -30,6 +31,11 @@ template <class T>
 class FieldAllocator {
  public:
   using value_type = T;
+  // Every instance frees what any other allocated: moves never copy.
+  using is_always_equal = std::true_type;
+  using propagate_on_container_move_assignment = std::true_type;
+  static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__,
+                "blocks come from operator new, aligned for it only");
 
   FieldAllocator() = default;
   template <class U>
