@@ -40,7 +40,9 @@ constinit thread_local FreeLists lists = {};
 
 // Gives the thread's blocks back to malloc when the thread ends; a block
 // freed after that goes straight to malloc too. Armed by the first block a
-// thread allocates.
+// thread allocates (here, not on the hot path of a free): a thread that
+// only ever frees keeps what it freed, 144 KB at most, until the process
+// ends.
 struct DrainAtExit {
   bool armed = false;
   ~DrainAtExit() {
