@@ -38,7 +38,6 @@ class LogFields {
 
   // The value of `key`, or null when it was not set.
   const boost::json::value* find(std::string_view key) const;
-  bool empty() const { return fields_.empty(); }
 
   // `,"key":value` for each field, in order.
   void append_to(std::string& line) const;

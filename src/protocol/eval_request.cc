@@ -8,6 +8,8 @@
 #include <boost/json/value.hpp>
 #include <cmath>
 #include <limits>
+#include <string_view>
+#include <utility>
 
 #include "common/options.h"
 #include "http/form.h"
@@ -35,27 +37,26 @@ struct EvalFields {
   const boost::json::value* args = nullptr;
 };
 
+// Each field by its name in the request.
+using FieldSlot = const boost::json::value* EvalFields::*;
+constexpr std::pair<std::string_view, FieldSlot> kEvalFieldNames[] = {
+    {"code", &EvalFields::code},
+    {"stdin", &EvalFields::stdin_text},
+    {"stdin_encoding", &EvalFields::stdin_encoding},
+    {"output_encoding", &EvalFields::output_encoding},
+    {"timeout_ms", &EvalFields::timeout_ms},
+    {"files", &EvalFields::files},
+    {"args", &EvalFields::args}};
+
 // Null for a field that is missing or null; other names are ignored.
 EvalFields eval_fields(const boost::json::object& obj) {
   EvalFields f;
   for (const boost::json::key_value_pair& member : obj) {
-    const boost::json::value* v =
-        member.value().is_null() ? nullptr : &member.value();
-    const std::string_view key = member.key();
-    if (key == "code") {
-      f.code = v;
-    } else if (key == "stdin") {
-      f.stdin_text = v;
-    } else if (key == "stdin_encoding") {
-      f.stdin_encoding = v;
-    } else if (key == "output_encoding") {
-      f.output_encoding = v;
-    } else if (key == "timeout_ms") {
-      f.timeout_ms = v;
-    } else if (key == "files") {
-      f.files = v;
-    } else if (key == "args") {
-      f.args = v;
+    for (const auto& [name, slot] : kEvalFieldNames) {
+      if (member.key() == name) {
+        f.*slot = member.value().is_null() ? nullptr : &member.value();
+        break;
+      }
     }
   }
   return f;
