@@ -4,8 +4,9 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <utility>
+
+#include "common/task.h"
 
 namespace playground::backend {
 
@@ -24,8 +25,8 @@ void Admission::grant(int slot, const std::string& client) {
   last_grant_[client] = ++grants_;
 }
 
-boost::asio::awaitable<std::optional<int>> Admission::acquire(
-    std::string client, std::stop_token stop) {
+Task<std::optional<int>> Admission::acquire(std::string client,
+                                            std::stop_token stop) {
   if (!free_.empty()) {
     int slot = free_.back();
     free_.pop_back();
@@ -33,17 +34,16 @@ boost::asio::awaitable<std::optional<int>> Admission::acquire(
     co_return slot;
   }
   if (queued() >= queue_limit_ + finishing_count_) co_return std::nullopt;
-  boost::asio::steady_timer wake(co_await boost::asio::this_coro::executor,
-                                 boost::asio::steady_timer::time_point::max());
+  Timer wake(co_await boost::asio::this_coro::executor,
+             Timer::time_point::max());
   std::optional<int> granted;
   waiters_.push_back({&wake, &granted, std::move(client)});
   {
     // release() hands us a slot and cancels the timer to wake us; so does a
     // stop, which also makes a wait not begun yet end at once.
-    std::stop_callback on_stop(stop, [&wake] {
-      wake.expires_at(boost::asio::steady_timer::time_point::min());
-    });
-    co_await wake.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    std::stop_callback on_stop(
+        stop, [&wake] { wake.expires_at(Timer::time_point::min()); });
+    co_await wake.async_wait(use_task_nothrow);
   }
   if (!granted) {
     std::erase_if(waiters_, [&granted](const Waiter& w) {

@@ -15,8 +15,6 @@
 // io_context's thread only.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -25,14 +23,16 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/task.h"
+
 namespace playground::backend {
 
 class Admission {
  public:
   Admission(int concurrency, int queue_limit);
 
-  boost::asio::awaitable<std::optional<int>> acquire(std::string client,
-                                                     std::stop_token stop = {});
+  Task<std::optional<int>> acquire(std::string client,
+                                   std::stop_token stop = {});
   void release(int slot);
   // The run holding `slot` has answered and its sandbox is being ended (a
   // fraction of a millisecond): its client holds it no more, and a request
@@ -52,7 +52,7 @@ class Admission {
 
  private:
   struct Waiter {
-    boost::asio::steady_timer* wake;
+    Timer* wake;
     std::optional<int>* granted;
     std::string client;
   };

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <set>
 
+#include "common/task.h"
 #include "http/bearer_token.h"
 #include "http/ops_routes.h"
 #include "protocol/eval_request.h"
@@ -85,9 +86,8 @@ std::optional<Error> refuse_before_run(const BackendApi& api,
   return std::nullopt;
 }
 
-boost::asio::awaitable<Response> handle_eval(BackendApi& api,
-                                             http::Request& req,
-                                             http::RequestContext& ctx) {
+Task<Response> handle_eval(BackendApi& api, http::Request& req,
+                           http::RequestContext& ctx) {
   auto parsed = parse_eval_request(req[http::beast_http::field::content_type],
                                    req.body());
   if (!parsed) co_return http::error_response(parsed.error());
@@ -118,9 +118,8 @@ boost::asio::awaitable<Response> handle_eval(BackendApi& api,
       Status::ok, protocol::result_to_json(*result, parsed->output_base64));
 }
 
-boost::asio::awaitable<Response> handle_grade(BackendApi& api,
-                                              http::Request& req,
-                                              http::RequestContext& ctx) {
+Task<Response> handle_grade(BackendApi& api, http::Request& req,
+                            http::RequestContext& ctx) {
   auto parsed =
       protocol::parse_grade_request(req[http::beast_http::field::content_type],
                                     req.body(), api.config.limits.wall_ms);
@@ -174,8 +173,8 @@ Response readiness(const BackendApi& api, const http::Request& req) {
 // on the header; a client that leaves kills its runs.
 using RefuseMediaType =
     std::optional<Response> (*)(const http::RequestHeader& header);
-using ProgramHandler = boost::asio::awaitable<Response> (*)(
-    BackendApi&, http::Request&, http::RequestContext&);
+using ProgramHandler = Task<Response> (*)(BackendApi&, http::Request&,
+                                          http::RequestContext&);
 http::Route program_route(BackendApi& api, std::string path,
                           RefuseMediaType refuse_media_type,
                           ProgramHandler handle) {
@@ -205,7 +204,7 @@ compat::Runner compat_runner(BackendApi& api) {
   return {
       .run = [&api](protocol::EvalRequest request, const http::Request& req,
                     http::RequestContext& ctx)
-          -> boost::asio::awaitable<Result<sandbox::RunResult>> {
+          -> Task<Result<sandbox::RunResult>> {
         if (auto refused = refuse_before_run(api, request)) co_return *refused;
         auto result = co_await api.evaluator.evaluate(
             request, client_of(api, req, ctx), ctx.client_gone);
@@ -231,9 +230,7 @@ std::vector<http::Route> make_routes(BackendApi& api) {
       .methods = {Verb::get},
       .quiet = true,
       .handler = [&api](http::Request& req, http::RequestContext&)
-          -> boost::asio::awaitable<Response> {
-        co_return readiness(api, req);
-      },
+          -> Task<Response> { co_return readiness(api, req); },
   });
   const http::Precheck token_only = [&api](const http::RequestHeader& h,
                                            const http::RequestContext&) {

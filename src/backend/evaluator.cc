@@ -7,6 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "common/log.h"
+#include "common/task.h"
 #include "sandbox/shared/program_payload.h"
 
 namespace playground::backend {
@@ -38,14 +39,13 @@ std::chrono::milliseconds Evaluator::deadline_for(
       std::clamp<int64_t>(asked, 1, config_.limits.max_wall_ms));
 }
 
-void Evaluator::end_after_answer(boost::asio::any_io_executor executor,
-                                 SandboxPool::Lease lease, int permit) {
+void Evaluator::end_after_answer(Executor executor, SandboxPool::Lease lease,
+                                 int permit) {
   --running_;
   admission_.finishing(permit);
   boost::asio::co_spawn(
       executor,
-      [this, lease = std::move(lease),
-       permit]() mutable -> boost::asio::awaitable<void> {
+      [this, lease = std::move(lease), permit]() mutable -> Task<void> {
         co_await lease.end();  // killed, its slot empty again
         // Only now may another request run.
         admission_.release(permit);
@@ -53,7 +53,7 @@ void Evaluator::end_after_answer(boost::asio::any_io_executor executor,
       boost::asio::detached);
 }
 
-boost::asio::awaitable<Result<sandbox::RunResult>> Evaluator::evaluate(
+Task<Result<sandbox::RunResult>> Evaluator::evaluate(
     const EvalRequest& request, std::string client,
     std::stop_token client_gone) {
   const Error cancelled{"The client went away; the evaluation was stopped.",

@@ -9,7 +9,6 @@
 // Admission bounds how many run at once; the pool supplies the sandboxes.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <stop_token>
 
@@ -17,6 +16,7 @@
 #include "backend/sandbox_pool.h"
 #include "common/metrics.h"
 #include "common/result.h"
+#include "common/task.h"
 #include "protocol/eval_request.h"
 #include "sandbox/launcher.h"
 
@@ -32,9 +32,9 @@ class Evaluator {
   // `client` names who asked, for fair queueing (admission.h). A stop on
   // `client_gone` takes the request out of the queue, or kills its sandbox
   // at once: nobody is left to read the result.
-  boost::asio::awaitable<Result<sandbox::RunResult>> evaluate(
-      const EvalRequest& request, std::string client,
-      std::stop_token client_gone = {});
+  Task<Result<sandbox::RunResult>> evaluate(const EvalRequest& request,
+                                            std::string client,
+                                            std::stop_token client_gone = {});
 
   // The deadline a request gets: what it asked for (or the default), clamped
   // to [1 ms, the configured maximum].
@@ -45,8 +45,8 @@ class Evaluator {
  private:
   // After an answer: ends `lease` (its init's exit awaited, its slot
   // emptied) on `executor`, then frees its admission `permit`.
-  void end_after_answer(boost::asio::any_io_executor executor,
-                        SandboxPool::Lease lease, int permit);
+  void end_after_answer(Executor executor, SandboxPool::Lease lease,
+                        int permit);
 
   const sandbox::LaunchConfig& config_;
   SandboxPool& pool_;

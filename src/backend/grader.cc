@@ -6,10 +6,10 @@
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/array.hpp>
 #include <cmath>
 
+#include "common/task.h"
 #include "common/utf8.h"
 
 namespace playground::backend {
@@ -40,8 +40,8 @@ struct Progress {
   std::stop_source stop;
 };
 
-asio::awaitable<void> run_cases(Evaluator& evaluator, Progress& progress,
-                                std::string client) {
+Task<void> run_cases(Evaluator& evaluator, Progress& progress,
+                     std::string client) {
   while (!progress.failure && progress.next < progress.request.tests.size()) {
     const size_t i = progress.next++;
     auto run = co_await evaluator.evaluate(
@@ -107,9 +107,9 @@ CaseResult judge(const sandbox::RunResult& run, const protocol::TestCase& test,
 Grader::Grader(Evaluator& evaluator, int parallel_cases)
     : evaluator_(evaluator), parallel_cases_(std::max(1, parallel_cases)) {}
 
-asio::awaitable<Result<GradeReport>> Grader::grade(
-    const protocol::GradeRequest& request, std::string client,
-    std::stop_token client_gone) {
+Task<Result<GradeReport>> Grader::grade(const protocol::GradeRequest& request,
+                                        std::string client,
+                                        std::stop_token client_gone) {
   Progress progress{.request = request, .runs = {}};
   progress.runs.resize(request.tests.size());
   std::stop_callback client_left(client_gone,
@@ -125,7 +125,7 @@ asio::awaitable<Result<GradeReport>> Grader::grade(
                                  asio::deferred));
   }
   co_await asio::experimental::make_parallel_group(std::move(ops))
-      .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+      .async_wait(asio::experimental::wait_for_all(), use_task);
   if (progress.failure) co_return *progress.failure;
 
   GradeReport report;

@@ -11,7 +11,6 @@
 // request run at once, so one request cannot hold every slot.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <optional>
 #include <stop_token>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "backend/evaluator.h"
+#include "common/task.h"
 #include "grading/compare.h"
 #include "protocol/grade_request.h"
 #include "sandbox/run_result.h"
@@ -61,9 +61,9 @@ class Grader {
   // Fails as a whole (Errc::at_capacity, Errc::client_gone,
   // Errc::sandbox_failed) when a case could not be run: a verdict is only
   // ever about the program.
-  boost::asio::awaitable<Result<GradeReport>> grade(
-      const protocol::GradeRequest& request, std::string client,
-      std::stop_token client_gone);
+  Task<Result<GradeReport>> grade(const protocol::GradeRequest& request,
+                                  std::string client,
+                                  std::stop_token client_gone);
 
   int parallel_cases() const { return parallel_cases_; }
 

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "common/log.h"
+#include "common/task.h"
 
 namespace playground::backend {
 
@@ -87,7 +88,7 @@ SandboxPool::Lease::~Lease() {
   done(slot);
 }
 
-asio::awaitable<void> SandboxPool::Lease::end() {
+Task<void> SandboxPool::Lease::end() {
   if (!box_) co_return;
   co_await box_->finish();
   const int slot = box_->slot();
@@ -103,18 +104,18 @@ void SandboxPool::Lease::done(int slot) {
 
 void SandboxPool::retire(std::unique_ptr<SandboxProcess> box) {
   asio::co_spawn(
-      executor_,
-      [lease = Lease(this, std::move(box))]() mutable -> asio::awaitable<void> {
+      *executor_,
+      [lease = Lease(this, std::move(box))]() mutable -> Task<void> {
         co_await lease.end();
       },
       asio::detached);
 }
 
-void SandboxPool::start(asio::any_io_executor executor) {
-  executor_ = std::move(executor);
+void SandboxPool::start(Executor executor) {
+  executor_ = executor;
   stopped_ = false;
-  sizing_timer_ = std::make_unique<asio::steady_timer>(executor_);
-  refill_timer_ = std::make_unique<asio::steady_timer>(executor_);
+  sizing_timer_ = std::make_unique<Timer>(*executor_);
+  refill_timer_ = std::make_unique<Timer>(*executor_);
   resize();
 }
 
@@ -216,12 +217,12 @@ void SandboxPool::refill() {
       auto slot = claim_slot();
       if (!slot) return;
       ++s.starting;
-      asio::co_spawn(executor_, fill_one(*slot, kind), asio::detached);
+      asio::co_spawn(*executor_, fill_one(*slot, kind), asio::detached);
     }
   }
 }
 
-asio::awaitable<void> SandboxPool::fill_one(int slot, SandboxKind kind) {
+Task<void> SandboxPool::fill_one(int slot, SandboxKind kind) {
   auto box = co_await SandboxProcess::start(config_, keepers_, cgroups_, slot,
                                             preload_for(kind));
   --shelf(kind).starting;
@@ -265,8 +266,7 @@ std::unique_ptr<SandboxProcess> SandboxPool::take_pooled(SandboxKind kind) {
   return box;
 }
 
-asio::awaitable<Result<SandboxPool::Lease>> SandboxPool::take(
-    SandboxKind kind) {
+Task<Result<SandboxPool::Lease>> SandboxPool::take(SandboxKind kind) {
   if (kind == SandboxKind::data && !keeps_data()) kind = SandboxKind::plain;
   Shelf& s = shelf(kind);
   ++s.running;

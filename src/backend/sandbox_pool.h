@@ -20,9 +20,6 @@
 #pragma once
 
 #include <array>
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -33,6 +30,7 @@
 #include "backend/sandbox_kind.h"
 #include "common/metrics.h"
 #include "common/result.h"
+#include "common/task.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/launcher.h"
 #include "sandbox/slot_keepers.h"
@@ -61,7 +59,7 @@ class SandboxPool {
     sandbox::SandboxProcess& box() { return *box_; }
     // Ends the sandbox without blocking the loop and frees its slot; the
     // destructor does the same, blocking, for a lease not ended so.
-    boost::asio::awaitable<void> end();
+    Task<void> end();
     bool pooled = false;  // taken ready from the pool (else started for it)
 
    private:
@@ -72,13 +70,13 @@ class SandboxPool {
   };
 
   // Starts filling and the sizing loop.
-  void start(boost::asio::any_io_executor executor);
+  void start(Executor executor);
   // Ends pooled sandboxes and stops refilling (shutdown). Leases still work.
   void stop();
 
   // A warm pooled sandbox of `kind` if there is one, else one of that kind
   // still starting, else (for data) a plain one, else one started now.
-  boost::asio::awaitable<Result<Lease>> take(SandboxKind kind);
+  Task<Result<Lease>> take(SandboxKind kind);
 
   int ready(SandboxKind kind) const;
   int target(SandboxKind kind) const;
@@ -120,7 +118,7 @@ class SandboxPool {
   void resize();
   // The first pooled sandbox of `kind`: warm if one is, else any.
   std::unique_ptr<sandbox::SandboxProcess> take_pooled(SandboxKind kind);
-  boost::asio::awaitable<void> fill_one(int slot, SandboxKind kind);
+  Task<void> fill_one(int slot, SandboxKind kind);
   std::string_view preload_for(SandboxKind kind) const;
 
   const sandbox::LaunchConfig& config_;
@@ -132,9 +130,9 @@ class SandboxPool {
   std::array<Shelf, kSandboxKinds> shelves_;
   bool stopped_ = true;
   size_t current_second_ = 0;
-  boost::asio::any_io_executor executor_;
-  std::unique_ptr<boost::asio::steady_timer> sizing_timer_;
-  std::unique_ptr<boost::asio::steady_timer> refill_timer_;
+  std::optional<Executor> executor_;  // set by start()
+  std::unique_ptr<Timer> sizing_timer_;
+  std::unique_ptr<Timer> refill_timer_;
   bool refill_pending_ = false;
   metrics::Counter& taken_warm_;
   metrics::Counter& taken_cold_;

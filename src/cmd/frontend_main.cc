@@ -5,7 +5,6 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json/array.hpp>
 #include <cstdlib>
@@ -16,6 +15,7 @@
 
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/task.h"
 #include "frontend/config.h"
 #include "frontend/service.h"
 #include "http/body_budget.h"
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
   // listener on the port; what their requests share is thread-safe.
   std::vector<std::unique_ptr<boost::asio::io_context>> loops;
   std::vector<boost::asio::io_context*> loop_pointers;
-  std::vector<boost::asio::any_io_executor> executors;
+  std::vector<playground::Executor> executors;
   for (size_t i = 0; i < loop_count(cfg.threads); ++i) {
     loops.push_back(std::make_unique<boost::asio::io_context>(1));
     loop_pointers.push_back(loops.back().get());

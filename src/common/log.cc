@@ -41,6 +41,11 @@ constexpr auto kLastFlush = std::chrono::seconds(2);
 std::mutex g_write;
 StderrSink g_sink;
 bool g_sink_looked_at = false;  // under g_write
+// The batch being written (under g_write). It trades places with
+// g_pending, so both keep their capacity from batch to batch: a batch is
+// often one line, and growing an empty string each time cost an allocation
+// per request.
+std::string g_batch;
 // The sink's last byte is not the end of a line.
 bool g_mid_line = false;  // under g_write
 
@@ -172,8 +177,11 @@ bool write_waiting() {
     g_sink.look_at_stderr();
     g_sink_looked_at = true;
   }
+  std::string& lines = g_batch;
   for (;;) {
-    std::string lines;
+    lines.clear();
+    // After a burst, its memory goes: what stays is one batch's worth.
+    if (lines.capacity() > kBatch * 2) lines = std::string();
     {
       std::lock_guard lock(g_pending_mutex);
       lines.swap(g_pending);
@@ -194,11 +202,6 @@ bool write_waiting() {
       return false;
     }
     // Written, or failed: nowhere to report a failing log sink.
-    // Keep the capacity for the next batch, unless a burst made it large.
-    if (lines.capacity() <= kBatch * 2 && g_pending.empty()) {
-      lines.clear();
-      g_pending.swap(lines);
-    }
   }
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <random>
 
+#include "common/task.h"
 #include "common/utf8.h"
 #include "http/router.h"
 #include "protocol/json_fields.h"
@@ -211,8 +212,8 @@ Error not_ready() {
           Errc::unavailable};
 }
 
-boost::asio::awaitable<Response> exec(const Runner& runner, http::Request& req,
-                                      http::RequestContext& ctx) {
+Task<Response> exec(const Runner& runner, http::Request& req,
+                    http::RequestContext& ctx) {
   const std::string version = runner.python_version();
   if (version.empty()) co_return error_answer(not_ready(), kNoId);
   auto parsed = parse_exec(req.body(), version);
@@ -228,9 +229,8 @@ boost::asio::awaitable<Response> exec(const Runner& runner, http::Request& req,
   co_return http::json_response(Status::ok, exec_answer(*run, id));
 }
 
-boost::asio::awaitable<Response> handle(const Runner& runner,
-                                        http::Request& req,
-                                        http::RequestContext& ctx) {
+Task<Response> handle(const Runner& runner, http::Request& req,
+                      http::RequestContext& ctx) {
   const std::string_view path = path_of(req.target());
   if (req.method() == Verb::options) co_return preflight();
   const bool health = path == kHealthPath;

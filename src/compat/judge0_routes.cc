@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "common/log.h"
+#include "common/task.h"
 #include "compat/judge0.h"
 #include "compat/judge0_store.h"
 
@@ -43,10 +44,9 @@ std::string_view rest_of(std::string_view target, std::string_view prefix) {
 // A submission without wait: its run, on its own. It owns what it needs,
 // the store included, since the request that started it is answered at
 // once; its context never stops (nobody waits on a connection).
-asio::awaitable<void> run_later(std::shared_ptr<SubmissionStore> store,
-                                Runner runner, std::string token,
-                                protocol::EvalRequest request,
-                                http::Request header, std::string remote) {
+Task<void> run_later(std::shared_ptr<SubmissionStore> store, Runner runner,
+                     std::string token, protocol::EvalRequest request,
+                     http::Request header, std::string remote) {
   http::RequestContext ctx{.remote = std::move(remote)};
   store->start(token);
   std::optional<sandbox::RunResult> run;
@@ -68,10 +68,10 @@ asio::awaitable<void> run_later(std::shared_ptr<SubmissionStore> store,
 
 // wait=true: the run in this request, then its answer (201 either way, the
 // token with Judge0's sentence when the output is not UTF-8).
-asio::awaitable<Response> run_now(const Runner& runner, SubmissionStore& store,
-                                  const std::string& token, const Query& query,
-                                  std::string_view version, http::Request& req,
-                                  http::RequestContext& ctx) {
+Task<Response> run_now(const Runner& runner, SubmissionStore& store,
+                       const std::string& token, const Query& query,
+                       std::string_view version, http::Request& req,
+                       http::RequestContext& ctx) {
   const std::optional<Record> record = store.find(token, Clock::now());
   if (!record)
     co_return error_answer(Status::service_unavailable, "queue is full");
@@ -99,45 +99,44 @@ asio::awaitable<Response> run_now(const Runner& runner, SubmissionStore& store,
 
 http::Handler create(const Runner& runner,
                      std::shared_ptr<SubmissionStore> store) {
-  return
-      [&runner, store](http::Request& req,
-                       http::RequestContext& ctx) -> asio::awaitable<Response> {
-        const std::string version = runner.python_version();
-        if (version.empty()) co_return not_ready();
-        auto query = parse_query(req.target());
-        if (!query) co_return error_answer(query.error());
-        auto parsed = parse_submission(req.body(), query->base64, version);
-        if (auto* refused = std::get_if<Refusal>(&parsed)) {
-          co_return refusal_answer(*refused);
-        }
-        Submission& submission = std::get<Submission>(parsed);
-        auto token = store->add(std::move(submission), Clock::now());
-        if (!token) {
-          co_return error_answer(Status::service_unavailable, "queue is full");
-        }
-        if (query->wait) {
-          co_return co_await run_now(runner, *store, *token, *query, version,
-                                     req, ctx);
-        }
-        http::Request header;
-        header.base() = req.base();  // who asked (the token, the client's name)
-        const std::optional<Record> record = store->find(*token, Clock::now());
-        if (!record) {
-          co_return error_answer(Status::service_unavailable, "queue is full");
-        }
-        asio::co_spawn(
-            co_await asio::this_coro::executor,
-            run_later(store, runner, *token, eval_request(record->submission),
-                      std::move(header), ctx.remote),
-            asio::detached);
-        co_return answer_with(Status::created, {{"token", *token}});
-      };
+  return [&runner, store](http::Request& req,
+                          http::RequestContext& ctx) -> Task<Response> {
+    const std::string version = runner.python_version();
+    if (version.empty()) co_return not_ready();
+    auto query = parse_query(req.target());
+    if (!query) co_return error_answer(query.error());
+    auto parsed = parse_submission(req.body(), query->base64, version);
+    if (auto* refused = std::get_if<Refusal>(&parsed)) {
+      co_return refusal_answer(*refused);
+    }
+    Submission& submission = std::get<Submission>(parsed);
+    auto token = store->add(std::move(submission), Clock::now());
+    if (!token) {
+      co_return error_answer(Status::service_unavailable, "queue is full");
+    }
+    if (query->wait) {
+      co_return co_await run_now(runner, *store, *token, *query, version, req,
+                                 ctx);
+    }
+    http::Request header;
+    header.base() = req.base();  // who asked (the token, the client's name)
+    const std::optional<Record> record = store->find(*token, Clock::now());
+    if (!record) {
+      co_return error_answer(Status::service_unavailable, "queue is full");
+    }
+    asio::co_spawn(
+        co_await asio::this_coro::executor,
+        run_later(store, runner, *token, eval_request(record->submission),
+                  std::move(header), ctx.remote),
+        asio::detached);
+    co_return answer_with(Status::created, {{"token", *token}});
+  };
 }
 
 http::Handler fetch(const Runner& runner,
                     std::shared_ptr<SubmissionStore> store) {
   return [&runner, store](http::Request& req,
-                          http::RequestContext&) -> asio::awaitable<Response> {
+                          http::RequestContext&) -> Task<Response> {
     const std::string version = runner.python_version();
     if (version.empty()) co_return not_ready();
     auto query = parse_query(req.target());
@@ -159,7 +158,7 @@ http::Handler fetch(const Runner& runner,
 void add_lists(const Runner& runner, const http::Precheck& guard,
                std::vector<http::Route>& out) {
   auto list = [&runner](http::Request& req,
-                        http::RequestContext&) -> asio::awaitable<Response> {
+                        http::RequestContext&) -> Task<Response> {
     const std::string version = runner.python_version();
     if (version.empty()) co_return not_ready();
     const std::string_view target = req.target();
@@ -187,13 +186,13 @@ void add_lists(const Runner& runner, const http::Precheck& guard,
                  .methods = {http::Verb::get},
                  .precheck = guard,
                  .handler = list});
-  out.push_back({.path = "/statuses",
-                 .methods = {http::Verb::get},
-                 .precheck = guard,
-                 .handler = [](http::Request&, http::RequestContext&)
-                     -> asio::awaitable<Response> {
-                   co_return answer_with(Status::ok, statuses());
-                 }});
+  out.push_back(
+      {.path = "/statuses",
+       .methods = {http::Verb::get},
+       .precheck = guard,
+       .handler = [](http::Request&, http::RequestContext&) -> Task<Response> {
+         co_return answer_with(Status::ok, statuses());
+       }});
 }
 
 }  // namespace
@@ -214,16 +213,16 @@ std::vector<http::Route> routes(const Runner& runner, size_t body_limit,
                  .precheck = guard,
                  .handler = fetch(runner, store)});
   // Judge0's own answer when batches are switched off.
-  out.push_back({.path = "/submissions/batch",
-                 .methods = {http::Verb::get, http::Verb::post},
-                 .body_limit = body_limit,
-                 .precheck = guard,
-                 .handler = [](http::Request&, http::RequestContext&)
-                     -> asio::awaitable<Response> {
-                   co_return error_answer(Status::bad_request,
-                                          "batched submissions are not "
-                                          "allowed");
-                 }});
+  out.push_back(
+      {.path = "/submissions/batch",
+       .methods = {http::Verb::get, http::Verb::post},
+       .body_limit = body_limit,
+       .precheck = guard,
+       .handler = [](http::Request&, http::RequestContext&) -> Task<Response> {
+         co_return error_answer(Status::bad_request,
+                                "batched submissions are not "
+                                "allowed");
+       }});
   add_lists(runner, guard, out);
   return out;
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/encoding.h"
+#include "common/task.h"
 #include "common/utf8.h"
 #include "protocol/json_fields.h"
 
@@ -339,14 +340,14 @@ http::Response error_answer(const Error& error) {
 
 std::vector<http::Route> routes(const Runner& runner, size_t body_limit,
                                 const http::Precheck& guard) {
-  auto list = [&runner](http::Request&, http::RequestContext&)
-      -> boost::asio::awaitable<http::Response> {
+  auto list = [&runner](http::Request&,
+                        http::RequestContext&) -> Task<http::Response> {
     const std::string version = runner.python_version();
     if (version.empty()) co_return error_answer(not_ready());
     co_return http::json_response(Status::ok, runtimes(version));
   };
-  auto execute = [&runner](http::Request& req, http::RequestContext& ctx)
-      -> boost::asio::awaitable<http::Response> {
+  auto execute = [&runner](http::Request& req,
+                           http::RequestContext& ctx) -> Task<http::Response> {
     const std::string version = runner.python_version();
     if (version.empty()) co_return error_answer(not_ready());
     auto parsed = parse_execute(req.body(), version);

@@ -7,11 +7,11 @@
 //   for (auto& r : compat::make_routes(runner, options, guard)) ...
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <string>
 
 #include "common/result.h"
+#include "common/task.h"
 #include "http/route.h"
 #include "protocol/eval_request.h"
 #include "sandbox/run_result.h"
@@ -23,9 +23,9 @@ struct Runner {
   // who, with the token; its body is not read) and `ctx` (its address, its
   // disconnect, its log line). Errors carry an Errc: at_capacity,
   // rate_limited, too_large, invalid_request, unavailable, client_gone.
-  std::function<boost::asio::awaitable<Result<sandbox::RunResult>>(
-      protocol::EvalRequest, const http::Request& request,
-      http::RequestContext& ctx)>
+  std::function<Task<Result<sandbox::RunResult>>(protocol::EvalRequest,
+                                                 const http::Request& request,
+                                                 http::RequestContext& ctx)>
       run;
   // The sandbox's interpreter, "3.11.2"; "" while not known (a frontend
   // before its first health check): the APIs then answer 503.

@@ -6,6 +6,7 @@
 
 #include "common/encoding.h"
 #include "common/json.h"
+#include "common/task.h"
 #include "common/utf8.h"
 #include "frontend/ui_assets.h"
 #include "http/ops_routes.h"
@@ -58,8 +59,10 @@ Response static_file(const UiAsset& asset, const http::Request& req) {
 }
 
 Handler constant(std::function<Response()> make) {
-  return [make = std::move(make)](http::Request&, http::RequestContext&)
-             -> boost::asio::awaitable<Response> { co_return make(); };
+  return [make = std::move(make)](http::Request&,
+                                  http::RequestContext&) -> Task<Response> {
+    co_return make();
+  };
 }
 
 // `,"key":bytes`: as text when they are UTF-8, else as base64 with
@@ -88,7 +91,10 @@ std::string for_backend(const protocol::EvalRequest& request) {
   out.reserve(request.code.size() + request.stdin_data.size() + 64);
   out += "{\"code\":"sv;
   json::append_string(out, request.code);
-  append_bytes(out, "stdin", "stdin_encoding", request.stdin_data);
+  // No stdin is an empty one, to the backend as to Python.
+  if (!request.stdin_data.empty()) {
+    append_bytes(out, "stdin", "stdin_encoding", request.stdin_data);
+  }
   if (request.timeout_ms) {
     out += ",\"timeout_ms\":" + std::to_string(*request.timeout_ms);
   }
@@ -132,9 +138,8 @@ std::optional<Response> refuse_over_rate(FrontendApi& api,
 // The UI's files, and its page at / too.
 void add_ui_routes(std::vector<http::Route>& routes) {
   for (const UiAsset& asset : ui_assets()) {
-    auto serve =
-        [&asset](http::Request& req,
-                 http::RequestContext&) -> boost::asio::awaitable<Response> {
+    auto serve = [&asset](http::Request& req,
+                          http::RequestContext&) -> Task<Response> {
       co_return static_file(asset, req);
     };
     routes.push_back({.path = std::string(asset.path),
@@ -153,10 +158,9 @@ constexpr std::string_view kExercisesPrefix = "/api/exercises/";
 // The body limit bounds what is forwarded too (JSON escapes a control byte
 // as six, so a form body can grow sixfold): a backend with the same limit
 // then never answers 413 to a request this frontend accepted.
-boost::asio::awaitable<Response> forward_in_share(FrontendApi& api,
-                                                  http::RequestContext& ctx,
-                                                  std::string_view target,
-                                                  std::string upstream_text) {
+Task<Response> forward_in_share(FrontendApi& api, http::RequestContext& ctx,
+                                std::string_view target,
+                                std::string upstream_text) {
   const auto limit = static_cast<size_t>(api.config.body_bytes);
   if (upstream_text.size() > limit) {
     ctx.log.set("forward_bytes", upstream_text.size());
@@ -194,22 +198,20 @@ boost::asio::awaitable<Response> forward_in_share(FrontendApi& api,
 }
 
 // An answer known at once, as a handler's awaitable.
-boost::asio::awaitable<Response> answer_now(Response r) { co_return r; }
+Task<Response> answer_now(Response r) { co_return r; }
 
 // Not a coroutine itself: a valid request becomes forward_in_share's, so a
 // request takes one coroutine frame less.
-boost::asio::awaitable<Response> handle_python(FrontendApi& api,
-                                               http::Request& req,
-                                               http::RequestContext& ctx) {
+Task<Response> handle_python(FrontendApi& api, http::Request& req,
+                             http::RequestContext& ctx) {
   auto parsed = protocol::parse_eval_request(
       http::field_value(req, field::field::content_type), req.body());
   if (!parsed) return answer_now(http::error_response(parsed.error()));
   return forward_in_share(api, ctx, kEvalTarget, for_backend(*parsed));
 }
 
-boost::asio::awaitable<Response> handle_grade(FrontendApi& api,
-                                              http::Request& req,
-                                              http::RequestContext& ctx) {
+Task<Response> handle_grade(FrontendApi& api, http::Request& req,
+                            http::RequestContext& ctx) {
   // Checked here too, so a bad request costs no backend a thing; the
   // backend applies its own default time limit to the total.
   auto parsed = protocol::parse_grade_request(
@@ -221,9 +223,8 @@ boost::asio::awaitable<Response> handle_grade(FrontendApi& api,
 }
 
 // GET /api/exercises/<id> and POST /api/exercises/<id>/grade.
-boost::asio::awaitable<Response> handle_exercise(FrontendApi& api,
-                                                 http::Request& req,
-                                                 http::RequestContext& ctx) {
+Task<Response> handle_exercise(FrontendApi& api, http::Request& req,
+                               http::RequestContext& ctx) {
   std::string_view rest = req.target();
   rest = rest.substr(0, rest.find('?'));
   rest.remove_prefix(kExercisesPrefix.size());
@@ -304,7 +305,7 @@ compat::Runner compat_runner(FrontendApi& api) {
   return {
       .run = [&api](protocol::EvalRequest request, const http::Request&,
                     http::RequestContext& ctx)
-          -> boost::asio::awaitable<Result<sandbox::RunResult>> {
+          -> Task<Result<sandbox::RunResult>> {
         // The program's exact bytes: Judge0's base64 answers want them.
         request.output_base64 = true;
         const Response answer = co_await forward_in_share(api, ctx, kEvalTarget,

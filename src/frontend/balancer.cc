@@ -15,11 +15,11 @@ constexpr size_t kMaxErrorLength = 200;
 Balancer::Balancer(size_t backend_count, HealthPolicy policy)
     : policy_(policy), states_(backend_count) {}
 
-std::vector<size_t> Balancer::plan(size_t attempts) {
+Balancer::Plan Balancer::plan(size_t attempts) {
   const size_t n = states_.size();
   const bool any_healthy = healthy_count() > 0;
-  std::vector<size_t> order;
-  order.reserve(std::min(n, attempts));  // one allocation, not one per push
+  Plan order;
+  order.reserve(std::min(n, attempts));  // one allocation at most
   for (size_t step = 0; step < n && order.size() < attempts; ++step) {
     const size_t i = (cursor_ + step) % n;
     if (!any_healthy || states_[i].healthy) order.push_back(i);

@@ -13,6 +13,7 @@
 // the frontend runs it on its one I/O thread.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -47,7 +48,9 @@ class Balancer {
   // round-robin order, at most `attempts` of them. When none is healthy it
   // tries every backend in turn (health checks can be wrong; a refusal is
   // certain). Each call advances the round-robin cursor by one backend.
-  std::vector<size_t> plan(size_t attempts);
+  // (Held in place for a few backends: this runs for every request.)
+  using Plan = boost::container::small_vector<size_t, 4>;
+  Plan plan(size_t attempts);
 
   void begin(size_t i) { states_[i].in_flight++; }
   void end(size_t i) { states_[i].in_flight--; }

@@ -6,8 +6,9 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <utility>
+
+#include "common/task.h"
 
 namespace playground::frontend {
 
@@ -30,7 +31,7 @@ std::optional<ClientShare::Permit> ClientShare::try_acquire(
   return Permit(this, client);
 }
 
-asio::awaitable<std::optional<ClientShare::Permit>> ClientShare::acquire(
+Task<std::optional<ClientShare::Permit>> ClientShare::acquire(
     const std::string& client, std::stop_token stop) {
   std::shared_ptr<Waiter> waiter;
   {
@@ -51,9 +52,9 @@ asio::awaitable<std::optional<ClientShare::Permit>> ClientShare::acquire(
     // this loop: the client's connection is here) wakes the waiter without
     // one.
     std::stop_callback on_stop(stop, [&wake = waiter->wake] {
-      wake.expires_at(asio::steady_timer::time_point::min());
+      wake.expires_at(Timer::time_point::min());
     });
-    co_await waiter->wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await waiter->wake.async_wait(use_task_nothrow);
   }
   std::lock_guard lock(mu_);
   if (waiter->granted) co_return Permit(this, client);

@@ -14,8 +14,6 @@
 // executor.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <list>
 #include <memory>
 #include <mutex>
@@ -23,6 +21,8 @@
 #include <stop_token>
 #include <string>
 #include <unordered_map>
+
+#include "common/task.h"
 
 namespace playground::frontend {
 
@@ -49,8 +49,8 @@ class ClientShare {
 
   // A permit once one of the client's places is free; none when its line
   // is full or `stop` is requested (the client went away) while it waits.
-  boost::asio::awaitable<std::optional<Permit>> acquire(
-      const std::string& client, std::stop_token stop = {});
+  Task<std::optional<Permit>> acquire(const std::string& client,
+                                      std::stop_token stop = {});
   // A permit if one of the client's places is free now; none otherwise
   // (acquire then waits in line or refuses). Without a coroutine: most
   // requests find their place free.
@@ -62,10 +62,10 @@ class ClientShare {
   // A run waiting for its place; shared with the releaser's wake-up, which
   // may run after the waiter has given up.
   struct Waiter {
-    explicit Waiter(const boost::asio::any_io_executor& executor)
-        : wake(executor, boost::asio::steady_timer::time_point::max()) {}
-    boost::asio::steady_timer wake;  // on the waiter's loop
-    bool granted = false;            // guarded by mu_
+    explicit Waiter(const Executor& executor)
+        : wake(executor, Timer::time_point::max()) {}
+    Timer wake;            // on the waiter's loop
+    bool granted = false;  // guarded by mu_
   };
   // Made and dropped with a client's first and last run: a list, since an
   // empty deque already holds two allocations.

@@ -9,17 +9,16 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/assert.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <cmath>
 #include <cstdlib>
-#include <functional>
 #include <optional>
 #include <span>
 
 #include "common/log.h"
+#include "common/task.h"
 #include "protocol/eval_request.h"
 
 namespace playground::frontend {
@@ -89,7 +88,7 @@ std::string_view to_string(UpstreamOutcome outcome) {
 }
 
 Result<std::unique_ptr<Gateway>> Gateway::create(
-    std::vector<asio::any_io_executor> loops, std::vector<BackendSpec> backends,
+    std::vector<Executor> loops, std::vector<BackendSpec> backends,
     GatewayOptions options, metrics::Registry& registry) {
   std::unique_ptr<Gateway> g(new Gateway(std::move(loops), std::move(backends),
                                          std::move(options), registry));
@@ -108,9 +107,8 @@ Result<std::unique_ptr<Gateway>> Gateway::create(
   return g;
 }
 
-Gateway::Gateway(std::vector<asio::any_io_executor> loops,
-                 std::vector<BackendSpec> backends, GatewayOptions options,
-                 metrics::Registry& registry)
+Gateway::Gateway(std::vector<Executor> loops, std::vector<BackendSpec> backends,
+                 GatewayOptions options, metrics::Registry& registry)
     : backends_(std::move(backends)),
       options_(std::move(options)),
       tls_(asio::ssl::context::tls_client),
@@ -147,21 +145,21 @@ Gateway::Gateway(std::vector<asio::any_io_executor> loops,
   for (size_t i = 0; i < backends_.size(); ++i) {
     addresses.push_back(std::make_shared<http::KnownAddresses>());
   }
-  for (asio::any_io_executor& executor : loops) {
+  for (Executor& executor : loops) {
     Loop& loop = loops_.emplace_back(Loop{.executor = std::move(executor)});
     for (size_t i = 0; i < backends_.size(); ++i) {
       request_options.addresses = addresses[i];
       loop.clients.push_back(std::make_unique<http::Client>(
           loop.executor, backends_[i].origin, &tls_, request_options));
     }
-    loop.in_flight.resize(backends_.size());
+    loop.ejections.resize(backends_.size());
   }
-  const asio::any_io_executor& first = loops_.front().executor;
+  const Executor& first = loops_.front().executor;
   for (size_t i = 0; i < backends_.size(); ++i) {
     check_options.addresses = addresses[i];
     health_clients_.push_back(std::make_unique<http::Client>(
         first, backends_[i].origin, &tls_, check_options));
-    health_timers_.push_back(std::make_unique<asio::steady_timer>(first));
+    health_timers_.push_back(std::make_unique<Timer>(first));
   }
   registry.gauge_family_callback(
       "playground_frontend_backend_healthy",
@@ -190,7 +188,7 @@ Gateway::Gateway(std::vector<asio::any_io_executor> loops,
 
 Gateway::~Gateway() = default;
 
-Gateway::Loop& Gateway::loop_of(const asio::any_io_executor& executor) {
+Gateway::Loop& Gateway::loop_of(const Executor& executor) {
   for (Loop& loop : loops_) {
     if (loop.executor == executor) return loop;
   }
@@ -209,31 +207,12 @@ std::string Gateway::python_version() const {
   return python_version_;
 }
 
-asio::awaitable<Forwarded> Gateway::forward(std::string_view target,
-                                            std::string_view json_body,
-                                            std::string_view client,
-                                            std::stop_token client_gone) {
+Task<Forwarded> Gateway::forward(std::string_view target,
+                                 std::string_view json_body,
+                                 std::string_view client,
+                                 std::stop_token client_gone) {
   Forwarding f;
   Loop& loop = loop_of(co_await asio::this_coro::executor);
-  const std::vector<size_t> plan = with_balancer(
-      [this](Balancer& b) { return b.plan(options_.max_attempts); });
-  for (size_t i : plan) {
-    if (client_gone.stop_requested()) break;
-    f.out.attempts++;
-    const Next next = co_await try_backend(loop, i, target, json_body, client,
-                                           client_gone, f);
-    if (next == Next::answered) co_return std::move(f.out);
-    if (next == Next::stop) break;
-  }
-  f.out.cancelled = client_gone.stop_requested();
-  f.out.response = give_up(f, f.out.cancelled);
-  co_return std::move(f.out);
-}
-
-asio::awaitable<Gateway::Next> Gateway::try_backend(
-    Loop& loop, size_t i, std::string_view target, std::string_view json_body,
-    std::string_view client, std::stop_token client_gone, Forwarding& f) {
-  const BackendSpec& backend = backends_[i];
   // The client's address goes with the token only: the backend believes it
   // only then (see backend/api.cc). An address holds no CR or LF.
   BOOST_ASSERT(client.find_first_of("\r\n") == std::string_view::npos);
@@ -249,37 +228,49 @@ asio::awaitable<Gateway::Next> Gateway::try_backend(
       .target = target,
       .fields = std::span(fields).first(authorization_.empty() ? 1 : 6),
       .body = json_body};
-  const auto start = Clock::now();
-  // Stopped when the client goes or when the health checks eject this
-  // backend meanwhile (abandon_in_flight).
-  auto waiting = loop.in_flight[i].emplace(loop.in_flight[i].end());
-  std::optional<std::stop_callback<std::function<void()>>> follow_client;
-  follow_client.emplace(client_gone,
-                        [&stop = *waiting] { stop.request_stop(); });
-  with_balancer([i](Balancer& b) { b.begin(i); });
-  auto answer = co_await loop.clients[i]->send(
-      request, options_.upstream_timeout, waiting->get_token());
-  with_balancer([i](Balancer& b) { b.end(i); });
-  const bool ejected =
-      waiting->stop_requested() && !client_gone.stop_requested();
-  follow_client.reset();
-  loop.in_flight[i].erase(waiting);
-
-  if (!answer) {
-    if (on_failure(loop, i, answer.error(), ejected, f)) {
-      co_return Next::try_next;
-    }
-    f.out.backend = backend.name;  // the client went away meanwhile
-    co_return Next::stop;
+  const Balancer::Plan plan = with_balancer(
+      [this](Balancer& b) { return b.plan(options_.max_attempts); });
+  // Each try is awaited here, not in a coroutine of its own: a frame less
+  // per request.
+  for (size_t i : plan) {
+    if (client_gone.stop_requested()) break;
+    f.out.attempts++;
+    const auto start = Clock::now();
+    // Stopped when the health checks eject this backend meanwhile
+    // (note_health_change).
+    const std::stop_token ejection = loop.ejections[i].get_token();
+    with_balancer([i](Balancer& b) { b.begin(i); });
+    auto answer = co_await loop.clients[i]->send(
+        request, options_.upstream_timeout, client_gone, ejection);
+    const bool ejected =
+        ejection.stop_requested() && !client_gone.stop_requested();
+    const Next next = judge(loop, i, answer, ejected, start, f);
+    if (next == Next::answered) co_return std::move(f.out);
+    if (next == Next::stop) break;
   }
-  if (on_refusal(i, *answer, f)) co_return Next::try_next;
+  f.out.cancelled = client_gone.stop_requested();
+  f.out.response = give_up(f, f.out.cancelled);
+  co_return std::move(f.out);
+}
+
+Gateway::Next Gateway::judge(Loop& loop, size_t i,
+                             Result<http::Response>& answer, bool ejected,
+                             Clock::time_point start, Forwarding& f) {
+  with_balancer([i](Balancer& b) { b.end(i); });
+  const BackendSpec& backend = backends_[i];
+  if (!answer) {
+    if (on_failure(loop, i, answer.error(), ejected, f)) return Next::try_next;
+    f.out.backend = backend.name;  // the client went away meanwhile
+    return Next::stop;
+  }
+  if (on_refusal(i, *answer, f)) return Next::try_next;
   const double ms = ms_since(start);
   count(i, UpstreamOutcome::answered);
   latency_.observe(ms / 1000);
   with_balancer([i, ms](Balancer& b) { b.on_answer(i, ms); });
   f.out.response = relay(*answer, backend.name);
   f.out.backend = backend.name;
-  co_return Next::answered;
+  return Next::answered;
 }
 
 bool Gateway::on_failure(Loop& loop, size_t i, const Error& error, bool ejected,
@@ -365,8 +356,11 @@ http::Response Gateway::give_up(const Forwarding& f, bool client_gone) {
     r.set(field::field::retry_after, "1");
     return r;
   }
-  return http::json_error(Status::bad_gateway,
-                          "No backend could answer (" + f.last_error + ").");
+  const std::string_view why =
+      f.last_error.empty() ? std::string_view("no backend is configured")
+                           : std::string_view(f.last_error);
+  return http::json_error(Status::bad_gateway, "No backend could answer (" +
+                                                   std::string(why) + ").");
 }
 
 void Gateway::start_health_checks() {
@@ -382,8 +376,7 @@ void Gateway::stop() {
   });
 }
 
-asio::awaitable<void> Gateway::check_health(size_t i) {
-  constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+Task<void> Gateway::check_health(size_t i) {
   while (!stopping_) {
     // With the token the backend answers in full: whether its self-test
     // passed (busy, not broken, below) and its Python's version.
@@ -418,7 +411,7 @@ asio::awaitable<void> Gateway::check_health(size_t i) {
       }
     }
     health_timers_[i]->expires_after(options_.health_interval);
-    co_await health_timers_[i]->async_wait(nothrow);
+    co_await health_timers_[i]->async_wait(use_task_nothrow);
   }
 }
 
@@ -459,9 +452,8 @@ void Gateway::note_health_change(size_t i, const BackendState& s,
   // loop, through its executor on each other one.
   for (Loop& loop : loops_) {
     asio::dispatch(loop.executor, [&loop, i] {
-      for (std::stop_source& waiting : loop.in_flight[i]) {
-        waiting.request_stop();
-      }
+      loop.ejections[i].request_stop();
+      loop.ejections[i] = std::stop_source();
     });
   }
 }

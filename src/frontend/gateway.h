@@ -29,13 +29,9 @@
 
 #include <array>
 #include <atomic>
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <stop_token>
@@ -45,6 +41,7 @@
 
 #include "common/metrics.h"
 #include "common/result.h"
+#include "common/task.h"
 #include "frontend/backend_list.h"
 #include "frontend/balancer.h"
 #include "http/client.h"
@@ -98,9 +95,8 @@ class Gateway {
   // Fails when the CA file cannot be loaded. `loops`: the executor of each
   // event loop whose requests it forwards (forward() runs on one of them).
   static Result<std::unique_ptr<Gateway>> create(
-      std::vector<boost::asio::any_io_executor> loops,
-      std::vector<BackendSpec> backends, GatewayOptions options,
-      metrics::Registry& registry);
+      std::vector<Executor> loops, std::vector<BackendSpec> backends,
+      GatewayOptions options, metrics::Registry& registry);
   ~Gateway();
 
   // Forwards a JSON request to a backend's `target` (kEvalTarget,
@@ -108,10 +104,9 @@ class Gateway {
   // connection to the backend. `client` (the client's address) goes to the
   // backend with the token, for its fair queueing (X-Playground-Client).
   // The three strings are read until it completes: await it at once.
-  boost::asio::awaitable<Forwarded> forward(std::string_view target,
-                                            std::string_view json_body,
-                                            std::string_view client,
-                                            std::stop_token client_gone = {});
+  Task<Forwarded> forward(std::string_view target, std::string_view json_body,
+                          std::string_view client,
+                          std::stop_token client_gone = {});
 
   void start_health_checks();
   // Ends the health checks (within one health timeout). Any thread.
@@ -127,18 +122,17 @@ class Gateway {
  private:
   // What each event loop has of its own.
   struct Loop {
-    boost::asio::any_io_executor executor;
-    // Per backend: the connections, and a stop source for each request
-    // waiting on it.
+    Executor executor;
+    // Per backend: the connections, and what stops the requests waiting on
+    // it when it is ejected (then replaced by a fresh one for the next).
     std::vector<std::unique_ptr<http::Client>> clients;
-    std::vector<std::list<std::stop_source>> in_flight;
+    std::vector<std::stop_source> ejections;
   };
 
-  Gateway(std::vector<boost::asio::any_io_executor> loops,
-          std::vector<BackendSpec> backends, GatewayOptions options,
-          metrics::Registry& registry);
+  Gateway(std::vector<Executor> loops, std::vector<BackendSpec> backends,
+          GatewayOptions options, metrics::Registry& registry);
   // The loop running on `executor` (the caller's).
-  Loop& loop_of(const boost::asio::any_io_executor& executor);
+  Loop& loop_of(const Executor& executor);
   // Runs `f` on the balancer, under its lock.
   template <typename F>
   auto with_balancer(F f) {
@@ -155,13 +149,14 @@ class Gateway {
   struct Forwarding {
     Forwarded out;
     bool any_busy = false;
-    std::string last_error = "no backend is configured";
+    std::string last_error;  // "" while no backend was tried
   };
   enum class Next { answered, try_next, stop };
-  // One try at backend i; `answered` leaves its answer in f.out.
-  boost::asio::awaitable<Next> try_backend(
-      Loop& loop, size_t i, std::string_view target, std::string_view json_body,
-      std::string_view client, std::stop_token client_gone, Forwarding& f);
+  // What the try at backend i, begun at `start`, came to; `answered` leaves
+  // its answer in f.out. `ejected`: stopped because the health checks
+  // ejected the backend meanwhile.
+  Next judge(Loop& loop, size_t i, Result<http::Response>& answer, bool ejected,
+             std::chrono::steady_clock::time_point start, Forwarding& f);
   // Counts a request to backend i by what became of it.
   void count(size_t i, UpstreamOutcome outcome) {
     outcome_counts_[i][static_cast<size_t>(outcome)]->inc();
@@ -176,7 +171,7 @@ class Gateway {
   bool on_refusal(size_t i, const http::Response& answer, Forwarding& f);
   // What the client gets when no backend answered.
   static http::Response give_up(const Forwarding& f, bool client_gone);
-  boost::asio::awaitable<void> check_health(size_t i);
+  Task<void> check_health(size_t i);
   // A request to backend i failed: the balancer is told, and a change of
   // its health noted.
   void report_failure(size_t i, bool down, const std::string& error);
@@ -192,7 +187,7 @@ class Gateway {
   std::vector<Loop> loops_;
   // The health checks', on the first loop.
   std::vector<std::unique_ptr<http::Client>> health_clients_;
-  std::vector<std::unique_ptr<boost::asio::steady_timer>> health_timers_;
+  std::vector<std::unique_ptr<Timer>> health_timers_;
   std::atomic<bool> stopping_ = false;
   mutable std::mutex mu_;  // guards balancer_ and python_version_
   Balancer balancer_;

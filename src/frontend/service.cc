@@ -1,6 +1,8 @@
 // The frontend's wiring (see service.h).
 #include "frontend/service.h"
 
+#include "common/task.h"
+
 namespace playground::frontend {
 namespace {
 
@@ -20,9 +22,9 @@ GatewayOptions gateway_options(const FrontendConfig& cfg) {
 
 }  // namespace
 
-Result<std::unique_ptr<Service>> Service::create(
-    const FrontendConfig& cfg, std::vector<boost::asio::any_io_executor> loops,
-    metrics::Registry& registry) {
+Result<std::unique_ptr<Service>> Service::create(const FrontendConfig& cfg,
+                                                 std::vector<Executor> loops,
+                                                 metrics::Registry& registry) {
   auto gateway = Gateway::create(std::move(loops), cfg.backends,
                                  gateway_options(cfg), registry);
   if (!gateway) return gateway.error();

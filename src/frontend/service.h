@@ -9,12 +9,12 @@
 //   (*service)->start_health_checks();
 #pragma once
 
-#include <boost/asio/any_io_executor.hpp>
 #include <memory>
 #include <vector>
 
 #include "common/metrics.h"
 #include "common/result.h"
+#include "common/task.h"
 #include "frontend/api.h"
 #include "frontend/client_share.h"
 #include "frontend/config.h"
@@ -30,10 +30,9 @@ class Service {
   // Fails when the gateway cannot load the CA certificates or an exercise
   // file is broken. `loops`: the executor of each event loop the routes'
   // handlers will run on (what they share is thread-safe).
-  static Result<std::unique_ptr<Service>> create(
-      const FrontendConfig& cfg,
-      std::vector<boost::asio::any_io_executor> loops,
-      metrics::Registry& registry);
+  static Result<std::unique_ptr<Service>> create(const FrontendConfig& cfg,
+                                                 std::vector<Executor> loops,
+                                                 metrics::Registry& registry);
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 

@@ -12,8 +12,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/assert.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -21,6 +19,8 @@
 #include <charconv>
 #include <optional>
 
+#include "common/task.h"
+#include "http/socket.h"
 #include "http/wire.h"
 
 namespace playground::http {
@@ -36,7 +36,6 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using namespace asio::experimental::awaitable_operators;
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 bool is_ip_literal(const std::string& host) {
   boost::system::error_code ec;
@@ -155,8 +154,8 @@ std::string_view to_string(Failure failure) {
 
 // One connection: plain TCP or TLS over TCP, with its read buffer.
 struct Client::Connection {
-  std::optional<beast::tcp_stream> plain;
-  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+  std::optional<Stream> plain;
+  std::optional<beast::ssl_stream<Stream>> secure;
   beast::flat_buffer buffer;
   std::string header;  // the request's, kept for its capacity
   Clock::time_point idle_since;
@@ -164,12 +163,10 @@ struct Client::Connection {
   // end not marked by the close).
   bool reusable = false;
 
-  beast::tcp_stream& tcp() {
-    return secure ? beast::get_lowest_layer(*secure) : *plain;
-  }
+  Stream& tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
 };
 
-Client::Client(asio::any_io_executor executor, Origin origin, ssl::context* tls,
+Client::Client(Executor executor, Origin origin, ssl::context* tls,
                ClientOptions options)
     : executor_(std::move(executor)),
       origin_(std::move(origin)),
@@ -189,7 +186,7 @@ Client::Client(asio::any_io_executor executor, Origin origin, ssl::context* tls,
 
 Client::~Client() = default;
 
-asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
+Task<Result<std::unique_ptr<Client::Connection>>> Client::connect(
     Clock::time_point request_deadline) {
   const auto deadline =
       std::min(request_deadline, Clock::now() + options_.connect_timeout);
@@ -205,9 +202,10 @@ asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
     endpoints = std::move(*found);
   }
 
-  beast::tcp_stream stream(executor_);
+  Stream stream(executor_);
   stream.expires_at(deadline);
-  auto [cec, endpoint] = co_await stream.async_connect(endpoints, nothrow);
+  auto [cec, endpoint] =
+      co_await stream.async_connect(endpoints, use_task_nothrow);
   if (cec) {
     // Out of descriptors or memory here is this process's trouble, not the
     // backend's: it must not take the backend out of rotation.
@@ -250,8 +248,8 @@ asio::awaitable<Result<std::unique_ptr<Client::Connection>>> Client::connect(
   }
   secure.set_verify_mode(ssl::verify_peer);
   secure.set_verify_callback(ssl::host_name_verification(origin_.host));
-  auto [hec] =
-      co_await secure.async_handshake(ssl::stream_base::client, nothrow);
+  auto [hec] = co_await secure.async_handshake(ssl::stream_base::client,
+                                               use_task_nothrow);
   if (hec) {
     co_return fail(Failure::connect,
                    "TLS handshake with " + where + " failed: " +
@@ -265,33 +263,57 @@ void Client::write_header(const OutgoingRequest& request,
                           std::string& out) const {
   // The caller's code vouches for these (see OutgoingRequest).
   BOOST_ASSERT(request.target.find_first_of(" \r\n") == std::string_view::npos);
-  out.clear();
-  out += beast_http::to_string(request.method);
-  out += ' ';
-  out += origin_.base_path;
-  out += request.target;
+  const std::string_view method = beast_http::to_string(request.method);
   // HTTP/1.1 keeps the connection alive unless told otherwise.
-  out += " HTTP/1.1\r\nHost: "sv;
-  out += host_header_;
-  out += "\r\n"sv;
-  for (std::string_view field : request.fields) out += field;
+  constexpr std::string_view version_host = " HTTP/1.1\r\nHost: "sv;
+  constexpr std::string_view length_name = "Content-Length: "sv;
+  constexpr std::string_view crlf = "\r\n"sv;
+  char digits[24];
+  std::string_view length;
   if (!request.body.empty() || request.method == Verb::post) {
-    char digits[24];
     const auto end =
         std::to_chars(digits, digits + sizeof digits, request.body.size()).ptr;
-    out += "Content-Length: "sv;
-    out.append(digits, end);
-    out += "\r\n"sv;
+    length = {digits, static_cast<size_t>(end - digits)};
   }
-  out += "\r\n"sv;
+  size_t size = method.size() + 1 + origin_.base_path.size() +
+                request.target.size() + version_host.size() +
+                host_header_.size() + crlf.size() + crlf.size();
+  for (std::string_view field : request.fields) size += field.size();
+  if (!length.empty()) size += length_name.size() + length.size() + crlf.size();
+  // Sized first and then written by copies (see copy_to); the connection's
+  // string keeps its capacity from request to request.
+  out.resize(size);
+  char* at = out.data();
+  at = copy_to(at, method);
+  at = copy_to(at, " "sv);
+  at = copy_to(at, origin_.base_path);
+  at = copy_to(at, request.target);
+  at = copy_to(at, version_host);
+  at = copy_to(at, host_header_);
+  at = copy_to(at, crlf);
+  for (std::string_view field : request.fields) at = copy_to(at, field);
+  if (!length.empty()) {
+    at = copy_to(at, length_name);
+    at = copy_to(at, length);
+    at = copy_to(at, crlf);
+  }
+  at = copy_to(at, crlf);
+  BOOST_ASSERT(at == out.data() + out.size());
 }
 
-asio::awaitable<Result<Response>> Client::exchange(
-    Connection& c, const OutgoingRequest& request, Clock::time_point deadline,
-    std::stop_token cancel) {
+Task<Result<Response>> Client::exchange(Connection& c,
+                                        const OutgoingRequest& request,
+                                        Clock::time_point deadline,
+                                        const std::stop_token& cancel,
+                                        const std::stop_token& cancel_too) {
   // A stop aborts whatever is pending; the caller then drops the connection.
-  std::stop_callback on_cancel(cancel, [&c] { c.tcp().cancel(); });
-  if (cancel.stop_requested()) {
+  auto abort = [&c] { c.tcp().cancel(); };
+  std::stop_callback on_cancel(cancel, abort);
+  std::stop_callback on_cancel_too(cancel_too, abort);
+  auto cancelled = [&] {
+    return cancel.stop_requested() || cancel_too.stop_requested();
+  };
+  if (cancelled()) {
     co_return fail(Failure::cancelled, "the request was cancelled");
   }
   write_header(request, c.header);
@@ -301,7 +323,7 @@ asio::awaitable<Result<Response>> Client::exchange(
     const std::array<asio::const_buffer, 2> message = {
         asio::buffer(c.header), asio::buffer(request.body)};
     std::tie(wec, std::ignore) =
-        co_await asio::async_write(*c.secure, message, nothrow);
+        co_await asio::async_write(*c.secure, message, use_task_nothrow);
   } else {
     WrittenAtOnce w = write_at_once(*c.plain, c.header, request.body);
     if (w.rest_waits) {
@@ -311,7 +333,7 @@ asio::awaitable<Result<Response>> Client::exchange(
     wec = w.ec;
     c.plain->expires_at(deadline);  // for the read
   }
-  if (wec && cancel.stop_requested()) {
+  if (wec && cancelled()) {
     co_return fail(Failure::cancelled, "the request was cancelled");
   }
   if (wec) {
@@ -331,12 +353,12 @@ asio::awaitable<Result<Response>> Client::exchange(
     const size_t buffered = c.buffer.size();
     boost::system::error_code rec;
     if (c.secure) {
-      std::tie(rec, std::ignore) =
-          co_await beast_http::async_read(*c.secure, c.buffer, parser, nothrow);
+      std::tie(rec, std::ignore) = co_await beast_http::async_read(
+          *c.secure, c.buffer, parser, use_task_nothrow);
     } else {
       rec = co_await read_message(*c.plain, c.buffer, parser, Until::message);
     }
-    if (rec && cancel.stop_requested()) {
+    if (rec && cancelled()) {
       co_return fail(Failure::cancelled, "the request was cancelled");
     }
     if (rec) {
@@ -356,9 +378,10 @@ asio::awaitable<Result<Response>> Client::exchange(
   }
 }
 
-asio::awaitable<Result<Response>> Client::send(
-    OutgoingRequest request, std::chrono::milliseconds timeout,
-    std::stop_token cancel) {
+Task<Result<Response>> Client::send(OutgoingRequest request,
+                                    std::chrono::milliseconds timeout,
+                                    std::stop_token cancel,
+                                    std::stop_token cancel_too) {
   const auto deadline = Clock::now() + timeout;
   bool fresh_only = false;
   for (;;) {
@@ -369,7 +392,8 @@ asio::awaitable<Result<Response>> Client::send(
       if (!fresh) co_return fresh.error();
       connection = std::move(*fresh);
     }
-    auto response = co_await exchange(*connection, request, deadline, cancel);
+    auto response =
+        co_await exchange(*connection, request, deadline, cancel, cancel_too);
     if (response) {
       // Bytes beyond the answer mean the two sides disagree about where
       // messages end: never hand that connection to another request.

@@ -28,8 +28,6 @@
 // belongs to one executor.
 #pragma once
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <memory>
@@ -40,6 +38,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/task.h"
 #include "http/host_resolver.h"
 #include "http/message.h"
 
@@ -111,35 +110,39 @@ struct OutgoingRequest {
 class Client {
  public:
   // `tls` is used when origin.tls; it must outlive the client.
-  Client(boost::asio::any_io_executor executor, Origin origin,
-         boost::asio::ssl::context* tls, ClientOptions options);
+  Client(Executor executor, Origin origin, boost::asio::ssl::context* tls,
+         ClientOptions options);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
   // Sends `request` (a POST or a body gets Content-Length) and reads the
   // whole response within `timeout`, connection set-up included. A stop on
-  // `cancel` abandons it and closes its connection.
-  boost::asio::awaitable<Result<Response>> send(
-      OutgoingRequest request, std::chrono::milliseconds timeout,
-      std::stop_token cancel = {});
+  // `cancel` or on `cancel_too` abandons it and closes its connection. (Two
+  // tokens, as a caller may have two reasons to stop, without a stop source
+  // of its own, an allocation, to join them.)
+  Task<Result<Response>> send(OutgoingRequest request,
+                              std::chrono::milliseconds timeout,
+                              std::stop_token cancel = {},
+                              std::stop_token cancel_too = {});
 
   // Closes every idle connection (after the upstream was found down).
   void drop_idle();
 
  private:
   struct Connection;
-  boost::asio::awaitable<Result<std::unique_ptr<Connection>>> connect(
+  Task<Result<std::unique_ptr<Connection>>> connect(
       std::chrono::steady_clock::time_point deadline);
-  boost::asio::awaitable<Result<Response>> exchange(
+  Task<Result<Response>> exchange(
       Connection& connection, const OutgoingRequest& request,
-      std::chrono::steady_clock::time_point deadline, std::stop_token cancel);
+      std::chrono::steady_clock::time_point deadline,
+      const std::stop_token& cancel, const std::stop_token& cancel_too);
   // The request's header, as it goes on the wire, into `out`.
   void write_header(const OutgoingRequest& request, std::string& out) const;
   std::unique_ptr<Connection> take_idle();
   void keep_idle(std::unique_ptr<Connection> connection);
 
-  boost::asio::any_io_executor executor_;
+  Executor executor_;
   Origin origin_;
   boost::asio::ssl::context* tls_;
   ClientOptions options_;

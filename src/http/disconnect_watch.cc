@@ -17,8 +17,12 @@ struct DisconnectWatch::Read {
   char byte = 0;
 };
 
-DisconnectWatch::DisconnectWatch(DisconnectWatches& loop, Socket& socket)
-    : socket_(socket), since_(loop.ticks_) {
+DisconnectWatch::DisconnectWatch(DisconnectWatches& loop, Socket& socket,
+                                 std::stop_source& gone)
+    : socket_(socket), gone_(gone), since_(loop.ticks_) {
+  if (!gone_.stop_possible() || gone_.stop_requested()) {
+    gone_ = std::stop_source();
+  }
   loop.add(*this);
 }
 

@@ -3,7 +3,7 @@
 // for it any more.
 //
 //   DisconnectWatches watches(io, 10ms);           // one per event loop
-//   DisconnectWatch watch(watches, socket);        // in a call's frame
+//   DisconnectWatch watch(watches, socket, gone);  // in a call's frame
 //   ctx.client_gone = watch.token();
 //   ... co_await the handler ...                   // ~DisconnectWatch ends it
 //
@@ -22,13 +22,13 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/intrusive/list.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <stop_token>
 
+#include "common/task.h"
 #include "http/socket.h"
 
 namespace playground::http {
@@ -36,10 +36,14 @@ namespace playground::http {
 class DisconnectWatches;
 
 // One call's watch; lives in the call's frame, beside its socket. Not
-// movable: the loop's list holds it.
+// movable: the loop's list holds it. `gone` is the connection's: one with no
+// state, or whose stop was requested, is replaced by a fresh one first;
+// else its state is shared with the calls before (their watches ended with
+// them, so none can request it now).
 class DisconnectWatch {
  public:
-  DisconnectWatch(DisconnectWatches& loop, Socket& socket);
+  DisconnectWatch(DisconnectWatches& loop, Socket& socket,
+                  std::stop_source& gone);
   ~DisconnectWatch();
   DisconnectWatch(const DisconnectWatch&) = delete;
   DisconnectWatch& operator=(const DisconnectWatch&) = delete;
@@ -53,7 +57,7 @@ class DisconnectWatch {
   void start();
 
   Socket& socket_;
-  std::stop_source gone_;
+  std::stop_source& gone_;
   uint32_t since_;              // the loop's ticks when the call began
   std::shared_ptr<Read> read_;  // once started
   using Hook = boost::intrusive::list_member_hook<
@@ -78,7 +82,7 @@ class DisconnectWatches {
   // Starts the watch of every call registered before the previous tick.
   void tick();
 
-  boost::asio::steady_timer timer_;
+  Timer timer_;
   const std::chrono::milliseconds delay_;
   // Ticks so far, and whether the timer is waiting for the next one (only
   // while calls wait: an idle loop has no timer).

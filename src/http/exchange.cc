@@ -2,11 +2,11 @@
 #include "http/exchange.h"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <limits>
 
+#include "common/task.h"
 #include "http/handler_call.h"
 #include "http/wire.h"
 
@@ -15,7 +15,6 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 // One parser takes the header, then (once admitted, under the route's
 // limit) the body: a second parser for the body, moved from a header-only
 // one, made the coroutine's frame too large for malloc's fast path.
@@ -147,19 +146,19 @@ Admission admit(ServerState& s, const RequestParser& parser,
 
 // "100 Continue" to a client that waits for it before sending the body;
 // false when it cannot be written.
-asio::awaitable<bool> send_continue(Connection& c, unsigned version,
-                                    std::chrono::milliseconds timeout) {
+Task<bool> send_continue(Connection& c, unsigned version,
+                         std::chrono::milliseconds timeout) {
   beast_http::response<beast_http::empty_body> go{Status::continue_, version};
   c.stream.expires_after(timeout);
-  auto [ec, n] = co_await beast_http::async_write(c.stream, go, nothrow);
+  auto [ec, n] =
+      co_await beast_http::async_write(c.stream, go, use_task_nothrow);
   co_return !ec;
 }
 
 }  // namespace
 
-asio::awaitable<void> read_and_handle(ServerState& s, Connection& c,
-                                      ReadBuffer& buffer, RequestContext& ctx,
-                                      Exchange& ex) {
+Task<void> read_and_handle(ServerState& s, Connection& c, ReadBuffer& buffer,
+                           RequestContext& ctx, Exchange& ex) {
   RequestParser parser;
   parser.header_limit(static_cast<uint32_t>(s.options.header_limit));
   // The route's limit applies once the route is known (admit); Beast's
@@ -207,7 +206,8 @@ asio::awaitable<void> read_and_handle(ServerState& s, Connection& c,
       .path = ex.path,
       .socket = c.stream.socket(),
       .watches = route.cancel_on_disconnect && buffer.size() == 0 ? &s.watches
-                                                                  : nullptr};
+                                                                  : nullptr,
+      .gone = &c.client_gone};
   co_await call_handler(route, req, ctx, call, ex.response);
 }
 

@@ -10,10 +10,10 @@
 //   write(*ex.response, keep_alive = !ex.close_after);
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
 
+#include "common/task.h"
 #include "http/message.h"
 #include "http/route.h"
 #include "http/server_state.h"
@@ -39,8 +39,7 @@ struct Exchange {
 // `ex` (empty on entry). An out-parameter rather than the result: the
 // result would be a second Exchange in the coroutine's frame, and the frame
 // must stay small enough for malloc's fast path.
-boost::asio::awaitable<void> read_and_handle(ServerState& s, Connection& c,
-                                             ReadBuffer& buffer,
-                                             RequestContext& ctx, Exchange& ex);
+Task<void> read_and_handle(ServerState& s, Connection& c, ReadBuffer& buffer,
+                           RequestContext& ctx, Exchange& ex);
 
 }  // namespace playground::http

@@ -6,13 +6,13 @@
 #include <unistd.h>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "common/log.h"
+#include "common/task.h"
 
 namespace playground::http {
 namespace {
@@ -120,7 +120,7 @@ class Drain {
   const ShutdownPlan& plan_;
   asio::posix::stream_descriptor signals_;
   signalfd_siginfo received_{};
-  asio::steady_timer grace_;
+  Timer grace_;
   bool grace_expired_ = false;
 };
 

@@ -1,21 +1,19 @@
 // A handler's call (see handler_call.h).
 #include "http/handler_call.h"
 
-#include <boost/asio/use_awaitable.hpp>
-
 #include "common/log.h"
+#include "common/task.h"
 #include "http/disconnect_watch.h"
 
 namespace playground::http {
 
 namespace asio = boost::asio;
 
-asio::awaitable<void> call_handler(const Route& route, Request& req,
-                                   RequestContext& ctx, HandlerCall call,
-                                   std::optional<Response>& out) {
+Task<void> call_handler(const Route& route, Request& req, RequestContext& ctx,
+                        HandlerCall call, std::optional<Response>& out) {
   std::optional<DisconnectWatch> watch;  // ends with the call
   if (call.watches != nullptr) {
-    watch.emplace(*call.watches, call.socket);
+    watch.emplace(*call.watches, call.socket, *call.gone);
     ctx.client_gone = watch->token();
   }
   // A handler that throws gets the server's 500, here rather than in a

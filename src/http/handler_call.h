@@ -7,11 +7,12 @@
 //       {.path = path, .socket = socket, .watches = &state.watches}, answer);
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <optional>
+#include <stop_token>
 #include <string>
 
+#include "common/task.h"
 #include "http/disconnect_watch.h"
 #include "http/message.h"
 #include "http/route.h"
@@ -27,11 +28,13 @@ struct HandlerCall {
   // request is buffered already (that client is still there, and its data
   // would hide the end of the stream anyway).
   DisconnectWatches* watches = nullptr;
+  // The connection's source of `ctx.client_gone`, reused from call to call
+  // (see DisconnectWatch); with `watches` only.
+  std::stop_source* gone = nullptr;
 };
 
 // The handler's answer goes to `out` (none: the handler gave none).
-boost::asio::awaitable<void> call_handler(const Route& route, Request& req,
-                                          RequestContext& ctx, HandlerCall call,
-                                          std::optional<Response>& out);
+Task<void> call_handler(const Route& route, Request& req, RequestContext& ctx,
+                        HandlerCall call, std::optional<Response>& out);
 
 }  // namespace playground::http

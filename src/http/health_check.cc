@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "common/task.h"
 #include "http/client.h"
 
 namespace playground::http {
@@ -21,7 +22,7 @@ std::string loopback_for(const std::string& bind) {
 }
 
 // "" when the service answered 200, else why not.
-asio::awaitable<std::string> ask(Client& client) {
+Task<std::string> ask(Client& client) {
   auto answer = co_await client.send({.target = "/healthz"}, kTimeout);
   if (!answer) co_return answer.error().message;
   if (answer->result() != Status::ok) {

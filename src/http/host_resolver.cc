@@ -5,11 +5,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <optional>
 
 #include "common/log.h"
+#include "common/task.h"
 
 namespace playground::http {
 namespace {
@@ -18,7 +17,6 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using namespace asio::experimental::awaitable_operators;
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace
 
@@ -35,8 +33,8 @@ KnownAddresses::get() const {
 }
 
 struct HostResolver::State {
-  State(asio::any_io_executor executor, std::string host_name,
-        uint16_t port_number, std::chrono::milliseconds ttl_ms,
+  State(Executor executor, std::string host_name, uint16_t port_number,
+        std::chrono::milliseconds ttl_ms,
         std::shared_ptr<KnownAddresses> shared_addresses)
       : resolver(executor),
         lookup_done(executor, Clock::time_point::max()),
@@ -45,9 +43,9 @@ struct HostResolver::State {
         ttl(ttl_ms),
         shared(std::move(shared_addresses)) {}
 
-  tcp::resolver resolver;
+  asio::ip::basic_resolver<tcp, Executor> resolver;
   // Never expires: cancelling it wakes every caller waiting for a lookup.
-  asio::steady_timer lookup_done;
+  Timer lookup_done;
   std::string host;
   uint16_t port;
   std::chrono::milliseconds ttl;
@@ -60,8 +58,8 @@ struct HostResolver::State {
   std::string last_error;  // of the last lookup that failed
 };
 
-HostResolver::HostResolver(asio::any_io_executor executor, std::string host,
-                           uint16_t port, std::chrono::milliseconds ttl,
+HostResolver::HostResolver(Executor executor, std::string host, uint16_t port,
+                           std::chrono::milliseconds ttl,
                            std::shared_ptr<KnownAddresses> shared)
     : state_(std::make_shared<State>(std::move(executor), std::move(host), port,
                                      ttl, std::move(shared))) {}
@@ -73,7 +71,7 @@ HostResolver::~HostResolver() {
 
 void HostResolver::expire() { state_->expired = true; }
 
-asio::awaitable<Result<HostResolver::Endpoints>> HostResolver::resolve(
+Task<Result<HostResolver::Endpoints>> HostResolver::resolve(
     Clock::time_point deadline) {
   std::shared_ptr<State> s = state_;
   auto start_lookup = [&] {
@@ -93,10 +91,10 @@ asio::awaitable<Result<HostResolver::Endpoints>> HostResolver::resolve(
     co_return *s->known;
   }
   start_lookup();
-  asio::steady_timer give_up(s->resolver.get_executor(), deadline);
+  Timer give_up(s->resolver.get_executor(), deadline);
   while (s->looking_up && Clock::now() < deadline) {
-    co_await (s->lookup_done.async_wait(nothrow) ||
-              give_up.async_wait(nothrow));
+    co_await (s->lookup_done.async_wait(use_task_nothrow) ||
+              give_up.async_wait(use_task_nothrow));
   }
   if (s->known) co_return *s->known;
   if (s->looking_up) {
@@ -105,9 +103,9 @@ asio::awaitable<Result<HostResolver::Endpoints>> HostResolver::resolve(
   co_return Error{"cannot resolve " + s->host + ": " + s->last_error};
 }
 
-asio::awaitable<void> HostResolver::look_up(std::shared_ptr<State> s) {
+Task<void> HostResolver::look_up(std::shared_ptr<State> s) {
   auto [ec, found] = co_await s->resolver.async_resolve(
-      s->host, std::to_string(s->port), nothrow);
+      s->host, std::to_string(s->port), use_task_nothrow);
   s->looking_up = false;
   s->expired = false;
   if (!ec && !found.empty()) {

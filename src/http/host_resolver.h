@@ -19,8 +19,6 @@
 // through one KnownAddresses.
 #pragma once
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
@@ -31,6 +29,7 @@
 #include <utility>
 
 #include "common/result.h"
+#include "common/task.h"
 
 namespace playground::http {
 
@@ -57,8 +56,7 @@ class HostResolver {
 
   // `shared`, when set, is told each good answer and asked before a lookup
   // of this resolver's own.
-  HostResolver(boost::asio::any_io_executor executor, std::string host,
-               uint16_t port,
+  HostResolver(Executor executor, std::string host, uint16_t port,
                std::chrono::milliseconds ttl = std::chrono::seconds(10),
                std::shared_ptr<KnownAddresses> shared = nullptr);
   ~HostResolver();
@@ -68,7 +66,7 @@ class HostResolver {
   // The host's addresses: known ones at once (starting a refresh when they
   // are older than the TTL), else the result of a lookup if it ends before
   // `deadline`. The error says which: the lookup failed, or took too long.
-  boost::asio::awaitable<Result<Endpoints>> resolve(
+  Task<Result<Endpoints>> resolve(
       std::chrono::steady_clock::time_point deadline);
 
   // The known addresses are to be looked up again at the next use (a
@@ -77,7 +75,7 @@ class HostResolver {
 
  private:
   struct State;
-  static boost::asio::awaitable<void> look_up(std::shared_ptr<State> s);
+  static Task<void> look_up(std::shared_ptr<State> s);
   std::shared_ptr<State> state_;  // shared with a lookup still running
 };
 

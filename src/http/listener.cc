@@ -6,10 +6,9 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "common/log.h"
+#include "common/task.h"
 #include "http/session.h"
 
 namespace playground::http {
@@ -17,7 +16,6 @@ namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 using ReusePort =
     asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
@@ -56,16 +54,16 @@ Result<void> check_port_free(const std::string& bind, uint16_t port) {
   return Ok();
 }
 
-asio::awaitable<void> accept_connections(std::shared_ptr<ServerState> s) {
+Task<void> accept_connections(std::shared_ptr<ServerState> s) {
   while (!s->draining) {
-    auto [ec, socket] =
-        co_await s->acceptor.async_accept(s->io.get_executor(), nothrow);
+    auto [ec, socket] = co_await s->acceptor.async_accept(s->io.get_executor(),
+                                                          use_task_nothrow);
     if (ec) {
       if (ec == asio::error::operation_aborted || s->draining) break;
       log::warn("accept failed", {{"error", ec.message()}});
       // Out of descriptors and similar: back off instead of spinning.
-      asio::steady_timer t(s->io, std::chrono::milliseconds(50));
-      co_await t.async_wait(nothrow);
+      Timer t(s->io, std::chrono::milliseconds(50));
+      co_await t.async_wait(use_task_nothrow);
       continue;
     }
     if (s->full()) {

@@ -6,10 +6,10 @@
 //   co_spawn(io, accept_connections(state), detached);
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <memory>
 
 #include "common/result.h"
+#include "common/task.h"
 #include "http/server_state.h"
 
 namespace playground::http {
@@ -25,6 +25,6 @@ Result<void> bind_and_listen(ServerState& s, uint16_t port, bool reuse_port);
 Result<void> check_port_free(const std::string& bind, uint16_t port);
 
 // Accepts until the acceptor is closed (a drain); holds `s` meanwhile.
-boost::asio::awaitable<void> accept_connections(std::shared_ptr<ServerState> s);
+Task<void> accept_connections(std::shared_ptr<ServerState> s);
 
 }  // namespace playground::http

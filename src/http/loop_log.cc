@@ -5,11 +5,11 @@
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
 
 #include "common/log.h"
+#include "common/task.h"
 
 namespace playground::http {
 namespace {
@@ -29,7 +29,7 @@ struct SinkWatch {
   asio::io_context& io;
   std::unique_ptr<asio::posix::stream_descriptor> room;
   // When epoll cannot watch stderr, the loop looks again after a while.
-  asio::steady_timer retry;
+  Timer retry;
 };
 
 void look_again_later(const std::shared_ptr<SinkWatch>& watch) {

@@ -1,6 +1,7 @@
 // /healthz, /metrics and the operations guard (see ops_routes.h).
 #include "http/ops_routes.h"
 
+#include "common/task.h"
 #include "http/bearer_token.h"
 
 namespace playground::http {
@@ -9,8 +10,7 @@ Route healthz_route() {
   return {.path = "/healthz",
           .methods = {Verb::get},
           .quiet = true,
-          .handler = [](Request&,
-                        RequestContext&) -> boost::asio::awaitable<Response> {
+          .handler = [](Request&, RequestContext&) -> Task<Response> {
             co_return json_response(Status::ok, {{"status", "ok"}});
           }};
 }
@@ -20,8 +20,7 @@ Route metrics_route(metrics::Registry& registry, Precheck guard) {
           .methods = {Verb::get},
           .quiet = true,
           .precheck = std::move(guard),
-          .handler = [&registry](Request&, RequestContext&)
-              -> boost::asio::awaitable<Response> {
+          .handler = [&registry](Request&, RequestContext&) -> Task<Response> {
             co_return text_response(Status::ok, registry.render(),
                                     "text/plain; version=0.0.4; charset=utf-8");
           }};

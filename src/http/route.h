@@ -9,7 +9,6 @@
 // The server (server.h) does the rest: routing, limits, timeouts, logging.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <optional>
 #include <stop_token>
@@ -17,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/task.h"
 #include "http/log_fields.h"
 #include "http/message.h"
 
@@ -34,8 +34,7 @@ struct RequestContext {
 
 using Precheck = std::function<std::optional<Response>(const RequestHeader&,
                                                        const RequestContext&)>;
-using Handler =
-    std::function<boost::asio::awaitable<Response>(Request&, RequestContext&)>;
+using Handler = std::function<Task<Response>(Request&, RequestContext&)>;
 
 struct Route {
   std::string path;

@@ -15,16 +15,17 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/intrusive/list.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <vector>
 
 #include "common/metrics.h"
+#include "common/task.h"
 #include "http/body_budget.h"
 #include "http/disconnect_watch.h"
 #include "http/read_buffer_pool.h"
@@ -47,6 +48,11 @@ struct Connection {
   Stream stream;
   std::string remote;   // the peer's address, "unknown" when unreadable
   bool served = false;  // a request has been read from it
+  // Requested when the client has left during a watched call (http/
+  // disconnect_watch.h). Made at the first such call and kept for the next
+  // ones, as no stop was requested: one allocation per connection, not one
+  // per request.
+  std::stop_source client_gone{std::nostopstate};
   Idle idle = Idle::no;
   // While idle: the sweep that had run when the wait began (ServerState::
   // sweeps), and when the sweep closes the connection (its header timeout
@@ -112,7 +118,7 @@ struct ServerState {
       Connection, boost::intrusive::member_hook<
                       Connection, Connection::OpenHook, &Connection::open_hook>>
       open;  // this loop's
-  boost::asio::steady_timer sweep_timer;
+  Timer sweep_timer;
   uint32_t sweeps = 0;  // sweeps run so far
   size_t parked = 0;    // idle connections without a read buffer, last sweep
   ReadBufferPool read_buffers;

@@ -6,13 +6,13 @@
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 
 #include "common/json.h"
 #include "common/log.h"
+#include "common/task.h"
 #include "http/exchange.h"
 #include "http/wire.h"
 
@@ -26,7 +26,6 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using Clock = std::chrono::steady_clock;
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr size_t kFirstReadBytes = ReadBufferPool::kBufferBytes;
 
 // An idle connection waits on one operation for as long as it idles. So its
@@ -202,8 +201,7 @@ void log_request(const Exchange& ex, RequestContext& ctx, const Delivery& d,
 // The request's state lives in this frame, not in the session's, which
 // stays small while the connection idles. False when the connection must
 // close.
-asio::awaitable<bool> serve_request(ServerState& s, Connection& c,
-                                    ReadBuffer& buffer) {
+Task<bool> serve_request(ServerState& s, Connection& c, ReadBuffer& buffer) {
   const auto started = Clock::now();
   RequestContext ctx{.remote = c.remote};
   c.served = true;
@@ -241,7 +239,7 @@ asio::awaitable<bool> serve_request(ServerState& s, Connection& c,
 // destroy the response (a 413, say) before the client reads it. So, like
 // nginx's lingering close, read and discard what is still arriving, bounded
 // in time and bytes, before closing.
-asio::awaitable<void> close_lingering(Connection& c) {
+Task<void> close_lingering(Connection& c) {
   beast::error_code ignored;
   c.stream.socket().shutdown(Socket::shutdown_send, ignored);
   constexpr size_t kMaxDiscard = 16 << 20;
@@ -252,8 +250,8 @@ asio::awaitable<void> close_lingering(Connection& c) {
   size_t discarded = 0;
   c.stream.expires_after(std::chrono::seconds(2));
   while (discarded < kMaxDiscard) {
-    auto [ec, n] =
-        co_await c.stream.async_read_some(asio::buffer(scratch), nothrow);
+    auto [ec, n] = co_await c.stream.async_read_some(asio::buffer(scratch),
+                                                     use_task_nothrow);
     if (ec) break;
     discarded += n;
   }
@@ -293,8 +291,7 @@ void sweep(ServerState& s) {
 // idles. It is one read with no timer (the sweep keeps the deadline); a
 // connection parked by the sweep has its read cancelled, gives its buffer
 // back and waits for bytes without one, then reads them.
-asio::awaitable<void> run_session(std::shared_ptr<ServerState> s,
-                                  Connection c) {
+Task<void> run_session(std::shared_ptr<ServerState> s, Connection c) {
   s->opened(c);
   ReadBuffer buffer{ReadBufferAllocator<char>(&s->read_buffers)};
   while (!s->draining) {
@@ -326,16 +323,16 @@ asio::awaitable<void> run_session(std::shared_ptr<ServerState> s,
   s->closed(c);
 }
 
-asio::awaitable<void> sweep_idle_connections(std::shared_ptr<ServerState> s) {
+Task<void> sweep_idle_connections(std::shared_ptr<ServerState> s) {
   while (!s->draining && s->acceptor.is_open()) {
     s->sweep_timer.expires_after(s->options.sweep_interval);
-    auto [ec] = co_await s->sweep_timer.async_wait(nothrow);
+    auto [ec] = co_await s->sweep_timer.async_wait(use_task_nothrow);
     if (ec || s->draining) break;
     sweep(*s);
     // The connections parked just now give their buffers back as their
     // reads' cancellations run, which are queued before this resumes; then
     // the pages left free go back to the system.
-    co_await asio::post(s->io, asio::use_awaitable);
+    co_await asio::post(s->io, use_task);
     s->read_buffers.release_free_pages();
   }
 }

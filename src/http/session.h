@@ -17,20 +17,18 @@
 //   co_spawn(io, sweep_idle_connections(state), detached);
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <memory>
 
+#include "common/task.h"
 #include "http/server_state.h"
 
 namespace playground::http {
 
 // Holds `s` until the connection is closed.
-boost::asio::awaitable<void> run_session(std::shared_ptr<ServerState> s,
-                                         Connection c);
+Task<void> run_session(std::shared_ptr<ServerState> s, Connection c);
 
 // Sweeps every `sweep_interval` until a drain (or the server's end, which
 // closes the acceptor); holds `s` meanwhile.
-boost::asio::awaitable<void> sweep_idle_connections(
-    std::shared_ptr<ServerState> s);
+Task<void> sweep_idle_connections(std::shared_ptr<ServerState> s);
 
 }  // namespace playground::http

@@ -25,18 +25,18 @@
 #include <algorithm>
 #include <array>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "common/task.h"
 #include "http/message.h"
 
 namespace playground::http {
@@ -46,6 +46,16 @@ namespace playground::http {
 // the wire; its body follows as it is.
 std::string header_bytes(const Response& response,
                          std::string_view more_fields = {});
+
+// Copies `s` to `at` and returns the end of the copy: for a header written
+// into a string sized first, rather than appended piece by piece (each
+// append checks the capacity, out of line: most of the cost for a header
+// of a few dozen pieces).
+inline char* copy_to(char* at, std::string_view s) {
+  // An empty view may have no data pointer, which memcpy must not be given.
+  if (!s.empty()) std::memcpy(at, s.data(), s.size());
+  return at + s.size();
+}
 
 // How far a parse goes: the header alone, or the whole message.
 enum class Until { header, message };
@@ -77,9 +87,9 @@ bool parse_buffered(Parser& parser, DynamicBuffer& buffer, Until until,
 // partial_message when it closed within one, buffer_overflow when the buffer
 // cannot grow.
 template <class AsyncStream, class Parser, class DynamicBuffer>
-boost::asio::awaitable<boost::beast::error_code> read_message(
-    AsyncStream& stream, DynamicBuffer& buffer, Parser& parser, Until until) {
-  constexpr auto nothrow = boost::asio::as_tuple(boost::asio::use_awaitable);
+Task<boost::beast::error_code> read_message(AsyncStream& stream,
+                                            DynamicBuffer& buffer,
+                                            Parser& parser, Until until) {
   constexpr size_t kMinRead = 512, kMaxRead = 65536;
   boost::beast::error_code ec;
   while (!parse_buffered(parser, buffer, until, ec)) {
@@ -95,7 +105,7 @@ boost::asio::awaitable<boost::beast::error_code> read_message(
     } catch (const std::length_error&) {
       co_return beast_http::error::buffer_overflow;
     }
-    auto [rec, n] = co_await stream.async_read_some(into, nothrow);
+    auto [rec, n] = co_await stream.async_read_some(into, use_task_nothrow);
     buffer.commit(n);
     if (rec == boost::asio::error::eof) {
       if (!parser.got_some()) co_return beast_http::error::end_of_stream;
@@ -157,14 +167,13 @@ WrittenAtOnce write_at_once(BasicStream& stream, std::string_view header,
 // What write_at_once left from byte `from` on, by an asynchronous write
 // that must end by `deadline`.
 template <class BasicStream>
-boost::asio::awaitable<boost::beast::error_code> write_rest(
+Task<boost::beast::error_code> write_rest(
     BasicStream& stream, std::string_view header, std::string_view body,
     size_t from, std::chrono::steady_clock::time_point deadline) {
   namespace asio = boost::asio;
-  constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
   stream.expires_at(deadline);
   auto [ec, n] = co_await asio::async_write(
-      stream, message_from(header, body, from), nothrow);
+      stream, message_from(header, body, from), use_task_nothrow);
   co_return ec;
 }
 

@@ -4,7 +4,6 @@
 #include <boost/json/array.hpp>
 #include <boost/json/error.hpp>
 #include <boost/json/monotonic_resource.hpp>
-#include <boost/json/stream_parser.hpp>
 #include <boost/json/value.hpp>
 #include <cmath>
 #include <limits>

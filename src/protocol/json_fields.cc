@@ -3,7 +3,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/error.hpp>
-#include <boost/json/stream_parser.hpp>
+#include <boost/json/parser.hpp>
 #include <cmath>
 #include <limits>
 
@@ -84,10 +84,12 @@ Result<boost::json::value> parse_json_body(std::string_view body,
   options.max_depth = 32;
   // The parser's own stack, enough for 32 levels: on this one's.
   unsigned char scratch[1024];
-  boost::json::stream_parser parser({}, options, scratch);
+  // The whole body at once: a parser told the text may go on (a
+  // stream_parser) stops at its end to wait for more, and allocates the
+  // state it would resume from, for every request.
+  boost::json::parser parser({}, options, scratch);
   parser.reset(std::move(storage));
-  const size_t consumed = parser.write_some(body.data(), body.size(), ec);
-  if (!ec) parser.finish(ec);
+  const size_t consumed = parser.write(body.data(), body.size(), ec);
   if (ec) return bad(json_problem(body, consumed, ec));
   return parser.release();
 }

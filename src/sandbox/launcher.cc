@@ -11,13 +11,10 @@
 #include <unistd.h>
 
 #include <array>
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <cerrno>
 #include <charconv>
@@ -25,6 +22,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/task.h"
 #include "sandbox/shared/program_payload.h"
 #include "sandbox/shared/step.h"
 
@@ -32,9 +30,8 @@ namespace playground::sandbox {
 namespace {
 
 namespace asio = boost::asio;
-using asio::posix::stream_descriptor;
+using stream_descriptor = asio::posix::basic_stream_descriptor<Executor>;
 using namespace asio::experimental::awaitable_operators;
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 // After the init is gone, output still in flight gets this long to arrive.
 constexpr std::chrono::milliseconds kDrainGrace{200};
@@ -122,7 +119,7 @@ InitSpec make_init_spec(const LaunchConfig& c, int slot) {
   };
 }
 
-asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
+Task<Result<std::unique_ptr<SandboxProcess>>> SandboxProcess::start(
     const LaunchConfig& config, SlotKeepers& keepers, CgroupSlots* cgroups,
     int slot, std::string_view preload) {
   std::unique_ptr<SandboxProcess> box(new SandboxProcess());
@@ -183,15 +180,15 @@ SandboxProcess::~SandboxProcess() {
   if (!finished_ && pid_ > 0) kill_leftovers();
 }
 
-asio::awaitable<void> SandboxProcess::finish() {
+Task<void> SandboxProcess::finish() {
   auto ex = co_await asio::this_coro::executor;
   if (pidfd_ && !exited()) {
     kill();
     stream_descriptor watch(ex, fcntl(pidfd_.get(), F_DUPFD_CLOEXEC, 0));
-    asio::steady_timer limit(ex, kExitWait);
-    auto first =
-        co_await (watch.async_wait(stream_descriptor::wait_read, nothrow) ||
-                  limit.async_wait(nothrow));
+    Timer limit(ex, kExitWait);
+    auto first = co_await (
+        watch.async_wait(stream_descriptor::wait_read, use_task_nothrow) ||
+        limit.async_wait(use_task_nothrow));
     if (first.index() == 0) {
       exited_ = true;
     } else {
@@ -203,16 +200,16 @@ asio::awaitable<void> SandboxProcess::finish() {
   finished_ = true;
 }
 
-asio::awaitable<void> SandboxProcess::empty_slot() {
+Task<void> SandboxProcess::empty_slot() {
   if (cgroups_ == nullptr) {
     kill_leftovers();  // by uid, without cgroups: no waiting there
     co_return;
   }
-  asio::steady_timer pause(co_await asio::this_coro::executor);
+  Timer pause(co_await asio::this_coro::executor);
   for (int pass = 0; pass < 200; ++pass) {
     if (cgroups_->kill_remaining(slot_, keeper_)) co_return;
     pause.expires_after(std::chrono::milliseconds(1));
-    co_await pause.async_wait(nothrow);
+    co_await pause.async_wait(use_task_nothrow);
   }
   log::warn("processes remain in a sandbox cgroup after SIGKILL",
             {{"slot", slot_}});
@@ -275,7 +272,7 @@ void SandboxProcess::wait_exit(std::chrono::milliseconds timeout) {
 // One run under supervision: the coroutines that feed and read the init's
 // pipes, and the one that watches its exit against the deadline.
 struct SandboxProcess::Run {
-  Run(SandboxProcess& owner, const asio::any_io_executor& ex,
+  Run(SandboxProcess& owner, const Executor& ex,
       std::chrono::milliseconds wall);
 
   // Writes what of `data` the pipe `fd` takes at once, without waiting, and
@@ -284,35 +281,35 @@ struct SandboxProcess::Run {
   // registered with the loop. Returns what is left.
   static std::string_view write_now(UniqueFd& fd, std::string_view data);
   // Writes the rest on the loop, through `d`, then closes.
-  static asio::awaitable<void> feed(stream_descriptor& d, UniqueFd& fd,
-                                    std::string_view data);
+  static Task<void> feed(stream_descriptor& d, UniqueFd& fd,
+                         std::string_view data);
   // Reads stdout or stderr into `sink` within the shared output budget; past
   // it the run is ended.
-  asio::awaitable<void> collect(stream_descriptor& d, std::string& sink);
+  Task<void> collect(stream_descriptor& d, std::string& sink);
   // The init's report lines; the run's time ends with its "exit" line.
-  asio::awaitable<void> read_status();
-  asio::awaitable<void> all_io(std::string_view code,
-                               std::string_view stdin_data);
+  Task<void> read_status();
+  Task<void> all_io(std::string_view code, std::string_view stdin_data);
   // Watches the init's exit against the deadline and a cancellation. The
   // run is over as soon as all its output and the init's "exit" report are
   // in: the init reports only once it has ended and reaped every process of
   // the run, so what is left (the init's own exit, the kernel tearing its
   // namespaces down: 0.2 ms, 2 ms at p90) is finish()'s, after the answer.
-  asio::awaitable<void> supervise();
+  Task<void> supervise();
   // Which end comes first: 0 the init exited, 1 the deadline, 2 a
   // cancellation, 3 (only `with_io`) all output and the report are in.
-  asio::awaitable<size_t> first_end(bool with_io);
+  Task<size_t> first_end(bool with_io);
   bool reported_exit() const {
     return status_text.find("exit ") != std::string::npos;
   }
   // Past the deadline: the init is asked to end Python and report, and gets
   // kEndGrace before the whole sandbox is killed.
-  asio::awaitable<void> end_at_deadline();
+  Task<void> end_at_deadline();
   // Only a process that escaped the init's end (no pid namespace) could
   // still hold a pipe once the init is gone; it is not waited for.
-  asio::awaitable<void> drain_output();
-  asio::awaitable<void> wait_exit() {
-    co_await exit_watch.async_wait(stream_descriptor::wait_read, nothrow);
+  Task<void> drain_output();
+  Task<void> wait_exit() {
+    co_await exit_watch.async_wait(stream_descriptor::wait_read,
+                                   use_task_nothrow);
   }
   void mark_ended() {
     if (ended == started) ended = std::chrono::steady_clock::now();
@@ -327,18 +324,18 @@ struct SandboxProcess::Run {
   bool timed_out = false;
   bool cancelled = false;
   bool io_done = false;
-  asio::steady_timer deadline;
-  asio::steady_timer drain;
+  Timer deadline;
+  Timer drain;
   // Fires when the run is cancelled, even before anyone waits on it.
-  asio::steady_timer cancelled_timer;
+  Timer cancelled_timer;
   // Fires once every pipe of the run is at its end (all_io is done).
-  asio::steady_timer io_finished;
+  Timer io_finished;
   const std::chrono::steady_clock::time_point started =
       std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point ended = started;
 };
 
-SandboxProcess::Run::Run(SandboxProcess& owner, const asio::any_io_executor& ex,
+SandboxProcess::Run::Run(SandboxProcess& owner, const Executor& ex,
                          std::chrono::milliseconds wall)
     : box(owner),
       code_fd(std::move(owner.pipes_[kCodeFd])),
@@ -352,8 +349,8 @@ SandboxProcess::Run::Run(SandboxProcess& owner, const asio::any_io_executor& ex,
       budget{owner.config_->limits.output_bytes},
       deadline(ex, wall),
       drain(ex),
-      cancelled_timer(ex, asio::steady_timer::time_point::max()),
-      io_finished(ex, asio::steady_timer::time_point::max()) {}
+      cancelled_timer(ex, Timer::time_point::max()),
+      io_finished(ex, Timer::time_point::max()) {}
 
 std::string_view SandboxProcess::Run::write_now(UniqueFd& fd,
                                                 std::string_view data) {
@@ -373,21 +370,21 @@ std::string_view SandboxProcess::Run::write_now(UniqueFd& fd,
   return data;
 }
 
-asio::awaitable<void> SandboxProcess::Run::feed(stream_descriptor& d,
-                                                UniqueFd& fd,
-                                                std::string_view data) {
+Task<void> SandboxProcess::Run::feed(stream_descriptor& d, UniqueFd& fd,
+                                     std::string_view data) {
   if (data.empty()) co_return;  // written at once, closed
   d.assign(fd.release());
-  co_await asio::async_write(d, asio::buffer(data), nothrow);
+  co_await asio::async_write(d, asio::buffer(data), use_task_nothrow);
   boost::system::error_code ignored;
   d.close(ignored);
 }
 
-asio::awaitable<void> SandboxProcess::Run::collect(stream_descriptor& d,
-                                                   std::string& sink) {
+Task<void> SandboxProcess::Run::collect(stream_descriptor& d,
+                                        std::string& sink) {
   std::array<char, 16 * 1024> buf;
   for (;;) {
-    auto [ec, n] = co_await d.async_read_some(asio::buffer(buf), nothrow);
+    auto [ec, n] =
+        co_await d.async_read_some(asio::buffer(buf), use_task_nothrow);
     if (ec) break;
     const size_t take =
         std::min<size_t>(n, static_cast<size_t>(budget.remaining));
@@ -401,19 +398,19 @@ asio::awaitable<void> SandboxProcess::Run::collect(stream_descriptor& d,
   }
 }
 
-asio::awaitable<void> SandboxProcess::Run::read_status() {
+Task<void> SandboxProcess::Run::read_status() {
   std::array<char, 512> buf;
   for (;;) {
     auto [ec, n] =
-        co_await status_r.async_read_some(asio::buffer(buf), nothrow);
+        co_await status_r.async_read_some(asio::buffer(buf), use_task_nothrow);
     if (ec) break;
     status_text.append(buf.data(), n);
     if (status_text.find("exit ") != std::string::npos) mark_ended();
   }
 }
 
-asio::awaitable<void> SandboxProcess::Run::all_io(std::string_view code,
-                                                  std::string_view stdin_data) {
+Task<void> SandboxProcess::Run::all_io(std::string_view code,
+                                       std::string_view stdin_data) {
   code = write_now(code_fd, code);
   stdin_data = write_now(stdin_fd, stdin_data);
   if (code.empty() && stdin_data.empty()) {
@@ -427,24 +424,26 @@ asio::awaitable<void> SandboxProcess::Run::all_io(std::string_view code,
   }
   io_done = true;
   drain.cancel();
-  io_finished.expires_at(asio::steady_timer::time_point::min());
+  io_finished.expires_at(Timer::time_point::min());
 }
 
-asio::awaitable<size_t> SandboxProcess::Run::first_end(bool with_io) {
+Task<size_t> SandboxProcess::Run::first_end(bool with_io) {
   if (with_io) {
     auto first = co_await (
-        exit_watch.async_wait(stream_descriptor::wait_read, nothrow) ||
-        deadline.async_wait(nothrow) || cancelled_timer.async_wait(nothrow) ||
-        io_finished.async_wait(nothrow));
+        exit_watch.async_wait(stream_descriptor::wait_read, use_task_nothrow) ||
+        deadline.async_wait(use_task_nothrow) ||
+        cancelled_timer.async_wait(use_task_nothrow) ||
+        io_finished.async_wait(use_task_nothrow));
     co_return first.index();
   }
   auto first = co_await (
-      exit_watch.async_wait(stream_descriptor::wait_read, nothrow) ||
-      deadline.async_wait(nothrow) || cancelled_timer.async_wait(nothrow));
+      exit_watch.async_wait(stream_descriptor::wait_read, use_task_nothrow) ||
+      deadline.async_wait(use_task_nothrow) ||
+      cancelled_timer.async_wait(use_task_nothrow));
   co_return first.index();
 }
 
-asio::awaitable<void> SandboxProcess::Run::supervise() {
+Task<void> SandboxProcess::Run::supervise() {
   size_t end = co_await first_end(/*with_io=*/true);
   if (end == 3) {
     if (reported_exit()) co_return;  // the init's exit is finish()'s
@@ -462,24 +461,24 @@ asio::awaitable<void> SandboxProcess::Run::supervise() {
   co_await drain_output();
 }
 
-asio::awaitable<void> SandboxProcess::Run::end_at_deadline() {
+Task<void> SandboxProcess::Run::end_at_deadline() {
   timed_out = true;
   mark_ended();
   box.end_run();
-  asio::steady_timer grace(exit_watch.get_executor(), kEndGrace);
-  auto second =
-      co_await (exit_watch.async_wait(stream_descriptor::wait_read, nothrow) ||
-                grace.async_wait(nothrow));
+  Timer grace(exit_watch.get_executor(), kEndGrace);
+  auto second = co_await (
+      exit_watch.async_wait(stream_descriptor::wait_read, use_task_nothrow) ||
+      grace.async_wait(use_task_nothrow));
   if (second.index() == 1) {
     box.kill();  // the init did not comply in time
     co_await wait_exit();
   }
 }
 
-asio::awaitable<void> SandboxProcess::Run::drain_output() {
+Task<void> SandboxProcess::Run::drain_output() {
   if (io_done) co_return;
   drain.expires_after(kDrainGrace);
-  co_await drain.async_wait(nothrow);
+  co_await drain.async_wait(use_task_nothrow);
   if (io_done) co_return;
   boost::system::error_code ignored;
   for (auto* d : {&code_w, &stdin_w, &out_r, &err_r, &status_r})
@@ -508,12 +507,13 @@ RunStatus status_of(const InitReport& report, bool output_exceeded,
 
 }  // namespace
 
-asio::awaitable<Result<RunResult>> SandboxProcess::run(
-    std::string code, std::string stdin_data, std::chrono::milliseconds wall,
-    std::stop_token cancel) {
+Task<Result<RunResult>> SandboxProcess::run(std::string code,
+                                            std::string stdin_data,
+                                            std::chrono::milliseconds wall,
+                                            std::stop_token cancel) {
   Run run(*this, co_await asio::this_coro::executor, wall);
   std::stop_callback on_cancel(cancel, [&run] {
-    run.cancelled_timer.expires_at(asio::steady_timer::time_point::min());
+    run.cancelled_timer.expires_at(Timer::time_point::min());
   });
   co_await (run.all_io(code, stdin_data) && run.supervise());
   run.mark_ended();

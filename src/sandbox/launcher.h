@@ -13,7 +13,6 @@
 
 #include <sys/types.h>
 
-#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
 #include <stop_token>
@@ -21,6 +20,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "common/task.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/run_result.h"
 #include "sandbox/shared/init_protocol.h"
@@ -65,7 +65,7 @@ class SandboxProcess {
  public:
   // `preload`: modules (space-separated) its Python imports before it is
   // warm, e.g. "numpy pandas" for data snippets; "" for none.
-  static boost::asio::awaitable<Result<std::unique_ptr<SandboxProcess>>> start(
+  static Task<Result<std::unique_ptr<SandboxProcess>>> start(
       const LaunchConfig& config, SlotKeepers& keepers, CgroupSlots* cgroups,
       int slot, std::string_view preload = "");
   ~SandboxProcess();
@@ -78,17 +78,16 @@ class SandboxProcess {
   // run has ended (the init reports once it has reaped them all); the
   // init's own exit may still be under way: finish() before the slot is
   // reused.
-  boost::asio::awaitable<Result<RunResult>> run(std::string code,
-                                                std::string stdin_data,
-                                                std::chrono::milliseconds wall,
-                                                std::stop_token cancel = {});
+  Task<Result<RunResult>> run(std::string code, std::string stdin_data,
+                              std::chrono::milliseconds wall,
+                              std::stop_token cancel = {});
 
   // Ends the sandbox without blocking the caller's loop: SIGKILL to its
   // init, its exit awaited (5 s at most), then whatever is left in its slot
   // killed on a timer until none is. Afterwards the slot may be reused and
   // the destructor waits for nothing (without finish() it ends the sandbox
   // itself, blocking: for shutdown only).
-  boost::asio::awaitable<void> finish();
+  Task<void> finish();
 
   pid_t pid() const { return pid_; }
   int slot() const { return slot_; }
@@ -107,7 +106,7 @@ class SandboxProcess {
   // and cgroups every process of the slot's own uid.
   void kill_leftovers();
   // kill_leftovers() on the loop: cgroup passes 1 ms apart, never a sleep.
-  boost::asio::awaitable<void> empty_slot();
+  Task<void> empty_slot();
   void wait_exit(std::chrono::milliseconds timeout);
   // One run's pipes, timers and outcome while it is supervised.
   struct Run;

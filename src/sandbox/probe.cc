@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include "common/task.h"
 #include "sandbox/shared/step.h"
 #include "sandbox/slot_keepers.h"
 
@@ -54,8 +55,7 @@ bool drop_layer_for(const Error& e, Isolation& iso,
 
 }  // namespace
 
-boost::asio::awaitable<ProbeResult> probe_isolation(LaunchConfig config,
-                                                    CgroupSlots* cgroups) {
+Task<ProbeResult> probe_isolation(LaunchConfig config, CgroupSlots* cgroups) {
   ProbeResult probe;
   Isolation& iso = config.isolation;
   iso = Isolation{};

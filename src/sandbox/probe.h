@@ -11,10 +11,10 @@
 // and says exactly what is missing.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <string>
 #include <vector>
 
+#include "common/task.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/launcher.h"
 #include "sandbox/shared/policy.h"
@@ -34,7 +34,6 @@ struct ProbeResult {
 
 // `config.isolation` is ignored; cgroups may be null (then none are used).
 // Uses slot 0 with keepers of its own, which it stops before returning.
-boost::asio::awaitable<ProbeResult> probe_isolation(LaunchConfig config,
-                                                    CgroupSlots* cgroups);
+Task<ProbeResult> probe_isolation(LaunchConfig config, CgroupSlots* cgroups);
 
 }  // namespace playground::sandbox

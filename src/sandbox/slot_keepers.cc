@@ -12,17 +12,17 @@
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <cstring>
 #include <optional>
 #include <sstream>
 
 #include "common/log.h"
+#include "common/task.h"
 #include "sandbox/shared/fd_passing.h"
 #include "sandbox/shared/step.h"
 #include "sandbox/subordinate_ids.h"
@@ -33,7 +33,6 @@ namespace asio = boost::asio;
 namespace {
 
 using namespace asio::experimental::awaitable_operators;
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 // How long a starting keeper may take to build its root and say "ready".
 constexpr int kReadyTimeoutMs = 10'000;
 
@@ -203,28 +202,30 @@ Result<void> SlotKeepers::start(int slot) {
   return Ok();
 }
 
-asio::awaitable<Result<void>> SlotKeepers::place_async(int slot, pid_t pid) {
+Task<Result<void>> SlotKeepers::place_async(int slot, pid_t pid) {
   auto placed = co_await asio::co_spawn(
       blocking_,
+      // On the worker thread's pool: an awaitable of its own executor.
       [this, slot, pid]() -> asio::awaitable<std::string> {
         auto r = cgroups_->place(slot, pid);
         co_return r ? std::string() : r.error().message;
       },
-      asio::use_awaitable);
+      use_task);
   if (!placed.empty()) co_return Error{"cgroup: " + placed, Step::cgroup};
   co_return Ok();
 }
 
-asio::awaitable<Result<void>> SlotKeepers::await_answer(int socket) {
+Task<Result<void>> SlotKeepers::await_answer(int socket) {
   auto ex = co_await asio::this_coro::executor;
   // Close-on-exec: a keeper started meanwhile must not inherit it.
   asio::posix::stream_descriptor answer(ex,
                                         ::fcntl(socket, F_DUPFD_CLOEXEC, 0));
-  asio::steady_timer limit(ex, std::chrono::milliseconds(kReadyTimeoutMs));
+  Timer limit(ex, std::chrono::milliseconds(kReadyTimeoutMs));
   for (;;) {
-    auto first = co_await (
-        answer.async_wait(asio::posix::stream_descriptor::wait_read, nothrow) ||
-        limit.async_wait(nothrow));
+    auto first =
+        co_await (answer.async_wait(asio::posix::stream_descriptor::wait_read,
+                                    use_task_nothrow) ||
+                  limit.async_wait(use_task_nothrow));
     if (first.index() != 0) co_return not_ready_in_time();
     if (auto [ec] = std::get<0>(first); ec) {
       co_return Error{"waiting for the sandbox keeper: " + ec.message(),
@@ -235,7 +236,7 @@ asio::awaitable<Result<void>> SlotKeepers::await_answer(int socket) {
   co_return Ok();
 }
 
-asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
+Task<Result<void>> SlotKeepers::start_async(int slot) {
   auto keeper = launch(slot);
   if (!keeper) co_return keeper.error();
   if (cgroups_ != nullptr) {
@@ -252,7 +253,7 @@ asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
         [this, slot, &k]() -> asio::awaitable<std::optional<Result<bool>>> {
           co_return map_if_asked(slot, k);
         },
-        asio::use_awaitable);
+        use_task);
     if (!*asked) co_return asked->error();
     if (**asked) {
       if (auto answered = co_await await_answer((*keeper)->socket); !answered)
@@ -264,7 +265,7 @@ asio::awaitable<Result<void>> SlotKeepers::start_async(int slot) {
   co_return Ok();
 }
 
-asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::ask(
+Task<Result<SlotKeepers::Spawned>> SlotKeepers::ask(
     Keeper& keeper, const std::string& request, const int (&fds)[kSpawnFdCount],
     bool& gone) {
   gone = true;
@@ -284,7 +285,7 @@ asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::ask(
   // come between the request and the wait unseen.
   for (;;) {
     auto [ec] = co_await keeper.answers->async_wait(
-        asio::posix::stream_descriptor::wait_read, nothrow);
+        asio::posix::stream_descriptor::wait_read, use_task_nothrow);
     if (ec || answer_waiting(socket)) break;  // else woken early
   }
   ReceivedMessage reply;
@@ -300,7 +301,7 @@ asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::ask(
   co_return parse_failure_line(text).error();
 }
 
-asio::awaitable<Result<SlotKeepers::Spawned>> SlotKeepers::spawn(
+Task<Result<SlotKeepers::Spawned>> SlotKeepers::spawn(
     int slot, const InitSpec& spec, const int (&fds)[kSpawnFdCount]) {
   auto& keeper = keepers_[static_cast<size_t>(slot)];
   const std::string& request =

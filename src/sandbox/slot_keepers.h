@@ -13,13 +13,13 @@
 
 #include <sys/types.h>
 
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
+#include "common/task.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/shared/init_protocol.h"
 #include "sandbox/shared/unique_fd.h"
@@ -59,8 +59,8 @@ class SlotKeepers {
   };
   // Asks slot's keeper to clone an init that applies `spec`, with `fds` as
   // its 0..5. The fds stay owned by the caller (the keeper gets copies).
-  boost::asio::awaitable<Result<Spawned>> spawn(
-      int slot, const InitSpec& spec, const int (&fds)[kSpawnFdCount]);
+  Task<Result<Spawned>> spawn(int slot, const InitSpec& spec,
+                              const int (&fds)[kSpawnFdCount]);
 
   pid_t keeper_pid(int slot) const;
   int count() const { return static_cast<int>(keepers_.size()); }
@@ -71,9 +71,9 @@ class SlotKeepers {
   Result<std::unique_ptr<Keeper>> launch(int slot);
   // Moves a launched keeper into slot's cgroups on the worker thread (the
   // move waits for an RCU grace period).
-  boost::asio::awaitable<Result<void>> place_async(int slot, pid_t pid);
+  Task<Result<void>> place_async(int slot, pid_t pid);
   // Waits on the loop, up to kReadyTimeoutMs, for the keeper's next answer.
-  static boost::asio::awaitable<Result<void>> await_answer(int socket);
+  static Task<Result<void>> await_answer(int socket);
   // Whether keepers ask the service to map their sandboxes' uid.
   bool maps_ids() const;
   // When the answer waiting is the keeper's "map": writes its maps
@@ -81,14 +81,13 @@ class SlotKeepers {
   Result<bool> map_if_asked(int slot, const Keeper& keeper) const;
   // One request to a started keeper and its answer; `gone` when the keeper
   // did not take it or did not answer (it died: start another).
-  static boost::asio::awaitable<Result<Spawned>> ask(
-      Keeper& keeper, const std::string& request,
-      const int (&fds)[kSpawnFdCount], bool& gone);
+  static Task<Result<Spawned>> ask(Keeper& keeper, const std::string& request,
+                                   const int (&fds)[kSpawnFdCount], bool& gone);
   // The keeper's first answer, already waiting on its socket: "ready", or
   // "fail <step> <errno>" (empty: it closed or did not answer in time).
   static Result<void> read_ready(int socket);
   Result<void> start(int slot);  // blocking, for start_all
-  boost::asio::awaitable<Result<void>> start_async(int slot);
+  Task<Result<void>> start_async(int slot);
 
   std::string init_path_;
   CgroupSlots* cgroups_;

@@ -783,7 +783,8 @@ TEST(FrontendFailover, NoReachableBackendIs502AndNotReady) {
   EXPECT_EQ(r.status, 502) << r.body;
   EXPECT_EQ(r.header("content-type"), "application/json");
   EXPECT_NE(std::string(r.json()["error"].as_string()).find("gone"),
-            std::string::npos);
+            std::string::npos)
+      << r.body;
   EXPECT_TRUE(wait_until(
       [&] { return HttpClient(front->port()).get("/readyz").status == 503; },
       3s));

@@ -18,7 +18,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <memory>
@@ -29,6 +28,7 @@
 
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/task.h"
 #include "http/server.h"
 #include "support/http_client.h"
 #include "support/service_process.h"
@@ -168,33 +168,33 @@ class IdleConnections : public ::testing::Test {
     options.sweep_interval = kSweep;
     options.disconnect_watch_delay = kWatchDelay;
     std::vector<http::Route> routes;
-    routes.push_back({.path = "/hello",
-                      .methods = {http::Verb::get},
-                      .handler = [](http::Request&, http::RequestContext&)
-                          -> boost::asio::awaitable<http::Response> {
-                        co_return http::json_response(
-                            http::Status::ok,
-                            boost::json::object{{"hello", "world"}});
-                      }});
+    routes.push_back(
+        {.path = "/hello",
+         .methods = {http::Verb::get},
+         .handler = [](http::Request&,
+                       http::RequestContext&) -> Task<http::Response> {
+           co_return http::json_response(
+               http::Status::ok, boost::json::object{{"hello", "world"}});
+         }});
     routes.push_back({.path = "/echo",
                       .methods = {http::Verb::post},
                       .body_limit = 1 << 20,
                       .handler = [](http::Request& req, http::RequestContext&)
-                          -> boost::asio::awaitable<http::Response> {
+                          -> Task<http::Response> {
                         co_return http::text_response(http::Status::ok,
                                                       req.body(), "text/plain");
                       }});
     routes.push_back({.path = "/throws",
                       .methods = {http::Verb::get},
                       .handler = [](http::Request&, http::RequestContext&)
-                          -> boost::asio::awaitable<http::Response> {
+                          -> Task<http::Response> {
                         throw std::runtime_error("a handler's bug");
                         co_return http::Response{};
                       }});
     routes.push_back({.path = "/big",
                       .methods = {http::Verb::get},
                       .handler = [](http::Request&, http::RequestContext&)
-                          -> boost::asio::awaitable<http::Response> {
+                          -> Task<http::Response> {
                         co_return http::text_response(http::Status::ok,
                                                       big_body(), "text/plain");
                       }});
@@ -205,15 +205,15 @@ class IdleConnections : public ::testing::Test {
          .methods = {http::Verb::post},
          .body_limit = 64,
          .cancel_on_disconnect = true,
-         .handler = [this](http::Request& req, http::RequestContext& ctx)
-             -> boost::asio::awaitable<http::Response> {
+         .handler = [this](http::Request& req,
+                           http::RequestContext& ctx) -> Task<http::Response> {
            const auto until =
                Clock::now() + milliseconds(std::stoi(req.body()));
            boost::asio::steady_timer tick(
                co_await boost::asio::this_coro::executor);
            while (!ctx.client_gone.stop_requested() && Clock::now() < until) {
              tick.expires_after(5ms);
-             co_await tick.async_wait(boost::asio::use_awaitable);
+             co_await tick.async_wait(use_task);
            }
            const bool gone = ctx.client_gone.stop_requested();
            if (gone) ++leaves_seen_;
@@ -524,6 +524,28 @@ TEST_F(HttpServer, AClientThatLeavesBeforeTheWatchStartsIsNoticed) {
   EXPECT_EQ(c.unread(), "");
   EXPECT_EQ(leaves_seen_, 1);
   EXPECT_LT(Clock::now() - left, 1s);
+}
+
+// A kept-alive connection's calls share one stop source (made at its first
+// watched call): a call whose watch started and ended does not stop the
+// next one's, and a leave during a later call is still noticed.
+TEST_F(HttpServer, WatchedCallsOnOneConnectionEachSeeTheirOwnClient) {
+  {
+    Client c(port());
+    for (int i = 0; i < 3; ++i) {
+      // Past the watch's delay: each call's watch starts, then is ended.
+      ASSERT_TRUE(c.send(post("/wait", "150")));
+      auto answer = c.answer();
+      ASSERT_TRUE(answer) << i;
+      EXPECT_EQ(answer->body, "stayed") << i;
+    }
+    EXPECT_EQ(leaves_seen_, 0);
+    ASSERT_TRUE(c.send(post("/wait", "5000")));
+    std::this_thread::sleep_for(4 * kWatchDelay);  // the watch has started
+  }
+  const auto left = Clock::now();
+  EXPECT_TRUE(wait_until([&] { return leaves_seen_ == 1; }, 2s));
+  EXPECT_LT(Clock::now() - left, 1s);  // not the handler's own 5 s
 }
 
 // Bytes of a next request that arrive while the handler runs are not a

@@ -122,6 +122,10 @@ TEST(EvalRequest, JsonErrorsAre400WithAReason) {
     const char* says;
   } cases[] = {
       {"{not json", "not valid JSON"},
+      {R"({"code":"x"} x)", "extra data at line 1, column 14"},
+      {R"({"code":"x"}{})", "extra data"},
+      {R"({"code":"x")", "incomplete JSON"},
+      {"", "incomplete JSON"},
       {"[1,2]", "JSON object"},
       {"{}", "\"code\" field is required"},
       {R"({"code":null})", "\"code\" field is required"},

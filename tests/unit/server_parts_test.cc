@@ -13,6 +13,7 @@
 #include "backend/admission.h"
 #include "backend/api.h"
 #include "common/metrics.h"
+#include "common/task.h"
 #include "http/bearer_token.h"
 #include "http/body_budget.h"
 #include "http/field_allocator.h"
@@ -151,7 +152,7 @@ TEST(Admission, BoundsRunningAndQueuedAndServesInOrder) {
   for (int i = 0; i < 4; ++i) {
     boost::asio::co_spawn(
         io,
-        [&, i]() -> boost::asio::awaitable<void> {
+        [&, i]() -> Task<void> {
           got[i] = co_await gate.acquire("one client");
           order.push_back(i);
         },
@@ -184,7 +185,7 @@ TEST(Admission, APermitBeingFinishedIsWaitedForEvenWithoutAQueue) {
   auto ask = [&](std::optional<int>& got, bool& done) {
     boost::asio::co_spawn(
         io,
-        [&]() -> boost::asio::awaitable<void> {
+        [&]() -> Task<void> {
           got = co_await gate.acquire("client");
           done = true;
         },
@@ -225,7 +226,7 @@ struct Clients {
   void ask(const std::string& client) {
     boost::asio::co_spawn(
         io,
-        [this, client]() -> boost::asio::awaitable<void> {
+        [this, client]() -> Task<void> {
           if (auto permit = co_await gate.acquire(client)) {
             served.push_back(client);
             permits.push_back(*permit);
@@ -300,10 +301,7 @@ TEST(HostResolver, ALookupOnOneLoopServesAnother) {
                     Clock::time_point deadline) {
     std::optional<Result<http::HostResolver::Endpoints>> out;
     boost::asio::co_spawn(
-        io,
-        [&]() -> boost::asio::awaitable<void> {
-          out = co_await r.resolve(deadline);
-        },
+        io, [&]() -> Task<void> { out = co_await r.resolve(deadline); },
         boost::asio::detached);
     io.run_for(std::chrono::seconds(10));
     return out;
@@ -458,7 +456,7 @@ TEST(OpsRoutes, HealthzAndGuardedMetrics) {
   std::optional<http::Response> health, text;
   boost::asio::co_spawn(
       io,
-      [&]() -> boost::asio::awaitable<void> {
+      [&]() -> Task<void> {
         health = co_await healthz.handler(req, ctx);
         text = co_await metrics.handler(req, ctx);
       },

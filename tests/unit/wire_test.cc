@@ -15,6 +15,8 @@
 #include <boost/beast/http/write.hpp>
 #include <sstream>
 
+#include "common/task.h"
+
 namespace playground::http {
 namespace {
 
@@ -48,7 +50,7 @@ void run(asio::io_context& io, F body) {
   bool finished = false;
   asio::co_spawn(
       io,
-      [&]() -> asio::awaitable<void> {
+      [&]() -> Task<void> {
         co_await body();
         finished = true;
       },
@@ -132,13 +134,13 @@ TEST(Wire, AMessageLargerThanTheSocketTakesAtOnceArrivesWhole) {
   big.prepare_payload();
   const std::string header = header_bytes(big);
   bool read_whole = false;
-  run(io, [&]() -> asio::awaitable<void> {
+  run(io, [&]() -> Task<void> {
     // The reader starts only once the socket is full.
     asio::co_spawn(
         io,
-        [&]() -> asio::awaitable<void> {
+        [&]() -> Task<void> {
           asio::steady_timer t(io, 200ms);
-          co_await t.async_wait(asio::use_awaitable);
+          co_await t.async_wait(use_task);
           beast::flat_buffer buffer;
           beast_http::response_parser<beast_http::string_body> parser;
           parser.body_limit(64 << 20);
@@ -163,7 +165,7 @@ TEST(Wire, AReaderThatNeverReadsTimesTheWriteOut) {
   asio::io_context io;
   Pair p(io);
   const std::string body(32 << 20, 'x');
-  run(io, [&]() -> asio::awaitable<void> {
+  run(io, [&]() -> Task<void> {
     const auto start = Clock::now();
     const std::string_view header = "HTTP/1.1 200 OK\r\n\r\n";
     WrittenAtOnce w = write_at_once(p.a, header, body);
@@ -195,7 +197,7 @@ TEST(Wire, APeerClosingEndsTheReadAsBeastWould) {
     Pair p(io);
     asio::write(p.a.socket(), asio::buffer(c.sent));
     p.a.socket().shutdown(tcp::socket::shutdown_send);
-    run(io, [&]() -> asio::awaitable<void> {
+    run(io, [&]() -> Task<void> {
       beast::flat_buffer buffer;
       beast_http::response_parser<beast_http::string_body> parser;
       p.b.expires_after(5s);
@@ -216,12 +218,12 @@ TEST(Wire, ANeverEndingHeaderStopsAtItsLimit) {
       "GET / HTTP/1.1\r\nX-Long: " + std::string(100000, 'a');
   asio::co_spawn(
       io,
-      [&]() -> asio::awaitable<void> {
+      [&]() -> Task<void> {
         co_await asio::async_write(p.a, asio::buffer(endless),
-                                   asio::as_tuple(asio::use_awaitable));
+                                   use_task_nothrow);
       },
       asio::detached);
-  run(io, [&]() -> asio::awaitable<void> {
+  run(io, [&]() -> Task<void> {
     beast::flat_buffer buffer;
     beast_http::request_parser<beast_http::empty_body> parser;
     parser.header_limit(8192);
