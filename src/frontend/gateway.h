@@ -20,7 +20,8 @@
 // connection is closed, so the backend stops the run too.
 //
 // It serves every event loop of the frontend: each loop has its own
-// connections to the backends and its own list of waiting requests, while
+// connections to the backends and, per backend, the stop source its
+// waiting requests follow (replaced at each ejection), while
 // the balancer (round-robin and health) is one, behind a lock, so the
 // rotation and the ejections hold for the process. The health checks run on
 // the first loop; an ejection reaches the requests of every loop through

@@ -1,6 +1,8 @@
 // A handler's call (see handler_call.h).
 #include "http/handler_call.h"
 
+#include <boost/assert.hpp>
+
 #include "common/log.h"
 #include "common/task.h"
 #include "http/disconnect_watch.h"
@@ -13,6 +15,7 @@ Task<void> call_handler(const Route& route, Request& req, RequestContext& ctx,
                         HandlerCall call, std::optional<Response>& out) {
   std::optional<DisconnectWatch> watch;  // ends with the call
   if (call.watches != nullptr) {
+    BOOST_ASSERT(call.gone != nullptr);
     watch.emplace(*call.watches, call.socket, *call.gone);
     ctx.client_gone = watch->token();
   }

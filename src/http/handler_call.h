@@ -4,7 +4,8 @@
 //
 //   std::optional<Response> answer;
 //   co_await call_handler(route, req, ctx,
-//       {.path = path, .socket = socket, .watches = &state.watches}, answer);
+//       {.path = path, .socket = socket, .watches = &state.watches,
+//        .gone = &connection.client_gone}, answer);
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -29,7 +30,7 @@ struct HandlerCall {
   // would hide the end of the stream anyway).
   DisconnectWatches* watches = nullptr;
   // The connection's source of `ctx.client_gone`, reused from call to call
-  // (see DisconnectWatch); with `watches` only.
+  // (see DisconnectWatch); required with `watches`.
   std::stop_source* gone = nullptr;
 };
 
