@@ -658,6 +658,20 @@ TEST(FrontendFailover, RequestsWaitingOnAnEjectedBackendMoveOn) {
           front->port(),
           R"(playground_frontend_upstream_requests_total{backend="a",outcome="ejected"})"),
       1);
+  // Back in rotation once its checks pass again, `a` answers requests: the
+  // ejection stopped the requests waiting then, not the ones after.
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return run_code(front->port(), "print(1)")
+                   .header("x-playground-backend") == "a";
+      },
+      15s))
+      << front->log();
+  EXPECT_EQ(
+      metric(
+          front->port(),
+          R"(playground_frontend_upstream_requests_total{backend="a",outcome="ejected"})"),
+      1);
 }
 
 // Interim 1xx answers before the real one (a proxy in front of a backend may
