@@ -18,8 +18,7 @@ namespace beast = boost::beast;
 // One parser takes the header, then (once admitted, under the route's
 // limit) the body: a second parser for the body, moved from a header-only
 // one, made the coroutine's frame too large for malloc's fast path.
-using RequestParser =
-    beast_http::request_parser<beast_http::string_body, FieldAllocator<char>>;
+using RequestParser = beast_http::request_parser<beast_http::string_body>;
 
 bool expects_continue(const RequestHeader& h) {
   return beast::iequals(field_value(h, beast_http::field::expect),

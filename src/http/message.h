@@ -12,13 +12,11 @@
 #include <string>
 
 #include "common/error.h"
-#include "http/field_allocator.h"
 
 namespace playground::http {
 
 namespace beast_http = boost::beast::http;
-// Header fields, their blocks kept per thread for reuse (field_allocator.h).
-using Fields = beast_http::basic_fields<FieldAllocator<char>>;
+using Fields = beast_http::fields;
 using Request = beast_http::request<beast_http::string_body, Fields>;
 using RequestHeader = beast_http::request_header<Fields>;
 using Response = beast_http::response<beast_http::string_body, Fields>;

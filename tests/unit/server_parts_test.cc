@@ -1,6 +1,7 @@
 // Metrics exposition, admission control, the token check, routing, the
 // operations routes and the pool of read buffers.
 #include <gtest/gtest.h>
+#include <malloc.h>
 #include <sys/mman.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -13,10 +14,10 @@
 #include "backend/admission.h"
 #include "backend/api.h"
 #include "common/metrics.h"
+#include "common/small_blocks.h"
 #include "common/task.h"
 #include "http/bearer_token.h"
 #include "http/body_budget.h"
-#include "http/field_allocator.h"
 #include "http/host_resolver.h"
 #include "http/log_fields.h"
 #include "http/message.h"
@@ -85,37 +86,58 @@ TEST(LogFields, KeepOrderReplaceInPlaceAndWriteJson) {
                   R"("code_bytes":18446744073709551615,"exit_code":-1)");
 }
 
-// Header fields' blocks: a freed one is given out again for a field of its
-// size class, at most 64 wait per class, and large ones are not kept. Under
-// AddressSanitizer none is kept, so that a use after free is caught.
-TEST(FieldBlocks, FreedBlocksAreReusedUpToABound) {
+// Small blocks (common/small_blocks.h): a freed block is given out again
+// for a size of its class, at most 64 wait per class and 256 KB per
+// thread, large ones are not kept, and a thread's blocks go back to malloc
+// when it ends. Under AddressSanitizer none is kept, so that a use after
+// free is caught.
+TEST(SmallBlocks, FreedBlocksAreReusedUpToABound) {
+  namespace blocks = small_blocks;
   // On a thread of its own, whose lists start empty whatever ran before.
   std::thread([] {
-    namespace blocks = http::field_blocks;
     std::vector<void*> taken;
+    taken.reserve(100);
     for (int i = 0; i < 100; ++i) {
-      taken.push_back(blocks::allocate(100));
+      taken.push_back(::operator new(100));
       std::memset(taken.back(), 0xab, 100);  // the whole block is usable
     }
-    const size_t before = blocks::kept(100);
-    for (void* b : taken) blocks::deallocate(b, 100);
+    const size_t before = blocks::kept_blocks(100);
+    const size_t bytes_before = blocks::kept_bytes();
+    for (void* b : taken) ::operator delete(b);
+    const size_t after = blocks::kept_blocks(100);
+    const size_t bytes_after = blocks::kept_bytes();
     if (!blocks::pooling()) {
-      EXPECT_EQ(blocks::kept(100), 0u);
+      EXPECT_EQ(after, 0u);
+      EXPECT_EQ(bytes_after, 0u);
       return;
     }
     EXPECT_EQ(before, 0u);
-    EXPECT_EQ(blocks::kept(100), 64u);
-    EXPECT_EQ(blocks::kept(65), 64u) << "65 to 128 bytes are one class";
-    EXPECT_EQ(blocks::kept(64), 0u);
+    EXPECT_EQ(after, 64u);
+    EXPECT_EQ(bytes_after - bytes_before, 64u * 112);
+    EXPECT_EQ(blocks::kept_blocks(97), 64u) << "97 to 112 bytes are one class";
+    EXPECT_EQ(blocks::kept_blocks(113), 0u);
     // The last block kept is the first given out, for any size of its
-    // class.
-    void* again = blocks::allocate(128);
+    // class, and not for a size of another.
+    void* other = ::operator new(113);
+    void* again = ::operator new(112);
+    const size_t taking_one = blocks::kept_blocks(100);
+    ::operator delete(again, 112);
+    ::operator delete(other);
     EXPECT_EQ(again, taken[63]);
-    EXPECT_EQ(blocks::kept(100), 63u);
-    blocks::deallocate(again, 128);
-    void* large = blocks::allocate(600);
-    blocks::deallocate(large, 600);
-    EXPECT_EQ(blocks::kept(600), 0u);
+    EXPECT_NE(other, taken[62]);
+    EXPECT_EQ(taking_one, 63u);
+    EXPECT_EQ(blocks::kept_blocks(100), 64u);
+    // A block taken from malloc has its class's whole size, so it comes
+    // back to that class whatever size was asked for.
+    void* odd = ::operator new(1000);
+    ::operator delete(odd);
+    void* odd_again = ::operator new(1008);
+    ::operator delete(odd_again);
+    EXPECT_EQ(odd_again, odd);
+    // Large blocks go straight back to malloc.
+    const size_t kept = blocks::kept_bytes();
+    ::operator delete(::operator new(4096));
+    EXPECT_EQ(blocks::kept_bytes(), kept);
     // A message's fields come from here: a request built, dropped, and
     // built again reuses its field's block.
     auto one_field = [] {
@@ -126,6 +148,30 @@ TEST(FieldBlocks, FreedBlocksAreReusedUpToABound) {
     const void* first = one_field();
     EXPECT_EQ(one_field(), first);
   }).join();
+}
+
+TEST(SmallBlocks, AThreadKeepsAtMost256KBAndGivesThemBackWhenItEnds) {
+  namespace blocks = small_blocks;
+  if (!blocks::pooling()) {
+    EXPECT_EQ(blocks::kept_bytes(), 0u);
+    return;
+  }
+  const size_t in_use_before = mallinfo2().uordblks;
+  size_t kept_at_end = 0;
+  std::thread([&] {
+    std::vector<void*> taken;
+    for (size_t size : {2048, 1536, 1024, 512}) {
+      for (int i = 0; i < 64; ++i) taken.push_back(::operator new(size));
+    }
+    for (void* b : taken) ::operator delete(b);
+    kept_at_end = blocks::kept_bytes();
+  }).join();
+  // 64 of each would be 320 KB.
+  EXPECT_GT(kept_at_end, 200u * 1024);
+  EXPECT_LE(kept_at_end, 256u * 1024);
+  const size_t in_use_after = mallinfo2().uordblks;
+  EXPECT_LT(in_use_after, in_use_before + 64 * 1024)
+      << "the thread's " << kept_at_end << " bytes were not given back";
 }
 
 // A Content-Type names its media type whatever its case, spaces and

@@ -1,0 +1,142 @@
+// The services' operator new and delete (see small_blocks.h).
+#include "common/small_blocks.h"
+
+#include <malloc.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <new>
+
+// GCC defines __SANITIZE_ADDRESS__; clang tells through __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define PLAYGROUND_SMALL_BLOCKS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PLAYGROUND_SMALL_BLOCKS 0
+#else
+#define PLAYGROUND_SMALL_BLOCKS 1
+#endif
+#else
+#define PLAYGROUND_SMALL_BLOCKS 1
+#endif
+
+namespace playground::small_blocks {
+namespace {
+
+constexpr size_t kGrain = 16;
+constexpr size_t kClasses = 128;  // up to 2 KB: coroutine frames, buffers
+constexpr size_t kLargest = kClasses * kGrain;
+constexpr uint32_t kKeptPerClass = 64;
+constexpr size_t kKeptBytes = 256 * 1024;
+
+struct FreeBlock {
+  FreeBlock* next;
+};
+
+// Plain data, so that it lives until the thread's very end: a block freed
+// by another thread local's destructor still finds it. Class c holds
+// blocks of at least (c + 1) * kGrain usable bytes.
+struct FreeLists {
+  FreeBlock* head[kClasses];
+  uint32_t count[kClasses];
+  size_t bytes;
+};
+constinit thread_local FreeLists lists = {};
+
+// Gives the thread's blocks back to malloc when the thread ends; a block
+// freed after that goes straight to malloc too. Armed when a list gets its
+// first block, so that a thread that only ever frees drains too.
+struct DrainAtExit {
+  bool armed = false;
+  ~DrainAtExit() {
+    for (size_t c = 0; c < kClasses; ++c) {
+      while (FreeBlock* b = lists.head[c]) {
+        lists.head[c] = b->next;
+        std::free(b);
+      }
+      lists.count[c] = 0;
+    }
+    lists.bytes = SIZE_MAX / 2;  // nothing is kept any more
+  }
+};
+thread_local DrainAtExit drain_at_exit;
+
+[[maybe_unused]] void* allocate(size_t bytes) {
+  if (bytes <= kLargest) {
+    const size_t c = bytes == 0 ? 0 : (bytes - 1) / kGrain;
+    FreeLists& l = lists;
+    if (FreeBlock* b = l.head[c]) {
+      l.head[c] = b->next;
+      --l.count[c];
+      l.bytes -= (c + 1) * kGrain;
+      return b;
+    }
+    // The class's whole size, so that the block comes back to this class
+    // when freed.
+    bytes = (c + 1) * kGrain;
+  }
+  for (;;) {
+    if (void* block = std::malloc(bytes)) return block;
+    std::new_handler handler = std::get_new_handler();
+    if (handler == nullptr) throw std::bad_alloc();
+    handler();
+  }
+}
+
+[[maybe_unused]] void deallocate(void* block) noexcept {
+  if (block == nullptr) return;
+  const size_t usable = malloc_usable_size(block);
+  FreeLists& l = lists;
+  if (usable < kGrain || usable >= kLargest + kGrain) {
+    std::free(block);
+    return;
+  }
+  const size_t c = usable / kGrain - 1;
+  const size_t kept = (c + 1) * kGrain;
+  if (l.count[c] == kKeptPerClass || l.bytes > kKeptBytes - kept) {
+    std::free(block);
+    return;
+  }
+  auto* b = static_cast<FreeBlock*>(block);
+  b->next = l.head[c];
+  l.head[c] = b;
+  l.bytes += kept;
+  if (++l.count[c] == 1) drain_at_exit.armed = true;
+}
+
+}  // namespace
+
+bool pooling() { return PLAYGROUND_SMALL_BLOCKS != 0; }
+
+size_t kept_blocks(size_t bytes) {
+  if (bytes > kLargest) return 0;
+  return lists.count[bytes == 0 ? 0 : (bytes - 1) / kGrain];
+}
+
+size_t kept_bytes() { return lists.bytes > kKeptBytes ? 0 : lists.bytes; }
+
+}  // namespace playground::small_blocks
+
+#if PLAYGROUND_SMALL_BLOCKS
+// The replaceable forms (the nothrow and array ones of libstdc++ call
+// these). Aligned forms stay libstdc++'s: aligned_alloc and free, never
+// kept here.
+void* operator new(size_t bytes) {
+  return playground::small_blocks::allocate(bytes);
+}
+void* operator new[](size_t bytes) {
+  return playground::small_blocks::allocate(bytes);
+}
+void operator delete(void* block) noexcept {
+  playground::small_blocks::deallocate(block);
+}
+void operator delete[](void* block) noexcept {
+  playground::small_blocks::deallocate(block);
+}
+void operator delete(void* block, size_t) noexcept {
+  playground::small_blocks::deallocate(block);
+}
+void operator delete[](void* block, size_t) noexcept {
+  playground::small_blocks::deallocate(block);
+}
+#endif
