@@ -204,8 +204,8 @@ Task<Response> answer_now(Response r) { co_return r; }
 // request takes one coroutine frame less.
 Task<Response> handle_python(FrontendApi& api, http::Request& req,
                              http::RequestContext& ctx) {
-  auto parsed = protocol::parse_eval_request(
-      http::field_value(req, field::field::content_type), req.body());
+  auto parsed =
+      protocol::parse_eval_request(req[field::field::content_type], req.body());
   if (!parsed) return answer_now(http::error_response(parsed.error()));
   return forward_in_share(api, ctx, kEvalTarget, for_backend(*parsed));
 }

@@ -44,10 +44,11 @@ const std::vector<field::field> kRelayedFields = {field::field::content_type,
 http::Response relay(http::Response& upstream, const std::string& backend) {
   http::Response r = std::move(upstream);
   r.version(11);
-  if (http::field_value(r, field::field::content_type).empty()) {
+  if (r[field::field::content_type].empty()) {
     r.set(field::field::content_type, "application/json");
   }
-  r.insert("X-Playground-Backend", backend);
+  // A name Beast does not know: said so, not looked up in its table.
+  r.insert(field::field::unknown, "X-Playground-Backend", backend);
   r.insert(field::field::content_length, std::to_string(r.body().size()));
   return r;
 }

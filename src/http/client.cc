@@ -87,7 +87,7 @@ class ResponseReader final : public beast_http::basic_parser<false> {
                      beast::error_code&) override {
     if (!value.empty() &&
         std::find(kept_.begin(), kept_.end(), name) != kept_.end() &&
-        !has_field(response_, name)) {
+        response_.count(name) == 0) {
       response_.insert(name, value);
     }
   }

@@ -8,6 +8,7 @@
 
 #include "common/task.h"
 #include "http/handler_call.h"
+#include "http/request_reader.h"
 #include "http/wire.h"
 
 namespace playground::http {
@@ -18,11 +19,10 @@ namespace beast = boost::beast;
 // One parser takes the header, then (once admitted, under the route's
 // limit) the body: a second parser for the body, moved from a header-only
 // one, made the coroutine's frame too large for malloc's fast path.
-using RequestParser = beast_http::request_parser<beast_http::string_body>;
+using RequestParser = RequestReader;
 
 bool expects_continue(const RequestHeader& h) {
-  return beast::iequals(field_value(h, beast_http::field::expect),
-                        "100-continue");
+  return beast::iequals(h[beast_http::field::expect], "100-continue");
 }
 
 // RFC 9112 6.1 and 6.3: a request whose Transfer-Encoding does not end in
@@ -32,7 +32,7 @@ bool expects_continue(const RequestHeader& h) {
 // differing Content-Lengths.
 bool has_untrusted_framing(const RequestParser& parser) {
   const RequestHeader& h = parser.get();
-  if (!has_field(h, beast_http::field::transfer_encoding)) return false;
+  if (h.count(beast_http::field::transfer_encoding) == 0) return false;
   return !parser.chunked() || h.version() < 11;
 }
 

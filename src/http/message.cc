@@ -106,27 +106,6 @@ Response text_response(Status status, std::string body,
   return res;
 }
 
-namespace {
-
-Fields::const_iterator first_field(const Fields& fields,
-                                   beast_http::field name) {
-  BOOST_ASSERT(name != beast_http::field::unknown);
-  return std::find_if(fields.begin(), fields.end(),
-                      [name](const auto& f) { return f.name() == name; });
-}
-
-}  // namespace
-
-std::string_view field_value(const Fields& fields, beast_http::field name) {
-  const auto it = first_field(fields, name);
-  if (it == fields.end()) return {};
-  return it->value();
-}
-
-bool has_field(const Fields& fields, beast_http::field name) {
-  return first_field(fields, name) != fields.end();
-}
-
 bool has_media_type(std::string_view content_type, std::string_view type) {
   // The usual case, the type as it is written: one comparison.
   if (content_type == type) return true;

@@ -12,11 +12,11 @@
 #include <string>
 
 #include "common/error.h"
+#include "http/fields.h"
 
 namespace playground::http {
 
 namespace beast_http = boost::beast::http;
-using Fields = beast_http::fields;
 using Request = beast_http::request<beast_http::string_body, Fields>;
 using RequestHeader = beast_http::request_header<Fields>;
 using Response = beast_http::response<beast_http::string_body, Fields>;
@@ -42,14 +42,6 @@ Response error_response(const Error& error);
 // A plain-text response (for /metrics).
 Response text_response(Status status, std::string body,
                        std::string_view content_type);
-
-// The value of the field `name` (a known one, not field::unknown) in
-// `fields`, "" when absent; whether it is there. Found by its code along the
-// message's list: Beast's own lookup compares names letter by letter, case
-// folded, down its tree, several times the cost for a message's few
-// fields, and these run for every request.
-std::string_view field_value(const Fields& fields, beast_http::field name);
-bool has_field(const Fields& fields, beast_http::field name);
 
 // Whether a Content-Type value names the media type `type` (given in lower
 // case), whatever its case, spaces and parameters:

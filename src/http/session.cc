@@ -126,14 +126,14 @@ void finish_response(Response& res, const Exchange& ex) {
   // HTTP/1.1 keeps a connection alive unless "Connection: close" says
   // otherwise: the usual answer needs no change (Beast's keep_alive would
   // parse the field's token list for every request).
-  if (res.version() == 11 && !has_field(res, beast_http::field::connection)) {
+  if (res.version() == 11 && res.count(beast_http::field::connection) == 0) {
     if (ex.close_after) res.insert(beast_http::field::connection, "close");
   } else {
     res.keep_alive(!ex.close_after);
   }
   // The server's name is not a field: header_bytes writes it (one
   // allocation and sorted insert less per answer). One a handler set goes.
-  if (has_field(res, beast_http::field::server)) {
+  if (res.count(beast_http::field::server) != 0) {
     res.erase(beast_http::field::server);
   }
   if (ex.route != nullptr) {

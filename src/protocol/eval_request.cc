@@ -161,8 +161,7 @@ bool is_supported_media_type(std::string_view content_type) {
 
 std::optional<http::Response> refuse_media_type(
     const http::RequestHeader& header) {
-  if (is_supported_media_type(
-          http::field_value(header, http::beast_http::field::content_type))) {
+  if (is_supported_media_type(header[http::beast_http::field::content_type])) {
     return std::nullopt;
   }
   return http::json_error(http::Status::unsupported_media_type,

@@ -26,9 +26,15 @@ using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-// What Beast's own serializer writes for `message`.
-template <class Message>
-std::string beast_bytes(const Message& message) {
+// What Beast's own serializer writes for `r`: the same response in Beast's
+// basic_fields, field by field in order.
+std::string beast_bytes(const Response& r) {
+  beast_http::response<beast_http::string_body> message;
+  message.version(r.version());
+  message.result(r.result_int());
+  message.reason(r.reason());
+  for (const Field& f : r) message.insert(f.name_string(), f.value());
+  message.body() = r.body();
   std::ostringstream out;
   out << message;
   return out.str();
