@@ -23,19 +23,31 @@
 namespace playground::small_blocks {
 namespace {
 
+// Class c (from 1) holds blocks of at least 16 * c + 8 usable bytes:
+// glibc's chunks are multiples of 16 with 8 bytes of their own, so a block
+// taken for a class is the chunk malloc would give for its largest size,
+// and comes back to the same class. Up to 2 KB: coroutine frames, buffers.
 constexpr size_t kGrain = 16;
-constexpr size_t kClasses = 128;  // up to 2 KB: coroutine frames, buffers
-constexpr size_t kLargest = kClasses * kGrain;
+constexpr size_t kClasses = 128;
+constexpr size_t kLargest = kClasses * kGrain + 8;
 constexpr uint32_t kKeptPerClass = 64;
 constexpr size_t kKeptBytes = 256 * 1024;
+
+// The class for `bytes` (at most kLargest), as an index from 0.
+constexpr size_t index_for(size_t bytes) {
+  return bytes <= kGrain + 8 ? 0 : (bytes - 8 - 1) / kGrain;
+}
+constexpr size_t block_bytes(size_t index) { return (index + 1) * kGrain + 8; }
+static_assert(index_for(24) == 0 && index_for(25) == 1 &&
+              index_for(kLargest) == kClasses - 1);
+static_assert(block_bytes(index_for(kLargest)) == kLargest);
 
 struct FreeBlock {
   FreeBlock* next;
 };
 
 // Plain data, so that it lives until the thread's very end: a block freed
-// by another thread local's destructor still finds it. Class c holds
-// blocks of at least (c + 1) * kGrain usable bytes.
+// by another thread local's destructor still finds it.
 struct FreeLists {
   FreeBlock* head[kClasses];
   uint32_t count[kClasses];
@@ -63,17 +75,15 @@ thread_local DrainAtExit drain_at_exit;
 
 [[maybe_unused]] void* allocate(size_t bytes) {
   if (bytes <= kLargest) {
-    const size_t c = bytes == 0 ? 0 : (bytes - 1) / kGrain;
+    const size_t c = index_for(bytes);
     FreeLists& l = lists;
     if (FreeBlock* b = l.head[c]) {
       l.head[c] = b->next;
       --l.count[c];
-      l.bytes -= (c + 1) * kGrain;
+      l.bytes -= block_bytes(c);
       return b;
     }
-    // The class's whole size, so that the block comes back to this class
-    // when freed.
-    bytes = (c + 1) * kGrain;
+    bytes = block_bytes(c);  // the class's largest, to come back to it
   }
   for (;;) {
     if (void* block = std::malloc(bytes)) return block;
@@ -86,13 +96,14 @@ thread_local DrainAtExit drain_at_exit;
 [[maybe_unused]] void deallocate(void* block) noexcept {
   if (block == nullptr) return;
   const size_t usable = malloc_usable_size(block);
-  FreeLists& l = lists;
-  if (usable < kGrain || usable >= kLargest + kGrain) {
+  if (usable < block_bytes(0) || usable >= kLargest + kGrain) {
     std::free(block);
     return;
   }
-  const size_t c = usable / kGrain - 1;
-  const size_t kept = (c + 1) * kGrain;
+  // The class whose size the block has at least.
+  const size_t c = (usable - 8) / kGrain - 1;
+  const size_t kept = block_bytes(c);
+  FreeLists& l = lists;
   if (l.count[c] == kKeptPerClass || l.bytes > kKeptBytes - kept) {
     std::free(block);
     return;
@@ -109,8 +120,7 @@ thread_local DrainAtExit drain_at_exit;
 bool pooling() { return PLAYGROUND_SMALL_BLOCKS != 0; }
 
 size_t kept_blocks(size_t bytes) {
-  if (bytes > kLargest) return 0;
-  return lists.count[bytes == 0 ? 0 : (bytes - 1) / kGrain];
+  return bytes > kLargest ? 0 : lists.count[index_for(bytes)];
 }
 
 size_t kept_bytes() { return lists.bytes > kKeptBytes ? 0 : lists.bytes; }

@@ -9,11 +9,12 @@
 // instructions a pair, a free list of this thread a few. The programs link
 // this in (target playground::small_blocks); nothing calls it by name.
 //
-// Blocks are classed by 16 bytes up to 2 KB. A freed block is classed by
-// the size malloc says it has (malloc_usable_size), never by a size the
-// caller passes: a wrong size can then never put a block in a class too
-// large for it. The lists are bounded (64 blocks a class, 256 KB a thread),
-// and a thread gives its blocks back to malloc when it ends.
+// Blocks are classed by 16 bytes up to 2 KB, each class's size the chunk
+// glibc's malloc gives for it, so that keeping costs no memory per block. A
+// freed block is classed by the size malloc says it has (malloc_usable_size),
+// never by a size the caller passes: a wrong size can then never put a block in
+// a class too large for it. The lists are bounded (64 blocks a class, 256 KB a
+// thread), and a thread gives its blocks back to malloc when it ends.
 //
 // Under AddressSanitizer the sanitizer's own operators stay (every block
 // from malloc and poisoned when freed), so a use after free is still

@@ -27,7 +27,6 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
 }
 
 bool accepts_gzip(std::string_view accept_encoding) {
-  using boost::beast::iequals;
   bool gzip = false;
   bool star = false;
   // Accept-Encoding is a list of codings, each with parameters (only q).
@@ -36,12 +35,13 @@ bool accepts_gzip(std::string_view accept_encoding) {
     bool refused = false;
     for (const auto& [name, value] : params) {
       // "q=0", "q=0.0", "q=0.000": refused; any other weight accepts.
-      if (iequals(name, "q")) {
+      if (http::equal_ignoring_case(name, "q")) {
         refused = !value.empty() &&
                   value.find_first_not_of("0.") == std::string_view::npos;
       }
     }
-    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
+    if (http::equal_ignoring_case(coding, "gzip") ||
+        http::equal_ignoring_case(coding, "x-gzip")) {
       if (refused) return false;
       gzip = true;
     } else if (coding == "*") {

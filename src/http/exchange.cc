@@ -22,7 +22,7 @@ namespace beast = boost::beast;
 using RequestParser = RequestReader;
 
 bool expects_continue(const RequestHeader& h) {
-  return beast::iequals(h[beast_http::field::expect], "100-continue");
+  return equal_ignoring_case(h[beast_http::field::expect], "100-continue");
 }
 
 // RFC 9112 6.1 and 6.3: a request whose Transfer-Encoding does not end in

@@ -2,7 +2,6 @@
 #include "http/fields.h"
 
 #include <algorithm>
-#include <boost/beast/core/string.hpp>
 #include <charconv>
 #include <cstring>
 #include <functional>
@@ -18,7 +17,7 @@ constexpr size_t kFirstText = 256;
 bool same_name(const Field& f, beast_http::field code, std::string_view name) {
   if (code != beast_http::field::unknown) return f.name() == code;
   return f.name() == beast_http::field::unknown &&
-         boost::beast::iequals(f.name_string(), name);
+         equal_ignoring_case(f.name_string(), name);
 }
 
 // The items of a comma-separated list but those `drop` says, joined again.
@@ -36,7 +35,7 @@ std::string filtered_list(std::string_view list, Drop drop) {
 
 bool has_list_item(std::string_view list, std::string_view token) {
   while (!list.empty()) {
-    if (boost::beast::iequals(next_list_item(list), token)) return true;
+    if (equal_ignoring_case(next_list_item(list), token)) return true;
   }
   return false;
 }
@@ -174,7 +173,7 @@ Fields::const_iterator Fields::erase(const_iterator field) {
 void Fields::clear() { fields_.clear(); }
 
 bool Fields::get_chunked_impl() const {
-  return boost::beast::iequals(
+  return equal_ignoring_case(
       last_list_item((*this)[beast_http::field::transfer_encoding]), "chunked");
 }
 
@@ -195,14 +194,14 @@ void Fields::set_chunked_impl(bool chunked) {
   if (chunked) {
     if (te.empty()) {
       set(beast_http::field::transfer_encoding, "chunked");
-    } else if (!boost::beast::iequals(last_list_item(te), "chunked")) {
+    } else if (!equal_ignoring_case(last_list_item(te), "chunked")) {
       set(beast_http::field::transfer_encoding, std::string(te) + ", chunked");
     }
     return;
   }
   // "chunked" is taken off only as the last coding, as Beast does.
   const std::string_view last = last_list_item(te);
-  if (last.empty() || !boost::beast::iequals(last, "chunked")) return;
+  if (last.empty() || !equal_ignoring_case(last, "chunked")) return;
   std::string_view rest =
       te.substr(0, static_cast<size_t>(last.data() - te.data()));
   while (!rest.empty() &&
@@ -234,8 +233,8 @@ void Fields::set_content_length_impl(
 void Fields::set_keep_alive_impl(unsigned version, bool keep_alive) {
   const std::string_view now = (*this)[beast_http::field::connection];
   std::string list = filtered_list(now, [](std::string_view item) {
-    return boost::beast::iequals(item, "close") ||
-           boost::beast::iequals(item, "keep-alive");
+    return equal_ignoring_case(item, "close") ||
+           equal_ignoring_case(item, "keep-alive");
   });
   const char* token = nullptr;
   if (version < 11 && keep_alive) token = "keep-alive";
@@ -253,22 +252,33 @@ void Fields::set_keep_alive_impl(unsigned version, bool keep_alive) {
 
 void Fields::add(beast_http::field code, std::string_view name,
                  std::string_view value) {
-  Field f;
-  f.name_ = code;
   // A known name as Beast spells it needs no copy.
   const std::string_view known = beast_http::to_string(code);
-  f.name_string_ = (code != beast_http::field::unknown && name == known)
-                       ? known
-                       : keep(name);
-  f.value_ = keep(trim_ows(value));
+  const bool spelled_known =
+      code != beast_http::field::unknown && name == known;
+  value = trim_ows(value);
+  // Room for both at once: a growth between the two would leave the name
+  // behind (it is in no field yet). `name` and `value` may be in the old
+  // buffer: freed once copied.
+  const size_t need = (spelled_known ? 0 : name.size()) + value.size();
+  std::unique_ptr<char[]> old;
+  if (capacity_ - used_ < need) old = grow(need);
+  Field f;
+  f.name_ = code;
+  f.name_string_ = spelled_known ? known : append(name);
+  f.value_ = append(value);
   if (fields_.empty()) fields_.reserve(8);  // one allocation, usually
   fields_.push_back(f);
 }
 
 std::string_view Fields::keep(std::string_view s) {
-  if (s.empty()) return {};
   std::unique_ptr<char[]> old;  // `s` may be in it: freed once copied
   if (capacity_ - used_ < s.size()) old = grow(s.size());
+  return append(s);
+}
+
+std::string_view Fields::append(std::string_view s) {
+  if (s.empty()) return {};
   char* at = text_.get() + used_;
   std::memcpy(at, s.data(), s.size());
   used_ += s.size();

@@ -105,6 +105,8 @@ class Fields {
  private:
   // `s` copied into the text buffer (grown, and compacted, when full).
   std::string_view keep(std::string_view s);
+  // `s` copied into the text buffer, which has room for it.
+  std::string_view append(std::string_view s);
   void add(beast_http::field code, std::string_view name,
            std::string_view value);
   // A new buffer with the live text and room for `more` bytes; the old

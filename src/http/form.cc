@@ -13,7 +13,6 @@ namespace playground::http {
 namespace {
 
 namespace urls = boost::urls;
-using boost::beast::iequals;
 
 // A quoted-string's content: the quotes gone, each backslash escape resolved.
 std::string unquote(std::string_view s) {
@@ -64,7 +63,7 @@ std::optional<std::string> header_parameter(std::string_view value,
       parameter = std::string(trim_ows(value.substr(from, end - from)));
       at = semi;
     }
-    if (iequals(key, name)) return parameter;
+    if (equal_ignoring_case(key, name)) return parameter;
   }
   return std::nullopt;
 }
@@ -145,9 +144,9 @@ Result<FormFields> parse_multipart(std::string_view content_type,
           headers.substr(line_start, line_end == std::string_view::npos
                                          ? std::string_view::npos
                                          : line_end - line_start);
-      if (iequals(line.substr(0, 20), "content-disposition:")) {
+      if (equal_ignoring_case(line.substr(0, 20), "content-disposition:")) {
         std::string_view value = trim_ows(line.substr(20));
-        if (!iequals(value.substr(0, 9), "form-data")) {
+        if (!equal_ignoring_case(value.substr(0, 9), "form-data")) {
           return Error{"a multipart part is not form-data"};
         }
         name = header_parameter(value, "name");

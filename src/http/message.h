@@ -48,6 +48,12 @@ Response text_response(Status status, std::string body,
 // "Application/JSON ; charset=utf-8" has "application/json".
 bool has_media_type(std::string_view content_type, std::string_view type);
 
+// Whether `a` and `b` are the same text but for the case of ASCII letters.
+// Not Beast's iequals: when the last letters differ only in case it reads a
+// byte past the end, harmless in its own buffers (a field's text is
+// followed by more) but not in a string view's.
+bool equal_ignoring_case(std::string_view a, std::string_view b);
+
 // `s` without leading and trailing spaces and tabs (HTTP's "optional
 // whitespace" around header values, list items and parameters).
 std::string_view trim_ows(std::string_view s);

@@ -113,15 +113,15 @@ TEST(SmallBlocks, FreedBlocksAreReusedUpToABound) {
     }
     EXPECT_EQ(before, 0u);
     EXPECT_EQ(after, 64u);
-    EXPECT_EQ(bytes_after - bytes_before, 64u * 112);
-    EXPECT_EQ(blocks::kept_blocks(97), 64u) << "97 to 112 bytes are one class";
-    EXPECT_EQ(blocks::kept_blocks(113), 0u);
+    EXPECT_EQ(bytes_after - bytes_before, 64u * 104);
+    EXPECT_EQ(blocks::kept_blocks(89), 64u) << "89 to 104 bytes are one class";
+    EXPECT_EQ(blocks::kept_blocks(105), 0u);
     // The last block kept is the first given out, for any size of its
     // class, and not for a size of another.
-    void* other = ::operator new(113);
-    void* again = ::operator new(112);
+    void* other = ::operator new(105);
+    void* again = ::operator new(104);
     const size_t taking_one = blocks::kept_blocks(100);
-    ::operator delete(again, 112);
+    ::operator delete(again, 104);
     ::operator delete(other);
     EXPECT_EQ(again, taken[63]);
     EXPECT_NE(other, taken[62]);
@@ -129,9 +129,9 @@ TEST(SmallBlocks, FreedBlocksAreReusedUpToABound) {
     EXPECT_EQ(blocks::kept_blocks(100), 64u);
     // A block taken from malloc has its class's whole size, so it comes
     // back to that class whatever size was asked for.
-    void* odd = ::operator new(1000);
+    void* odd = ::operator new(993);
     ::operator delete(odd);
-    void* odd_again = ::operator new(1008);
+    void* odd_again = ::operator new(1000);
     ::operator delete(odd_again);
     EXPECT_EQ(odd_again, odd);
     // Large blocks go straight back to malloc.
