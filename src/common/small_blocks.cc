@@ -2,9 +2,13 @@
 #include "common/small_blocks.h"
 
 #include <malloc.h>
+#include <sys/random.h>
+#include <unistd.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 // GCC defines __SANITIZE_ADDRESS__; clang tells through __has_feature.
@@ -42,9 +46,41 @@ static_assert(index_for(24) == 0 && index_for(25) == 1 &&
               index_for(kLargest) == kClasses - 1);
 static_assert(block_bytes(index_for(kLargest)) == kLargest);
 
+// A kept block holds the link to the next one, protected as glibc protects
+// its own lists (XORed with its own address shifted right by 12), so that
+// a link overwritten through a use after free is caught as misaligned when
+// followed, and a mark that tells a block freed twice. Every block has room
+// for both: the smallest class is 24 bytes.
 struct FreeBlock {
-  FreeBlock* next;
+  uintptr_t link;
+  uintptr_t mark;
 };
+
+// Random per process (set before main; blocks kept earlier carry 0).
+uintptr_t g_mark = 0;
+[[gnu::constructor]] void choose_mark() {
+  uintptr_t mark = 0;
+  if (getrandom(&mark, sizeof mark, GRND_NONBLOCK) != sizeof mark) {
+    mark = reinterpret_cast<uintptr_t>(&mark) * 0x9e3779b97f4a7c15u;
+  }
+  g_mark = mark | 1;
+}
+
+[[maybe_unused]] uintptr_t protect(FreeBlock* next, const FreeBlock* at) {
+  return reinterpret_cast<uintptr_t>(next) ^
+         (reinterpret_cast<uintptr_t>(&at->link) >> 12);
+}
+[[maybe_unused]] FreeBlock* reveal(const FreeBlock* at) {
+  return reinterpret_cast<FreeBlock*>(
+      at->link ^ (reinterpret_cast<uintptr_t>(&at->link) >> 12));
+}
+
+[[noreturn, maybe_unused]] void die(const char* why) {
+  if (::write(STDERR_FILENO, why, std::strlen(why)) < 0) {
+    // Aborting is what matters.
+  }
+  std::abort();
+}
 
 // Plain data, so that it lives until the thread's very end: a block freed
 // by another thread local's destructor still finds it.
@@ -63,7 +99,7 @@ struct DrainAtExit {
   ~DrainAtExit() {
     for (size_t c = 0; c < kClasses; ++c) {
       while (FreeBlock* b = lists.head[c]) {
-        lists.head[c] = b->next;
+        lists.head[c] = reveal(b);
         std::free(b);
       }
       lists.count[c] = 0;
@@ -78,7 +114,12 @@ thread_local DrainAtExit drain_at_exit;
     const size_t c = index_for(bytes);
     FreeLists& l = lists;
     if (FreeBlock* b = l.head[c]) {
-      l.head[c] = b->next;
+      FreeBlock* next = reveal(b);
+      if (reinterpret_cast<uintptr_t>(next) % alignof(std::max_align_t) != 0)
+        die("small_blocks: a kept block's link was overwritten (a use after "
+            "free)\n");
+      l.head[c] = next;
+      b->mark = 0;
       --l.count[c];
       l.bytes -= block_bytes(c);
       return b;
@@ -109,7 +150,14 @@ thread_local DrainAtExit drain_at_exit;
     return;
   }
   auto* b = static_cast<FreeBlock*>(block);
-  b->next = l.head[c];
+  if (b->mark == g_mark) [[unlikely]] {
+    // Marked: kept already, or a live block's bytes that happen to match.
+    for (FreeBlock* k = l.head[c]; k != nullptr; k = reveal(k)) {
+      if (k == b) die("small_blocks: double free\n");
+    }
+  }
+  b->link = protect(l.head[c], b);
+  b->mark = g_mark;
   l.head[c] = b;
   l.bytes += kept;
   if (++l.count[c] == 1) drain_at_exit.armed = true;

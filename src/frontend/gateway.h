@@ -102,9 +102,11 @@ class Gateway {
 
   // Forwards a JSON request to a backend's `target` (kEvalTarget,
   // kGradeTarget). A stop on `client_gone` abandons it, closing the
-  // connection to the backend. `client` (the client's address) goes to the
-  // backend with the token, for its fair queueing (X-Playground-Client).
-  // The three strings are read until it completes: await it at once.
+  // connection to the backend; it must be requested on the loop forward()
+  // runs on (the stop cancels that loop's socket, which takes no lock).
+  // `client` (the client's address) goes to the backend with the token, for its
+  // fair queueing (X-Playground-Client). The three strings are read until it
+  // completes: await it at once.
   Task<Forwarded> forward(std::string_view target, std::string_view json_body,
                           std::string_view client,
                           std::stop_token client_gone = {});

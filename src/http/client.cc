@@ -307,6 +307,10 @@ Task<Result<Response>> Client::exchange(Connection& c,
                                         const std::stop_token& cancel,
                                         const std::stop_token& cancel_too) {
   // A stop aborts whatever is pending; the caller then drops the connection.
+  // The callback runs on the thread that requests the stop, and touches the
+  // socket without a lock (the frontend's loops run with
+  // BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO): a stop must be requested on this
+  // connection's loop.
   auto abort = [&c] { c.tcp().cancel(); };
   std::stop_callback on_cancel(cancel, abort);
   std::stop_callback on_cancel_too(cancel_too, abort);

@@ -16,7 +16,12 @@
 //
 // As basic_fields: values are stored without surrounding spaces, names as
 // given (a known one inserted by code is spelled as Beast spells it), and
-// a lookup finds the first field of the name.
+// a lookup finds the first field of the name. Unlike basic_fields, any
+// change (insert, set, erase, keep_alive, chunked, content_length, the
+// target, method or reason) may move the fields and their text: views and
+// iterators taken before it are not valid after it. A view may be passed
+// to the change itself (`r.set(a, r[b])`). Duplicates stay in insertion
+// order (Beast lists a name's fields together).
 #pragma once
 
 #include <boost/beast/http/field.hpp>

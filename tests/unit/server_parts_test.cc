@@ -150,6 +150,32 @@ TEST(SmallBlocks, FreedBlocksAreReusedUpToABound) {
   }).join();
 }
 
+// As glibc's lists (and AddressSanitizer) do, a block freed twice and a
+// kept block's link overwritten after its free stop the process rather
+// than hand one block out twice.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuse-after-free"  // the point of the test
+TEST(SmallBlocks, ADoubleFreeOrAnOverwrittenLinkAborts) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        void* p = ::operator new(100);
+        ::operator delete(p);
+        ::operator delete(p);
+      },
+      "double.free");
+  EXPECT_DEATH(
+      {
+        auto* p = static_cast<uintptr_t*>(::operator new(100));
+        ::operator delete(p);
+        // The link as the lists protect it, to an address 8 bytes off.
+        p[0] = (reinterpret_cast<uintptr_t>(p) >> 12) ^ 8;
+        ::operator delete(::operator new(100));
+      },
+      "overwritten|use-after-free");
+}
+#pragma GCC diagnostic pop
+
 TEST(SmallBlocks, AThreadKeepsAtMost256KBAndGivesThemBackWhenItEnds) {
   namespace blocks = small_blocks;
   if (!blocks::pooling()) {
