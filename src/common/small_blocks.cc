@@ -145,16 +145,19 @@ thread_local DrainAtExit drain_at_exit;
   const size_t c = (usable - 8) / kGrain - 1;
   const size_t kept = block_bytes(c);
   FreeLists& l = lists;
-  if (l.count[c] == kKeptPerClass || l.bytes > kKeptBytes - kept) {
-    std::free(block);
-    return;
-  }
   auto* b = static_cast<FreeBlock*>(block);
+  // First, even when the list is full: a kept block handed to free() would
+  // be in both malloc's lists and this one. (Like glibc's, the check sees
+  // this thread's list only.)
   if (b->mark == g_mark) [[unlikely]] {
     // Marked: kept already, or a live block's bytes that happen to match.
     for (FreeBlock* k = l.head[c]; k != nullptr; k = reveal(k)) {
       if (k == b) die("small_blocks: double free\n");
     }
+  }
+  if (l.count[c] == kKeptPerClass || l.bytes > kKeptBytes - kept) {
+    std::free(block);
+    return;
   }
   b->link = protect(l.head[c], b);
   b->mark = g_mark;

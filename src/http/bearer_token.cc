@@ -1,19 +1,16 @@
 // Bearer token checks (see bearer_token.h).
 #include "http/bearer_token.h"
 
-#include <cctype>
+#include "http/message.h"
 
 namespace playground::http {
 
 bool bearer_token_matches(std::string_view authorization,
                           std::string_view token) {
   constexpr std::string_view kScheme = "Bearer ";
-  if (token.empty() || authorization.size() < kScheme.size()) return false;
-  for (size_t i = 0; i < kScheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(authorization[i])) !=
-        std::tolower(static_cast<unsigned char>(kScheme[i]))) {
-      return false;
-    }
+  if (token.empty() ||
+      !equal_ignoring_case(authorization.substr(0, kScheme.size()), kScheme)) {
+    return false;
   }
   std::string_view given = authorization.substr(kScheme.size());
   // Compare every byte whatever the first difference, so timing says nothing.

@@ -16,10 +16,6 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-// One parser takes the header, then (once admitted, under the route's
-// limit) the body: a second parser for the body, moved from a header-only
-// one, made the coroutine's frame too large for malloc's fast path.
-using RequestParser = RequestReader;
 
 bool expects_continue(const RequestHeader& h) {
   return equal_ignoring_case(h[beast_http::field::expect], "100-continue");
@@ -30,13 +26,13 @@ bool expects_continue(const RequestHeader& h) {
 // reading on would take its body for the next request (request smuggling).
 // Beast already refuses Transfer-Encoding beside Content-Length and
 // differing Content-Lengths.
-bool has_untrusted_framing(const RequestParser& parser) {
+bool has_untrusted_framing(const RequestReader& parser) {
   const RequestHeader& h = parser.get();
   if (h.count(beast_http::field::transfer_encoding) == 0) return false;
   return !parser.chunked() || h.version() < 11;
 }
 
-bool announces_body(const RequestParser& parser) {
+bool announces_body(const RequestReader& parser) {
   return parser.content_length().value_or(0) > 0 || parser.chunked();
 }
 
@@ -105,7 +101,7 @@ struct Admission {
 };
 
 // Everything decided on the header, before a byte of the body is read.
-Admission admit(ServerState& s, const RequestParser& parser,
+Admission admit(ServerState& s, const RequestReader& parser,
                 const RequestContext& ctx, Exchange& ex) {
   auto close_with = [&](Response r) {
     ex.close_after = true;
@@ -158,7 +154,10 @@ Task<bool> send_continue(Connection& c, unsigned version,
 
 Task<void> read_and_handle(ServerState& s, Connection& c, ReadBuffer& buffer,
                            RequestContext& ctx, Exchange& ex) {
-  RequestParser parser;
+  // One parser takes the header, then (once admitted, under the route's
+  // limit) the body: a second parser for the body, moved from a header-only
+  // one, made the coroutine's frame too large for malloc's fast path.
+  RequestReader parser;
   parser.header_limit(static_cast<uint32_t>(s.options.header_limit));
   // The route's limit applies once the route is known (admit); Beast's
   // default would otherwise answer "bad request" for any body over 1 MB.

@@ -126,16 +126,11 @@ std::string_view Fields::operator[](std::string_view name) const {
 }
 
 void Fields::insert(beast_http::field name, std::string_view value) {
-  add(name, beast_http::to_string(name), value);
+  insert(name, beast_http::to_string(name), value);
 }
 
 void Fields::insert(std::string_view name, std::string_view value) {
-  add(beast_http::string_to_field(name), name, value);
-}
-
-void Fields::insert(beast_http::field code, std::string_view name,
-                    std::string_view value) {
-  add(code, name, value);
+  insert(beast_http::string_to_field(name), name, value);
 }
 
 void Fields::set(beast_http::field name, std::string_view value) {
@@ -250,8 +245,8 @@ void Fields::set_keep_alive_impl(unsigned version, bool keep_alive) {
   }
 }
 
-void Fields::add(beast_http::field code, std::string_view name,
-                 std::string_view value) {
+void Fields::insert(beast_http::field code, std::string_view name,
+                    std::string_view value) {
   // A known name as Beast spells it needs no copy.
   const std::string_view known = beast_http::to_string(code);
   const bool spelled_known =
@@ -285,18 +280,22 @@ std::string_view Fields::append(std::string_view s) {
   return {at, s.size()};
 }
 
+template <class F>
+void Fields::for_each_view(F f) {
+  f(method_);
+  f(target_);
+  f(reason_);
+  for (Field& field : fields_) {
+    f(field.name_string_);
+    f(field.value_);
+  }
+}
+
 std::unique_ptr<char[]> Fields::grow(size_t more) {
   size_t live = 0;
-  auto measure = [&](std::string_view v) {
+  for_each_view([&](std::string_view v) {
     if (in_text(v)) live += v.size();
-  };
-  measure(method_);
-  measure(target_);
-  measure(reason_);
-  for (const Field& f : fields_) {
-    measure(f.name_string_);
-    measure(f.value_);
-  }
+  });
   const size_t capacity = std::max(kFirstText, 2 * (live + more));
   std::unique_ptr<char[]> old =
       std::exchange(text_, std::make_unique_for_overwrite<char[]>(capacity));
@@ -309,20 +308,11 @@ std::unique_ptr<char[]> Fields::grow(size_t more) {
 void Fields::copy_views_from(const char* from, size_t size) {
   if (from == nullptr) return;
   const std::less<const char*> before;
-  auto copy = [&](std::string_view& v) {
+  for_each_view([&](std::string_view& v) {
     if (v.empty() || before(v.data(), from) || !before(v.data(), from + size))
       return;
-    std::memcpy(text_.get() + used_, v.data(), v.size());
-    v = std::string_view(text_.get() + used_, v.size());
-    used_ += v.size();
-  };
-  copy(method_);
-  copy(target_);
-  copy(reason_);
-  for (Field& f : fields_) {
-    copy(f.name_string_);
-    copy(f.value_);
-  }
+    v = append(v);
+  });
 }
 
 bool Fields::in_text(std::string_view s) const {

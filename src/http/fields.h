@@ -112,8 +112,9 @@ class Fields {
   std::string_view keep(std::string_view s);
   // `s` copied into the text buffer, which has room for it.
   std::string_view append(std::string_view s);
-  void add(beast_http::field code, std::string_view name,
-           std::string_view value);
+  // Calls f(view&) on the method, target, reason and each name and value.
+  template <class F>
+  void for_each_view(F f);
   // A new buffer with the live text and room for `more` bytes; the old
   // one, for the caller to free once done with what it points into.
   std::unique_ptr<char[]> grow(size_t more);

@@ -164,6 +164,16 @@ TEST(SmallBlocks, ADoubleFreeOrAnOverwrittenLinkAborts) {
         ::operator delete(p);
       },
       "double.free");
+  // Also when its class's list is full, where a block not kept goes back
+  // to malloc.
+  EXPECT_DEATH(
+      {
+        std::vector<void*> blocks;
+        for (int i = 0; i < 65; ++i) blocks.push_back(::operator new(100));
+        for (void* b : blocks) ::operator delete(b);
+        ::operator delete(blocks[63]);  // kept, and the list is full
+      },
+      "double.free");
   EXPECT_DEATH(
       {
         auto* p = static_cast<uintptr_t*>(::operator new(100));
