@@ -189,10 +189,17 @@ MIX = [  # (kind, weight, maker)
 # Processes.
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(count):
+    """`count` different loopback ports nobody listens on now (the kernel may
+    hand a just-closed port out again, so all are held open until chosen)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def rss_kb(pid):
@@ -547,7 +554,7 @@ def main():
     before_procs = set(sandbox_like_processes())
     before_mounts = mount_table()
 
-    ports = {"gke": free_port(), "aks": free_port(), "frontend": free_port()}
+    ports = dict(zip(("gke", "aks", "frontend"), free_ports(3)))
     backends = [Program(name, [f"{binp}/playground-backend", "--bind",
                                "127.0.0.1", "--port", str(ports[name])],
                         ports[name], log_dir) for name in ("gke", "aks")]

@@ -100,11 +100,14 @@ class Container:
             try:
                 status, _, _ = http("GET", f"http://127.0.0.1:{port}/healthz",
                                     timeout=2)
-                if status == 200:
-                    return
             except OSError:
-                pass
-            if not self.state().get("Running"):
+                status = None
+            # A 200 counts only while this container runs: with host
+            # networking another server on the port could answer for it.
+            running = self.state().get("Running")
+            if status == 200 and running:
+                return
+            if not running:
                 raise Failure(f"{self.name} exited:\n{self.logs()}")
             time.sleep(0.2)
         raise Failure(f"{self.name} not healthy on :{port} after {deadline_s} s:\n"
@@ -170,11 +173,11 @@ class Stack:
         end = time.time() + deadline_s
         while time.time() < end:
             # With the shared token set, the backends are shown only with it.
-            _, _, raw = http(
+            status, _, raw = http(
                 "GET", f"http://127.0.0.1:{self.frontend_port}/api/backends",
                 headers={"Authorization": f"Bearer {TOKEN}"})
-            listed = json.loads(raw)
-            listed = listed.get("backends", listed) if isinstance(listed, dict) else listed
+            check(status == 200, f"/api/backends answered {status}: {raw[:300]!r}")
+            listed = json.loads(raw)["backends"]
             if listed and all(b.get("healthy") for b in listed):
                 return
             time.sleep(0.2)

@@ -32,11 +32,20 @@ def case(function):
     return function
 
 
+_ports_handed_out = set()
+
+
 def free_port():
-    """A loopback port nobody listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nobody listens on now, and never one this process has
+    handed out before: the kernel may pick a just-closed port again, and two
+    servers given the same port would answer for each other."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _ports_handed_out:
+            _ports_handed_out.add(port)
+            return port
 
 
 def http(method, url, body=None, headers=None, timeout=30):
