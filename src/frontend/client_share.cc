@@ -15,38 +15,38 @@ namespace playground::frontend {
 namespace asio = boost::asio;
 
 ClientShare::Permit::Permit(Permit&& other) noexcept
-    : share_(std::exchange(other.share_, nullptr)),
-      client_(std::move(other.client_)) {}
+    : share_(std::exchange(other.share_, nullptr)), line_(other.line_) {}
 
 ClientShare::Permit::~Permit() {
-  if (share_ != nullptr) share_->release(client_);
+  if (share_ != nullptr) share_->release(*line_);
 }
 
 std::optional<ClientShare::Permit> ClientShare::try_acquire(
     const std::string& client) {
   std::lock_guard lock(mu_);
-  Line& line = lines_[client];
+  Line& line = lines_.at(client);
   if (line.in_flight >= in_flight_) return std::nullopt;
   ++line.in_flight;
-  return Permit(this, client);
+  return Permit(this, &line);
 }
 
 Task<std::optional<ClientShare::Permit>> ClientShare::acquire(
     const std::string& client, std::stop_token stop) {
   std::shared_ptr<Waiter> waiter;
+  Line* line = nullptr;  // stays while this run holds a place or waits
   {
     std::lock_guard lock(mu_);
-    Line& line = lines_[client];
-    if (line.in_flight < in_flight_) {
-      ++line.in_flight;
-    } else if (static_cast<int>(line.waiting.size()) < waiting_) {
+    line = &lines_.at(client);
+    if (line->in_flight < in_flight_) {
+      ++line->in_flight;
+    } else if (static_cast<int>(line->waiting.size()) < waiting_) {
       waiter = std::make_shared<Waiter>(co_await asio::this_coro::executor);
-      line.waiting.push_back(waiter);
+      line->waiting.push_back(waiter);
     } else {
       co_return std::nullopt;
     }
   }
-  if (!waiter) co_return Permit(this, client);
+  if (!waiter) co_return Permit(this, line);
   {
     // release() hands the place over and cancels the timer; a stop (on
     // this loop: the client's connection is here) wakes the waiter without
@@ -57,22 +57,14 @@ Task<std::optional<ClientShare::Permit>> ClientShare::acquire(
     co_await waiter->wake.async_wait(use_task_nothrow);
   }
   std::lock_guard lock(mu_);
-  if (waiter->granted) co_return Permit(this, client);
-  // Gone while waiting: out of the line.
-  auto it = lines_.find(client);
-  if (it != lines_.end()) {
-    std::erase(it->second.waiting, waiter);
-    if (it->second.in_flight == 0 && it->second.waiting.empty())
-      lines_.erase(it);
-  }
+  if (waiter->granted) co_return Permit(this, line);
+  // Gone while waiting: out of the line (still in it, so it still stood).
+  std::erase(line->waiting, waiter);
   co_return std::nullopt;
 }
 
-void ClientShare::release(const std::string& client) {
+void ClientShare::release(Line& line) {
   std::lock_guard lock(mu_);
-  auto it = lines_.find(client);
-  if (it == lines_.end()) return;
-  Line& line = it->second;
   if (!line.waiting.empty()) {
     // The place goes to this client's next run: in_flight stays. Its timer
     // is woken on its own loop.
@@ -82,7 +74,7 @@ void ClientShare::release(const std::string& client) {
     asio::post(next->wake.get_executor(), [next] { next->wake.cancel(); });
     return;
   }
-  if (--line.in_flight == 0) lines_.erase(it);
+  --line.in_flight;
 }
 
 int ClientShare::waiting() const {

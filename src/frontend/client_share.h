@@ -20,13 +20,15 @@
 #include <optional>
 #include <stop_token>
 #include <string>
-#include <unordered_map>
 
+#include "common/address_table.h"
 #include "common/task.h"
 
 namespace playground::frontend {
 
 class ClientShare {
+  struct Line;  // below
+
  public:
   ClientShare(int in_flight, int waiting)
       : in_flight_(in_flight), waiting_(waiting) {}
@@ -41,10 +43,9 @@ class ClientShare {
 
    private:
     friend class ClientShare;
-    Permit(ClientShare* share, std::string client)
-        : share_(share), client_(std::move(client)) {}
+    Permit(ClientShare* share, Line* line) : share_(share), line_(line) {}
     ClientShare* share_;
-    std::string client_;
+    Line* line_;
   };
 
   // A permit once one of the client's places is free; none when its line
@@ -67,18 +68,20 @@ class ClientShare {
     Timer wake;            // on the waiter's loop
     bool granted = false;  // guarded by mu_
   };
-  // Made and dropped with a client's first and last run: a list, since an
-  // empty deque already holds two allocations.
+  // A client's runs: kept while idle (see AddressTable), so a run takes and
+  // gives back its place without a lookup. A list, since an empty deque
+  // already holds two allocations.
   struct Line {
-    int in_flight = 0;
+    int in_flight = 0;  // a permit holds one, so its line stays
     std::list<std::shared_ptr<Waiter>> waiting;
+    bool idle() const { return in_flight == 0 && waiting.empty(); }
   };
-  void release(const std::string& client);
+  void release(Line& line);
 
   const int in_flight_;
   const int waiting_;
   mutable std::mutex mu_;  // guards lines_ and every Waiter::granted
-  std::unordered_map<std::string, Line> lines_;
+  AddressTable<Line> lines_;
 };
 
 }  // namespace playground::frontend

@@ -14,33 +14,36 @@ void give_large_blocks_back() {
 
 BodyBudget::Hold::Hold(Hold&& other) noexcept
     : budget_(std::exchange(other.budget_, nullptr)),
-      address_(std::move(other.address_)),
+      held_(other.held_),
       bytes_(other.bytes_) {}
 
 BodyBudget::Hold::~Hold() {
-  if (budget_ != nullptr) budget_->release(address_, bytes_);
+  if (budget_ != nullptr) budget_->release(*held_, bytes_);
 }
 
 std::optional<BodyBudget::Hold> BodyBudget::reserve(const std::string& address,
                                                     size_t bytes) {
   std::lock_guard lock(mu_);
-  size_t& mine = by_address_[address];
-  if (bytes > total_ - used_ || bytes > per_address_ - mine) {
-    if (mine == 0) by_address_.erase(address);
+  Held& held = by_address_.at(address);
+  if (bytes > total_ - used_ || bytes > per_address_ - held.bytes) {
     return std::nullopt;
   }
   used_ += bytes;
-  mine += bytes;
-  return Hold(this, address, bytes);
+  held.bytes += bytes;
+  ++held.holds;
+  return Hold(this, &held, bytes);
 }
 
-void BodyBudget::release(const std::string& address, size_t bytes) {
+void BodyBudget::release(Held& held, size_t bytes) {
   std::lock_guard lock(mu_);
   used_ -= bytes;
-  auto it = by_address_.find(address);
-  if (it == by_address_.end()) return;
-  it->second -= bytes;
-  if (it->second == 0) by_address_.erase(it);
+  held.bytes -= bytes;
+  --held.holds;
+}
+
+size_t BodyBudget::addresses() {
+  std::lock_guard lock(mu_);
+  return by_address_.size();
 }
 
 }  // namespace playground::http

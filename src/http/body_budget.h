@@ -17,7 +17,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
+
+#include "common/address_table.h"
 
 namespace playground::http {
 
@@ -35,6 +36,14 @@ class BodyBudget {
   BodyBudget(const BodyBudget&) = delete;
   BodyBudget& operator=(const BodyBudget&) = delete;
 
+  // What one address holds: its entry stays while it holds anything (see
+  // AddressTable), so a hold gives its bytes back without a lookup.
+  struct Held {
+    size_t bytes = 0;
+    size_t holds = 0;  // a hold of 0 bytes keeps the entry too
+    bool idle() const { return holds == 0; }
+  };
+
   class Hold {
    public:
     Hold(Hold&& other) noexcept;
@@ -43,24 +52,28 @@ class BodyBudget {
 
    private:
     friend class BodyBudget;
-    Hold(BodyBudget* budget, std::string address, size_t bytes)
-        : budget_(budget), address_(std::move(address)), bytes_(bytes) {}
+    Hold(BodyBudget* budget, Held* held, size_t bytes)
+        : budget_(budget), held_(held), bytes_(bytes) {}
     BodyBudget* budget_;
-    std::string address_;
+    Held* held_;
     size_t bytes_;
   };
 
   // Reserves `bytes` for `address`; empty when either bound would be passed.
   std::optional<Hold> reserve(const std::string& address, size_t bytes);
 
+  // Addresses with an entry: those holding bytes, and idle ones not yet
+  // swept.
+  size_t addresses();
+
  private:
-  void release(const std::string& address, size_t bytes);
+  void release(Held& held, size_t bytes);
 
   const size_t total_;
   const size_t per_address_;
   std::mutex mu_;  // guards what follows
   size_t used_ = 0;
-  std::unordered_map<std::string, size_t> by_address_;
+  AddressTable<Held> by_address_;
 };
 
 }  // namespace playground::http

@@ -13,6 +13,7 @@
 
 #include "backend/admission.h"
 #include "backend/api.h"
+#include "common/address_table.h"
 #include "common/metrics.h"
 #include "common/small_blocks.h"
 #include "common/task.h"
@@ -365,6 +366,67 @@ TEST(BodyBudget, BoundsInAllAndPerAddressAndGivesBack) {
   EXPECT_TRUE(budget.reserve("c", 10));   // fits, and is given back at once
   a1.reset();
   EXPECT_TRUE(budget.reserve("a", 60));  // all of a's share again
+}
+
+// A client's entry stays between its requests; idle entries are swept as
+// new addresses come, busy ones never, and the table stays within twice
+// what the busy ones need.
+TEST(AddressTable, KeepsBusyEntriesAndSweepsIdleOnes) {
+  struct Runs {
+    int n = 0;
+    bool idle() const { return n == 0; }
+  };
+  AddressTable<Runs> table;
+  Runs& kept = table.at("kept");
+  kept.n = 1;
+  Runs& again = table.at("again");  // idle, but not swept yet
+  EXPECT_EQ(&table.at("again"), &again);
+  size_t largest = 0;
+  for (int i = 0; i < 10'000; ++i) {
+    table.at("idle " + std::to_string(i));  // made and left idle
+    largest = std::max(largest, table.size());
+  }
+  EXPECT_LE(largest, AddressTable<Runs>::kFirstSweep + 1);
+  EXPECT_EQ(&table.at("kept"), &kept);  // never moved or swept
+  EXPECT_EQ(kept.n, 1);
+
+  // Many busy addresses: all stay, and the table only doubles past them.
+  std::vector<Runs*> busy;
+  for (int i = 0; i < 1000; ++i) {
+    busy.push_back(&table.at("busy " + std::to_string(i)));
+    busy.back()->n = 1;
+  }
+  for (int i = 0; i < 10'000; ++i) {
+    table.at("more " + std::to_string(i));
+    largest = std::max(largest, table.size());
+  }
+  // The busy ones and "kept", and the newcomer kept by the last sweep.
+  EXPECT_LE(largest, 2 * (busy.size() + 2));
+  EXPECT_GE(largest, busy.size() + 1);
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_EQ(&table.at("busy " + std::to_string(i)), busy[i]);
+    EXPECT_EQ(busy[i]->n, 1);
+  }
+}
+
+// The budget's addresses outlive their holds only until swept; a hold (one
+// of no bytes too) keeps its address through the sweeps, and gives back
+// exactly what it took.
+TEST(BodyBudget, AHoldOutlivesTheSweepsOfIdleAddresses) {
+  http::BodyBudget budget(/*total=*/1000, /*per_address=*/100);
+  auto held = budget.reserve("a", 60);
+  auto empty = budget.reserve("z", 0);
+  ASSERT_TRUE(held && empty);
+  for (int i = 0; i < 5000; ++i) {
+    ASSERT_TRUE(budget.reserve("client " + std::to_string(i), 10));
+  }
+  EXPECT_LE(budget.addresses(),
+            AddressTable<http::BodyBudget::Held>::kFirstSweep + 1);
+  EXPECT_FALSE(budget.reserve("a", 41));  // a still holds its 60
+  held.reset();
+  empty.reset();
+  EXPECT_TRUE(budget.reserve("a", 100));
+  EXPECT_TRUE(budget.reserve("z", 100));
 }
 
 // Resolvers of one host on two loops share what either found: the second
