@@ -10,9 +10,11 @@
 // idle and making it again for the next request cost an allocation, a copy
 // of the address and two lookups each time. Here an idle entry stays, and
 // the idle ones are swept out when a new address finds the table at twice
-// the size it had after the last sweep (at least kFirstSweep): memory stays
-// within twice what the busy addresses need, and the sweeps' cost, spread
-// over the insertions that led to them, is constant per insertion.
+// the size it had after the last sweep (at least kFirstSweep): the table
+// holds at most twice the entries that were busy at the last sweep (a
+// burst's idle entries go once as many new addresses have come), and the
+// sweeps' cost, spread over the insertions that led to them, is constant
+// per insertion.
 //
 // A reference to an entry stays valid as long as the entry is not idle
 // (`Entry::idle()`): hold one only across such a time. Not thread-safe: the

@@ -102,8 +102,9 @@ class Container:
                                     timeout=2)
             except OSError:
                 status = None
-            # A 200 counts only while this container runs: with host
-            # networking another server on the port could answer for it.
+            # With host networking another server on the port could answer
+            # for this one; free_port never hands a port out twice, and a
+            # container that has exited is reported at once, not waited for.
             running = self.state().get("Running")
             if status == 200 and running:
                 return

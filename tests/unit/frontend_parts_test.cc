@@ -69,7 +69,7 @@ TEST(ClientShare, BoundsEachAddressAndHandsPlacesOver) {
   io.restart();
   EXPECT_EQ(log.back(), "b#2 refused");
   EXPECT_EQ(share.waiting(), 0);
-  held.clear();  // every place given back: nothing is kept for a or b
+  held.clear();  // every place given back: a and b are idle
   ask("a#4");
   EXPECT_EQ(log.back(), "a#4 runs");
 }
@@ -104,6 +104,48 @@ TEST(ClientShare, TryAcquireTakesOnlyAFreePlace) {
   EXPECT_TRUE(waiter_ran);
   second.reset();
   EXPECT_TRUE(share.try_acquire("a"));
+}
+
+// A client's line stays while it has a run or a waiter, however many other
+// addresses come and go (their idle lines are swept): the run's place
+// still goes to the waiter, and a waiter that leaves still leaves the line.
+TEST(ClientShare, ALineInUseOutlivesTheSweepsOfIdleOnes) {
+  for (const bool waiter_leaves : {false, true}) {
+    SCOPED_TRACE(waiter_leaves ? "the waiter leaves" : "the waiter stays");
+    boost::asio::io_context io;
+    ClientShare share(/*in_flight=*/1, /*waiting=*/1);
+    std::optional<ClientShare::Permit> running = share.try_acquire("a");
+    ASSERT_TRUE(running);
+    std::stop_source gone;
+    std::optional<bool> waiter_ran;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> Task<void> {
+          auto permit = co_await share.acquire("a", gone.get_token());
+          waiter_ran = permit.has_value();
+        },
+        boost::asio::detached);
+    io.run_for(10ms);
+    io.restart();
+    ASSERT_EQ(share.waiting(), 1);
+    for (int i = 0; i < 1000; ++i) {  // 1,000 addresses, a run each
+      EXPECT_TRUE(share.try_acquire("client " + std::to_string(i)));
+    }
+    if (waiter_leaves) {
+      gone.request_stop();  // and it is out of the line before a's run ends
+      io.run_for(10ms);
+      io.restart();
+      EXPECT_EQ(share.waiting(), 0);
+    }
+    running.reset();
+    io.run_for(10ms);
+    io.restart();
+    ASSERT_TRUE(waiter_ran.has_value());
+    EXPECT_EQ(*waiter_ran, !waiter_leaves);
+    EXPECT_EQ(share.waiting(), 0);
+    // a's place is free again (after its waiter's run, if it ran).
+    EXPECT_TRUE(share.try_acquire("a"));
+  }
 }
 
 // The frontend's loops share one ClientShare: a place freed on one loop's

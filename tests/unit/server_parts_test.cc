@@ -400,9 +400,10 @@ TEST(AddressTable, KeepsBusyEntriesAndSweepsIdleOnes) {
     table.at("more " + std::to_string(i));
     largest = std::max(largest, table.size());
   }
-  // The busy ones and "kept", and the newcomer kept by the last sweep.
+  // Idle ones pile up to twice what is busy (the busy ones, "kept" and
+  // the newcomer a sweep keeps) before a sweep: not a sweep per newcomer.
   EXPECT_LE(largest, 2 * (busy.size() + 2));
-  EXPECT_GE(largest, busy.size() + 1);
+  EXPECT_GE(largest, 2 * busy.size());
   for (int i = 0; i < 1000; ++i) {
     EXPECT_EQ(&table.at("busy " + std::to_string(i)), busy[i]);
     EXPECT_EQ(busy[i]->n, 1);
@@ -411,7 +412,9 @@ TEST(AddressTable, KeepsBusyEntriesAndSweepsIdleOnes) {
 
 // The budget's addresses outlive their holds only until swept; a hold (one
 // of no bytes too) keeps its address through the sweeps, and gives back
-// exactly what it took.
+// exactly what it took. (The 0-byte hold's entry, swept from under it,
+// would show as a use after free under AddressSanitizer, as make test runs
+// this test too.)
 TEST(BodyBudget, AHoldOutlivesTheSweepsOfIdleAddresses) {
   http::BodyBudget budget(/*total=*/1000, /*per_address=*/100);
   auto held = budget.reserve("a", 60);
