@@ -18,12 +18,6 @@
 namespace playground::protocol {
 namespace {
 
-Error bad(std::string message) { return bad_request(std::move(message)); }
-
-Error timeout_error() {
-  return bad("\"timeout_ms\" must be a positive whole number of milliseconds.");
-}
-
 // The fields an evaluation request may hold, found in one pass over its
 // object: each lookup by name cost about as much as the whole pass.
 struct EvalFields {
@@ -76,7 +70,8 @@ Result<EvalRequest> from_json(std::string_view body) {
   req.code = std::move(*code);
 
   if (const boost::json::value* in = fields.stdin_text) {
-    if (!in->is_string()) return bad("The \"stdin\" field must be a string.");
+    if (!in->is_string())
+      return bad_request("The \"stdin\" field must be a string.");
     auto bytes = decoded(*in, fields.stdin_encoding, "\"stdin_encoding\"");
     if (!bytes) return bytes.error();
     req.stdin_data = std::move(*bytes);
@@ -84,7 +79,7 @@ Result<EvalRequest> from_json(std::string_view body) {
   if (const boost::json::value* e = fields.output_encoding) {
     if (!e->is_string() ||
         (e->get_string() != "utf8" && e->get_string() != "base64")) {
-      return bad("\"output_encoding\" must be \"utf8\" or \"base64\".");
+      return bad_request("\"output_encoding\" must be \"utf8\" or \"base64\".");
     }
     req.output_base64 = e->get_string() == "base64";
   }
@@ -107,7 +102,7 @@ Result<EvalRequest> from_json(std::string_view body) {
 Result<EvalRequest> from_form(const http::FormFields& fields) {
   EvalRequest req;
   const std::string* code = fields.get("code");
-  if (code == nullptr) return bad("The \"code\" field is required.");
+  if (code == nullptr) return bad_request("The \"code\" field is required.");
   req.code = *code;
   if (const std::string* in = fields.get("stdin")) req.stdin_data = *in;
   if (const std::string* t = fields.get("timeout_ms"); t && !t->empty()) {
@@ -115,10 +110,10 @@ Result<EvalRequest> from_form(const http::FormFields& fields) {
     if (!parse_int(*t, n)) {
       // All digits but too large for 64 bits: clamp like any large value.
       bool digits = t->find_first_not_of("0123456789") == std::string::npos;
-      if (!digits) return timeout_error();
+      if (!digits) return timeout_ms_error();
       n = std::numeric_limits<int64_t>::max();
     }
-    if (n <= 0) return timeout_error();
+    if (n <= 0) return timeout_ms_error();
     req.timeout_ms = n;
   }
   return req;
@@ -176,13 +171,15 @@ Result<EvalRequest> parse_eval_request(std::string_view content_type,
   if (http::has_media_type(content_type, "application/x-www-form-urlencoded")) {
     auto fields = http::parse_urlencoded(body);
     if (!fields)
-      return bad("The form body is malformed: " + fields.error().message + ".");
+      return bad_request(
+          "The form body is malformed: " + fields.error().message + ".");
     return from_form(*fields);
   }
   if (http::has_media_type(content_type, "multipart/form-data")) {
     auto fields = http::parse_multipart(content_type, body);
     if (!fields)
-      return bad("The form body is malformed: " + fields.error().message + ".");
+      return bad_request(
+          "The form body is malformed: " + fields.error().message + ".");
     return from_form(*fields);
   }
   return Error{std::string(kUnsupportedMediaTypeMessage),

@@ -14,10 +14,6 @@ namespace {
 
 Error bad(std::string message) { return bad_request(std::move(message)); }
 
-Error timeout_error() {
-  return bad("\"timeout_ms\" must be a positive whole number of milliseconds.");
-}
-
 // What is wrong with a body that is not JSON, and where: "syntax error"
 // alone does not help a client find a lone surrogate in its code.
 std::string json_problem(std::string_view body, size_t at,
@@ -75,6 +71,11 @@ Result<std::string> decoded(const boost::json::value& text,
 
 Error bad_request(std::string message) {
   return Error{std::move(message), Errc::invalid_request};
+}
+
+Error timeout_ms_error() {
+  return bad_request(
+      "\"timeout_ms\" must be a positive whole number of milliseconds.");
 }
 
 Result<boost::json::value> parse_json_body(std::string_view body,
@@ -202,7 +203,7 @@ Result<std::vector<std::string>> args_from_json(const boost::json::value& v) {
 Result<std::optional<int64_t>> timeout_from_json(const boost::json::value* t) {
   if (t == nullptr || t->is_null()) return std::optional<int64_t>();
   if (t->is_int64()) {
-    if (t->get_int64() <= 0) return timeout_error();
+    if (t->get_int64() <= 0) return timeout_ms_error();
     return std::optional<int64_t>(t->get_int64());
   }
   if (t->is_uint64()) {
@@ -210,12 +211,12 @@ Result<std::optional<int64_t>> timeout_from_json(const boost::json::value* t) {
   }
   if (t->is_double()) {
     const double d = t->get_double();
-    if (!(d >= 1) || std::floor(d) != d) return timeout_error();
+    if (!(d >= 1) || std::floor(d) != d) return timeout_ms_error();
     return std::optional<int64_t>(d >= 9.2e18
                                       ? std::numeric_limits<int64_t>::max()
                                       : static_cast<int64_t>(d));
   }
-  return timeout_error();
+  return timeout_ms_error();
 }
 
 }  // namespace playground::protocol

@@ -22,6 +22,8 @@ namespace playground::protocol {
 
 // An Errc::invalid_request error with `message`.
 Error bad_request(std::string message);
+// The error for a "timeout_ms" that is not a positive whole number.
+Error timeout_ms_error();
 
 // The body as JSON (nested at most 32 deep); the error says what is wrong
 // and where (line, column), naming a lone UTF-16 surrogate as such. The
