@@ -40,7 +40,8 @@ Task<std::optional<ClientShare::Permit>> ClientShare::acquire(
     if (line->in_flight < in_flight_) {
       ++line->in_flight;
     } else if (static_cast<int>(line->waiting.size()) < waiting_) {
-      waiter = std::make_shared<Waiter>(co_await asio::this_coro::executor);
+      waiter =
+          std::make_shared<Waiter>(co_await asio::this_coro::executor, stop);
       line->waiting.push_back(waiter);
     } else {
       co_return std::nullopt;
@@ -57,20 +58,36 @@ Task<std::optional<ClientShare::Permit>> ClientShare::acquire(
     co_await waiter->wake.async_wait(use_task_nothrow);
   }
   std::lock_guard lock(mu_);
-  if (waiter->granted) co_return Permit(this, line);
-  // Gone while waiting: out of the line (still in it, so it still stood).
-  std::erase(line->waiting, waiter);
+  switch (waiter->turn) {
+    case Waiter::Turn::granted:
+      co_return Permit(this, line);
+    case Waiter::Turn::waiting:
+      // Gone while waiting: out of the line (still in it, so it still
+      // stood).
+      std::erase(line->waiting, waiter);
+      co_return std::nullopt;
+    case Waiter::Turn::passed_over:  // already out of the line
+      co_return std::nullopt;
+  }
   co_return std::nullopt;
 }
 
 void ClientShare::release(Line& line) {
   std::lock_guard lock(mu_);
-  if (!line.waiting.empty()) {
-    // The place goes to this client's next run: in_flight stays. Its timer
-    // is woken on its own loop.
+  while (!line.waiting.empty()) {
     std::shared_ptr<Waiter> next = std::move(line.waiting.front());
     line.waiting.pop_front();
-    next->granted = true;
+    // A waiter whose client left is passed over: its stop has woken it, or
+    // is about to, and it leaves without a place. Granted, it would hold
+    // the place until its run was cancelled, and the next live waiter of
+    // the line would wait for nothing.
+    if (next->stop.stop_requested()) {
+      next->turn = Waiter::Turn::passed_over;
+      continue;
+    }
+    // The place goes to this client's next run: in_flight stays. Its timer
+    // is woken on its own loop.
+    next->turn = Waiter::Turn::granted;
     asio::post(next->wake.get_executor(), [next] { next->wake.cancel(); });
     return;
   }

@@ -63,10 +63,13 @@ class ClientShare {
   // A run waiting for its place; shared with the releaser's wake-up, which
   // may run after the waiter has given up.
   struct Waiter {
-    explicit Waiter(const Executor& executor)
-        : wake(executor, Timer::time_point::max()) {}
+    Waiter(const Executor& executor, std::stop_token stop)
+        : wake(executor, Timer::time_point::max()), stop(std::move(stop)) {}
     Timer wake;            // on the waiter's loop
-    bool granted = false;  // guarded by mu_
+    std::stop_token stop;  // its client went away: it is passed over
+    // Guarded by mu_. Out of the line, the waiter no longer keeps its Line
+    // from a sweep, so it reads this, not the line, when it wakes.
+    enum class Turn { waiting, granted, passed_over } turn = Turn::waiting;
   };
   // A client's runs: kept while idle (see AddressTable), so a run takes and
   // gives back its place without a lookup. A list, since an empty deque

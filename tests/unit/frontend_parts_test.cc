@@ -148,6 +148,74 @@ TEST(ClientShare, ALineInUseOutlivesTheSweepsOfIdleOnes) {
   }
 }
 
+// A waiter whose client has left is passed over when a place frees, even
+// before its own loop has run its stop: the place goes to the next waiter
+// that is still there, and the one that left gets none.
+TEST(ClientShare, AWaiterThatLeftIsPassedOverForTheNext) {
+  boost::asio::io_context io;
+  ClientShare share(/*in_flight=*/1, /*waiting=*/2);
+  std::optional<ClientShare::Permit> running = share.try_acquire("a");
+  ASSERT_TRUE(running);
+  std::stop_source gone;
+  std::optional<bool> left_ran, next_ran;
+  auto wait_in_line = [&](std::optional<bool>& ran, std::stop_token stop) {
+    boost::asio::co_spawn(
+        io,
+        [&share, &ran, stop]() -> Task<void> {
+          auto permit = co_await share.acquire("a", stop);
+          ran = permit.has_value();
+        },
+        boost::asio::detached);
+    io.run_for(10ms);
+    io.restart();
+  };
+  wait_in_line(left_ran, gone.get_token());
+  wait_in_line(next_ran, {});
+  ASSERT_EQ(share.waiting(), 2);
+  gone.request_stop();  // its loop has not run since
+  running.reset();      // the place frees first
+  io.run_for(10ms);
+  io.restart();
+  ASSERT_TRUE(left_ran.has_value());
+  ASSERT_TRUE(next_ran.has_value());
+  EXPECT_FALSE(*left_ran);
+  EXPECT_TRUE(*next_ran);
+  EXPECT_EQ(share.waiting(), 0);
+}
+
+// A waiter passed over is out of its line at once, so the line can go idle
+// and be swept before the waiter's loop runs: the waiter must not touch it
+// then (ASan reports a use after free if it does).
+TEST(ClientShare, AWaiterPassedOverOutlivesItsLinesSweep) {
+  boost::asio::io_context io;
+  ClientShare share(/*in_flight=*/1, /*waiting=*/1);
+  std::optional<ClientShare::Permit> running = share.try_acquire("a");
+  ASSERT_TRUE(running);
+  std::stop_source gone;
+  std::optional<bool> ran;
+  boost::asio::co_spawn(
+      io,
+      [&]() -> Task<void> {
+        auto permit = co_await share.acquire("a", gone.get_token());
+        ran = permit.has_value();
+      },
+      boost::asio::detached);
+  io.run_for(10ms);
+  io.restart();
+  ASSERT_EQ(share.waiting(), 1);
+  gone.request_stop();
+  running.reset();  // passes the waiter over: "a" is idle
+  EXPECT_EQ(share.waiting(), 0);
+  for (int i = 0; i < 1000; ++i) {  // idle lines come and go: swept
+    EXPECT_TRUE(share.try_acquire("client " + std::to_string(i)));
+  }
+  io.run_for(10ms);
+  io.restart();
+  ASSERT_TRUE(ran.has_value());
+  EXPECT_FALSE(*ran);
+  EXPECT_TRUE(share.try_acquire("a"));
+}
+
 // The frontend's loops share one ClientShare: a place freed on one loop's
 // thread goes to the waiter of another loop, which resumes on its own
 // thread.
