@@ -78,9 +78,9 @@ void ClientShare::release(Line& line) {
     std::shared_ptr<Waiter> next = std::move(line.waiting.front());
     line.waiting.pop_front();
     // A waiter whose client left is passed over: its stop has woken it, or
-    // is about to, and it leaves without a place. Granted, it would hold
-    // the place until its run was cancelled, and the next live waiter of
-    // the line would wait for nothing.
+    // is about to, and it leaves without a place. Granted, it would take
+    // the place for a forward that stops at once and give it back a turn of
+    // its loop later, while the next waiter still there waited for nothing.
     if (next->stop.stop_requested()) {
       next->turn = Waiter::Turn::passed_over;
       continue;

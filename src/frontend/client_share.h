@@ -83,7 +83,7 @@ class ClientShare {
 
   const int in_flight_;
   const int waiting_;
-  mutable std::mutex mu_;  // guards lines_ and every Waiter::granted
+  mutable std::mutex mu_;  // guards lines_ and every Waiter::turn
   AddressTable<Line> lines_;
 };
 

@@ -148,16 +148,17 @@ TEST(ClientShare, ALineInUseOutlivesTheSweepsOfIdleOnes) {
   }
 }
 
-// A waiter whose client has left is passed over when a place frees, even
-// before its own loop has run its stop: the place goes to the next waiter
-// that is still there, and the one that left gets none.
-TEST(ClientShare, AWaiterThatLeftIsPassedOverForTheNext) {
+// Waiters whose client has left are passed over when a place frees, even
+// before they resume from their stop: the place goes to the next waiter
+// that is still there, those that left get none, and the line's count of
+// runs stays right.
+TEST(ClientShare, WaitersThatLeftArePassedOverForTheNext) {
   boost::asio::io_context io;
-  ClientShare share(/*in_flight=*/1, /*waiting=*/2);
+  ClientShare share(/*in_flight=*/1, /*waiting=*/3);
   std::optional<ClientShare::Permit> running = share.try_acquire("a");
   ASSERT_TRUE(running);
   std::stop_source gone;
-  std::optional<bool> left_ran, next_ran;
+  std::optional<bool> first_left_ran, second_left_ran, next_ran;
   auto wait_in_line = [&](std::optional<bool>& ran, std::stop_token stop) {
     boost::asio::co_spawn(
         io,
@@ -169,18 +170,25 @@ TEST(ClientShare, AWaiterThatLeftIsPassedOverForTheNext) {
     io.run_for(10ms);
     io.restart();
   };
-  wait_in_line(left_ran, gone.get_token());
+  wait_in_line(first_left_ran, gone.get_token());
+  wait_in_line(second_left_ran, gone.get_token());
   wait_in_line(next_ran, {});
-  ASSERT_EQ(share.waiting(), 2);
-  gone.request_stop();  // its loop has not run since
-  running.reset();      // the place frees first
+  ASSERT_EQ(share.waiting(), 3);
+  gone.request_stop();  // neither waiter has resumed since
+  running.reset();      // when the place frees
   io.run_for(10ms);
   io.restart();
-  ASSERT_TRUE(left_ran.has_value());
+  ASSERT_TRUE(first_left_ran.has_value());
+  ASSERT_TRUE(second_left_ran.has_value());
   ASSERT_TRUE(next_ran.has_value());
-  EXPECT_FALSE(*left_ran);
+  EXPECT_FALSE(*first_left_ran);
+  EXPECT_FALSE(*second_left_ran);
   EXPECT_TRUE(*next_ran);
   EXPECT_EQ(share.waiting(), 0);
+  // The run that went ahead has ended: one place, and only one, is free.
+  std::optional<ClientShare::Permit> again = share.try_acquire("a");
+  EXPECT_TRUE(again);
+  EXPECT_FALSE(share.try_acquire("a"));
 }
 
 // A waiter passed over is out of its line at once, so the line can go idle
