@@ -10,6 +10,7 @@
 #include <future>
 #include <optional>
 #include <stop_token>
+#include <string>
 #include <thread>
 
 #include "common/task.h"
@@ -28,6 +29,30 @@ using namespace std::chrono_literals;
 // A balancer's plan, comparable with a vector in a test's message.
 std::vector<size_t> as_vector(const Balancer::Plan& plan) {
   return {plan.begin(), plan.end()};
+}
+
+// Runs what is ready on `io` (a waiter's start, or its wake-up) and leaves
+// it ready to run again.
+void run_ready(boost::asio::io_context& io) {
+  io.run_for(10ms);
+  io.restart();
+}
+
+// Starts a run of `client` on `io` that asks `share` for a place, waiting
+// in line if it must; when acquire returns, `ran` says whether it got one
+// (the run then ends at once, giving the place back).
+void wait_in_line(boost::asio::io_context& io, ClientShare& share,
+                  std::string client, std::optional<bool>& ran,
+                  std::stop_token stop = {}) {
+  boost::asio::co_spawn(
+      io,
+      [&share, &ran, client = std::move(client),
+       stop = std::move(stop)]() -> Task<void> {
+        auto permit = co_await share.acquire(client, stop);
+        ran = permit.has_value();
+      },
+      boost::asio::detached);
+  run_ready(io);
 }
 
 // One address's share: `in_flight` at once, `waiting` more in its own line
@@ -118,28 +143,18 @@ TEST(ClientShare, ALineInUseOutlivesTheSweepsOfIdleOnes) {
     ASSERT_TRUE(running);
     std::stop_source gone;
     std::optional<bool> waiter_ran;
-    boost::asio::co_spawn(
-        io,
-        [&]() -> Task<void> {
-          auto permit = co_await share.acquire("a", gone.get_token());
-          waiter_ran = permit.has_value();
-        },
-        boost::asio::detached);
-    io.run_for(10ms);
-    io.restart();
+    wait_in_line(io, share, "a", waiter_ran, gone.get_token());
     ASSERT_EQ(share.waiting(), 1);
     for (int i = 0; i < 1000; ++i) {  // 1,000 addresses, a run each
       EXPECT_TRUE(share.try_acquire("client " + std::to_string(i)));
     }
     if (waiter_leaves) {
       gone.request_stop();  // and it is out of the line before a's run ends
-      io.run_for(10ms);
-      io.restart();
+      run_ready(io);
       EXPECT_EQ(share.waiting(), 0);
     }
     running.reset();
-    io.run_for(10ms);
-    io.restart();
+    run_ready(io);
     ASSERT_TRUE(waiter_ran.has_value());
     EXPECT_EQ(*waiter_ran, !waiter_leaves);
     EXPECT_EQ(share.waiting(), 0);
@@ -159,25 +174,13 @@ TEST(ClientShare, WaitersThatLeftArePassedOverForTheNext) {
   ASSERT_TRUE(running);
   std::stop_source gone;
   std::optional<bool> first_left_ran, second_left_ran, next_ran;
-  auto wait_in_line = [&](std::optional<bool>& ran, std::stop_token stop) {
-    boost::asio::co_spawn(
-        io,
-        [&share, &ran, stop]() -> Task<void> {
-          auto permit = co_await share.acquire("a", stop);
-          ran = permit.has_value();
-        },
-        boost::asio::detached);
-    io.run_for(10ms);
-    io.restart();
-  };
-  wait_in_line(first_left_ran, gone.get_token());
-  wait_in_line(second_left_ran, gone.get_token());
-  wait_in_line(next_ran, {});
+  wait_in_line(io, share, "a", first_left_ran, gone.get_token());
+  wait_in_line(io, share, "a", second_left_ran, gone.get_token());
+  wait_in_line(io, share, "a", next_ran);
   ASSERT_EQ(share.waiting(), 3);
   gone.request_stop();  // neither waiter has resumed since
   running.reset();      // when the place frees
-  io.run_for(10ms);
-  io.restart();
+  run_ready(io);
   ASSERT_TRUE(first_left_ran.has_value());
   ASSERT_TRUE(second_left_ran.has_value());
   ASSERT_TRUE(next_ran.has_value());
@@ -201,15 +204,7 @@ TEST(ClientShare, AWaiterPassedOverOutlivesItsLinesSweep) {
   ASSERT_TRUE(running);
   std::stop_source gone;
   std::optional<bool> ran;
-  boost::asio::co_spawn(
-      io,
-      [&]() -> Task<void> {
-        auto permit = co_await share.acquire("a", gone.get_token());
-        ran = permit.has_value();
-      },
-      boost::asio::detached);
-  io.run_for(10ms);
-  io.restart();
+  wait_in_line(io, share, "a", ran, gone.get_token());
   ASSERT_EQ(share.waiting(), 1);
   gone.request_stop();
   running.reset();  // passes the waiter over: "a" is idle
@@ -217,8 +212,7 @@ TEST(ClientShare, AWaiterPassedOverOutlivesItsLinesSweep) {
   for (int i = 0; i < 1000; ++i) {  // idle lines come and go: swept
     EXPECT_TRUE(share.try_acquire("client " + std::to_string(i)));
   }
-  io.run_for(10ms);
-  io.restart();
+  run_ready(io);
   ASSERT_TRUE(ran.has_value());
   EXPECT_FALSE(*ran);
   EXPECT_TRUE(share.try_acquire("a"));
