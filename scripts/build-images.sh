@@ -37,7 +37,7 @@ for target in backend frontend; do
   # The host's network: the builder fetches Debian packages and the UI's npm
   # packages, and needs nothing from a Docker bridge.
   # Bounded, so that a stalled download fails the build instead of hanging
-  # it (their compile takes about 4.5 minutes on 2 cores beside the host's
+  # it (their compile takes about 5 minutes on 2 cores beside the host's
   # own; the Debian and npm downloads of a cold build come on top).
   if ! timeout "${PLAYGROUND_IMAGE_BUILD_TIMEOUT:-1200}" \
          docker build --network host -f deploy/docker/Dockerfile --target "$target" \
