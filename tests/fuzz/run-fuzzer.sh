@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one fuzz target for a bounded time, starting from its seed corpus.
 # Usage: run-fuzzer.sh FUZZER SEED_DIR WORK_DIR
-#   FUZZ_SECONDS  how long (default 20)
+#   FUZZ_SECONDS  how long (default 10)
 #   FUZZ_SEED     libFuzzer's random seed (default 1, so a CI run is
 #                 repeatable; 0 picks a new one each run)
 # Every seed is run first, so a committed crash input is a regression test.
